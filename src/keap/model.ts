@@ -1,0 +1,78 @@
+/**
+ * What the rest of the add-on knows of Keap: contacts' email slots, email opt states, and
+ * the writes a sync sends. The Keap client (src/keap) implements KeapGateway; the sync
+ * (src/sync) plans against it without knowing URLs, tokens or pacing.
+ */
+export type EmailField = 'EMAIL1' | 'EMAIL2' | 'EMAIL3';
+
+export interface EmailSlot {
+  field: EmailField;
+  email: string;
+}
+
+export interface KeapContact {
+  id: number;
+  /** Every email slot the contact has, as Keap returned it. */
+  emails: EmailSlot[];
+}
+
+export interface EmailOptState {
+  email: string;
+  /** True when Keap will not send marketing email to it (opted out, bounced, spam, ...). */
+  optedOut: boolean;
+  /** Keap's status value, e.g. SINGLE_OPT_IN or MANUAL. */
+  status: string;
+}
+
+export type KeapWrite =
+  /** Replace the contact's email list (Keap's PATCH replaces it: send every slot to keep). */
+  | { kind: 'setEmails'; contactId: number; emails: EmailSlot[] }
+  | { kind: 'optOut'; email: string; reason: string };
+
+export type WriteResult =
+  | { ok: true }
+  | {
+      ok: false;
+      /** Plain words for the row's status cell; never a token or secret. */
+      error: string;
+      /** False when the write was never sent (deadline reached): it must be tried again later. */
+      attempted: boolean;
+      /** True for throttling, 5xx and network faults that outlasted the retries. */
+      retryLater: boolean;
+    };
+
+export interface KeapRequestCounts {
+  reads: number;
+  writes: number;
+  /** Token endpoint calls (refreshes) made by this execution. */
+  token: number;
+}
+
+export interface KeapGateway {
+  /** Contacts by id, in as few requests as the 2 KB URL limit allows; unknown ids are absent. */
+  readContacts(ids: number[]): Map<number, KeapContact>;
+  /** Opt states keyed by lower-cased email; emails Keap does not know are absent. */
+  readOptStates(emails: string[]): Map<string, EmailOptState>;
+  /**
+   * Sends the writes in parallel, paced batches and returns one result per write, in
+   * order. Writes not started before the gateway's deadline come back `attempted: false`.
+   */
+  write(writes: KeapWrite[]): WriteResult[];
+  counts(): KeapRequestCounts;
+}
+
+/** The Keap connection is gone (refresh token rejected, app revoked): a person must reconnect. */
+export class KeapAccessError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'KeapAccessError';
+  }
+}
+
+/** Keap did not answer usefully after the bounded retries (outage, throttling storm). */
+export class KeapUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeapUnavailableError';
+  }
+}

@@ -1,0 +1,32 @@
+/** One run of the sync as the log tab, the sidebar and the menu report it. */
+export type SyncTrigger = 'daily' | 'menu' | 'sidebar' | 'continuation';
+
+export type SyncOutcome =
+  /** Every row was handled (some may carry their own error status). */
+  | 'completed'
+  /** Stopped before the time limit; a follow-up run continues. */
+  | 'continuing'
+  /** Another sync of this spreadsheet was already running: nothing was done. */
+  | 'busy'
+  /** The Keap connection is gone; a person must reconnect. */
+  | 'needs-reconnect'
+  /** Keap or the sheet failed; the message says what. */
+  | 'failed';
+
+export interface SyncSummary {
+  /** ISO 8601 start time. */
+  startedAt: string;
+  trigger: SyncTrigger;
+  outcome: SyncOutcome;
+  /** Plain-language one-liner for a person. */
+  message: string;
+  rowsSeen: number;
+  emailsUpdated: number;
+  optedOut: number;
+  unchanged: number;
+  errors: number;
+  /** Sheet row numbers (1-based) that got an error status, the first few. */
+  errorRows: number[];
+  keapRequests: number;
+  durationMs: number;
+}
