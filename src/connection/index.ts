@@ -1,0 +1,297 @@
+/**
+ * The Keap connection as the rest of the add-on sees it: status for the sidebar, consent,
+ * a Keap client with valid credentials, keep-alive, lost-access e-mails, disconnect and API
+ * keys. This file wires Apps Script's services to the pure modules beside it.
+ */
+import { appsScriptClock } from '../keap/clock';
+import {
+  API_KEY_RATE_LIMITS,
+  KEEP_ALIVE_TOKEN_AGE_MS,
+  OAUTH_RATE_LIMITS,
+  TOKEN_LOCK_WAIT_MS,
+} from '../keap/config';
+import { connectionProbeRequest } from '../keap/contactsApi';
+import { createKeapGateway } from '../keap/gateway';
+import { urlFetchHttp } from '../keap/httpPort';
+import { scrubSecrets } from '../keap/keapErrors';
+import { KeapAccessError, type KeapGateway } from '../keap/model';
+import {
+  checkApiKeyFormat,
+  describeKeyCheck,
+  readApiKey,
+  removeApiKey,
+  storeApiKey,
+} from './apiKey';
+import {
+  connectedPage,
+  deniedPage,
+  exchangeFailureReason,
+  failedPage,
+  providerErrorReason,
+  type CallbackPage,
+} from './callbackPage';
+import { deriveConnectionStatus } from './connectionStatus';
+import { notSetUpReason, readClientCredentials, type CredentialsLookup } from './credentials';
+import { accountFromScope, asKeapToken } from './keapToken';
+import { clearLostAccess, LOST_ACCESS_WORDS, readLostAccess, recordLostAccess } from './lostAccess';
+import { keapRedirectUri, openKeapOAuth, type KeapOAuth } from './oauthService';
+import { dayStamp, noticeKey, shouldSendNotice } from './ownerNotice';
+import { apiKeyRequestAuth, oauthRequestAuth } from './requestAuth';
+import type { ConnectionStatus } from './status';
+import { TokenAccess } from './tokenAccess';
+import {
+  readRecord,
+  USER_KEYS,
+  writeRecord,
+  type OAuthConnectionRecord,
+  type PropertyStore,
+} from './userRecords';
+
+export type { ConnectionStatus } from './status';
+export type { CallbackPage } from './callbackPage';
+
+function userStore(): PropertyStore {
+  return PropertiesService.getUserProperties();
+}
+
+function clientCredentials(): CredentialsLookup {
+  return readClientCredentials(PropertiesService.getScriptProperties());
+}
+
+function oauthFor(lookup: CredentialsLookup): KeapOAuth {
+  return openKeapOAuth(lookup.ok ? lookup.credentials : null);
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Runs `work` holding the user lock: the same lock the OAuth2 library takes to refresh. */
+function withUserLock<T>(lock: GoogleAppsScript.Lock.Lock, work: () => T): T {
+  lock.waitLock(TOKEN_LOCK_WAIT_MS);
+  try {
+    return work();
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+function tokenAccessFor(oauth: KeapOAuth, user: PropertyStore): TokenAccess {
+  return new TokenAccess({
+    service: oauth.service,
+    lock: oauth.lock,
+    now: () => Date.now(),
+    onLost: (reason) => {
+      const record = readRecord<OAuthConnectionRecord>(user, USER_KEYS.oauthConnection);
+      recordLostAccess(user, {
+        reason,
+        since: nowIso(),
+        account: record?.account ?? null,
+        method: 'oauth',
+      });
+    },
+  });
+}
+
+/** What the sidebar shows about the connection (never a token or secret). */
+export function getConnectionStatus(): ConnectionStatus {
+  const user = userStore();
+  const lookup = clientCredentials();
+  const token = asKeapToken(oauthFor(lookup).service.getToken());
+  return deriveConnectionStatus({
+    missingCredentials: lookup.ok ? [] : lookup.missing,
+    redirectUri: keapRedirectUri(),
+    apiKey: readApiKey(user),
+    lostAccess: readLostAccess(user),
+    hasOAuthToken: token !== null,
+    oauthRecord: readRecord<OAuthConnectionRecord>(user, USER_KEYS.oauthConnection),
+    accountFromToken: accountFromScope(token?.scope),
+  });
+}
+
+/** Keap's consent URL with a fresh state token (valid 1 hour). */
+export function getAuthorizationUrl(): string {
+  const lookup = clientCredentials();
+  if (!lookup.ok) throw new Error(notSetUpReason(lookup.missing));
+  return oauthFor(lookup).service.getAuthorizationUrl();
+}
+
+/** The request Apps Script hands to the OAuth callback (its `parameter` holds Keap's answer). */
+export interface AuthCallbackRequest {
+  parameter?: Record<string, string | undefined>;
+}
+
+/**
+ * Finishes the consent: exchanges Keap's code for tokens, records the account and the time,
+ * and says in plain words what happened.
+ */
+export function completeAuthorization(request: AuthCallbackRequest): CallbackPage {
+  const parameter = request?.parameter ?? {};
+  if (parameter.error === 'access_denied') return deniedPage();
+  if (parameter.error)
+    return failedPage(providerErrorReason(parameter.error, parameter.error_description));
+  const lookup = clientCredentials();
+  if (!lookup.ok) return failedPage(notSetUpReason(lookup.missing));
+  if (!parameter.code) {
+    return failedPage(
+      'The page Keap sent back had no sign-in code (the link may be incomplete or expired).',
+    );
+  }
+  const oauth = oauthFor(lookup);
+  const user = userStore();
+  try {
+    // Under the user lock: a refresh of the previous connection must not overwrite the new token.
+    const granted = withUserLock(oauth.lock, () => oauth.service.handleCallback(request));
+    if (!granted) return deniedPage();
+  } catch (error) {
+    return failedPage(
+      exchangeFailureReason(error, [lookup.credentials.clientSecret, parameter.code]),
+    );
+  }
+  const account = accountFromScope(asKeapToken(oauth.service.getToken())?.scope);
+  const record: OAuthConnectionRecord = { account, connectedSince: nowIso() };
+  writeRecord(user, USER_KEYS.oauthConnection, record);
+  clearLostAccess(user);
+  removeApiKey(user);
+  return connectedPage(account);
+}
+
+/**
+ * A Keap client for one execution with a valid access token (or API key), refreshing it
+ * rotation-safely. Throws KeapAccessError when there is no usable connection.
+ * `deadline` (epoch ms): writes not started by then are returned unattempted.
+ */
+export function openKeapGateway(options: { deadline: number }): KeapGateway {
+  const user = userStore();
+  const lost = readLostAccess(user);
+  if (lost) throw new KeapAccessError(lost.reason);
+  const clock = appsScriptClock();
+  const http = urlFetchHttp();
+  const apiKey = readApiKey(user);
+  if (apiKey) {
+    const onRejected = (): string =>
+      recordLostAccess(user, {
+        reason: LOST_ACCESS_WORDS.apiKeyRejected,
+        since: nowIso(),
+        account: null,
+        method: 'api-key',
+      }).reason;
+    return createKeapGateway({
+      http,
+      clock,
+      auth: apiKeyRequestAuth(apiKey.key, onRejected),
+      limits: API_KEY_RATE_LIMITS,
+      deadline: options.deadline,
+      tokenRefreshes: () => 0,
+    });
+  }
+  const lookup = clientCredentials();
+  if (!lookup.ok) throw new KeapAccessError(notSetUpReason(lookup.missing));
+  const oauth = oauthFor(lookup);
+  const access = tokenAccessFor(oauth, user);
+  access.accessToken(); // Fails early, before any sheet work, when the connection is gone.
+  return createKeapGateway({
+    http,
+    clock,
+    auth: oauthRequestAuth(access),
+    limits: OAUTH_RATE_LIMITS,
+    deadline: options.deadline,
+    tokenRefreshes: oauth.refreshCount,
+  });
+}
+
+/**
+ * Refreshes the access token when it is old enough, so the refresh token never ages out.
+ * Throws KeapAccessError when Keap refuses the connection; a passing fault is left for the
+ * next run (the access token still has hours to live).
+ */
+export function keepConnectionAlive(): void {
+  const user = userStore();
+  const lost = readLostAccess(user);
+  if (lost) throw new KeapAccessError(lost.reason);
+  if (readApiKey(user)) return;
+  const lookup = clientCredentials();
+  if (!lookup.ok) return;
+  const oauth = oauthFor(lookup);
+  if (!asKeapToken(oauth.service.getToken())) return;
+  tokenAccessFor(oauth, user).keepAlive(KEEP_ALIVE_TOKEN_AGE_MS);
+}
+
+/** E-mails the current (trigger-owning) user about an unattended failure, at most once a day per kind. */
+export function notifyOwnerOncePerDay(kind: string, subject: string, body: string): boolean {
+  const user = userStore();
+  const key = noticeKey(kind);
+  const lock = LockService.getUserLock();
+  if (!lock.tryLock(TOKEN_LOCK_WAIT_MS)) return false;
+  try {
+    const now = Date.now();
+    if (!shouldSendNotice(user.getProperty(key), now)) return false;
+    const to = Session.getEffectiveUser().getEmail();
+    if (!to) return false;
+    const secrets = knownSecrets();
+    MailApp.sendEmail(to, scrubSecrets(subject, secrets), scrubSecrets(body, secrets));
+    user.setProperty(key, dayStamp(now));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+/** Every credential this user's connection holds, to keep out of anything a person reads. */
+function knownSecrets(): string[] {
+  const lookup = clientCredentials();
+  const token = asKeapToken(oauthFor(lookup).service.getToken());
+  return [
+    lookup.ok ? lookup.credentials.clientSecret : '',
+    token?.access_token ?? '',
+    token?.refresh_token ?? '',
+    readApiKey(userStore())?.key ?? '',
+  ].filter((secret) => secret !== '');
+}
+
+/** Removes the token and everything stored with it; returns the new status. */
+export function disconnectKeap(): ConnectionStatus {
+  const user = userStore();
+  const oauth = oauthFor(clientCredentials());
+  withUserLock(oauth.lock, () => {
+    oauth.service.reset();
+    user.deleteProperty(USER_KEYS.oauthConnection);
+    removeApiKey(user);
+    clearLostAccess(user);
+  });
+  return getConnectionStatus();
+}
+
+/**
+ * Checks a Personal Access Token / Service Account Key with one cheap Keap request and keeps
+ * it as this user's connection (replacing an OAuth connection). Throws an Error in plain
+ * words when the key is malformed or refused.
+ */
+export function saveKeapApiKey(raw: string): ConnectionStatus {
+  const format = checkApiKeyFormat(raw);
+  if (!format.ok) throw new Error(format.error);
+  const probe = connectionProbeRequest();
+  let answer: { status: number; body: string } | 'unreachable';
+  try {
+    answer = urlFetchHttp().fetch({
+      method: probe.method,
+      url: probe.url,
+      headers: { ...(probe.headers ?? {}), ...apiKeyRequestAuth(format.key, () => '').headers() },
+    });
+  } catch {
+    answer = 'unreachable';
+  }
+  const problem = describeKeyCheck(answer);
+  if (problem) throw new Error(problem);
+  const user = userStore();
+  const oauth = oauthFor(clientCredentials());
+  withUserLock(oauth.lock, () => {
+    oauth.service.reset();
+    user.deleteProperty(USER_KEYS.oauthConnection);
+    storeApiKey(user, { key: format.key, kind: format.kind, savedAt: nowIso() });
+    clearLostAccess(user);
+  });
+  return getConnectionStatus();
+}

@@ -1,0 +1,30 @@
+/** How Keap requests are authenticated: an OAuth bearer token or an API key header. */
+import { KEAP_API_KEY_HEADER } from '../keap/config';
+import type { RequestAuth } from '../keap/requestRunner';
+import type { TokenAccess } from './tokenAccess';
+
+const BEARER = 'Bearer ';
+
+export function oauthRequestAuth(access: TokenAccess): RequestAuth {
+  return {
+    headers: () => ({ Authorization: `${BEARER}${access.accessToken()}` }),
+    recoverFromRejection: (used) => {
+      const sent = used.Authorization ?? '';
+      return access.recoverAfterRejection(
+        sent.startsWith(BEARER) ? sent.slice(BEARER.length) : sent,
+      );
+    },
+    rejectionReason: () =>
+      'Keap refused the access token even right after renewing it. ' +
+      'If this keeps happening, reconnect from the sidebar.',
+  };
+}
+
+/** An API key cannot be renewed: a 401 means Keap no longer accepts it. */
+export function apiKeyRequestAuth(key: string, onRejected: () => string): RequestAuth {
+  return {
+    headers: () => ({ [KEAP_API_KEY_HEADER]: key }),
+    recoverFromRejection: () => false,
+    rejectionReason: onRejected,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * Access tokens for Keap requests, refreshed without ever losing a rotated refresh token.
+ *
+ * Keap rotates the refresh token on every refresh: refreshing twice with the same one
+ * disconnects the account. Normal refreshes go through the library's hasAccess(), which
+ * takes the user lock and re-reads the stored token first. A 401 on a token that looks
+ * valid is handled here the same way: under the lock, re-read the stored token, and
+ * refresh only if it is still the one Keap refused. service.refresh() is never called
+ * without that check (it would refresh with this execution's possibly stale copy).
+ */
+import { TOKEN_LOCK_WAIT_MS } from '../keap/config';
+import { KeapAccessError, KeapUnavailableError } from '../keap/model';
+import { asKeapToken, isTokenOlderThan, type KeapToken } from './keapToken';
+import { classifyRefreshFailure, LOST_ACCESS_WORDS } from './lostAccess';
+
+/** The part of the OAuth2 library's service used here. */
+export interface TokenService {
+  hasAccess(): boolean;
+  getToken(optSkipMemoryCheck?: boolean): object | null;
+  refresh(): void;
+  getLastError(): unknown;
+}
+
+/** The same Lock object the service was given with setLock, so refresh() sees it held. */
+export interface TokenLock {
+  waitLock(timeoutInMillis: number): void;
+  releaseLock(): void;
+}
+
+export interface TokenAccessDeps {
+  service: TokenService;
+  lock: TokenLock;
+  /** Records that Keap refused the refresh token (reason in plain words). */
+  onLost(reason: string): void;
+  now(): number;
+}
+
+const LOCK_BUSY_WORDS = 'Another run held the Keap connection for too long; will retry next run.';
+
+export type KeepAliveResult = 'fresh' | 'refreshed' | 'not-connected' | 'retry-later';
+
+export class TokenAccess {
+  constructor(private readonly deps: TokenAccessDeps) {}
+
+  /**
+   * A valid access token, refreshed first when it is about to expire. Throws KeapAccessError
+   * when Keap refused the refresh token, KeapUnavailableError for a passing fault.
+   */
+  accessToken(): string {
+    const { service } = this.deps;
+    let granted: boolean;
+    try {
+      granted = service.hasAccess();
+    } catch {
+      // Only the library's waitLock throws here (refresh errors are kept in getLastError).
+      throw new KeapUnavailableError(LOCK_BUSY_WORDS);
+    }
+    const token = asKeapToken(service.getToken());
+    if (granted && token) return token.access_token;
+    if (!token) throw new KeapAccessError(LOST_ACCESS_WORDS.notConnected);
+    throw this.refreshFailure(service.getLastError());
+  }
+
+  /**
+   * Keap answered 401 to `failedAccessToken`. Returns true when a retry is worth it: either
+   * another execution had already stored a newer token, or this one refreshed it now.
+   */
+  recoverAfterRejection(failedAccessToken: string): boolean {
+    return this.underLock(() => {
+      const stored = asKeapToken(this.deps.service.getToken(true));
+      if (!stored) throw new KeapAccessError(LOST_ACCESS_WORDS.notConnected);
+      if (stored.access_token !== failedAccessToken) return true;
+      this.refreshHoldingLock();
+      return true;
+    });
+  }
+
+  /**
+   * Refreshes a token older than `maxAgeMs` so the rotating refresh token is used (and so
+   * renewed) every day. Throws KeapAccessError when Keap refused the refresh token.
+   */
+  keepAlive(maxAgeMs: number): KeepAliveResult {
+    try {
+      return this.underLock(() => {
+        const stored = asKeapToken(this.deps.service.getToken(true));
+        if (!stored) return 'not-connected';
+        if (!isTokenOlderThan(stored, maxAgeMs, this.deps.now())) return 'fresh';
+        this.refreshHoldingLock();
+        return 'refreshed';
+      });
+    } catch (error) {
+      if (error instanceof KeapUnavailableError) return 'retry-later';
+      throw error;
+    }
+  }
+
+  /** The token as stored now (bypassing this execution's memory). */
+  storedToken(): KeapToken | null {
+    return asKeapToken(this.deps.service.getToken(true));
+  }
+
+  private refreshHoldingLock(): void {
+    try {
+      this.deps.service.refresh();
+    } catch (error) {
+      throw this.refreshFailure(error);
+    }
+  }
+
+  private refreshFailure(error: unknown): Error {
+    const failure = classifyRefreshFailure(error);
+    if (!failure.lost) return new KeapUnavailableError(failure.reason);
+    this.deps.onLost(failure.reason);
+    return new KeapAccessError(failure.reason);
+  }
+
+  private underLock<T>(work: () => T): T {
+    const { lock } = this.deps;
+    try {
+      lock.waitLock(TOKEN_LOCK_WAIT_MS);
+    } catch {
+      throw new KeapUnavailableError(LOCK_BUSY_WORDS);
+    }
+    try {
+      return work();
+    } finally {
+      lock.releaseLock();
+    }
+  }
+}

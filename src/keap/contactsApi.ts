@@ -1,0 +1,83 @@
+/**
+ * REST v2 contacts: reading many contacts' email slots in few requests, and replacing one
+ * contact's email list. Shapes follow Keap's OpenAPI spec (listContacts, updateContact).
+ */
+import { KEAP_REST_V2_BASE, MAX_URL_LENGTH, PAGE_SIZE, PAGE_TOKEN_RESERVE } from './config';
+import type { EmailField, EmailSlot, KeapContact } from './model';
+import type { KeapRequest } from './requestRunner';
+import { nextPageToken, parseJsonObject, UnreadableAnswerError, type Page } from './restPaging';
+import { chunkForUrl } from './urlChunks';
+
+const JSON_ACCEPT = { Accept: 'application/json' };
+const EMAIL_FIELDS: ReadonlySet<string> = new Set<EmailField>(['EMAIL1', 'EMAIL2', 'EMAIL3']);
+
+function contactListUrl(idList: string): string {
+  // `filter=ids%3D%3D1,2,3`: "==" encoded, commas plain, as in Keap's own examples.
+  return (
+    `${KEAP_REST_V2_BASE}/contacts?filter=ids%3D%3D${idList}` +
+    `&fields=email_addresses&page_size=${PAGE_SIZE}`
+  );
+}
+
+/** One GET per group of ids, each URL short enough to take a page token later. */
+export function contactReadRequests(ids: number[]): KeapRequest[] {
+  const room = MAX_URL_LENGTH - PAGE_TOKEN_RESERVE - contactListUrl('').length;
+  return chunkForUrl(ids.map(String), room, ',').map((group) => ({
+    method: 'get',
+    url: contactListUrl(group.join(',')),
+    headers: JSON_ACCEPT,
+  }));
+}
+
+/** The cheapest authenticated request: one contact id, to check that a key works. */
+export function connectionProbeRequest(): KeapRequest {
+  return {
+    method: 'get',
+    url: `${KEAP_REST_V2_BASE}/contacts?fields=id&page_size=1`,
+    headers: JSON_ACCEPT,
+  };
+}
+
+function toEmailSlots(raw: unknown): EmailSlot[] {
+  if (!Array.isArray(raw)) return [];
+  const slots: EmailSlot[] = [];
+  for (const item of raw) {
+    const { email, field } = (item ?? {}) as { email?: unknown; field?: unknown };
+    if (typeof email === 'string' && typeof field === 'string' && EMAIL_FIELDS.has(field)) {
+      slots.push({ field: field as EmailField, email });
+    }
+  }
+  return slots;
+}
+
+export function parseContactPage(body: string): Page<KeapContact> {
+  const record = parseJsonObject(body, 'a contact list');
+  const contacts = record.contacts ?? [];
+  if (!Array.isArray(contacts)) throw new UnreadableAnswerError('a contact list');
+  const items: KeapContact[] = [];
+  for (const contact of contacts) {
+    const raw = (contact ?? {}) as { id?: unknown; email_addresses?: unknown };
+    // The spec types the id as a string; older answers send a number.
+    const id = Number(raw.id);
+    if (Number.isSafeInteger(id) && id > 0) {
+      items.push({ id, emails: toEmailSlots(raw.email_addresses) });
+    }
+  }
+  return { items, nextPageToken: nextPageToken(record) };
+}
+
+/**
+ * PATCH with update_mask=email_addresses: Keap replaces the whole list, so `emails` must hold
+ * every slot the contact keeps (the caller sends EMAIL2/EMAIL3 back unchanged).
+ */
+export function setEmailsRequest(contactId: number, emails: EmailSlot[]): KeapRequest {
+  return {
+    method: 'patch',
+    url: `${KEAP_REST_V2_BASE}/contacts/${contactId}?update_mask=email_addresses`,
+    headers: JSON_ACCEPT,
+    contentType: 'application/json',
+    body: JSON.stringify({
+      email_addresses: emails.map((slot) => ({ email: slot.email, field: slot.field })),
+    }),
+  };
+}

@@ -1,0 +1,38 @@
+/** REST v2 email statuses: many emails' opt states per request (listEmailAddressStatuses). */
+import { KEAP_REST_V2_BASE, MAX_URL_LENGTH, PAGE_SIZE, PAGE_TOKEN_RESERVE } from './config';
+import { nextPageToken, parseJsonObject, UnreadableAnswerError, type Page } from './restPaging';
+import type { EmailOptState } from './model';
+import { isOptedOutStatus } from './optOut';
+import type { KeapRequest } from './requestRunner';
+import { chunkForUrl, encodeQueryValue } from './urlChunks';
+
+/** Comma between emails, encoded as in Keap's example `emails%3D%3Da%40x.com%2Cb%40y.com`. */
+const EMAIL_SEPARATOR = '%2C';
+
+function statusListUrl(emailList: string): string {
+  return `${KEAP_REST_V2_BASE}/emailAddresses?filter=emails%3D%3D${emailList}&page_size=${PAGE_SIZE}`;
+}
+
+/** One GET per group of emails (lower-cased, as Keap matches them), each URL within 2 KB. */
+export function emailStatusRequests(emails: string[]): KeapRequest[] {
+  const room = MAX_URL_LENGTH - PAGE_TOKEN_RESERVE - statusListUrl('').length;
+  const encoded = emails.map((email) => encodeQueryValue(email));
+  return chunkForUrl(encoded, room, EMAIL_SEPARATOR).map((group) => ({
+    method: 'get',
+    url: statusListUrl(group.join(EMAIL_SEPARATOR)),
+    headers: { Accept: 'application/json' },
+  }));
+}
+
+export function parseEmailStatusPage(body: string): Page<EmailOptState> {
+  const record = parseJsonObject(body, 'an email status list');
+  const list = record.email_addresses ?? [];
+  if (!Array.isArray(list)) throw new UnreadableAnswerError('an email status list');
+  const items: EmailOptState[] = [];
+  for (const entry of list) {
+    const { email, status } = (entry ?? {}) as { email?: unknown; status?: unknown };
+    if (typeof email !== 'string' || typeof status !== 'string') continue;
+    items.push({ email: email.toLowerCase(), status, optedOut: isOptedOutStatus(status) });
+  }
+  return { items, nextPageToken: nextPageToken(record) };
+}

@@ -1,0 +1,181 @@
+/**
+ * The Keap client the sync plans against (KeapGateway): batched reads, paced parallel writes,
+ * and request counts. Credentials come in as a RequestAuth; HTTP and time as ports.
+ */
+import type { Clock } from './clock';
+import { RETRY_LIMITS, type RateLimits, type RetryLimits } from './config';
+import { contactReadRequests, parseContactPage, setEmailsRequest } from './contactsApi';
+import { emailStatusRequests, parseEmailStatusPage } from './emailStatusApi';
+import type { HttpPort, HttpResponse } from './httpPort';
+import { describeFailure, WORDS } from './keapErrors';
+import {
+  KeapUnavailableError,
+  type EmailOptState,
+  type KeapContact,
+  type KeapGateway,
+  type KeapRequestCounts,
+  type KeapWrite,
+  type WriteResult,
+} from './model';
+import { optOutRequest, readOptOutAnswer } from './optOut';
+import { Pacer } from './pacing';
+import {
+  RequestRunner,
+  type KeapRequest,
+  type RequestAuth,
+  type RequestOutcome,
+} from './requestRunner';
+import { UnreadableAnswerError, withPageToken, type Page } from './restPaging';
+import { UrlTooLongError } from './urlChunks';
+
+export interface GatewayOptions {
+  http: HttpPort;
+  clock: Clock;
+  auth: RequestAuth;
+  limits: RateLimits;
+  /** Epoch ms: writes not started by then come back unattempted. */
+  deadline: number;
+  /** Token refreshes done by this execution so far. */
+  tokenRefreshes: () => number;
+  retry?: RetryLimits;
+}
+
+/** A list read follows next_page_token at most this often per group (a guard against loops). */
+const MAX_PAGES_PER_GROUP = 50;
+
+export function createKeapGateway(options: GatewayOptions): KeapGateway {
+  const pacer = new Pacer(options.limits, options.clock);
+  const runner = new RequestRunner({
+    http: options.http,
+    clock: options.clock,
+    pacer,
+    auth: options.auth,
+    retry: options.retry ?? RETRY_LIMITS,
+    maxBatch: options.limits.perSecond,
+  });
+  const counts = { reads: 0, writes: 0 };
+
+  /** Runs list requests page after page and returns every item; throws if Keap cannot answer. */
+  function readAllPages<T>(
+    firstPages: KeapRequest[],
+    parse: (body: string) => Page<T>,
+    what: string,
+  ): T[] {
+    const items: T[] = [];
+    let requests = firstPages;
+    for (let page = 0; requests.length > 0; page += 1) {
+      if (page >= MAX_PAGES_PER_GROUP) throw new KeapUnavailableError(`Keap kept paging ${what}.`);
+      const { outcomes, sent } = runner.run(requests);
+      counts.reads += sent;
+      const next: KeapRequest[] = [];
+      outcomes.forEach((outcome, index) => {
+        const result = parse(requireSuccess(outcome, what).body);
+        items.push(...result.items);
+        if (result.nextPageToken !== null) {
+          next.push(withPageToken(requests[index], result.nextPageToken));
+        }
+      });
+      requests = next;
+    }
+    return items;
+  }
+
+  function guardedRead<T>(what: string, read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof UnreadableAnswerError) {
+        throw new KeapUnavailableError(`${WORDS.unreadable} (while reading ${what}).`);
+      }
+      if (error instanceof UrlTooLongError) {
+        throw new KeapUnavailableError(`One value is too long to look up in Keap (${what}).`);
+      }
+      throw error;
+    }
+  }
+
+  return {
+    readContacts(ids: number[]): Map<number, KeapContact> {
+      const wanted = new Set(ids.filter((id) => Number.isSafeInteger(id) && id > 0));
+      const found = new Map<number, KeapContact>();
+      if (wanted.size === 0) return found;
+      const contacts = guardedRead('contacts', () =>
+        readAllPages(contactReadRequests([...wanted]), parseContactPage, 'contacts'),
+      );
+      for (const contact of contacts) {
+        if (wanted.has(contact.id)) found.set(contact.id, contact);
+      }
+      return found;
+    },
+
+    readOptStates(emails: string[]): Map<string, EmailOptState> {
+      const wanted = new Set(
+        emails.map((email) => email.trim().toLowerCase()).filter((email) => email !== ''),
+      );
+      const found = new Map<string, EmailOptState>();
+      if (wanted.size === 0) return found;
+      const states = guardedRead('email statuses', () =>
+        readAllPages(emailStatusRequests([...wanted]), parseEmailStatusPage, 'email statuses'),
+      );
+      for (const state of states) {
+        if (wanted.has(state.email)) found.set(state.email, state);
+      }
+      return found;
+    },
+
+    write(writes: KeapWrite[]): WriteResult[] {
+      if (writes.length === 0) return [];
+      const { outcomes, sent } = runner.run(writes.map(writeRequest), options.deadline);
+      counts.writes += sent;
+      return outcomes.map((outcome, index) => writeResult(writes[index], outcome));
+    },
+
+    counts(): KeapRequestCounts {
+      return { reads: counts.reads, writes: counts.writes, token: options.tokenRefreshes() };
+    },
+  };
+}
+
+function writeRequest(write: KeapWrite): KeapRequest {
+  return write.kind === 'setEmails'
+    ? setEmailsRequest(write.contactId, write.emails)
+    : optOutRequest(write.email, write.reason);
+}
+
+function isSuccess(
+  outcome: RequestOutcome,
+): outcome is { kind: 'answered'; response: HttpResponse } {
+  return (
+    outcome.kind === 'answered' && outcome.response.status >= 200 && outcome.response.status < 300
+  );
+}
+
+function refusalWords(write: KeapWrite) {
+  return (response: HttpResponse, keapMessage: string): string => {
+    if (write.kind === 'optOut') return `Keap refused the opt-out: ${keapMessage}`;
+    if (response.status === 404) return `Keap has no contact with id ${write.contactId}`;
+    if (response.status === 403) return `Keap did not allow the change: ${keapMessage}`;
+    return `Keap refused the email: ${keapMessage}`;
+  };
+}
+
+function writeResult(write: KeapWrite, outcome: RequestOutcome): WriteResult {
+  if (isSuccess(outcome)) {
+    if (write.kind === 'setEmails') return { ok: true };
+    const answer = readOptOutAnswer(outcome.response.body);
+    return answer.ok
+      ? { ok: true }
+      : { ok: false, error: answer.error, attempted: true, retryLater: false };
+  }
+  return { ok: false, ...describeFailure(outcome, refusalWords(write)) };
+}
+
+/** A read that did not succeed stops the run: the sync cannot plan without Keap's state. */
+function requireSuccess(outcome: RequestOutcome, what: string): HttpResponse {
+  if (isSuccess(outcome)) return outcome.response;
+  const { error } = describeFailure(
+    outcome,
+    (_response, keapMessage) => `Keap refused to list ${what}: ${keapMessage}`,
+  );
+  throw new KeapUnavailableError(error);
+}

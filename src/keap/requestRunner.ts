@@ -1,0 +1,216 @@
+/**
+ * Sends Keap requests: parallel batches through fetchAll, paced, with bounded retries on
+ * 429/5xx/network faults, one credential recovery after a 401, and a deadline after which
+ * no new request starts. It knows nothing of what the requests mean; callers interpret the
+ * outcomes.
+ */
+import type { Clock } from './clock';
+import type { RetryLimits } from './config';
+import type { HttpMethod, HttpPort, HttpRequest, HttpResponse } from './httpPort';
+import { KeapAccessError } from './model';
+import type { Pacer } from './pacing';
+import { classifyStatus, retryDelayMs } from './retryPolicy';
+
+export interface KeapRequest {
+  method: HttpMethod;
+  url: string;
+  /** Extra headers (Accept, ...); the credentials are added by the runner. */
+  headers?: Record<string, string>;
+  contentType?: string;
+  body?: string;
+}
+
+/** How the runner authenticates requests; OAuth and API keys each implement it. */
+export interface RequestAuth {
+  /** Headers that authenticate the next batch (an expiring token is refreshed first). */
+  headers(): Record<string, string>;
+  /**
+   * Keap answered 401 to requests sent with `used`. Returns true when retrying them once
+   * with fresh `headers()` is worth it (for OAuth: after the rotation-safe refresh).
+   */
+  recoverFromRejection(used: Record<string, string>): boolean;
+  /** Plain words for credentials Keap keeps refusing; the runner throws them as KeapAccessError. */
+  rejectionReason(): string;
+}
+
+export type RequestOutcome =
+  /** Keap's final answer: success, a refusal, or a 429/5xx that outlasted the retries. */
+  | { kind: 'answered'; response: HttpResponse }
+  /** No HTTP answer, even after the retries. */
+  | { kind: 'unreachable' }
+  /** The deadline came before the request was ever sent. */
+  | { kind: 'not-sent' };
+
+export interface RunResult {
+  outcomes: RequestOutcome[];
+  /** HTTP requests that left this execution (retries included). */
+  sent: number;
+}
+
+export interface RunnerDeps {
+  http: HttpPort;
+  clock: Clock;
+  pacer: Pacer;
+  auth: RequestAuth;
+  retry: RetryLimits;
+  /** Largest fetchAll batch (the per-second limit is a natural choice). */
+  maxBatch: number;
+}
+
+interface RequestState {
+  request: KeapRequest;
+  notBefore: number;
+  throttleRetries: number;
+  faultRetries: number;
+  reauthorized: boolean;
+  last: RequestOutcome | null;
+}
+
+type Answer = HttpResponse | 'unreachable';
+
+export class RequestRunner {
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /**
+   * Runs every request to a final outcome, in request order. `deadline` (epoch ms): no
+   * request starts after it; unsent ones come back 'not-sent'. Throws KeapAccessError when
+   * Keap keeps refusing the credentials.
+   */
+  run(requests: KeapRequest[], deadline?: number): RunResult {
+    const { clock, pacer, auth, maxBatch } = this.deps;
+    const states: RequestState[] = requests.map((request) => ({
+      request,
+      notBefore: 0,
+      throttleRetries: 0,
+      faultRetries: 0,
+      reauthorized: false,
+      last: null,
+    }));
+    const outcomes: Array<RequestOutcome | undefined> = new Array(requests.length);
+    let pending = states.map((_, index) => index);
+    const counter = { sent: 0 };
+    const stopAll = (): void => {
+      for (const index of pending) outcomes[index] = states[index].last ?? { kind: 'not-sent' };
+      pending = [];
+    };
+
+    while (pending.length > 0) {
+      const now = clock.now();
+      if (deadline !== undefined && now >= deadline) {
+        stopAll();
+        break;
+      }
+      const ready = pending.filter((index) => states[index].notBefore <= now);
+      if (ready.length === 0) {
+        const next = Math.min(...pending.map((index) => states[index].notBefore));
+        if (deadline !== undefined && next >= deadline) {
+          stopAll();
+          break;
+        }
+        clock.sleep(next - now);
+        continue;
+      }
+      const allowed = pacer.take(Math.min(ready.length, maxBatch));
+      if (deadline !== undefined && clock.now() >= deadline) continue;
+      const batch = ready.slice(0, allowed);
+      const credentials = auth.headers();
+      const answers = this.send(
+        batch.map((index) => withCredentials(states[index].request, credentials)),
+        counter,
+      );
+      pacer.observe(answers.filter(isResponse).map((response) => response.headers));
+
+      const rejected: number[] = [];
+      const finished = new Set<number>();
+      const answeredAt = clock.now();
+      answers.forEach((answer, position) => {
+        const index = batch[position];
+        const state = states[index];
+        const next = this.nextStep(state, answer);
+        if (next === 'unauthorized') {
+          if (state.reauthorized) throw new KeapAccessError(auth.rejectionReason());
+          rejected.push(index);
+        } else if (next === 'final') {
+          outcomes[index] = state.last ?? { kind: 'unreachable' };
+          finished.add(index);
+        } else {
+          state.notBefore = answeredAt + next;
+        }
+      });
+      if (answers.some((answer) => isResponse(answer) && answer.status === 429)) {
+        pacer.noteThrottled();
+      }
+      if (rejected.length > 0) {
+        if (!auth.recoverFromRejection(credentials)) {
+          throw new KeapAccessError(auth.rejectionReason());
+        }
+        for (const index of rejected) states[index].reauthorized = true;
+      }
+      pending = pending.filter((index) => !finished.has(index));
+    }
+    return { outcomes: outcomes as RequestOutcome[], sent: counter.sent };
+  }
+
+  /** 'final', 'unauthorized', or the wait in ms before the next try. */
+  private nextStep(state: RequestState, answer: Answer): 'final' | 'unauthorized' | number {
+    const limits = this.deps.retry;
+    if (answer === 'unreachable') {
+      state.last = { kind: 'unreachable' };
+      state.faultRetries += 1;
+      return retryDelayMs('network', state.faultRetries, limits) ?? 'final';
+    }
+    state.last = { kind: 'answered', response: answer };
+    switch (classifyStatus(answer.status)) {
+      case 'unauthorized':
+        return 'unauthorized';
+      case 'throttled':
+        state.throttleRetries += 1;
+        return (
+          retryDelayMs('throttled', state.throttleRetries, limits, answer.headers['retry-after']) ??
+          'final'
+        );
+      case 'server':
+        state.faultRetries += 1;
+        return retryDelayMs('server', state.faultRetries, limits) ?? 'final';
+      default:
+        return 'final';
+    }
+  }
+
+  /**
+   * fetchAll throws when any request of the batch got no answer, which hides the others'
+   * answers: the batch is then sent again one by one to find which one failed.
+   */
+  private send(requests: HttpRequest[], counter: { sent: number }): Answer[] {
+    const { http, pacer } = this.deps;
+    counter.sent += requests.length;
+    try {
+      return http.fetchAll(requests);
+    } catch {
+      return requests.map((request) => {
+        pacer.take(1);
+        counter.sent += 1;
+        try {
+          return http.fetch(request);
+        } catch {
+          return 'unreachable' as const;
+        }
+      });
+    }
+  }
+}
+
+function isResponse(answer: Answer): answer is HttpResponse {
+  return answer !== 'unreachable';
+}
+
+function withCredentials(request: KeapRequest, credentials: Record<string, string>): HttpRequest {
+  const sent: HttpRequest = {
+    method: request.method,
+    url: request.url,
+    headers: { ...(request.headers ?? {}), ...credentials },
+  };
+  if (request.contentType !== undefined) sent.contentType = request.contentType;
+  if (request.body !== undefined) sent.body = request.body;
+  return sent;
+}

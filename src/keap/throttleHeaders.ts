@@ -1,0 +1,56 @@
+/**
+ * Reads Keap's throttle headers (x-keap-product-throttle-*, x-keap-tenant-throttle-*): how
+ * many requests are left in the current window and how fast the window refills. Quota
+ * headers (daily) are not read here: a spent daily quota shows up as 429s and is retried.
+ */
+import { THROTTLE_HEADER_PREFIXES } from './config';
+
+export interface ThrottleReading {
+  /** Requests still allowed in the tightest throttle Keap reported. */
+  available: number;
+  /** Refill rate of that throttle in requests per millisecond; null when Keap did not say. */
+  refillPerMs: number | null;
+}
+
+const UNIT_MS: Record<string, number> = {
+  millisecond: 1,
+  second: 1000,
+  minute: 60 * 1000,
+  hour: 60 * 60 * 1000,
+  day: 24 * 60 * 60 * 1000,
+};
+
+function unitMs(raw: string | undefined): number | null {
+  if (!raw) return null;
+  const unit = raw.trim().toLowerCase().replace(/s$/, '');
+  return UNIT_MS[unit] ?? null;
+}
+
+function number(raw: string | undefined): number | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const value = Number(raw);
+  return Number.isFinite(value) ? value : null;
+}
+
+function readOne(headers: Record<string, string>, prefix: string): ThrottleReading | null {
+  const available = number(headers[`${prefix}available`]);
+  if (available === null) return null;
+  const limit = number(headers[`${prefix}limit`]);
+  const unit = unitMs(headers[`${prefix}time-unit`]);
+  const interval = number(headers[`${prefix}interval`]) ?? 1;
+  const refillPerMs =
+    limit !== null && limit > 0 && unit !== null && interval > 0 ? limit / (unit * interval) : null;
+  return { available: Math.max(0, available), refillPerMs };
+}
+
+/** The tightest throttle among the headers of one answer; null when there are none. */
+export function readThrottle(headers: Record<string, string>): ThrottleReading | null {
+  let tightest: ThrottleReading | null = null;
+  for (const prefix of THROTTLE_HEADER_PREFIXES) {
+    const reading = readOne(headers, prefix);
+    if (reading && (tightest === null || reading.available < tightest.available)) {
+      tightest = reading;
+    }
+  }
+  return tightest;
+}

@@ -1,0 +1,207 @@
+import { OAUTH_RATE_LIMITS } from '../../../src/keap/config';
+import { createKeapGateway } from '../../../src/keap/gateway';
+import type { HttpRequest, HttpResponse } from '../../../src/keap/httpPort';
+import { KeapUnavailableError, type KeapWrite } from '../../../src/keap/model';
+import type { RequestAuth } from '../../../src/keap/requestRunner';
+import { FakeClock, json, ScriptedHttp } from './fakes';
+
+const auth: RequestAuth = {
+  headers: () => ({ Authorization: 'Bearer t' }),
+  recoverFromRejection: () => false,
+  rejectionReason: () => 'gone',
+};
+
+const xmlTrue =
+  '<methodResponse><params><param><value><boolean>1</boolean></value></param></params></methodResponse>';
+
+/** A tiny Keap: contacts 1..N with one email each, email statuses, optional paging. */
+function miniKeap(
+  options: { pageSize?: number; patch?: (id: number, body: unknown) => HttpResponse } = {},
+) {
+  const statuses = new Map([
+    ['ann@x.com', 'MANUAL'],
+    ['bo@y.com', 'SINGLE_OPT_IN'],
+  ]);
+  return (request: HttpRequest): HttpResponse => {
+    const url = new URL(request.url);
+    const filter = url.searchParams.get('filter') ?? '';
+    if (request.method === 'get' && url.pathname.endsWith('/contacts')) {
+      const ids = filter
+        .slice('ids=='.length)
+        .split(',')
+        .map(Number)
+        .filter((id) => id <= 5000);
+      const size = options.pageSize ?? 1000;
+      const offset = Number(url.searchParams.get('page_token') ?? '0');
+      const page = ids.slice(offset, offset + size);
+      return json(200, {
+        contacts: page.map((id) => ({
+          id: String(id),
+          email_addresses: [{ email: `c${id}@x.com`, field: 'EMAIL1' }],
+        })),
+        next_page_token: offset + size < ids.length ? String(offset + size) : '',
+      });
+    }
+    if (request.method === 'get' && url.pathname.endsWith('/emailAddresses')) {
+      const emails = filter.slice('emails=='.length).split(',');
+      return json(200, {
+        email_addresses: emails
+          .filter((email) => statuses.has(email.toLowerCase()))
+          .map((email) => ({ email, status: statuses.get(email.toLowerCase()), opted_in: false })),
+      });
+    }
+    if (request.method === 'patch') {
+      const id = Number(url.pathname.split('/').pop());
+      return options.patch
+        ? options.patch(id, JSON.parse(request.body ?? '{}'))
+        : json(200, { id: String(id) });
+    }
+    if (request.method === 'post' && url.pathname.endsWith('/xmlrpc/v1')) {
+      return { status: 200, headers: { 'content-type': 'text/xml' }, body: xmlTrue };
+    }
+    return json(404, { message: 'no such route' });
+  };
+}
+
+function gatewayWith(handler: (request: HttpRequest) => HttpResponse, deadlineInMs = 300000) {
+  const clock = new FakeClock();
+  const http = new ScriptedHttp(clock, handler);
+  const gateway = createKeapGateway({
+    http,
+    clock,
+    auth,
+    limits: OAUTH_RATE_LIMITS,
+    deadline: clock.now() + deadlineInMs,
+    tokenRefreshes: () => 1,
+  });
+  return { clock, http, gateway };
+}
+
+describe('KeapGateway reads', () => {
+  it('reads thousands of contacts in a few URL-sized requests; unknown ids are absent', () => {
+    const { http, gateway } = gatewayWith(miniKeap());
+    const ids = Array.from({ length: 1200 }, (_, i) => 4500 + i); // 4500..5699; > 5000 unknown
+    const found = gateway.readContacts(ids);
+    expect(found.size).toBe(501);
+    expect(found.get(4500)).toEqual({
+      id: 4500,
+      emails: [{ field: 'EMAIL1', email: 'c4500@x.com' }],
+    });
+    expect(found.has(5001)).toBe(false);
+    expect(http.sent.length).toBeGreaterThan(1);
+    expect(http.sent.length).toBeLessThan(15);
+    expect(gateway.counts()).toEqual({ reads: http.sent.length, writes: 0, token: 1 });
+  });
+
+  it('follows next_page_token until the last page', () => {
+    const { http, gateway } = gatewayWith(miniKeap({ pageSize: 2 }));
+    const found = gateway.readContacts([1, 2, 3, 4, 5]);
+    expect([...found.keys()].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(http.sent.map((s) => new URL(s.request.url).searchParams.get('page_token'))).toEqual([
+      null,
+      '2',
+      '4',
+    ]);
+  });
+
+  it('sends nothing for no ids or emails', () => {
+    const { http, gateway } = gatewayWith(miniKeap());
+    expect(gateway.readContacts([]).size).toBe(0);
+    expect(gateway.readOptStates(['  ']).size).toBe(0);
+    expect(http.sent).toHaveLength(0);
+  });
+
+  it('reads opt states keyed by lower-cased email, once per distinct email', () => {
+    const { http, gateway } = gatewayWith(miniKeap());
+    const states = gateway.readOptStates(['Ann@X.com', 'ann@x.com', 'bo@y.com', 'new@z.com']);
+    expect(states.get('ann@x.com')).toEqual({
+      email: 'ann@x.com',
+      status: 'MANUAL',
+      optedOut: true,
+    });
+    expect(states.get('bo@y.com')?.optedOut).toBe(false);
+    expect(states.has('new@z.com')).toBe(false);
+    expect(http.sent).toHaveLength(1);
+  });
+
+  it('stops with KeapUnavailableError in plain words when Keap cannot answer a read', () => {
+    const { gateway } = gatewayWith(() => json(503, {}));
+    expect(() => gateway.readContacts([1])).toThrow(KeapUnavailableError);
+    expect(() => gateway.readContacts([1])).toThrow(/server error \(HTTP 503\)/);
+    const refused = gatewayWith(() => json(400, { message: 'Invalid filter' })).gateway;
+    expect(() => refused.readOptStates(['a@x.com'])).toThrow(
+      'Keap refused to list email statuses: Invalid filter',
+    );
+    const garbled = gatewayWith(() => ({ status: 200, headers: {}, body: '<html>' })).gateway;
+    expect(() => garbled.readContacts([1])).toThrow(/could not read/);
+  });
+});
+
+describe('KeapGateway writes', () => {
+  const writes: KeapWrite[] = [
+    { kind: 'setEmails', contactId: 1, emails: [{ field: 'EMAIL1', email: 'new@x.com' }] },
+    { kind: 'optOut', email: 'bo@y.com', reason: 'asked' },
+  ];
+
+  it('sends email changes and opt-outs and reports one result per write, in order', () => {
+    const { http, gateway } = gatewayWith(miniKeap());
+    expect(gateway.write(writes)).toEqual([{ ok: true }, { ok: true }]);
+    expect(http.sent.map((s) => s.request.method)).toEqual(['patch', 'post']);
+    expect(gateway.counts().writes).toBe(2);
+  });
+
+  it('words each failure for the row: Keap’s refusal, a missing contact, throttling', () => {
+    const handler = miniKeap({
+      patch: (id) =>
+        id === 1
+          ? json(400, {
+              code: 400,
+              message: 'Email address is invalid',
+              status: 'INVALID_ARGUMENT',
+            })
+          : id === 2
+            ? json(404, { message: 'Contact not found' })
+            : json(429, { code: '429', message: 'Quota Exceeded' }),
+    });
+    const { gateway } = gatewayWith(handler);
+    const results = gateway.write(
+      [1, 2, 3].map((contactId) => ({ kind: 'setEmails', contactId, emails: [] })),
+    );
+    expect(results).toEqual([
+      {
+        ok: false,
+        error: 'Keap refused the email: Email address is invalid',
+        attempted: true,
+        retryLater: false,
+      },
+      { ok: false, error: 'Keap has no contact with id 2', attempted: true, retryLater: false },
+      {
+        ok: false,
+        error: 'Keap is busy (throttled); will retry next run',
+        attempted: true,
+        retryLater: true,
+      },
+    ]);
+  });
+
+  it('returns writes not started before the deadline as unattempted', () => {
+    const { http, gateway } = gatewayWith(miniKeap(), 1500);
+    const many: KeapWrite[] = Array.from({ length: 60 }, (_, i) => ({
+      kind: 'setEmails',
+      contactId: i + 1,
+      emails: [{ field: 'EMAIL1', email: `n${i}@x.com` }],
+    }));
+    const results = gateway.write(many);
+    const done = results.filter((r) => r.ok).length;
+    expect(done).toBe(http.sent.length);
+    expect(done).toBeLessThan(60);
+    for (const result of results.slice(done)) {
+      expect(result).toEqual({
+        ok: false,
+        error: expect.stringMatching(/time limit/),
+        attempted: false,
+        retryLater: true,
+      });
+    }
+  });
+});

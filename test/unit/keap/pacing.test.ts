@@ -1,0 +1,121 @@
+import { API_KEY_RATE_LIMITS, OAUTH_RATE_LIMITS } from '../../../src/keap/config';
+import { Pacer } from '../../../src/keap/pacing';
+import { readThrottle } from '../../../src/keap/throttleHeaders';
+import { FakeClock } from './fakes';
+
+/** Takes `total` request slots in batches of up to `batch`, each batch taking `latencyMs`. */
+function startTimes(pacer: Pacer, clock: FakeClock, total: number, batch: number, latencyMs = 30) {
+  const times: number[] = [];
+  while (times.length < total) {
+    const allowed = pacer.take(Math.min(batch, total - times.length));
+    for (let i = 0; i < allowed; i += 1) times.push(clock.now());
+    clock.time += latencyMs;
+  }
+  return times;
+}
+
+function maxInWindow(times: number[], windowMs: number): number {
+  let max = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end += 1) {
+    while (times[end] - times[start] >= windowMs) start += 1;
+    max = Math.max(max, end - start + 1);
+  }
+  return max;
+}
+
+describe('Pacer', () => {
+  it('never starts more than 24 OAuth requests in any second, and keeps going', () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(OAUTH_RATE_LIMITS, clock);
+    const times = startTimes(pacer, clock, 300, 24);
+    expect(times).toHaveLength(300);
+    expect(maxInWindow(times, 1000)).toBe(24);
+    // 300 requests at 24/s need a little over 12 s, not much more.
+    expect(times[299] - times[0]).toBeGreaterThanOrEqual(12000);
+    expect(times[299] - times[0]).toBeLessThan(13500);
+  });
+
+  it('keeps API keys to 10 a second and 240 a minute', () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(API_KEY_RATE_LIMITS, clock);
+    const times = startTimes(pacer, clock, 500, 10);
+    expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(10);
+    expect(maxInWindow(times, 60000)).toBeLessThanOrEqual(240);
+    // The 241st request waits for the first minute to pass.
+    expect(times[240] - times[0]).toBeGreaterThanOrEqual(60000);
+  });
+
+  it('gives a batch no more slots than the second has left', () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer({ perSecond: 5, perMinute: 100 }, clock);
+    expect(pacer.take(3)).toBe(3);
+    expect(pacer.take(10)).toBe(2);
+    expect(clock.slept).toEqual([]);
+    expect(pacer.take(10)).toBe(5);
+    expect(clock.slept).toEqual([1000]);
+  });
+
+  it('slows down when Keap says the window is nearly spent', () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(OAUTH_RATE_LIMITS, clock);
+    pacer.take(1);
+    pacer.observe([
+      {
+        'x-keap-product-throttle-available': '2',
+        'x-keap-product-throttle-limit': '60',
+        'x-keap-product-throttle-time-unit': 'MINUTE',
+        'x-keap-product-throttle-interval': '1',
+      },
+    ]);
+    expect(pacer.take(24)).toBe(2);
+    const before = clock.now();
+    // The window refills one request a second: the next one waits about a second.
+    expect(pacer.take(24)).toBe(1);
+    expect(clock.now() - before).toBeGreaterThanOrEqual(1000);
+    expect(clock.now() - before).toBeLessThan(1100);
+  });
+
+  it('takes the tightest of product and tenant throttles across a batch', () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(OAUTH_RATE_LIMITS, clock);
+    pacer.observe([
+      { 'x-keap-product-throttle-available': '900', 'x-keap-tenant-throttle-available': '4' },
+      { 'x-keap-product-throttle-available': '880', 'x-keap-tenant-throttle-available': '7' },
+    ]);
+    expect(pacer.take(24)).toBe(4);
+  });
+
+  it('after a 429 waits for the window to refill before starting more', () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(OAUTH_RATE_LIMITS, clock);
+    pacer.noteThrottled();
+    const before = clock.now();
+    expect(pacer.take(5)).toBe(1);
+    // 1,500 a minute refill one request every 40 ms.
+    expect(clock.now() - before).toBe(40);
+  });
+});
+
+describe('readThrottle', () => {
+  it('reads the available count and refill rate, and ignores answers without throttle headers', () => {
+    expect(readThrottle({ 'content-type': 'application/json' })).toBeNull();
+    const reading = readThrottle({
+      'x-keap-tenant-throttle-available': '9000',
+      'x-keap-tenant-throttle-limit': '10000',
+      'x-keap-tenant-throttle-time-unit': 'minutes',
+      'x-keap-tenant-throttle-interval': '1',
+    });
+    expect(reading?.available).toBe(9000);
+    expect(reading?.refillPerMs).toBeCloseTo(10000 / 60000);
+  });
+
+  it('leaves the refill rate unknown when the unit is not understood', () => {
+    const reading = readThrottle({
+      'x-keap-product-throttle-available': '5',
+      'x-keap-product-throttle-limit': '100',
+      'x-keap-product-throttle-time-unit': 'fortnight',
+    });
+    expect(reading).toEqual({ available: 5, refillPerMs: null });
+  });
+});

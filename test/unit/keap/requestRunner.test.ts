@@ -1,0 +1,187 @@
+import { OAUTH_RATE_LIMITS, RETRY_LIMITS } from '../../../src/keap/config';
+import type { HttpRequest } from '../../../src/keap/httpPort';
+import { KeapAccessError } from '../../../src/keap/model';
+import { Pacer } from '../../../src/keap/pacing';
+import { RequestRunner, type KeapRequest, type RequestAuth } from '../../../src/keap/requestRunner';
+import { FakeClock, json, NoAnswer, ScriptedHttp, type Handler } from './fakes';
+
+/** Bearer auth whose token Keap may reject; recovery swaps in a new token. */
+class TestAuth implements RequestAuth {
+  token = 'token-1';
+  recoveries: string[] = [];
+  constructor(private readonly canRecover = true) {}
+  headers() {
+    return { Authorization: `Bearer ${this.token}` };
+  }
+  recoverFromRejection(used: Record<string, string>) {
+    this.recoveries.push(used.Authorization);
+    if (!this.canRecover) return false;
+    this.token = 'token-2';
+    return true;
+  }
+  rejectionReason() {
+    return 'Keap no longer accepts this connection.';
+  }
+}
+
+function setup(handler: Handler, auth: RequestAuth = new TestAuth()) {
+  const clock = new FakeClock();
+  const http = new ScriptedHttp(clock, handler);
+  const runner = new RequestRunner({
+    http,
+    clock,
+    pacer: new Pacer(OAUTH_RATE_LIMITS, clock),
+    auth,
+    retry: RETRY_LIMITS,
+    maxBatch: OAUTH_RATE_LIMITS.perSecond,
+  });
+  return { clock, http, runner };
+}
+
+const get = (n: number): KeapRequest => ({ method: 'get', url: `https://keap.test/r/${n}` });
+const idOf = (request: HttpRequest) => Number(request.url.split('/').pop());
+const statuses = (outcomes: ReturnType<RequestRunner['run']>['outcomes']) =>
+  outcomes.map((o) => (o.kind === 'answered' ? o.response.status : o.kind));
+
+describe('RequestRunner', () => {
+  it('sends requests in parallel batches of at most 24 and keeps answers in order', () => {
+    const { http, runner } = setup((request) => json(200, { id: idOf(request) }));
+    const { outcomes, sent } = runner.run(Array.from({ length: 60 }, (_, i) => get(i)));
+    expect(http.batches).toEqual([24, 24, 12]);
+    expect(sent).toBe(60);
+    outcomes.forEach((outcome, i) => {
+      expect(outcome.kind === 'answered' && JSON.parse(outcome.response.body).id).toBe(i);
+    });
+  });
+
+  it('adds the credentials to every request', () => {
+    const { http, runner } = setup(() => json(200, {}));
+    runner.run([{ ...get(1), headers: { Accept: 'application/json' } }]);
+    expect(http.sent[0].request.headers).toEqual({
+      Accept: 'application/json',
+      Authorization: 'Bearer token-1',
+    });
+  });
+
+  it('retries a 5xx with growing waits and succeeds', () => {
+    let calls = 0;
+    const { clock, runner } = setup(() => (++calls <= 2 ? json(503, {}) : json(200, {})));
+    const start = clock.now();
+    const { outcomes, sent } = runner.run([get(1)]);
+    expect(statuses(outcomes)).toEqual([200]);
+    expect(sent).toBe(3);
+    // Waited 1 s then 2 s before the retries.
+    expect(clock.now() - start).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('gives up on a 5xx after the bounded retries and reports Keap’s last answer', () => {
+    let calls = 0;
+    const { runner } = setup(() => {
+      calls += 1;
+      return json(500, { message: 'boom' });
+    });
+    const { outcomes } = runner.run([get(1)]);
+    expect(statuses(outcomes)).toEqual([500]);
+    expect(calls).toBe(1 + RETRY_LIMITS.maxServerRetries);
+  });
+
+  it('backs off exponentially on 429 and stops at the retry limit', () => {
+    const { clock, http, runner } = setup(() =>
+      json(429, { code: '429', message: 'Quota Exceeded', status: 'Request Throttled' }),
+    );
+    const { outcomes } = runner.run([get(1)]);
+    expect(statuses(outcomes)).toEqual([429]);
+    const times = http.sent.map((s) => s.at);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    expect(gaps).toHaveLength(RETRY_LIMITS.maxThrottleRetries);
+    for (let i = 1; i < gaps.length; i += 1) expect(gaps[i]).toBeGreaterThanOrEqual(gaps[i - 1]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(RETRY_LIMITS.throttleBaseDelayMs);
+    expect(Math.max(...clock.slept)).toBeLessThanOrEqual(RETRY_LIMITS.maxDelayMs);
+  });
+
+  it('does not retry a refusal (4xx)', () => {
+    const { http, runner } = setup(() => json(400, { message: 'Invalid email' }));
+    expect(statuses(runner.run([get(1)]).outcomes)).toEqual([400]);
+    expect(http.sent).toHaveLength(1);
+  });
+
+  it('isolates a network failure in a batch by sending it one by one, then retries only the failed one', () => {
+    let failuresLeft = 2;
+    const { http, runner } = setup((request) => {
+      if (idOf(request) === 2 && failuresLeft > 0) {
+        failuresLeft -= 1;
+        throw new NoAnswer();
+      }
+      return json(200, { id: idOf(request) });
+    });
+    const { outcomes } = runner.run([get(1), get(2), get(3)]);
+    expect(statuses(outcomes)).toEqual([200, 200, 200]);
+    const singles = http.sent.filter((s) => s.via === 'fetch').map((s) => idOf(s.request));
+    expect(singles).toEqual([1, 2, 3]);
+    // Request 2 was retried alone; 1 and 3 were not sent again.
+    const later = http.sent.slice(6).map((s) => idOf(s.request));
+    expect(later).toEqual([2]);
+  });
+
+  it('reports a request that never gets an answer as unreachable', () => {
+    const { runner } = setup(() => {
+      throw new NoAnswer();
+    });
+    expect(statuses(runner.run([get(1)]).outcomes)).toEqual(['unreachable']);
+  });
+
+  it('after a 401 recovers the credentials once and retries with the new token', () => {
+    const auth = new TestAuth();
+    const { http, runner } = setup(
+      (request) =>
+        request.headers.Authorization === 'Bearer token-1'
+          ? json(401, { message: 'Invalid Access Token' })
+          : json(200, {}),
+      auth,
+    );
+    const { outcomes } = runner.run([get(1), get(2), get(3)]);
+    expect(statuses(outcomes)).toEqual([200, 200, 200]);
+    // One recovery for the whole batch, not one per request.
+    expect(auth.recoveries).toEqual(['Bearer token-1']);
+    expect(http.sent.slice(3).map((s) => s.request.headers.Authorization)).toEqual([
+      'Bearer token-2',
+      'Bearer token-2',
+      'Bearer token-2',
+    ]);
+  });
+
+  it('throws KeapAccessError when Keap still refuses after the recovery', () => {
+    const auth = new TestAuth();
+    const { http, runner } = setup(() => json(401, {}), auth);
+    expect(() => runner.run([get(1)])).toThrow(KeapAccessError);
+    expect(auth.recoveries).toHaveLength(1);
+    expect(http.sent).toHaveLength(2);
+  });
+
+  it('throws KeapAccessError at once when the credentials cannot be recovered', () => {
+    const { http, runner } = setup(() => json(401, {}), new TestAuth(false));
+    expect(() => runner.run([get(1)])).toThrow('Keap no longer accepts this connection.');
+    expect(http.sent).toHaveLength(1);
+  });
+
+  it('starts nothing after the deadline: unsent requests come back not-sent', () => {
+    const { clock, http, runner } = setup(() => json(200, {}));
+    const deadline = clock.now() + 1500;
+    const { outcomes } = runner.run(
+      Array.from({ length: 100 }, (_, i) => get(i)),
+      deadline,
+    );
+    const kinds = outcomes.map((o) => o.kind);
+    const sentCount = kinds.filter((k) => k === 'answered').length;
+    expect(sentCount).toBe(48);
+    expect(kinds.slice(sentCount).every((k) => k === 'not-sent')).toBe(true);
+    expect(http.sent.every((s) => s.at < deadline)).toBe(true);
+  });
+
+  it('does not wait past the deadline to retry: the last answer stands', () => {
+    const { clock, http, runner } = setup(() => json(503, {}));
+    const { outcomes } = runner.run([get(1)], clock.now() + 500);
+    expect(statuses(outcomes)).toEqual([503]);
+    expect(http.sent).toHaveLength(1);
+  });
+});
