@@ -1,0 +1,120 @@
+/**
+ * The add-on's face as Apps Script calls it: the menu (onOpen, onInstall and the menu items)
+ * and the sidebar (showSidebar, getSidebarState). Thin: the words live in src/ui/messages.ts,
+ * the sidebar's data in src/ui/sidebarState.ts.
+ */
+import { disconnectKeap, getAuthorizationUrl, getConnectionStatus } from '../connection/index';
+import {
+  disableDailySync,
+  enableDailySync,
+  getSyncStatus,
+  previewSync,
+  runSync,
+} from '../sync/index';
+import { buildAddonMenu } from '../ui/menu';
+import {
+  type AlertText,
+  DISCONNECT_CONFIRM,
+  dailyDisabledAlert,
+  dailyEnabledAlert,
+  disconnectedAlert,
+  failureAlert,
+  hourPrompt,
+  parseHour,
+  previewAlert,
+  syncSummaryAlert,
+} from '../ui/messages';
+import { composeSidebarState, type SidebarState } from '../ui/sidebarState';
+
+const SIDEBAR_TITLE = 'Keap Sync';
+
+/** Menu only: may run in AuthMode.NONE, where PropertiesService and UrlFetchApp are off limits. */
+export function onOpen(_e?: GoogleAppsScript.Events.SheetsOnOpen): void {
+  buildAddonMenu(SpreadsheetApp.getUi());
+}
+
+export function onInstall(e?: GoogleAppsScript.Events.AddonOnInstall): void {
+  onOpen(e as GoogleAppsScript.Events.SheetsOnOpen | undefined);
+}
+
+export function showSidebar(): void {
+  const template = HtmlService.createTemplateFromFile('Sidebar');
+  // Printed with <?!= ?> in Sidebar.html: our own files, not data.
+  template.styles = HtmlService.createHtmlOutputFromFile('SidebarStyles').getContent();
+  template.script = HtmlService.createHtmlOutputFromFile('SidebarScript').getContent();
+  SpreadsheetApp.getUi().showSidebar(template.evaluate().setTitle(SIDEBAR_TITLE));
+}
+
+/** Everything the sidebar shows, as plain JSON with no token or secret. */
+export function getSidebarState(): SidebarState {
+  return composeSidebarState({
+    connection: getConnectionStatus(),
+    sync: getSyncStatus(),
+    buildAuthorizationUrl: getAuthorizationUrl,
+  });
+}
+
+export function menuSyncNow(): void {
+  const ui = SpreadsheetApp.getUi();
+  try {
+    show(ui, syncSummaryAlert(runSync('menu')));
+  } catch (error) {
+    show(ui, failureAlert('sync', error));
+  }
+}
+
+export function menuPreviewSync(): void {
+  const ui = SpreadsheetApp.getUi();
+  try {
+    show(ui, previewAlert(previewSync()));
+  } catch (error) {
+    show(ui, failureAlert('preview the sync', error));
+  }
+}
+
+export function menuEnableDailySync(): void {
+  const ui = SpreadsheetApp.getUi();
+  const timeZone = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetTimeZone();
+  const question = hourPrompt(timeZone);
+  const response = ui.prompt(question.title, question.body, ui.ButtonSet.OK_CANCEL);
+  if (response.getSelectedButton() !== ui.Button.OK) return;
+  const input = parseHour(response.getResponseText());
+  if (!input.ok) {
+    show(ui, { title: question.title, body: input.error });
+    return;
+  }
+  try {
+    const status = enableDailySync(input.hour);
+    show(ui, dailyEnabledAlert(status, timeFormatter(status.timeZone || timeZone)));
+  } catch (error) {
+    show(ui, failureAlert('turn on the daily sync', error));
+  }
+}
+
+export function menuDisableDailySync(): void {
+  const ui = SpreadsheetApp.getUi();
+  try {
+    show(ui, dailyDisabledAlert(disableDailySync()));
+  } catch (error) {
+    show(ui, failureAlert('turn off the daily sync', error));
+  }
+}
+
+export function menuDisconnect(): void {
+  const ui = SpreadsheetApp.getUi();
+  const answer = ui.alert(DISCONNECT_CONFIRM.title, DISCONNECT_CONFIRM.body, ui.ButtonSet.YES_NO);
+  if (answer !== ui.Button.YES) return;
+  try {
+    show(ui, disconnectedAlert(disconnectKeap()));
+  } catch (error) {
+    show(ui, failureAlert('disconnect', error));
+  }
+}
+
+function show(ui: GoogleAppsScript.Base.Ui, text: AlertText): void {
+  ui.alert(text.title, text.body, ui.ButtonSet.OK);
+}
+
+function timeFormatter(timeZone: string): (iso: string) => string {
+  return (iso) => Utilities.formatDate(new Date(iso), timeZone, 'EEE d MMM yyyy, HH:mm');
+}

@@ -1,0 +1,226 @@
+/**
+ * The words of the menu's alerts and prompts. Pure: the entry points show them with
+ * SpreadsheetApp.getUi(); times are formatted by a function the caller passes in, because
+ * the spreadsheet's time zone lives on the server side.
+ */
+import type { ConnectionStatus } from '../connection/status';
+import type { DailySyncStatus, RowChangePreview, SyncPreview } from '../sync/index';
+import type { SyncSummary } from '../sync/summary';
+import { redactSecrets } from './sidebarState';
+
+export interface AlertText {
+  title: string;
+  body: string;
+}
+
+/** Formats an ISO 8601 time for a person, e.g. in the spreadsheet's time zone. */
+export type FormatTime = (iso: string) => string;
+
+export const ALERT_TITLE = 'Keap Sync';
+export const DEFAULT_DAILY_HOUR = 6;
+/** How many rows an alert lists before saying "and N more". */
+export const ALERT_ROW_LIMIT = 10;
+
+export function syncSummaryAlert(summary: SyncSummary): AlertText {
+  switch (summary.outcome) {
+    case 'busy':
+      return alert(
+        'A sync is already running for this spreadsheet. Try again when it has finished.',
+      );
+    case 'needs-reconnect':
+      return alert(reconnectText(summary.message), 'Nothing was changed in Keap.');
+    case 'failed':
+      return alert(
+        `The sync stopped: ${clean(summary.message)}`,
+        countsLine(summary),
+        errorRowsLine(summary.errorRows, summary.errors),
+      );
+    case 'continuing':
+      return alert(
+        'The sync did part of the sheet and continues by itself shortly.',
+        clean(summary.message),
+        `So far: ${countsLine(summary)}`,
+        errorRowsLine(summary.errorRows, summary.errors),
+      );
+    case 'completed':
+    default:
+      return alert(
+        summary.errors > 0 ? 'The sync finished, with errors on some rows.' : 'The sync finished.',
+        clean(summary.message),
+        countsLine(summary),
+        errorRowsLine(summary.errorRows, summary.errors),
+      );
+  }
+}
+
+export function countsLine(summary: SyncSummary): string {
+  return [
+    `${summary.rowsSeen} ${plural(summary.rowsSeen, 'row')} checked`,
+    `${summary.emailsUpdated} ${plural(summary.emailsUpdated, 'email')} updated`,
+    `${summary.optedOut} opted out`,
+    `${summary.unchanged} unchanged`,
+    `${summary.errors} ${plural(summary.errors, 'error')}`,
+  ].join(', ');
+}
+
+/** "Rows with errors: 7, 12 and 3 more (see each row's status)." — null when there are none. */
+export function errorRowsLine(errorRows: number[], errorCount: number): string | null {
+  if (errorCount <= 0 && errorRows.length === 0) return null;
+  if (errorRows.length === 0) return 'See the status column for the rows with errors.';
+  const shown = errorRows.slice(0, ALERT_ROW_LIMIT);
+  const more = Math.max(errorCount, errorRows.length) - shown.length;
+  const list = shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
+  const label = shown.length === 1 && more === 0 ? 'Row with an error' : 'Rows with errors';
+  return `${label}: ${list} (see the status column).`;
+}
+
+export function reconnectText(reason: string): string {
+  return `Reconnect to Keap from the sidebar: ${clean(reason)}`;
+}
+
+export function previewAlert(preview: SyncPreview): AlertText {
+  const emailChanges = preview.changes.filter(changesEmail).length;
+  const optOuts = preview.changes.filter((change) => change.optOut).length;
+  const errors = preview.errors.length;
+  if (preview.rowsSeen === 0) {
+    return alert('The sheet has no rows to sync yet.', clean(preview.message));
+  }
+  if (preview.changes.length === 0 && errors === 0) {
+    return alert(
+      `A sync now would change nothing: all ${preview.rowsSeen} ${plural(preview.rowsSeen, 'row')} match Keap or were synced already.`,
+    );
+  }
+  const headline =
+    `A sync now would make ${emailChanges} email ${plural(emailChanges, 'change')} and ` +
+    `${optOuts} ${plural(optOuts, 'opt-out')}; ${errors} ${plural(errors, 'row')} ` +
+    `${errors === 1 ? 'has an error' : 'have errors'}; ${preview.unchanged} unchanged ` +
+    `(of ${preview.rowsSeen} ${plural(preview.rowsSeen, 'row')}). Nothing was changed yet.`;
+  const rows = [...preview.changes, ...preview.errors].sort((a, b) => a.row - b.row);
+  const listed = rows.slice(0, ALERT_ROW_LIMIT).map(describeRowChange);
+  const more = rows.length - listed.length;
+  return alert(
+    headline,
+    listed.join('\n'),
+    more > 0 ? `…and ${more} more: open the sidebar to see every row.` : null,
+  );
+}
+
+/** One line per row: "Row 5 (contact 12): a@x.com → b@x.com, opt out". */
+export function describeRowChange(change: RowChangePreview): string {
+  const where = `Row ${change.row}${change.contactId ? ` (contact ${change.contactId})` : ''}`;
+  if (change.error) return `${where}: ${clean(change.error)}`;
+  const parts: string[] = [];
+  if (changesEmail(change)) parts.push(`${change.emailFrom ?? '(no email)'} → ${change.emailTo}`);
+  if (change.optOut) parts.push('opt out');
+  return `${where}: ${parts.length > 0 ? parts.join(', ') : 'no change'}`;
+}
+
+export function changesEmail(change: RowChangePreview): boolean {
+  return change.emailTo !== null && change.emailTo !== change.emailFrom;
+}
+
+export type HourInput = { ok: true; hour: number } | { ok: false; error: string };
+
+/**
+ * Reads the hour a person typed: "6", "06", "6:00", "18", "6 pm", "12am"; empty means the
+ * suggested default. Anything else is refused with words saying what to type.
+ */
+export function parseHour(text: string, defaultHour: number = DEFAULT_DAILY_HOUR): HourInput {
+  const input = text.trim();
+  if (input === '') return { ok: true, hour: defaultHour };
+  const match = /^(\d{1,2})(?::00)?\s*([ap]\.?m\.?)?$/i.exec(input);
+  if (match) {
+    const value = Number(match[1]);
+    const meridiem = match[2]?.toLowerCase().replace(/\./g, '');
+    if (!meridiem && value >= 0 && value <= 23) return { ok: true, hour: value };
+    if (meridiem && value >= 1 && value <= 12) {
+      return { ok: true, hour: (value % 12) + (meridiem === 'pm' ? 12 : 0) };
+    }
+  }
+  return {
+    ok: false,
+    error: `"${input}" is not an hour of the day. Type a whole hour from 0 to 23, for example 6 for 6 AM or 18 for 6 PM. The daily sync was not changed.`,
+  };
+}
+
+export function hourPrompt(timeZone: string): AlertText {
+  return alert(
+    `At which hour should the daily sync run? Type 0 to 23 (${timeZone} time, the spreadsheet's time zone). Leave it empty for ${DEFAULT_DAILY_HOUR} (${formatHour(DEFAULT_DAILY_HOUR)}).`,
+  );
+}
+
+/** 6 -> "06:00". */
+export function formatHour(hour: number): string {
+  return `${String(hour).padStart(2, '0')}:00`;
+}
+
+export function dailyEnabledAlert(status: DailySyncStatus, formatTime: FormatTime): AlertText {
+  if (!status.enabled || status.hour === null) {
+    return alert('The daily sync could not be turned on. Open the sidebar to see why.');
+  }
+  const end = formatHour((status.hour + 1) % 24);
+  return alert(
+    `The daily sync is on: every day between ${formatHour(status.hour)} and ${end} (${status.timeZone} time); Google picks the minute.`,
+    status.nextRunAfter
+      ? `Next run: ${formatTime(status.nextRunAfter)} or within the hour after.`
+      : null,
+    status.owner
+      ? `It runs as ${status.owner}, even when the spreadsheet is closed.`
+      : 'It runs even when the spreadsheet is closed.',
+  );
+}
+
+export function dailyDisabledAlert(status: DailySyncStatus): AlertText {
+  return status.enabled
+    ? alert(
+        `The daily sync is still on${status.owner ? ` (set up by ${status.owner})` : ''}. Try again${status.owner ? `, or ask ${status.owner} to turn it off` : ''}.`,
+      )
+    : alert('The daily sync is off. You can still sync from the menu or the sidebar.');
+}
+
+export const DISCONNECT_CONFIRM: AlertText = alert(
+  'Disconnect this spreadsheet from Keap?',
+  'Syncing, including the daily sync, stops until you connect again. Nothing in Keap or in the sheet is deleted.',
+);
+
+export function disconnectedAlert(status: ConnectionStatus): AlertText {
+  if (status.state === 'connected') {
+    return alert('Keap is still connected: the disconnect did not finish. Try again.');
+  }
+  return alert('Disconnected from Keap. Open the sidebar to connect again.');
+}
+
+/** An exception as plain words: "Could not sync: Keap did not answer." */
+export function failureAlert(action: string, error: unknown): AlertText {
+  return alert(`Could not ${action}: ${errorInWords(error)}`);
+}
+
+export function errorInWords(error: unknown): string {
+  if (
+    error &&
+    typeof error === 'object' &&
+    (error as { name?: unknown }).name === 'KeapAccessError'
+  ) {
+    const reason =
+      (error as { reason?: unknown; message?: unknown }).reason ?? (error as Error).message;
+    return reconnectText(String(reason ?? ''));
+  }
+  const message = error instanceof Error ? error.message : String(error ?? '');
+  return clean(message) || 'something went wrong, with no further detail.';
+}
+
+/** Trims Apps Script's "Exception: " prefix and anything token-shaped. */
+function clean(text: string): string {
+  return redactSecrets(String(text ?? '').replace(/^(Exception|Error):\s*/, '')).trim();
+}
+
+function alert(...lines: (string | null)[]): AlertText {
+  return {
+    title: ALERT_TITLE,
+    body: lines.filter((line): line is string => Boolean(line)).join('\n\n'),
+  };
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}

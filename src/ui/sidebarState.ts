@@ -1,0 +1,149 @@
+/**
+ * Everything the sidebar shows, composed in one server call. google.script.run passes only
+ * plain JSON (no Dates), and nothing secret may reach the browser, so every field is copied
+ * by name into a fresh object: a token or secret that some day rides along on an input
+ * object is dropped here, not forwarded.
+ */
+import type { ConnectionStatus } from '../connection/status';
+import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/index';
+import type { SyncSummary } from '../sync/summary';
+
+export interface SidebarState {
+  connection: ConnectionStatus;
+  /** Keap's consent URL with a fresh state token; null unless the person may click Connect. */
+  authorizationUrl: string | null;
+  sync: SyncStatusView;
+}
+
+export interface SidebarStateSources {
+  connection: ConnectionStatus;
+  sync: SyncStatusView;
+  /** Called only when the person may connect: each call mints a state token. */
+  buildAuthorizationUrl: () => string;
+}
+
+export function composeSidebarState(sources: SidebarStateSources): SidebarState {
+  const connection = copyConnection(sources.connection);
+  return {
+    connection,
+    authorizationUrl: mayConnect(connection) ? sources.buildAuthorizationUrl() : null,
+    sync: copySyncStatus(sources.sync),
+  };
+}
+
+/** True when the sidebar offers a Connect or Reconnect button. */
+export function mayConnect(connection: ConnectionStatus): boolean {
+  return connection.state === 'not-connected' || connection.state === 'needs-reconnect';
+}
+
+function copyConnection(status: ConnectionStatus): ConnectionStatus {
+  switch (status.state) {
+    case 'setup-needed':
+      return {
+        state: 'setup-needed',
+        missing: status.missing.map(String),
+        redirectUri: String(status.redirectUri),
+      };
+    case 'not-connected':
+      return { state: 'not-connected', redirectUri: String(status.redirectUri) };
+    case 'connected':
+      return {
+        state: 'connected',
+        method: status.method === 'api-key' ? 'api-key' : 'oauth',
+        account: textOrNull(status.account),
+        connectedSince: isoOrNull(status.connectedSince),
+      };
+    case 'needs-reconnect':
+      return {
+        state: 'needs-reconnect',
+        reason: redactSecrets(String(status.reason)),
+        account: textOrNull(status.account),
+        since: isoOrNull(status.since) ?? '',
+      };
+    default:
+      throw new Error(`Unknown connection state: ${(status as { state: unknown }).state}`);
+  }
+}
+
+function copySyncStatus(view: SyncStatusView): SyncStatusView {
+  return {
+    daily: copyDaily(view.daily),
+    lastRun: view.lastRun ? copySummary(view.lastRun) : null,
+    running: view.running === true,
+    settings: copySettings(view.settings),
+  };
+}
+
+function copyDaily(daily: DailySyncStatus): DailySyncStatus {
+  return {
+    enabled: daily.enabled === true,
+    hour: typeof daily.hour === 'number' ? daily.hour : null,
+    timeZone: String(daily.timeZone),
+    nextRunAfter: isoOrNull(daily.nextRunAfter),
+    owner: textOrNull(daily.owner),
+  };
+}
+
+function copySummary(summary: SyncSummary): SyncSummary {
+  return {
+    startedAt: isoOrNull(summary.startedAt) ?? '',
+    trigger: summary.trigger,
+    outcome: summary.outcome,
+    message: redactSecrets(String(summary.message)),
+    rowsSeen: count(summary.rowsSeen),
+    emailsUpdated: count(summary.emailsUpdated),
+    optedOut: count(summary.optedOut),
+    unchanged: count(summary.unchanged),
+    errors: count(summary.errors),
+    errorRows: (summary.errorRows ?? []).map(count),
+    keapRequests: count(summary.keapRequests),
+    durationMs: count(summary.durationMs),
+  };
+}
+
+function copySettings(settings: SyncSettings): SyncSettings {
+  return {
+    sheetName: String(settings.sheetName),
+    headers: {
+      contactId: String(settings.headers.contactId),
+      email: String(settings.headers.email),
+      optOut: String(settings.headers.optOut),
+      optOutReason: String(settings.headers.optOutReason),
+    },
+  };
+}
+
+const SECRET_PATTERNS: RegExp[] = [
+  // key=value and "key": "value" forms of OAuth fields, as they appear in echoed request bodies
+  /\b(access_token|refresh_token|client_secret|id_token|api_key|apikey)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
+  /\b(Bearer)(\s+)[A-Za-z0-9._~+/=-]+/gi,
+  /\b(X-Keap-API-Key)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
+];
+
+/**
+ * Removes token-shaped values from free text (Keap or library error messages) before it is
+ * shown to a person. The connection module already keeps secrets out; this is the last fence.
+ */
+export function redactSecrets(text: string): string {
+  return SECRET_PATTERNS.reduce(
+    (result, pattern) =>
+      result.replace(pattern, (_match, key: string, sep: string) => `${key}${sep}[hidden]`),
+    text,
+  );
+}
+
+function textOrNull(value: unknown): string | null {
+  return value === null || value === undefined || value === '' ? null : String(value);
+}
+
+/** ISO 8601 text whatever came in (a Date cannot cross google.script.run). */
+function isoOrNull(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  return String(value);
+}
+
+function count(value: unknown): number {
+  const n = Number(value);
+  return Number.isFinite(n) ? n : 0;
+}

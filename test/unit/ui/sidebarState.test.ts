@@ -1,0 +1,129 @@
+import type { ConnectionStatus } from '../../../src/connection/status';
+import { composeSidebarState, redactSecrets } from '../../../src/ui/sidebarState';
+import { AUTHORIZATION_URL, CONNECTIONS, dailyOn, summary, syncStatus } from './fixtures';
+
+function urlCounter() {
+  let calls = 0;
+  return {
+    build: () => `${AUTHORIZATION_URL}&n=${++calls}`,
+    calls: () => calls,
+  };
+}
+
+describe('composeSidebarState', () => {
+  it.each([['connected'], ['setupNeeded']] as const)(
+    'offers no consent link when %s, and mints no state token for it',
+    (name) => {
+      const urls = urlCounter();
+      const state = composeSidebarState({
+        connection: CONNECTIONS[name],
+        sync: syncStatus(),
+        buildAuthorizationUrl: urls.build,
+      });
+      expect(state.authorizationUrl).toBeNull();
+      expect(urls.calls()).toBe(0);
+    },
+  );
+
+  it.each([['notConnected'], ['needsReconnect']] as const)(
+    'offers a fresh consent link on every call when %s',
+    (name) => {
+      const urls = urlCounter();
+      const sources = {
+        connection: CONNECTIONS[name],
+        sync: syncStatus(),
+        buildAuthorizationUrl: urls.build,
+      };
+      const first = composeSidebarState(sources).authorizationUrl;
+      const second = composeSidebarState(sources).authorizationUrl;
+      expect(first).toMatch(/^https:\/\/accounts\.infusionsoft\.com\//);
+      expect(second).not.toBe(first);
+      expect(urls.calls()).toBe(2);
+    },
+  );
+
+  it('passes what the sidebar shows: connection, daily sync, last run and settings', () => {
+    const sync = syncStatus({ daily: dailyOn(7), lastRun: summary(), running: true });
+    const state = composeSidebarState({
+      connection: CONNECTIONS.connected,
+      sync,
+      buildAuthorizationUrl: () => AUTHORIZATION_URL,
+    });
+    expect(state.connection).toEqual(CONNECTIONS.connected);
+    expect(state.sync).toEqual(sync);
+  });
+
+  it('drops fields nobody asked for, so a token or secret riding along never reaches the browser', () => {
+    const secrets = ['ya29.ACCESS-SECRET', 'REFRESH-SECRET', 'CLIENT-SECRET', 'KeapAK-SECRET'];
+    const connection = {
+      ...CONNECTIONS.connected,
+      accessToken: secrets[0],
+      token: { refresh_token: secrets[1] },
+      clientSecret: secrets[2],
+    } as ConnectionStatus;
+    const sync = syncStatus({ lastRun: { ...summary(), apiKey: secrets[3] } as never });
+    (sync.daily as unknown as Record<string, unknown>).token = secrets[0];
+    (sync.settings as unknown as Record<string, unknown>).clientSecret = secrets[2];
+
+    const json = JSON.stringify(
+      composeSidebarState({ connection, sync, buildAuthorizationUrl: () => AUTHORIZATION_URL }),
+    );
+    for (const secret of secrets) expect(json).not.toContain(secret);
+  });
+
+  it('hides token-shaped text inside the reason and the last run message', () => {
+    const state = composeSidebarState({
+      connection: {
+        ...CONNECTIONS.needsReconnect,
+        reason: 'Keap said invalid_grant for refresh_token=rt-123456 (client_secret=cs-98765)',
+      },
+      sync: syncStatus({
+        lastRun: summary({ message: 'Request failed, header Authorization: Bearer at-abcdef' }),
+      }),
+      buildAuthorizationUrl: () => AUTHORIZATION_URL,
+    });
+    const json = JSON.stringify(state);
+    for (const secret of ['rt-123456', 'cs-98765', 'at-abcdef']) expect(json).not.toContain(secret);
+    expect(state.connection.state === 'needs-reconnect' && state.connection.reason).toContain(
+      'Keap said invalid_grant',
+    );
+  });
+
+  it('is plain JSON: Dates become ISO strings and the value survives google.script.run unchanged', () => {
+    const since = new Date('2026-04-28T14:03:00.000Z');
+    const state = composeSidebarState({
+      connection: { ...CONNECTIONS.connected, connectedSince: since as unknown as string },
+      sync: syncStatus({
+        daily: {
+          ...dailyOn(6),
+          nextRunAfter: new Date('2026-05-06T04:00:00Z') as unknown as string,
+        },
+      }),
+      buildAuthorizationUrl: () => AUTHORIZATION_URL,
+    });
+    expect(state.connection.state === 'connected' && state.connection.connectedSince).toBe(
+      '2026-04-28T14:03:00.000Z',
+    );
+    expect(state.sync.daily.nextRunAfter).toBe('2026-05-06T04:00:00.000Z');
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+  });
+});
+
+describe('redactSecrets', () => {
+  it.each([
+    ['access_token=abc.DEF-123&x=1', 'abc.DEF-123'],
+    ['{"refresh_token": "r0tat3d"}', 'r0tat3d'],
+    ['Authorization: Bearer eyJhbGciOi.J9', 'eyJhbGciOi.J9'],
+    ['X-Keap-API-Key: KeapAK-1234567890', 'KeapAK-1234567890'],
+    ['client_secret=s3cr3t', 's3cr3t'],
+  ])('hides the value in %s', (text, secret) => {
+    const redacted = redactSecrets(text);
+    expect(redacted).not.toContain(secret);
+    expect(redacted).toContain('[hidden]');
+  });
+
+  it('leaves ordinary words alone', () => {
+    const text = 'Keap answered 401 (Invalid Access Token) for row 7; error code: 42.';
+    expect(redactSecrets(text)).toBe(text);
+  });
+});
