@@ -1,0 +1,49 @@
+/**
+ * What getValues() hands back for a cell: a number, a string, a boolean, a Date, or '' for
+ * an empty cell. Formula errors arrive as their text ('#N/A', '#REF!', ...).
+ */
+export type CellValue = unknown;
+
+const FORMULA_ERRORS = new Set([
+  '#N/A',
+  '#REF!',
+  '#VALUE!',
+  '#DIV/0!',
+  '#NAME?',
+  '#NUM!',
+  '#NULL!',
+  '#ERROR!',
+  '#SPILL!',
+  '#CALC!',
+]);
+
+export function isDate(value: CellValue): value is Date {
+  return Object.prototype.toString.call(value) === '[object Date]';
+}
+
+export function isBlankCell(value: CellValue): boolean {
+  return (
+    value === null || value === undefined || (typeof value === 'string' && value.trim() === '')
+  );
+}
+
+/** The error text when the cell shows a formula error, else null. */
+export function formulaErrorOf(value: CellValue): string | null {
+  if (typeof value !== 'string') return null;
+  const text = value.trim().toUpperCase();
+  return FORMULA_ERRORS.has(text) ? text : null;
+}
+
+/** A stable text form of a cell, used to recognise a row again after a re-read. */
+export function cellText(value: CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (isDate(value)) return `date:${value.getTime()}`;
+  return String(value).trim();
+}
+
+/** A short, quoted form of a cell for an error message. */
+export function quoteForMessage(value: CellValue): string {
+  const text = isDate(value) ? 'a date' : String(value).trim();
+  const short = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return isDate(value) ? short : `'${short}'`;
+}

@@ -1,0 +1,74 @@
+/**
+ * The contacts tab as the sync sees it: one block read of the used range and block writes.
+ * Thin adapter over SpreadsheetApp; every call here is a round trip, so there are few.
+ */
+import type { CellBlock } from './statusPlacement';
+import { STATE_TAB_NAME } from './stateTab';
+import { LOG_TAB_NAME } from './logTab';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+
+export const DEFAULT_TAB_NAME = 'Contacts';
+
+/** A problem with the spreadsheet's layout, in words for the person who owns it. */
+export class SheetSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SheetSetupError';
+  }
+}
+
+export interface ContactSheetPort {
+  /** The tab's name, for messages. */
+  tabName(): string;
+  /** The whole used range, row 1 (headers) first. */
+  readValues(): unknown[][];
+  writeBlock(block: CellBlock): void;
+}
+
+/** The configured tab; else 'Contacts'; else the first tab that is not one of the add-on's own. */
+export function resolveContactsTab(spreadsheet: Spreadsheet, sheetName: string): Sheet {
+  const wanted = sheetName.trim();
+  if (wanted !== '') {
+    const named = spreadsheet.getSheetByName(wanted);
+    if (!named) throw new SheetSetupError(`There is no tab named '${wanted}' in this spreadsheet.`);
+    return named;
+  }
+  const contacts = spreadsheet.getSheetByName(DEFAULT_TAB_NAME);
+  if (contacts) return contacts;
+  const own = new Set([STATE_TAB_NAME, LOG_TAB_NAME]);
+  const first = spreadsheet.getSheets().find((sheet) => !own.has(sheet.getName()));
+  if (!first) throw new SheetSetupError('This spreadsheet has no tab to sync.');
+  return first;
+}
+
+export class SpreadsheetContactSheet implements ContactSheetPort {
+  private sheet: Sheet | null = null;
+
+  constructor(
+    private readonly spreadsheet: Spreadsheet,
+    private readonly sheetName: string,
+  ) {}
+
+  private tab(): Sheet {
+    if (!this.sheet) this.sheet = resolveContactsTab(this.spreadsheet, this.sheetName);
+    return this.sheet;
+  }
+
+  tabName(): string {
+    return this.sheetName.trim() || this.tab().getName();
+  }
+
+  readValues(): unknown[][] {
+    return this.tab().getDataRange().getValues();
+  }
+
+  writeBlock(block: CellBlock): void {
+    const columns = block.values[0]?.length ?? 0;
+    if (block.values.length === 0 || columns === 0) return;
+    this.tab()
+      .getRange(block.row, block.column, block.values.length, columns)
+      .setValues(block.values);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Finds the columns the sync reads and writes in row 1. People type headers their own way
+ * ("Contact ID", "contact_id", "ContactId:"), so headers are compared without case, spaces
+ * or punctuation.
+ */
+import { cellText } from './cells';
+
+export interface InputHeaderNames {
+  contactId: string;
+  email: string;
+  optOut: string;
+  optOutReason: string;
+}
+
+export const DEFAULT_HEADER_NAMES: InputHeaderNames = {
+  contactId: 'Contact ID',
+  email: 'Email',
+  optOut: 'Opt Out',
+  optOutReason: 'Opt Out Reason',
+};
+
+/** The columns the add-on writes; created at the right of the used range when missing. */
+export const SYNC_STATUS_HEADER = 'Sync Status';
+export const LAST_SYNCED_HEADER = 'Last Synced';
+
+/** 1-based column numbers; null when row 1 has no such header. */
+export interface SheetColumns {
+  contactId: number | null;
+  email: number | null;
+  optOut: number | null;
+  optOutReason: number | null;
+  syncStatus: number | null;
+  lastSynced: number | null;
+}
+
+export type HeaderMatch =
+  { ok: true; columns: SheetColumns & { contactId: number } } | { ok: false; error: string };
+
+export function normalizeHeader(value: unknown): string {
+  return cellText(value)
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** Column number of the first header that matches `name`, else null. */
+function findColumn(normalizedRow: string[], name: string): number | null {
+  const wanted = normalizeHeader(name);
+  if (wanted === '') return null;
+  const index = normalizedRow.indexOf(wanted);
+  return index === -1 ? null : index + 1;
+}
+
+export function findColumns(headerRow: readonly unknown[], names: InputHeaderNames): SheetColumns {
+  const normalized = headerRow.map(normalizeHeader);
+  return {
+    contactId: findColumn(normalized, names.contactId),
+    email: findColumn(normalized, names.email),
+    optOut: findColumn(normalized, names.optOut),
+    optOutReason: findColumn(normalized, names.optOutReason),
+    syncStatus: findColumn(normalized, SYNC_STATUS_HEADER),
+    lastSynced: findColumn(normalized, LAST_SYNCED_HEADER),
+  };
+}
+
+/**
+ * The sync needs the contact id column and something to sync: an email column, an opt-out
+ * column, or both. The reason column is optional.
+ */
+export function matchHeaders(
+  headerRow: readonly unknown[],
+  names: InputHeaderNames,
+  tab: string | (() => string),
+): HeaderMatch {
+  const columns = findColumns(headerRow, names);
+  // Asked only for a message: naming the tab costs a spreadsheet call.
+  const tabName = () => (typeof tab === 'string' ? tab : tab());
+  if (columns.contactId === null) {
+    return {
+      ok: false,
+      error: `Row 1 of the '${tabName()}' tab has no '${names.contactId}' column.`,
+    };
+  }
+  if (columns.email === null && columns.optOut === null) {
+    return {
+      ok: false,
+      error: `Row 1 of the '${tabName()}' tab has neither an '${names.email}' nor an '${names.optOut}' column, so there is nothing to sync.`,
+    };
+  }
+  return { ok: true, columns: { ...columns, contactId: columns.contactId } };
+}

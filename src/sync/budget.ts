@@ -1,0 +1,47 @@
+/**
+ * Time and size limits of one execution, in one place. Apps Script stops an execution at
+ * 6 minutes; the sync stops starting new chunks well before, leaving time to write the
+ * statuses, the state and the log, and continues in a follow-up trigger.
+ */
+export const SYNC_LIMITS = {
+  /** No new chunk of rows starts after this much time in the execution. */
+  stopStartingChunksAfterMs: 270_000,
+  /** Keap writes not started by then come back unattempted (given to the gateway). */
+  keapDeadlineAfterMs: 300_000,
+  /** Contacts per chunk: one batched read, then the chunk's writes. */
+  chunkSize: 200,
+  /** A lease older than this belongs to an execution that was killed. */
+  leaseMs: 7 * 60_000,
+  /** Delay before the follow-up execution. */
+  continuationDelayMs: 60_000,
+  /** A run that needs more follow-ups than this is stopped and reported. */
+  maxContinuations: 48,
+  /** A checkpoint older than this is from a chain that broke off; its run is closed. */
+  staleCheckpointMs: 24 * 60 * 60_000,
+};
+
+export type SyncLimits = typeof SYNC_LIMITS;
+
+export interface ExecutionBudget {
+  /** Epoch ms after which Keap writes are not started. */
+  keapDeadline: number;
+  /** True while a new chunk may start. The first chunk always may, so each execution progresses. */
+  mayStartChunk(now: number, chunksDone: number): boolean;
+}
+
+export function executionBudget(
+  startedAt: number,
+  limits: SyncLimits = SYNC_LIMITS,
+): ExecutionBudget {
+  return {
+    keapDeadline: startedAt + limits.keapDeadlineAfterMs,
+    mayStartChunk: (now, chunksDone) =>
+      chunksDone === 0 || now < startedAt + limits.stopStartingChunksAfterMs,
+  };
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

@@ -1,0 +1,41 @@
+/**
+ * The same contact id on several rows is fine when the rows ask for the same thing (they
+ * share one result). When they ask for different things the sync cannot know which one is
+ * meant: every such row gets an error naming the rows that disagree with it.
+ */
+export interface RowIdentity {
+  row: number;
+  contactId: number;
+  /** Rows with equal `sameAs` ask for the same thing. */
+  sameAs: string;
+}
+
+function listRows(rows: number[]): string {
+  if (rows.length === 1) return `row ${rows[0]}`;
+  return `rows ${rows.slice(0, -1).join(', ')} and ${rows[rows.length - 1]}`;
+}
+
+/** Error message per conflicting sheet row. */
+export function findConflicts(rows: readonly RowIdentity[]): Map<number, string> {
+  const byId = new Map<number, RowIdentity[]>();
+  for (const row of rows) {
+    const group = byId.get(row.contactId);
+    if (group) group.push(row);
+    else byId.set(row.contactId, [row]);
+  }
+  const conflicts = new Map<number, string>();
+  for (const [contactId, group] of byId) {
+    if (new Set(group.map((r) => r.sameAs)).size < 2) continue;
+    for (const row of group) {
+      const others = group
+        .filter((other) => other.sameAs !== row.sameAs)
+        .map((other) => other.row)
+        .sort((a, b) => a - b);
+      conflicts.set(
+        row.row,
+        `Contact ID ${contactId} is also on ${listRows(others)} with different values`,
+      );
+    }
+  }
+  return conflicts;
+}

@@ -1,0 +1,34 @@
+/**
+ * A row's fingerprint: a short hash of what the row asks for, after normalisation. The
+ * state tab keeps it per contact id at the last sync, so an unedited row is not sent again.
+ * Hashing (rather than storing the values) keeps emails out of the hidden tab.
+ */
+import type { RowRequest } from '../sheet/rowParsing';
+
+export function canonicalRequest(request: RowRequest): string {
+  return JSON.stringify([
+    request.contactId,
+    request.email ?? '',
+    request.optOut ? 1 : 0,
+    request.optOut ? (request.reason ?? '') : '',
+  ]);
+}
+
+/** 53-bit string hash (two 32-bit multiplicative mixes), as 14 hex digits. */
+export function hash53(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const value = 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return value.toString(16).padStart(14, '0');
+}
+
+export function rowFingerprint(request: RowRequest): string {
+  return `v1:${hash53(canonicalRequest(request))}`;
+}

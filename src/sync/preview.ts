@@ -1,0 +1,131 @@
+/**
+ * What a sync would change, row by row, without sending a write or changing a cell: the
+ * same reading, checks and plan as the sync, against Keap's current state.
+ */
+import type { KeapGateway } from '../keap/model';
+import { SheetSetupError, type ContactSheetPort } from '../sheet/contactSheet';
+import { matchHeaders } from '../sheet/headers';
+import { parseRow } from '../sheet/rowParsing';
+import type { SyncStatePort } from '../sheet/stateTab';
+import { chunk, SYNC_LIMITS, type SyncLimits } from './budget';
+import { planChunk, readKeapState } from './chunkSync';
+import type { UnitPlan } from './plan';
+import type { Clock } from './ports';
+import { stopFor } from './runSync';
+import type { SyncSettings } from './settings';
+import { buildWorklist, type RowIssue, type Worklist } from './worklist';
+
+export interface RowChangePreview {
+  row: number;
+  contactId: string;
+  emailFrom: string | null;
+  emailTo: string | null;
+  optOut: boolean;
+  error: string | null;
+}
+
+export interface SyncPreview {
+  rowsSeen: number;
+  changes: RowChangePreview[];
+  errors: RowChangePreview[];
+  unchanged: number;
+  message: string;
+}
+
+export interface PreviewPorts {
+  clock: Clock;
+  settings: SyncSettings;
+  sheet: ContactSheetPort;
+  state: SyncStatePort;
+  openGateway(deadline: number): KeapGateway;
+  defaultReason?: string;
+}
+
+/** Rows listed per kind; the counts in the message cover every row. */
+export const MAX_PREVIEW_ROWS = 1000;
+
+function issueRow(issue: RowIssue): RowChangePreview {
+  return {
+    row: issue.row,
+    contactId: issue.key.split('\u001f')[0],
+    emailFrom: null,
+    emailTo: null,
+    optOut: false,
+    error: issue.message,
+  };
+}
+
+function planRows(plan: UnitPlan): RowChangePreview[] {
+  return plan.unit.rows.map((ref) => ({
+    row: ref.row,
+    contactId: String(plan.unit.contactId),
+    emailFrom: plan.emailChange ? plan.emailChange.from : null,
+    emailTo: plan.emailChange ? plan.emailChange.to : null,
+    optOut: plan.optOut !== null,
+    error: plan.error,
+  }));
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMITS): SyncPreview {
+  const startedAt = ports.clock.now();
+  const preview: SyncPreview = { rowsSeen: 0, changes: [], errors: [], unchanged: 0, message: '' };
+  let worklist: Worklist;
+  try {
+    const values = ports.sheet.readValues();
+    const header = matchHeaders(values[0] ?? [], ports.settings.headers, () =>
+      ports.sheet.tabName(),
+    );
+    if (!header.ok) throw new SheetSetupError(header.error);
+    const rows = values.slice(1).map((cells, i) => parseRow(cells, i + 2, header.columns));
+    worklist = buildWorklist(rows, ports.state.read(), 'preview');
+  } catch (error) {
+    return { ...preview, message: stopFor(error).message };
+  }
+  preview.rowsSeen = worklist.rowsSeen;
+  preview.unchanged = worklist.skippedRows.length;
+  const errors = [
+    ...worklist.issues,
+    ...worklist.knownErrorRows.map((ref) => ({
+      ...ref,
+      message: 'The last sync of this row failed (see its Sync Status); edit the row to try again',
+    })),
+  ].map(issueRow);
+  const changes: RowChangePreview[] = [];
+  let stopped: string | null = null;
+  try {
+    const deadline = startedAt + limits.keapDeadlineAfterMs;
+    const gateway = worklist.units.length > 0 ? ports.openGateway(deadline) : null;
+    for (const units of chunk(worklist.units, limits.chunkSize)) {
+      if (!gateway) break;
+      for (const plan of planChunk(units, readKeapState(gateway, units), ports.defaultReason)) {
+        if (plan.error) errors.push(...planRows(plan));
+        else if (plan.emailChange || plan.optOut) changes.push(...planRows(plan));
+        else preview.unchanged += plan.unit.rows.length;
+      }
+    }
+  } catch (error) {
+    stopped = stopFor(error).message;
+  }
+  changes.sort((a, b) => a.row - b.row);
+  errors.sort((a, b) => a.row - b.row);
+  preview.changes = changes.slice(0, MAX_PREVIEW_ROWS);
+  preview.errors = errors.slice(0, MAX_PREVIEW_ROWS);
+
+  const emailChanges = changes.filter((c) => c.emailTo !== null).length;
+  const optOuts = changes.filter((c) => c.optOut).length;
+  const counts =
+    `${plural(emailChanges, 'email')} to update, ${optOuts} to opt out, ` +
+    `${plural(errors.length, 'row')} with errors, ${preview.unchanged} unchanged.`;
+  const truncated =
+    changes.length > MAX_PREVIEW_ROWS || errors.length > MAX_PREVIEW_ROWS
+      ? ` Only the first ${MAX_PREVIEW_ROWS} rows of each list are shown.`
+      : '';
+  preview.message = stopped
+    ? `Preview incomplete: ${stopped} So far: ${counts}`
+    : `A sync would make these changes: ${counts}${truncated}`;
+  return preview;
+}

@@ -1,0 +1,172 @@
+/**
+ * The one place the sync reads Apps Script globals: it builds the ports of runSync and
+ * previewSync from SpreadsheetApp, PropertiesService, LockService and ScriptApp.
+ */
+import { openKeapGateway, notifyOwnerOncePerDay } from '../connection';
+import { SpreadsheetContactSheet } from '../sheet/contactSheet';
+import { SpreadsheetLogTab } from '../sheet/logTab';
+import { SpreadsheetStateTab } from '../sheet/stateTab';
+import { SYNC_LIMITS } from './budget';
+import { PropertiesCheckpoint } from './checkpoint';
+import { SyncLease } from './lease';
+import { readJson, type Clock, type KeyValueStore } from './ports';
+import type { PreviewPorts } from './preview';
+import type { SyncPorts } from './runSync';
+import { readSettings, storeSettings, type SyncSettings } from './settings';
+import type { SyncSummary } from './summary';
+import { SyncTriggers, type TriggerHandle, type TriggerService } from './triggers';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** The active spreadsheet, or (in a trigger with no active document) the one given by id. */
+export function openSpreadsheet(spreadsheetId?: string | null): Spreadsheet {
+  const active = SpreadsheetApp.getActiveSpreadsheet();
+  if (active) return active;
+  if (spreadsheetId) return SpreadsheetApp.openById(spreadsheetId);
+  throw new Error(
+    'There is no spreadsheet to sync. Open the spreadsheet and start the sync from there.',
+  );
+}
+
+const appsScriptTriggers: TriggerService = {
+  list: () => ScriptApp.getProjectTriggers(),
+  remove: (trigger: TriggerHandle) =>
+    ScriptApp.deleteTrigger(trigger as GoogleAppsScript.Script.Trigger),
+  createDaily: (handler, hour, timeZone) =>
+    ScriptApp.newTrigger(handler)
+      .timeBased()
+      .everyDays(1)
+      .atHour(hour)
+      .inTimezone(timeZone)
+      .create(),
+  createOnce: (handler, afterMs) =>
+    ScriptApp.newTrigger(handler).timeBased().after(afterMs).create(),
+};
+
+export function userStore(): KeyValueStore {
+  return PropertiesService.getUserProperties();
+}
+
+/** Null in a time-driven trigger of an add-on, where there is no current document. */
+function documentStore(): KeyValueStore | null {
+  try {
+    return PropertiesService.getDocumentProperties();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Settings and the last run belong to the spreadsheet (document properties). Unattended
+ * runs may have no document properties, so the user's properties keep a copy per spreadsheet.
+ */
+export class SpreadsheetRecords {
+  constructor(private readonly spreadsheetId: string) {}
+
+  private mirrorKey(name: string): string {
+    return `keapSync.${name}.${this.spreadsheetId}`;
+  }
+
+  settings(): SyncSettings {
+    const documents = documentStore();
+    if (documents) return readSettings(documents);
+    return readSettings({
+      getProperty: (key) => userStore().getProperty(`${key}.${this.spreadsheetId}`),
+      setProperty: () => undefined,
+      deleteProperty: () => undefined,
+    });
+  }
+
+  saveSettings(settings: SyncSettings): void {
+    const documents = documentStore();
+    if (documents) storeSettings(documents, settings);
+    this.mirrorSettings(settings);
+  }
+
+  /** Keeps the user's copy of the settings for unattended runs. */
+  mirrorSettings(settings: SyncSettings = this.settings()): void {
+    userStore().setProperty(this.mirrorKey('settings'), JSON.stringify(settings));
+  }
+
+  lastRun(): SyncSummary | null {
+    const documents = documentStore();
+    const shared = documents ? readJson<SyncSummary>(documents, 'keapSync.lastRun') : null;
+    const own = readJson<SyncSummary>(userStore(), this.mirrorKey('lastRun'));
+    if (!shared || !own) return shared ?? own;
+    return own.startedAt > shared.startedAt ? own : shared;
+  }
+
+  saveLastRun(summary: SyncSummary): void {
+    const documents = documentStore();
+    if (documents) documents.setProperty('keapSync.lastRun', JSON.stringify(summary));
+    else userStore().setProperty(this.mirrorKey('lastRun'), JSON.stringify(summary));
+  }
+}
+
+export function syncTriggers(spreadsheetId: string): SyncTriggers {
+  return new SyncTriggers(
+    appsScriptTriggers,
+    userStore(),
+    LockService.getUserLock(),
+    spreadsheetId,
+    systemClock,
+  );
+}
+
+export function syncLease(spreadsheetId: string): SyncLease {
+  return new SyncLease(
+    PropertiesService.getScriptProperties(),
+    LockService.getScriptLock(),
+    spreadsheetId,
+    systemClock,
+    SYNC_LIMITS.leaseMs,
+  );
+}
+
+export function previewPorts(spreadsheet: Spreadsheet): PreviewPorts {
+  const settings = new SpreadsheetRecords(spreadsheet.getId()).settings();
+  return {
+    clock: systemClock,
+    settings,
+    sheet: new SpreadsheetContactSheet(spreadsheet, settings.sheetName),
+    state: new SpreadsheetStateTab(spreadsheet),
+    openGateway: (deadline) => openKeapGateway({ deadline }),
+  };
+}
+
+export function syncPorts(spreadsheet: Spreadsheet): SyncPorts {
+  const spreadsheetId = spreadsheet.getId();
+  const records = new SpreadsheetRecords(spreadsheetId);
+  const settings = records.settings();
+  const triggers = syncTriggers(spreadsheetId);
+  return {
+    clock: systemClock,
+    settings,
+    sheet: new SpreadsheetContactSheet(spreadsheet, settings.sheetName),
+    state: new SpreadsheetStateTab(spreadsheet),
+    log: new SpreadsheetLogTab(spreadsheet),
+    lease: syncLease(spreadsheetId),
+    checkpoint: new PropertiesCheckpoint(userStore(), spreadsheetId),
+    continuation: {
+      schedule: (delayMs) => triggers.scheduleContinuation(delayMs),
+      finish: () => triggers.finishContinuation(),
+    },
+    lastRun: { save: (summary) => records.saveLastRun(summary) },
+    openGateway: (deadline) => openKeapGateway({ deadline }),
+    notifyOwner: (kind, subject, body) => {
+      notifyOwnerOncePerDay(kind, subject, body);
+    },
+  };
+}
+
+/** True when the person must authorize the add-on again (triggers keep firing meanwhile). */
+export function authorizationRequired(): boolean {
+  try {
+    const info = ScriptApp.getAuthorizationInfo(ScriptApp.AuthMode.FULL);
+    return info.getAuthorizationStatus() === ScriptApp.AuthorizationStatus.REQUIRED;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * From the parsed rows and the sync state to the work of one execution: rows with errors,
+ * rows already synced (skipped), and one work unit per contact id still to sync.
+ */
+import type { ParsedRow, RowRequest } from '../sheet/rowParsing';
+import type { SyncState, StateRecord } from '../sheet/stateTab';
+import { findConflicts, type RowIdentity } from './duplicates';
+import { rowFingerprint } from './fingerprint';
+
+export interface RowRef {
+  /** 1-based sheet row at the time of the read. */
+  row: number;
+  /** Raw input cells, to find the row again before writing its status. */
+  key: string;
+}
+
+export interface RowIssue extends RowRef {
+  message: string;
+}
+
+/** One contact to sync; several rows when the same id appears with the same values. */
+export interface WorkUnit {
+  contactId: number;
+  request: RowRequest;
+  fingerprint: string;
+  rows: RowRef[];
+}
+
+export interface Worklist {
+  /** Non-blank rows. */
+  rowsSeen: number;
+  issues: RowIssue[];
+  /** Rows whose contact was synced with these values before (or earlier in this run). */
+  skippedRows: RowRef[];
+  /** Unchanged rows whose last sync ended in an error (their status still says so). */
+  knownErrorRows: RowRef[];
+  units: WorkUnit[];
+  /** Every valid contact id on the sheet (to prune the state of ids no longer there). */
+  contactIds: Set<number>;
+}
+
+/**
+ * A row needs no work when its contact was handled with the same values: synced ('ok'),
+ * refused for good ('error'), or found busy earlier in this same run ('retry' is tried
+ * again by the next run, not by the continuation of this one).
+ */
+export function alreadyHandled(
+  record: StateRecord | undefined,
+  fingerprint: string,
+  runId: string,
+): boolean {
+  if (!record || record.fingerprint !== fingerprint) return false;
+  return record.result !== 'retry' || record.run === runId;
+}
+
+export function buildWorklist(
+  rows: readonly ParsedRow[],
+  state: SyncState,
+  runId: string,
+): Worklist {
+  const fingerprints = new Map<number, string>();
+  const identities: RowIdentity[] = [];
+  for (const row of rows) {
+    if (row.kind === 'valid') {
+      const fingerprint = rowFingerprint(row.request);
+      fingerprints.set(row.row, fingerprint);
+      identities.push({ row: row.row, contactId: row.request.contactId, sameAs: fingerprint });
+    } else if (row.kind === 'invalid' && row.contactId !== null) {
+      identities.push({ row: row.row, contactId: row.contactId, sameAs: `invalid:${row.key}` });
+    }
+  }
+  const conflicts = findConflicts(identities);
+
+  const worklist: Worklist = {
+    rowsSeen: 0,
+    issues: [],
+    skippedRows: [],
+    knownErrorRows: [],
+    units: [],
+    contactIds: new Set(),
+  };
+  const unitsById = new Map<number, WorkUnit>();
+  for (const row of rows) {
+    if (row.kind === 'blank') continue;
+    worklist.rowsSeen += 1;
+    const conflict = conflicts.get(row.row);
+    if (row.kind === 'invalid') {
+      if (row.contactId !== null) worklist.contactIds.add(row.contactId);
+      const messages = conflict ? [...row.errors, conflict] : row.errors;
+      worklist.issues.push({ row: row.row, key: row.key, message: messages.join('; ') });
+      continue;
+    }
+    const { contactId } = row.request;
+    worklist.contactIds.add(contactId);
+    if (conflict) {
+      worklist.issues.push({ row: row.row, key: row.key, message: conflict });
+      continue;
+    }
+    const fingerprint = fingerprints.get(row.row) as string;
+    const ref = { row: row.row, key: row.key };
+    const record = state.get(contactId);
+    if (alreadyHandled(record, fingerprint, runId)) {
+      if (record?.result === 'error') worklist.knownErrorRows.push(ref);
+      else worklist.skippedRows.push(ref);
+      continue;
+    }
+    const unit = unitsById.get(contactId);
+    if (unit) {
+      unit.rows.push(ref);
+    } else {
+      const created = { contactId, request: row.request, fingerprint, rows: [ref] };
+      unitsById.set(contactId, created);
+      worklist.units.push(created);
+    }
+  }
+  return worklist;
+}

@@ -1,0 +1,137 @@
+import {
+  resolveContactsTab,
+  SheetSetupError,
+  SpreadsheetContactSheet,
+} from '../../../src/sheet/contactSheet';
+import { LOG_HEADER, LOG_TAB_NAME, SpreadsheetLogTab } from '../../../src/sheet/logTab';
+import { SpreadsheetStateTab, STATE_TAB_NAME } from '../../../src/sheet/stateTab';
+import { runSyncWith, type SyncPorts } from '../../../src/sync/runSync';
+import { SyncHarness } from '../sync/support/fakes';
+import { FakeSpreadsheet } from './support/fakeSpreadsheet';
+
+const HEADER = ['Contact ID', 'Email', 'Opt Out'];
+
+function sheetWith(rows: number, tabs: Record<string, unknown[][]> = {}): FakeSpreadsheet {
+  const body = Array.from({ length: rows }, (_, i) => [i + 1, `new${i + 1}@x.com`, '']);
+  return new FakeSpreadsheet({ Contacts: [[...HEADER], ...body], ...tabs });
+}
+
+/** runSync with the real sheet adapters over the fake spreadsheet, the rest in memory. */
+function portsFor(spreadsheet: FakeSpreadsheet, h: SyncHarness): SyncPorts {
+  const ss = spreadsheet.asSpreadsheet();
+  return {
+    ...h.ports(),
+    sheet: new SpreadsheetContactSheet(ss, ''),
+    state: new SpreadsheetStateTab(ss),
+    log: new SpreadsheetLogTab(ss),
+  };
+}
+
+function harnessFor(rows: number): SyncHarness {
+  const h = new SyncHarness([]);
+  for (let id = 1; id <= rows; id++) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+  h.keap.msPerWrite = 10;
+  return h;
+}
+
+describe('finding the contacts tab', () => {
+  it("prefers 'Contacts', else the first tab that is not the add-on's own", () => {
+    const ss = new FakeSpreadsheet({
+      [STATE_TAB_NAME]: [],
+      People: [],
+      Contacts: [],
+    }).asSpreadsheet();
+    expect(resolveContactsTab(ss, '').getName()).toBe('Contacts');
+    const noContacts = new FakeSpreadsheet({ [LOG_TAB_NAME]: [], People: [] }).asSpreadsheet();
+    expect(resolveContactsTab(noContacts, '').getName()).toBe('People');
+  });
+
+  it('uses the configured tab and names it when missing', () => {
+    const ss = new FakeSpreadsheet({ Contacts: [], Leads: [] }).asSpreadsheet();
+    expect(resolveContactsTab(ss, ' Leads ').getName()).toBe('Leads');
+    expect(() => resolveContactsTab(ss, 'Nope')).toThrow(
+      new SheetSetupError("There is no tab named 'Nope' in this spreadsheet."),
+    );
+  });
+});
+
+describe('the sheet adapters in a real run', () => {
+  it('write statuses, a hidden state tab and a log tab with a header row', () => {
+    const spreadsheet = sheetWith(3);
+    const h = harnessFor(3);
+    const summary = runSyncWith('menu', portsFor(spreadsheet, h), h.limits);
+    expect(summary.outcome).toBe('completed');
+    const contacts = spreadsheet.tab('Contacts')?.cells ?? [];
+    expect(contacts[0]).toEqual([...HEADER, 'Sync Status', 'Last Synced']);
+    expect(contacts[1][3]).toBe('Updated: email changed to new1@x.com');
+    expect(contacts[1][4]).toBeInstanceOf(Date);
+    const state = spreadsheet.tab(STATE_TAB_NAME);
+    expect(state?.hidden).toBe(true);
+    expect(state?.cells).toHaveLength(4);
+    const log = spreadsheet.tab(LOG_TAB_NAME)?.cells ?? [];
+    expect(log[0]).toEqual(LOG_HEADER);
+    expect(log[1].slice(1, 5)).toEqual(['menu', 3, 3, 0]);
+    expect(spreadsheet.sheets.map((s) => s.name)).toEqual([
+      'Contacts',
+      STATE_TAB_NAME,
+      LOG_TAB_NAME,
+    ]);
+  });
+
+  const ROUND_TRIPS = new Set([
+    'Range.getValues',
+    'Range.setValues',
+    'Sheet.appendRow',
+    'Spreadsheet.insertSheet',
+  ]);
+  const callsOfRun = (rows: number, run: 'changed' | 'unchanged') => {
+    const spreadsheet = sheetWith(rows, {
+      [STATE_TAB_NAME]: [['Contact ID']],
+      [LOG_TAB_NAME]: [[...LOG_HEADER]],
+    });
+    spreadsheet.tab('Contacts')?.cells[0].push('Sync Status', 'Last Synced');
+    const h = harnessFor(rows);
+    expect(runSyncWith('sidebar', portsFor(spreadsheet, h), h.limits)).toMatchObject({
+      outcome: 'completed',
+      emailsUpdated: rows,
+    });
+    if (run === 'unchanged') {
+      spreadsheet.counter.calls = [];
+      expect(runSyncWith('daily', portsFor(spreadsheet, h), h.limits)).toMatchObject({
+        keapRequests: 0,
+        unchanged: rows,
+      });
+    }
+    const calls = spreadsheet.counter.calls;
+    return { all: calls.length, roundTrips: calls.filter((c) => ROUND_TRIPS.has(c)).length };
+  };
+
+  it.each([10, 500, 3000])(
+    'stay within 10 + rows/500 data round trips per execution for %i rows',
+    (rows) => {
+      const changed = callsOfRun(rows, 'changed');
+      const unchanged = callsOfRun(rows, 'unchanged');
+      expect(changed.roundTrips).toBeLessThanOrEqual(10 + rows / 500);
+      // Nothing changed: read the sheet and the state, log the run; write no cell.
+      expect(unchanged.roundTrips).toBe(3);
+    },
+  );
+
+  it('make as many spreadsheet calls for 3000 rows as for 10', () => {
+    expect(callsOfRun(3000, 'changed').all).toBe(callsOfRun(10, 'changed').all);
+    expect(callsOfRun(10, 'changed').all).toBeLessThanOrEqual(15);
+  });
+
+  it('never interleaves sheet reads and writes: all reads come before the first write', () => {
+    const spreadsheet = sheetWith(50);
+    const h = harnessFor(50);
+    runSyncWith('sidebar', portsFor(spreadsheet, h), h.limits);
+    const calls = spreadsheet.counter.calls.filter(
+      (c) => c === 'Range.getValues' || c === 'Range.setValues' || c === 'Sheet.appendRow',
+    );
+    const firstWrite = calls.findIndex((c) => c !== 'Range.getValues');
+    expect(calls.slice(firstWrite).includes('Range.getValues')).toBe(false);
+    // The contacts tab, then its re-read before writing (no state tab yet).
+    expect(calls.filter((c) => c === 'Range.getValues')).toHaveLength(2);
+  });
+});

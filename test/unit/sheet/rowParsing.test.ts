@@ -1,0 +1,182 @@
+import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
+import {
+  isValidEmail,
+  parseContactId,
+  parseEmail,
+  parseOptOut,
+  parseReason,
+  parseRow,
+} from '../../../src/sheet/rowParsing';
+
+describe('contact ids as people type them', () => {
+  it.each([
+    [123, 123],
+    ['123', 123],
+    ['123.0', 123],
+    [' 123 ', 123],
+    ['00123', 123],
+    [123.0, 123],
+    [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  ])('%p is contact %p', (cell, id) => {
+    expect(parseContactId(cell)).toEqual({ ok: true, value: id });
+  });
+
+  it.each([
+    ['', /missing/],
+    ['   ', /missing/],
+    [null, /missing/],
+    ['abc', /whole number.*'abc'/],
+    ['12a', /whole number/],
+    [-5, /positive/],
+    ['-5', /positive/],
+    [0, /positive/],
+    [12.5, /whole number.*12\.5/],
+    ['12.5', /whole number/],
+    [1e21, /too large/],
+    ['123456789012345678', /too large/],
+    [Number.MAX_SAFE_INTEGER + 2, /too large/],
+    ['#N/A', /formula error \(#N\/A\)/],
+    ['#REF!', /formula error/],
+    [true, /whole number/],
+    [new Date(2024, 0, 1), /whole number.*a date/],
+  ])('%p is refused (%p)', (cell, message) => {
+    const parsed = parseContactId(cell);
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.error).toMatch(message);
+  });
+});
+
+describe('emails', () => {
+  it('trims stray spaces and lower-cases', () => {
+    expect(parseEmail('  Ann.Lee@Example.COM ')).toEqual({
+      ok: true,
+      value: 'ann.lee@example.com',
+    });
+  });
+
+  it('treats a blank cell as no email change', () => {
+    expect(parseEmail('')).toEqual({ ok: true, value: null });
+    expect(parseEmail('  ')).toEqual({ ok: true, value: null });
+  });
+
+  it('accepts exactly 75 characters and refuses 76 (EMAIL1 limit)', () => {
+    const domain = '@example.com';
+    const at75 = 'a'.repeat(75 - domain.length) + domain;
+    const at76 = 'a'.repeat(76 - domain.length) + domain;
+    expect(parseEmail(at75)).toEqual({ ok: true, value: at75 });
+    const refused = parseEmail(at76);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.error).toMatch(/76 characters.*at most 75/);
+  });
+
+  it.each([
+    'ann',
+    'ann@',
+    '@example.com',
+    'ann@example',
+    'ann lee@example.com',
+    'a@@b.com',
+    'ann@exa_mple.com',
+    'ann..lee@x.com',
+    'ann@-x.com',
+  ])('refuses %p', (email) => {
+    const parsed = parseEmail(email);
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.error).toMatch(/not a valid email/);
+  });
+
+  it.each(['first.last+tag@sub.example.co.uk', "o'brien@example.ie", 'x@a-b.io'])(
+    'accepts %p',
+    (email) => {
+      expect(isValidEmail(email)).toBe(true);
+    },
+  );
+
+  it('names formula errors and refuses non-text', () => {
+    expect(parseEmail('#N/A')).toEqual({ ok: false, error: expect.stringContaining('#N/A') });
+    expect(parseEmail(42).ok).toBe(false);
+  });
+});
+
+describe('opt out', () => {
+  it.each([
+    [true, true],
+    [false, false],
+    ['', false],
+    [null, false],
+    ['yes', true],
+    ['YES ', true],
+    ['y', true],
+    ['TRUE', true],
+    ['1', true],
+    [1, true],
+    ['x', true],
+    ['X', true],
+    ['no', false],
+    ['No', false],
+    ['false', false],
+    ['0', false],
+    [0, false],
+  ])('%p means %p', (cell, value) => {
+    expect(parseOptOut(cell)).toEqual({ ok: true, value });
+  });
+
+  it.each(['maybe', 2, '#VALUE!'])('refuses %p', (cell) => {
+    expect(parseOptOut(cell).ok).toBe(false);
+  });
+});
+
+describe('opt-out reasons', () => {
+  it('trims and collapses white space; blank means the default', () => {
+    expect(parseReason('  asked   by\nphone ')).toEqual({ ok: true, value: 'asked by phone' });
+    expect(parseReason('')).toEqual({ ok: true, value: null });
+  });
+});
+
+describe('a whole row', () => {
+  const header = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason', 'Name'];
+  const columns = findColumns(header, DEFAULT_HEADER_NAMES);
+
+  it('skips rows whose sync cells are blank, even with other columns filled', () => {
+    expect(parseRow(['', ' ', '', '', 'Ann'], 4, columns)).toEqual({ kind: 'blank', row: 4 });
+  });
+
+  it('normalises a valid row', () => {
+    const row = parseRow([' 42 ', ' Ann@X.com', 'yes', ' moved away ', 'Ann'], 2, columns);
+    expect(row).toMatchObject({
+      kind: 'valid',
+      row: 2,
+      request: { contactId: 42, email: 'ann@x.com', optOut: true, reason: 'moved away' },
+    });
+  });
+
+  it('drops the reason when the row does not opt out', () => {
+    const row = parseRow([42, '', 'no', 'whatever', ''], 2, columns);
+    expect(row).toMatchObject({ kind: 'valid', request: { optOut: false, reason: null } });
+  });
+
+  it('collects every problem of the row and keeps a valid id for duplicate checks', () => {
+    const row = parseRow([42, 'not-an-email', 'maybe', '', ''], 9, columns);
+    expect(row.kind).toBe('invalid');
+    if (row.kind !== 'invalid') return;
+    expect(row.contactId).toBe(42);
+    expect(row.errors).toHaveLength(2);
+  });
+
+  it('refuses an email with no id', () => {
+    const row = parseRow(['', 'ann@x.com', '', '', ''], 3, columns);
+    expect(row).toMatchObject({
+      kind: 'invalid',
+      contactId: null,
+      errors: ['Contact ID is missing'],
+    });
+  });
+
+  it('reads rows without an opt-out column', () => {
+    const emailOnly = findColumns(['Email', 'Contact ID'], DEFAULT_HEADER_NAMES);
+    expect(parseRow(['a@b.co', 7], 2, emailOnly)).toMatchObject({
+      kind: 'valid',
+      request: { contactId: 7, email: 'a@b.co', optOut: false },
+    });
+  });
+});

@@ -1,0 +1,206 @@
+import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
+import { rowKey } from '../../../src/sheet/rowParsing';
+import {
+  planStatusWrites,
+  type CellBlock,
+  type PendingStatus,
+} from '../../../src/sheet/statusPlacement';
+
+const HEADER = ['Contact ID', 'Email', 'Opt Out', 'Sync Status', 'Last Synced'];
+const columns = findColumns(HEADER, DEFAULT_HEADER_NAMES);
+const T1 = new Date('2025-03-01T10:00:00Z');
+
+function grid(rows: unknown[][], header = HEADER): unknown[][] {
+  return [header, ...rows.map((row) => [...row, ...Array(header.length - row.length).fill('')])];
+}
+
+/** Statuses computed for the rows of `read`, keyed like the sync keys them. */
+function pendingFor(read: unknown[][], statuses: Record<number, string>): PendingStatus[] {
+  return Object.entries(statuses).map(([row, status]) => ({
+    row: Number(row),
+    key: rowKey(read[Number(row) - 1], columns),
+    status,
+    syncedAt: status.startsWith('Error') ? null : T1,
+  }));
+}
+
+/** Applies blocks to a copy of `values`, like setValues would. */
+function apply(values: unknown[][], blocks: CellBlock[]): unknown[][] {
+  const copy = values.map((row) => [...row]);
+  for (const block of blocks) {
+    block.values.forEach((cells, i) =>
+      cells.forEach((cell, j) => {
+        const row = (copy[block.row - 1 + i] ??= []);
+        row[block.column - 1 + j] = cell;
+      }),
+    );
+  }
+  return copy;
+}
+
+const statusOf = (values: unknown[][], id: number) =>
+  values.filter((row) => row[0] === id).map((row) => row[3]);
+
+describe('placing statuses on the rows that now hold them', () => {
+  const read = grid([
+    [1, 'a@x.com', ''],
+    [2, 'b@x.com', 'yes'],
+    [3, 'c@x.com', ''],
+  ]);
+  const pending = pendingFor(read, {
+    2: 'Updated: email changed to a@x.com',
+    3: 'Updated: opted out',
+    4: 'Up to date',
+  });
+
+  it('writes each status on its own row when nothing moved', () => {
+    const plan = planStatusWrites(pending, read, DEFAULT_HEADER_NAMES);
+    const after = apply(read, plan.blocks);
+    expect(statusOf(after, 1)).toEqual(['Updated: email changed to a@x.com']);
+    expect(statusOf(after, 2)).toEqual(['Updated: opted out']);
+    expect(statusOf(after, 3)).toEqual(['Up to date']);
+    expect(after[1][4]).toEqual(T1);
+  });
+
+  it('follows the rows after a sort during the run', () => {
+    const sorted = [read[0], read[3], read[1], read[2]];
+    const after = apply(sorted, planStatusWrites(pending, sorted, DEFAULT_HEADER_NAMES).blocks);
+    expect(after[1][0]).toBe(3);
+    expect(after[1][3]).toBe('Up to date');
+    expect(statusOf(after, 1)).toEqual(['Updated: email changed to a@x.com']);
+    expect(statusOf(after, 2)).toEqual(['Updated: opted out']);
+  });
+
+  it('follows the rows after rows were inserted above them, leaving the new rows alone', () => {
+    const inserted = [
+      read[0],
+      [99, 'new@x.com', '', '', ''],
+      ['', '', '', '', ''],
+      read[1],
+      read[2],
+      read[3],
+    ];
+    const after = apply(inserted, planStatusWrites(pending, inserted, DEFAULT_HEADER_NAMES).blocks);
+    expect(after[1]).toEqual([99, 'new@x.com', '', '', '']);
+    expect(after[2]).toEqual(['', '', '', '', '']);
+    expect(after[3][3]).toBe('Updated: email changed to a@x.com');
+    expect(after[5][3]).toBe('Up to date');
+  });
+
+  it('drops the status of a deleted row and of a row edited during the run', () => {
+    const edited = [read[0], [2, 'other@x.com', 'yes', '', ''], read[3]];
+    const plan = planStatusWrites(pending, edited, DEFAULT_HEADER_NAMES);
+    const after = apply(edited, plan.blocks);
+    expect(after[1][3]).toBe('');
+    expect(after[2][3]).toBe('Up to date');
+    expect(plan.placed.size).toBe(1);
+  });
+
+  it('skips a status that became ambiguous (row copied during the run)', () => {
+    const copied = [...read, read[1]];
+    const plan = planStatusWrites(pending, copied, DEFAULT_HEADER_NAMES);
+    const after = apply(copied, plan.blocks);
+    expect(statusOf(after, 1)).toEqual(['', '']);
+    expect(statusOf(after, 3)).toEqual(['Up to date']);
+  });
+
+  it('gives identical rows their shared status on every copy', () => {
+    const twins = grid([
+      [5, 'e@x.com', ''],
+      [6, 'f@x.com', ''],
+      [5, 'e@x.com', ''],
+    ]);
+    const shared = pendingFor(twins, { 2: 'Up to date', 4: 'Up to date' });
+    const after = apply(twins, planStatusWrites(shared, twins, DEFAULT_HEADER_NAMES).blocks);
+    expect(statusOf(after, 5)).toEqual(['Up to date', 'Up to date']);
+    expect(statusOf(after, 6)).toEqual(['']);
+  });
+
+  it('keeps a previous Last Synced when the new status is an error', () => {
+    const earlier = new Date('2024-01-01T00:00:00Z');
+    const withHistory = grid([[1, 'bad', '', 'Up to date', earlier]]);
+    const errors = pendingFor(withHistory, { 2: 'Error: not valid' });
+    const after = apply(
+      withHistory,
+      planStatusWrites(errors, withHistory, DEFAULT_HEADER_NAMES).blocks,
+    );
+    expect(after[1][3]).toBe('Error: not valid');
+    expect(after[1][4]).toBe(earlier);
+  });
+
+  it('writes one block covering the rows with statuses, keeping the cells in between', () => {
+    const big = grid([
+      [1, 'a@x.com', '', 'old 1', ''],
+      [2, 'b@x.com', '', 'old 2', ''],
+      [3, 'c@x.com', '', 'old 3', ''],
+    ]);
+    const plan = planStatusWrites(
+      pendingFor(big, { 2: 'Up to date', 4: 'Up to date' }),
+      big,
+      DEFAULT_HEADER_NAMES,
+    );
+    expect(plan.blocks).toHaveLength(1);
+    expect(plan.blocks[0]).toMatchObject({ row: 2, column: 4 });
+    expect(plan.blocks[0].values.map((r) => r[0])).toEqual(['Up to date', 'old 2', 'Up to date']);
+  });
+
+  it('writes nothing when there is nothing to place', () => {
+    expect(planStatusWrites([], read, DEFAULT_HEADER_NAMES).blocks).toEqual([]);
+  });
+
+  it('never writes text that Sheets would take for a formula', () => {
+    const hostile = grid([[1, 'a@x.com', '', '=IMPORTXML("x")', '']]);
+    const plan = planStatusWrites(
+      pendingFor(hostile, { 2: '=1+1' }),
+      hostile,
+      DEFAULT_HEADER_NAMES,
+    );
+    expect(plan.blocks[0].values[0][0]).toBe("'=1+1");
+  });
+});
+
+describe('creating the output columns', () => {
+  const header = ['Name', 'Contact ID', 'Email'];
+  const outputColumns = findColumns(header, DEFAULT_HEADER_NAMES);
+
+  it('adds Sync Status and Last Synced at the right of the used range in one block', () => {
+    const values = [header, ['Ann', 1, 'a@x.com'], ['Bob', 2, 'b@x.com']];
+    const pending: PendingStatus[] = [
+      { row: 3, key: rowKey(values[2], outputColumns), status: 'Up to date', syncedAt: T1 },
+    ];
+    const plan = planStatusWrites(pending, values, DEFAULT_HEADER_NAMES);
+    expect(plan.blocks).toEqual([
+      {
+        row: 1,
+        column: 4,
+        values: [
+          ['Sync Status', 'Last Synced'],
+          ['', ''],
+          ['Up to date', T1],
+        ],
+      },
+    ]);
+  });
+
+  it('adds only the missing column and writes non-neighbouring columns separately', () => {
+    const values = [
+      ['Contact ID', 'Sync Status', 'Email'],
+      [1, '', 'a@x.com'],
+    ];
+    const columnsNow = findColumns(values[0], DEFAULT_HEADER_NAMES);
+    const pending: PendingStatus[] = [
+      { row: 2, key: rowKey(values[1], columnsNow), status: 'Up to date', syncedAt: T1 },
+    ];
+    const plan = planStatusWrites(pending, values, DEFAULT_HEADER_NAMES);
+    expect(plan.blocks).toEqual([
+      { row: 2, column: 2, values: [['Up to date']] },
+      { row: 1, column: 4, values: [['Last Synced'], [T1]] },
+    ]);
+  });
+
+  it('writes nothing when the contact id column disappeared during the run', () => {
+    const values = [['Email'], ['a@x.com']];
+    const pending: PendingStatus[] = [{ row: 2, key: 'x', status: 'Up to date', syncedAt: T1 }];
+    expect(planStatusWrites(pending, values, DEFAULT_HEADER_NAMES).blocks).toEqual([]);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * A small SpreadsheetApp Spreadsheet stand-in that counts every method call on the
+ * spreadsheet, its sheets and ranges (the strictest way to count round trips).
+ */
+type Grid = unknown[][];
+
+export class CallCounter {
+  calls: string[] = [];
+  count(name: string): void {
+    this.calls.push(name);
+  }
+}
+
+class FakeRange {
+  constructor(
+    private readonly sheet: FakeSheet,
+    private readonly row: number,
+    private readonly column: number,
+    private readonly rows: number,
+    private readonly columns: number,
+  ) {}
+
+  getValues(): Grid {
+    this.sheet.counter.count('Range.getValues');
+    return Array.from({ length: this.rows }, (_, i) =>
+      Array.from(
+        { length: this.columns },
+        (_, j) => this.sheet.cells[this.row - 1 + i]?.[this.column - 1 + j] ?? '',
+      ),
+    );
+  }
+
+  setValues(values: Grid): this {
+    this.sheet.counter.count('Range.setValues');
+    if (values.length !== this.rows || values.some((r) => r.length !== this.columns)) {
+      throw new Error('The number of rows or columns in the data does not match the range.');
+    }
+    values.forEach((cells, i) =>
+      cells.forEach((cell, j) => {
+        const row = (this.sheet.cells[this.row - 1 + i] ??= []);
+        row[this.column - 1 + j] =
+          typeof cell === 'string' && cell.startsWith("'") ? cell.slice(1) : cell;
+      }),
+    );
+    return this;
+  }
+}
+
+export class FakeSheet {
+  hidden = false;
+  constructor(
+    public name: string,
+    public cells: Grid,
+    readonly counter: CallCounter,
+  ) {}
+
+  private lastRow(): number {
+    for (let r = this.cells.length; r > 0; r--) {
+      if ((this.cells[r - 1] ?? []).some((c) => c !== '' && c !== undefined && c !== null))
+        return r;
+    }
+    return 0;
+  }
+
+  private lastColumn(): number {
+    let last = 0;
+    for (const row of this.cells) {
+      row.forEach((cell, i) => {
+        if (cell !== '' && cell !== undefined && cell !== null) last = Math.max(last, i + 1);
+      });
+    }
+    return last;
+  }
+
+  getName(): string {
+    this.counter.count('Sheet.getName');
+    return this.name;
+  }
+  getLastColumn(): number {
+    this.counter.count('Sheet.getLastColumn');
+    return this.lastColumn();
+  }
+  getDataRange(): FakeRange {
+    this.counter.count('Sheet.getDataRange');
+    return new FakeRange(this, 1, 1, Math.max(this.lastRow(), 1), Math.max(this.lastColumn(), 1));
+  }
+  getRange(row: number, column: number, rows: number, columns: number): FakeRange {
+    this.counter.count('Sheet.getRange');
+    return new FakeRange(this, row, column, rows, columns);
+  }
+  appendRow(values: unknown[]): this {
+    this.counter.count('Sheet.appendRow');
+    this.cells[this.lastRow()] = [...values];
+    return this;
+  }
+  hideSheet(): this {
+    this.counter.count('Sheet.hideSheet');
+    this.hidden = true;
+    return this;
+  }
+  activate(): this {
+    this.counter.count('Sheet.activate');
+    return this;
+  }
+}
+
+export class FakeSpreadsheet {
+  readonly counter = new CallCounter();
+  readonly sheets: FakeSheet[] = [];
+
+  constructor(tabs: Record<string, Grid>) {
+    for (const [name, cells] of Object.entries(tabs))
+      this.sheets.push(new FakeSheet(name, cells, this.counter));
+  }
+
+  tab(name: string): FakeSheet | undefined {
+    return this.sheets.find((s) => s.name === name);
+  }
+
+  getId(): string {
+    this.counter.count('Spreadsheet.getId');
+    return 'fake-id';
+  }
+  getSheetByName(name: string): FakeSheet | null {
+    this.counter.count('Spreadsheet.getSheetByName');
+    return this.tab(name) ?? null;
+  }
+  getSheets(): FakeSheet[] {
+    this.counter.count('Spreadsheet.getSheets');
+    return [...this.sheets];
+  }
+  getActiveSheet(): FakeSheet | null {
+    this.counter.count('Spreadsheet.getActiveSheet');
+    return this.sheets[0] ?? null;
+  }
+  getNumSheets(): number {
+    this.counter.count('Spreadsheet.getNumSheets');
+    return this.sheets.length;
+  }
+  insertSheet(name: string, index = 0): FakeSheet {
+    this.counter.count('Spreadsheet.insertSheet');
+    const sheet = new FakeSheet(name, [], this.counter);
+    this.sheets.splice(index, 0, sheet);
+    return sheet;
+  }
+
+  /** Typed as the real service for the adapters. */
+  asSpreadsheet(): GoogleAppsScript.Spreadsheet.Spreadsheet {
+    return this as unknown as GoogleAppsScript.Spreadsheet.Spreadsheet;
+  }
+}

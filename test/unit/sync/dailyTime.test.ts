@@ -1,0 +1,32 @@
+import { nextDailyRun } from '../../../src/sync/dailyTime';
+
+describe('the next daily run', () => {
+  it('is later today when the hour has not come yet', () => {
+    expect(nextDailyRun(Date.parse('2025-03-01T04:30:00Z'), 6, 'UTC')).toBe(
+      '2025-03-01T06:00:00.000Z',
+    );
+  });
+
+  it('is tomorrow when the hour has passed', () => {
+    expect(nextDailyRun(Date.parse('2025-03-01T06:30:00Z'), 6, 'UTC')).toBe(
+      '2025-03-02T06:00:00.000Z',
+    );
+  });
+
+  it("uses the spreadsheet's time zone", () => {
+    // 06:00 in New York in March 2025 before DST (UTC-5) is 11:00 UTC.
+    expect(nextDailyRun(Date.parse('2025-03-01T04:30:00Z'), 6, 'America/New_York')).toBe(
+      '2025-03-01T11:00:00.000Z',
+    );
+    // After the switch to daylight time (UTC-4).
+    expect(nextDailyRun(Date.parse('2025-03-10T04:30:00Z'), 6, 'America/New_York')).toBe(
+      '2025-03-10T10:00:00.000Z',
+    );
+  });
+
+  it('falls back to UTC for an unknown time zone', () => {
+    expect(nextDailyRun(Date.parse('2025-03-01T04:30:00Z'), 6, 'Not/AZone')).toBe(
+      '2025-03-01T06:00:00.000Z',
+    );
+  });
+});

@@ -1,0 +1,96 @@
+import { KeapAccessError } from '../../../src/keap/model';
+import { previewWith } from '../../../src/sync/preview';
+import { runSyncWith } from '../../../src/sync/runSync';
+import { defaultSettings } from '../../../src/sync/settings';
+import { SyncHarness } from './support/fakes';
+
+function harness(): SyncHarness {
+  const h = new SyncHarness([
+    ['Contact ID', 'Email', 'Opt Out'],
+    [1, 'New@x.com', ''],
+    [2, '', 'yes'],
+    [3, 'same@x.com', ''],
+    ['bad', 'b@x.com', ''],
+    [4, 'four@x.com', 'yes'],
+  ]);
+  h.keap.addContact(1, { EMAIL1: 'old@x.com' });
+  h.keap.addContact(2, { EMAIL1: 'two@x.com' });
+  h.keap.addContact(3, { EMAIL1: 'same@x.com' });
+  return h;
+}
+
+const previewOf = (h: SyncHarness) =>
+  previewWith({
+    clock: h.clock,
+    settings: defaultSettings(),
+    sheet: h.sheet,
+    state: h.state,
+    openGateway: (d) => h.keap.gateway(d),
+  });
+
+describe('previewing a sync', () => {
+  it('lists what would change per row, sending no write and changing no cell', () => {
+    const h = harness();
+    const before = JSON.stringify(h.sheet.values);
+    const preview = previewOf(h);
+    expect(preview.changes).toEqual([
+      {
+        row: 2,
+        contactId: '1',
+        emailFrom: 'old@x.com',
+        emailTo: 'new@x.com',
+        optOut: false,
+        error: null,
+      },
+      { row: 3, contactId: '2', emailFrom: null, emailTo: null, optOut: true, error: null },
+    ]);
+    expect(preview.errors).toEqual([
+      {
+        row: 5,
+        contactId: 'bad',
+        emailFrom: null,
+        emailTo: null,
+        optOut: false,
+        error: "Contact ID must be a whole number (got 'bad')",
+      },
+      {
+        row: 6,
+        contactId: '4',
+        emailFrom: null,
+        emailTo: null,
+        optOut: false,
+        error: 'Contact 4 was not found in Keap',
+      },
+    ]);
+    expect(preview).toMatchObject({ rowsSeen: 5, unchanged: 1 });
+    expect(preview.message).toBe(
+      'A sync would make these changes: 1 email to update, 1 to opt out, 2 rows with errors, 1 unchanged.',
+    );
+    expect(h.keap.writeCalls).toHaveLength(0);
+    expect(h.sheet.writes).toBe(0);
+    expect(JSON.stringify(h.sheet.values)).toBe(before);
+    expect(h.state.writes).toBe(0);
+  });
+
+  it('agrees with what the sync then does', () => {
+    const h = harness();
+    const preview = previewOf(h);
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary.emailsUpdated).toBe(preview.changes.filter((c) => c.emailTo).length);
+    expect(summary.optedOut).toBe(preview.changes.filter((c) => c.optOut).length);
+    expect(previewOf(h).changes).toEqual([]);
+  });
+
+  it('explains a lost connection instead of failing', () => {
+    const h = harness();
+    h.keap.accessError = new KeapAccessError('the refresh token was rejected');
+    const preview = previewOf(h);
+    expect(preview.message).toMatch(/^Preview incomplete: Keap needs to be reconnected/);
+    expect(preview.errors.map((e) => e.row)).toEqual([5]);
+  });
+
+  it('names a missing header', () => {
+    const h = new SyncHarness([['Email'], ['a@x.com']]);
+    expect(previewOf(h).message).toMatch(/no 'Contact ID' column/);
+  });
+});

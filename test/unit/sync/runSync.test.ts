@@ -1,0 +1,524 @@
+import { KeapAccessError, KeapUnavailableError } from '../../../src/keap/model';
+import { runSyncWith } from '../../../src/sync/runSync';
+import { emptyTally } from '../../../src/sync/tally';
+import { SyncHarness } from './support/fakes';
+
+const HEADER = ['Contact ID', 'Name', 'Email', 'Opt Out', 'Opt Out Reason'];
+
+/** A messy sheet and the Keap contacts it refers to. */
+function messyHarness(): SyncHarness {
+  const h = new SyncHarness([
+    HEADER,
+    [101, 'Ann', ' Ann.New@Example.com ', '', ''],
+    ['102', 'Bob', '', 'yes', ''],
+    [' 103.0 ', 'Cy', 'cy@example.com', 'x', 'moved away'],
+    ['', '', '', '', ''],
+    ['abc', 'Dee', 'dee@example.com', '', ''],
+    [105, 'Eve', 'eve@example.com', false, ''],
+    [106, 'Fay', 'not an email', '', ''],
+    [107, 'Gus', 'GUS@example.com', '', ''],
+    [999, 'Hal', 'hal@example.com', '', ''],
+    [108, 'Ida', 'ida1@example.com', '', ''],
+    [108, 'Ida', 'ida2@example.com', '', ''],
+    [109, 'Jo', 'jo@example.com', 'TRUE', ''],
+    [109, 'Jo', 'jo@example.com', 'TRUE', ''],
+    ['#N/A', 'Kim', 'kim@example.com', '', ''],
+  ]);
+  h.keap.addContact(101, {
+    EMAIL1: 'ann@example.com',
+    EMAIL2: 'ann@work.com',
+    EMAIL3: 'ann@home.com',
+  });
+  h.keap.addContact(102, { EMAIL1: 'bob@example.com' });
+  h.keap.addContact(103, { EMAIL1: 'cy.old@example.com', EMAIL2: 'cy@work.com' });
+  h.keap.addContact(105, { EMAIL1: 'eve@example.com' });
+  h.keap.addContact(107, { EMAIL1: 'gus@example.com' });
+  h.keap.addContact(108, { EMAIL1: 'ida@example.com' });
+  h.keap.addContact(109, { EMAIL1: 'jo@example.com' });
+  h.keap.optStates.set('jo@example.com', {
+    email: 'jo@example.com',
+    optedOut: true,
+    status: 'MANUAL',
+  });
+  return h;
+}
+
+describe('a sync of a messy sheet', () => {
+  it('writes the changes to Keap and a clear status on every non-blank row', () => {
+    const h = messyHarness();
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+
+    expect(h.sheet.column('Sync Status')).toEqual([
+      'Updated: email changed to ann.new@example.com',
+      'Updated: opted out',
+      'Updated: email changed to cy@example.com; opted out',
+      '',
+      "Error: Contact ID must be a whole number (got 'abc')",
+      'Up to date',
+      "Error: 'not an email' is not a valid email address",
+      'Up to date',
+      'Error: Contact 999 was not found in Keap',
+      'Error: Contact ID 108 is also on row 12 with different values',
+      'Error: Contact ID 108 is also on row 11 with different values',
+      'Up to date',
+      'Up to date',
+      'Error: The Contact ID cell shows a formula error (#N/A)',
+    ]);
+    const synced = h.sheet.column('Last Synced');
+    expect(synced[0]).toBeInstanceOf(Date);
+    expect((synced[0] as Date).getTime()).toBeLessThanOrEqual(h.clock.now());
+    expect(synced[3]).toBe('');
+    expect(synced[4]).toBe('');
+
+    expect(h.keap.contacts.get(101)?.emails).toEqual([
+      { field: 'EMAIL1', email: 'ann.new@example.com' },
+      { field: 'EMAIL2', email: 'ann@work.com' },
+      { field: 'EMAIL3', email: 'ann@home.com' },
+    ]);
+    expect(h.keap.isOptedOut('bob@example.com')).toBe(true);
+    expect(h.keap.email1(103)).toBe('cy@example.com');
+    expect(h.keap.isOptedOut('cy@example.com')).toBe(true);
+    expect(h.keap.isOptedOut('cy.old@example.com')).toBe(false);
+    expect(h.keap.email1(108)).toBe('ida@example.com');
+    expect(
+      h.keap.sent.map((w) =>
+        w.kind === 'optOut' ? `optOut ${w.email} (${w.reason})` : `setEmails ${w.contactId}`,
+      ),
+    ).toEqual([
+      'setEmails 101',
+      'optOut bob@example.com (Opted out via Keap Sheets Sync)',
+      'setEmails 103',
+      'optOut cy@example.com (moved away)',
+    ]);
+
+    expect(summary).toMatchObject({
+      trigger: 'sidebar',
+      outcome: 'completed',
+      rowsSeen: 13,
+      emailsUpdated: 2,
+      optedOut: 2,
+      unchanged: 4,
+      errors: 6,
+      errorRows: [6, 8, 10, 11, 12, 15],
+    });
+    expect(summary.keapRequests).toBeGreaterThan(0);
+    expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);
+    expect(h.log.rows).toEqual([summary]);
+    expect(h.lastRun).toEqual(summary);
+    expect(h.finished).toBe(1);
+  });
+
+  it('opts out the new email only after its change was accepted, in a later write call', () => {
+    const h = messyHarness();
+    runSyncWith('menu', h.ports(), h.limits);
+    const callOfCyOptOut = h.keap.writeCalls.findIndex((call) =>
+      call.some((w) => w.kind === 'optOut' && w.email === 'cy@example.com'),
+    );
+    const callOfCyPatch = h.keap.writeCalls.findIndex((call) =>
+      call.some((w) => w.kind === 'setEmails' && w.contactId === 103),
+    );
+    expect(callOfCyOptOut).toBeGreaterThan(callOfCyPatch);
+  });
+
+  it('reads the sheet once, re-reads it once before writing, and writes the statuses in one block', () => {
+    const h = messyHarness();
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.sheet.reads).toBe(2);
+    expect(h.sheet.writes).toBe(1);
+  });
+});
+
+describe('the next run', () => {
+  it('sends nothing and reads nothing from Keap when no row changed, and still reports the errors', () => {
+    const h = messyHarness();
+    const first = runSyncWith('sidebar', h.ports(), h.limits);
+    const sentBefore = h.keap.sent.length;
+    const readsBefore = h.keap.reads;
+    const statusesBefore = h.sheet.column('Sync Status');
+    const second = runSyncWith('daily', h.ports(), h.limits);
+    expect(h.keap.sent.length).toBe(sentBefore);
+    expect(h.keap.reads).toBe(readsBefore);
+    expect(h.keap.gatewaysOpened).toBe(1);
+    expect(h.sheet.column('Sync Status')).toEqual(statusesBefore);
+    expect(h.sheet.reads).toBe(3);
+    expect(h.sheet.writes).toBe(1);
+    expect(second).toMatchObject({
+      outcome: 'completed',
+      emailsUpdated: 0,
+      optedOut: 0,
+      unchanged: first.rowsSeen - first.errors,
+      errors: first.errors,
+      errorRows: first.errorRows,
+      keapRequests: 0,
+    });
+  });
+
+  it('syncs a row that was not found once its id is corrected', () => {
+    const h = messyHarness();
+    runSyncWith('sidebar', h.ports(), h.limits);
+    h.keap.addContact(110, { EMAIL1: 'hal.old@example.com' });
+    h.sheet.values[9][0] = 110;
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.keap.email1(110)).toBe('hal@example.com');
+    expect(h.sheet.column('Sync Status')[8]).toBe('Updated: email changed to hal@example.com');
+  });
+
+  it('with an all-synced sheet, does not open Keap, write a cell or rewrite the state', () => {
+    const h = new SyncHarness([HEADER, [1, 'A', 'a@x.com', '', '']]);
+    h.keap.addContact(1, { EMAIL1: 'old@x.com' });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    const stateWrites = h.state.writes;
+    const sheetWrites = h.sheet.writes;
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(h.keap.gatewaysOpened).toBe(1);
+    expect(h.sheet.writes).toBe(sheetWrites);
+    expect(h.sheet.reads).toBe(3);
+    expect(h.state.writes).toBe(stateWrites);
+    expect(summary).toMatchObject({ outcome: 'completed', unchanged: 1, keapRequests: 0 });
+  });
+
+  it('syncs an edited row, and does not undo a change made in Keap to an unedited one', () => {
+    const h = new SyncHarness([HEADER, [1, 'A', 'a@x.com', '', ''], [2, 'B', 'b@x.com', '', '']]);
+    h.keap.addContact(1, { EMAIL1: 'old1@x.com' });
+    h.keap.addContact(2, { EMAIL1: 'old2@x.com' });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    h.keap.addContact(2, { EMAIL1: 'changed-in-keap@x.com' });
+    h.sheet.values[1][2] = 'a2@x.com';
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.keap.email1(1)).toBe('a2@x.com');
+    expect(h.keap.email1(2)).toBe('changed-in-keap@x.com');
+    expect(h.sheet.column('Sync Status')).toEqual([
+      'Updated: email changed to a2@x.com',
+      'Updated: email changed to b@x.com',
+    ]);
+  });
+
+  it('compares an edited row with Keap first: an edit back to what Keap has writes nothing', () => {
+    const h = new SyncHarness([HEADER, [1, 'A', 'a@x.com', '', '']]);
+    h.keap.addContact(1, { EMAIL1: 'old@x.com' });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    h.keap.addContact(1, { EMAIL1: 'keap@x.com' });
+    h.sheet.values[1][2] = 'KEAP@x.com';
+    const sent = h.keap.sent.length;
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.keap.sent.length).toBe(sent);
+    expect(h.sheet.column('Sync Status')).toEqual(['Up to date']);
+  });
+
+  it('does not send a write twice after an execution died before saving its statuses', () => {
+    const h = new SyncHarness([
+      HEADER,
+      [1, 'A', 'a@x.com', 'yes', ''],
+      [2, 'B', 'b@x.com', '', ''],
+    ]);
+    h.keap.addContact(1, { EMAIL1: 'old1@x.com' });
+    h.keap.addContact(2, { EMAIL1: 'b@x.com' });
+    h.sheet.failWrites = new Error('Service Spreadsheets timed out');
+    const broken = runSyncWith('daily', h.ports(), h.limits);
+    expect(broken.outcome).toBe('failed');
+    expect(h.state.state.size).toBe(0);
+    const sent = h.keap.sent.length;
+    h.sheet.failWrites = null;
+    runSyncWith('daily', h.ports(), h.limits);
+    expect(h.keap.sent.length).toBe(sent);
+    expect(h.sheet.column('Sync Status')).toEqual(['Up to date', 'Up to date']);
+  });
+});
+
+describe('rows that move while the sync runs', () => {
+  it('puts each status on the row that now holds its contact after a sort', () => {
+    const h = new SyncHarness([
+      HEADER,
+      [3, 'C', 'c@x.com', '', ''],
+      [1, 'A', 'a@x.com', '', ''],
+      [2, 'B', 'bad', '', ''],
+    ]);
+    h.keap.addContact(1, { EMAIL1: 'old@x.com' });
+    h.keap.addContact(3, { EMAIL1: 'c@x.com' });
+    h.sheet.beforeRead = (index, sheet) => {
+      if (index === 1)
+        sheet.values = [
+          sheet.values[0],
+          ...sheet.values.slice(1).sort((a, b) => Number(a[0]) - Number(b[0])),
+        ];
+    };
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.sheet.values.slice(1).map((row) => [row[0], row[5]])).toEqual([
+      [1, 'Updated: email changed to a@x.com'],
+      [2, "Error: 'bad' is not a valid email address"],
+      [3, 'Up to date'],
+    ]);
+  });
+
+  it('leaves a row edited during the run without status and syncs it next run', () => {
+    const h = new SyncHarness([HEADER, [1, 'A', 'a@x.com', '', '']]);
+    h.keap.addContact(1, { EMAIL1: 'old@x.com' });
+    h.sheet.beforeRead = (index, sheet) => {
+      if (index === 1) sheet.values[1][2] = 'edited@x.com';
+    };
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.sheet.values[1][5] ?? '').toBe('');
+    expect(h.state.state.size).toBe(0);
+    h.sheet.beforeRead = null;
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.keap.email1(1)).toBe('edited@x.com');
+    expect(h.sheet.column('Sync Status')).toEqual(['Updated: email changed to edited@x.com']);
+  });
+});
+
+describe('the time limit', () => {
+  function bigHarness(contacts: number): SyncHarness {
+    const rows = Array.from({ length: contacts }, (_, i) => [
+      i + 1,
+      `P${i}`,
+      `new${i + 1}@x.com`,
+      '',
+      '',
+    ]);
+    const h = new SyncHarness([HEADER, ...rows]);
+    for (let id = 1; id <= contacts; id++) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    h.keap.msPerWrite = 30_000;
+    h.limits = { ...h.limits, chunkSize: 2 };
+    return h;
+  }
+
+  it('stops starting chunks after the budget, then continues without sending a write twice', () => {
+    const h = bigHarness(23);
+    const first = runSyncWith('daily', h.ports(), h.limits);
+    expect(first.outcome).toBe('continuing');
+    expect(h.scheduled).toEqual([h.limits.continuationDelayMs]);
+    expect(h.log.rows).toHaveLength(0);
+    expect(h.finished).toBe(0);
+    const doneFirst = h.keap.sent.length;
+    expect(doneFirst).toBeGreaterThan(0);
+    expect(doneFirst).toBeLessThan(23);
+    expect(h.sheet.column('Sync Status').filter((s) => s !== '')).toHaveLength(doneFirst);
+
+    let summary = first;
+    for (let i = 0; i < 10 && summary.outcome === 'continuing'; i++) {
+      h.clock.advance(60_000);
+      summary = runSyncWith('continuation', h.ports(), h.limits);
+    }
+    expect(summary.outcome).toBe('completed');
+    const contactsWritten = h.keap.sent.map((w) => (w.kind === 'setEmails' ? w.contactId : -1));
+    expect(new Set(contactsWritten).size).toBe(23);
+    expect(contactsWritten).toHaveLength(23);
+    expect(
+      h.sheet.column('Sync Status').every((s) => String(s).startsWith('Updated: email changed to')),
+    ).toBe(true);
+    expect(h.log.rows).toHaveLength(1);
+    expect(h.log.rows[0]).toMatchObject({
+      trigger: 'daily',
+      outcome: 'completed',
+      rowsSeen: 23,
+      emailsUpdated: 23,
+      unchanged: 0,
+    });
+    expect(h.log.rows[0].startedAt).toBe(first.startedAt);
+    expect(h.finished).toBe(1);
+    expect(h.checkpoint.saved).toBeNull();
+  });
+
+  it('counts rows with errors and unchanged rows once per run', () => {
+    const h = bigHarness(12);
+    h.sheet.values.push(['bad', 'X', 'x@x.com', '', ''], [500, 'Y', 'new500@x.com', '', '']);
+    h.keap.addContact(500, { EMAIL1: 'new500@x.com' });
+    let summary = runSyncWith('menu', h.ports(), h.limits);
+    while (summary.outcome === 'continuing')
+      summary = runSyncWith('continuation', h.ports(), h.limits);
+    expect(summary).toMatchObject({
+      errors: 1,
+      errorRows: [14],
+      unchanged: 1,
+      emailsUpdated: 12,
+      trigger: 'menu',
+    });
+  });
+
+  it('hands writes the gateway could not start in time to the follow-up run', () => {
+    const h = bigHarness(4);
+    h.limits = { ...h.limits, chunkSize: 10, keapDeadlineAfterMs: 50_000 };
+    const first = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(first.outcome).toBe('continuing');
+    expect(h.keap.sent).toHaveLength(2);
+    expect(h.sheet.column('Sync Status').slice(2)).toEqual(['', '']);
+    const summary = runSyncWith('continuation', h.ports(), h.limits);
+    expect(summary).toMatchObject({ outcome: 'completed', emailsUpdated: 4 });
+    expect(h.keap.sent).toHaveLength(4);
+  });
+
+  it('gives up after too many follow-ups and says so', () => {
+    const h = bigHarness(30);
+    h.limits = { ...h.limits, maxContinuations: 1 };
+    runSyncWith('daily', h.ports(), h.limits);
+    const second = runSyncWith('continuation', h.ports(), h.limits);
+    expect(second.outcome).toBe('failed');
+    expect(second.message).toMatch(/follow-up runs/);
+    expect(h.finished).toBe(1);
+    expect(h.log.rows).toHaveLength(1);
+  });
+
+  it('closes a run whose follow-up never came', () => {
+    const h = bigHarness(30);
+    runSyncWith('daily', h.ports(), h.limits);
+    h.clock.advance(h.limits.staleCheckpointMs + 1);
+    runSyncWith('daily', h.ports(), h.limits);
+    expect(h.log.rows[0]).toMatchObject({ outcome: 'failed', trigger: 'daily' });
+    expect(h.log.rows[0].message).toMatch(/never came/);
+  });
+});
+
+describe('one sync at a time', () => {
+  it('returns busy and touches nothing when another sync holds the lease', () => {
+    const h = messyHarness();
+    h.leaseTaken = true;
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary.outcome).toBe('busy');
+    expect(summary.message).toMatch(/already running/);
+    expect(h.sheet.reads).toBe(0);
+    expect(h.keap.gatewaysOpened).toBe(0);
+    expect(h.log.rows).toHaveLength(0);
+    expect(h.scheduled).toHaveLength(0);
+  });
+
+  it('a busy follow-up schedules itself again so the run is not dropped', () => {
+    const h = messyHarness();
+    h.leaseTaken = true;
+    runSyncWith('continuation', h.ports(), h.limits);
+    expect(h.scheduled).toHaveLength(1);
+  });
+
+  it('gives the lease back, even after a failure', () => {
+    const h = messyHarness();
+    h.sheet.failWrites = new Error('boom');
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.leaseTaken).toBe(false);
+  });
+});
+
+describe('when Keap fails', () => {
+  it('needs a reconnect: rows with errors still get their status, the owner is told once', () => {
+    const h = messyHarness();
+    h.keap.accessError = new KeapAccessError('the Keap app was disconnected');
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(summary.outcome).toBe('needs-reconnect');
+    expect(summary.message).toMatch(/reconnected/);
+    expect(h.sheet.column('Sync Status')[4]).toMatch(/^Error: Contact ID must be/);
+    expect(h.sheet.column('Sync Status')[0]).toBe('');
+    expect(h.notices.map((n) => n.kind)).toEqual(['needs-reconnect']);
+    expect(h.log.rows).toHaveLength(1);
+    expect(h.finished).toBe(1);
+  });
+
+  it('does not e-mail about a run a person started from the sidebar', () => {
+    const h = messyHarness();
+    h.keap.accessError = new KeapAccessError('revoked');
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.notices).toHaveLength(0);
+  });
+
+  it('keeps what was done before Keap became unavailable and leaves the rest for the next run', () => {
+    const rows = Array.from({ length: 6 }, (_, i) => [i + 1, 'P', `n${i + 1}@x.com`, '', '']);
+    const h = new SyncHarness([HEADER, ...rows]);
+    for (let id = 1; id <= 6; id++) h.keap.addContact(id, { EMAIL1: `o${id}@x.com` });
+    h.limits = { ...h.limits, chunkSize: 3 };
+    h.keap.failReadsAfter = 1;
+    h.keap.failNextRead = new KeapUnavailableError('Keap answered 503 five times');
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(summary).toMatchObject({ outcome: 'failed', emailsUpdated: 3 });
+    expect(summary.message).toMatch(/did not respond/);
+    expect(h.sheet.column('Sync Status')).toEqual([
+      'Updated: email changed to n1@x.com',
+      'Updated: email changed to n2@x.com',
+      'Updated: email changed to n3@x.com',
+      '',
+      '',
+      '',
+    ]);
+    expect(h.notices.map((n) => n.kind)).toEqual(['sync-failed']);
+    const next = runSyncWith('daily', h.ports(), h.limits);
+    expect(next).toMatchObject({ outcome: 'completed', emailsUpdated: 3 });
+    expect(h.keap.sent).toHaveLength(6);
+  });
+
+  it('marks rows Keap was too busy for, and retries them next run, not in the same run', () => {
+    const h = new SyncHarness([HEADER, [1, 'A', 'a@x.com', '', '']]);
+    h.keap.addContact(1, { EMAIL1: 'old@x.com' });
+    h.keap.answer = () => ({ ok: false, error: 'Keap is busy', attempted: true, retryLater: true });
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(h.sheet.column('Sync Status')).toEqual(['Will retry: Keap was busy']);
+    expect(summary.outcome).toBe('completed');
+    expect(summary.message).toMatch(/1 row will be retried/);
+    h.keap.answer = () => null;
+    // A follow-up of the same run does not try again...
+    const sameRun = h.state.state.get(1)?.run ?? '';
+    const now = h.clock.now();
+    h.checkpoint.save({
+      startedAt: now,
+      runId: sameRun,
+      trigger: 'daily',
+      executions: 1,
+      tally: emptyTally(),
+      savedAt: now,
+    });
+    runSyncWith('continuation', h.ports(), h.limits);
+    expect(h.keap.email1(1)).toBe('old@x.com');
+    // ...the next run does, even within the same millisecond.
+    runSyncWith('daily', h.ports(), h.limits);
+    expect(h.keap.email1(1)).toBe('a@x.com');
+  });
+
+  it("puts Keap's refusal on the row", () => {
+    const h = new SyncHarness([HEADER, [1, 'A', 'a@x.com', '', '']]);
+    h.keap.addContact(1, { EMAIL1: 'old@x.com' });
+    h.keap.answer = () => ({
+      ok: false,
+      error: 'the email address is not valid',
+      attempted: true,
+      retryLater: false,
+    });
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.sheet.column('Sync Status')).toEqual([
+      'Error: Keap refused the email change: the email address is not valid',
+    ]);
+    expect(summary).toMatchObject({ errors: 1, errorRows: [2] });
+  });
+});
+
+describe('sheet problems', () => {
+  it('fails with a message naming the missing column, and logs it', () => {
+    const h = new SyncHarness([
+      ['Id', 'Email'],
+      [1, 'a@x.com'],
+    ]);
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary.outcome).toBe('failed');
+    expect(summary.message).toBe("Row 1 of the 'Contacts' tab has no 'Contact ID' column.");
+    expect(h.log.rows).toHaveLength(1);
+    expect(h.sheet.writes).toBe(0);
+  });
+
+  it('handles an empty sheet', () => {
+    const h = new SyncHarness([]);
+    expect(runSyncWith('sidebar', h.ports(), h.limits).outcome).toBe('failed');
+  });
+
+  it('creates the output columns at the right of the used range and touches no other cell', () => {
+    const h = new SyncHarness([
+      ['Contact ID', 'Email', 'Notes'],
+      [1, 'a@x.com', '=SUM(1)'],
+      ['', '', 'stray note'],
+    ]);
+    h.keap.addContact(1, { EMAIL1: 'a@x.com' });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.sheet.values[0]).toEqual([
+      'Contact ID',
+      'Email',
+      'Notes',
+      'Sync Status',
+      'Last Synced',
+    ]);
+    expect(h.sheet.values[1].slice(0, 4)).toEqual([1, 'a@x.com', '=SUM(1)', 'Up to date']);
+    expect(h.sheet.values[2]).toEqual(['', '', 'stray note']);
+  });
+});

@@ -1,0 +1,36 @@
+import type { UnitResult } from '../../../src/sync/plan';
+import { unitStatus } from '../../../src/sync/statusText';
+
+const result = (change: Partial<UnitResult>): UnitResult => ({
+  plan: {} as UnitResult['plan'],
+  emailChangedTo: null,
+  optedOut: false,
+  alreadyOptedOut: false,
+  failure: null,
+  ...change,
+});
+
+describe('status texts', () => {
+  it.each<[Partial<UnitResult>, string | null]>([
+    [{ emailChangedTo: 'a@b.com' }, 'Updated: email changed to a@b.com'],
+    [{ optedOut: true }, 'Updated: opted out'],
+    [{ emailChangedTo: 'a@b.com', optedOut: true }, 'Updated: email changed to a@b.com; opted out'],
+    [{}, 'Up to date'],
+    [{ alreadyOptedOut: true }, 'Up to date'],
+    [{ failure: { kind: 'retry' } }, 'Will retry: Keap was busy'],
+    [{ failure: { kind: 'pending' } }, null],
+    [
+      { failure: { kind: 'error', message: 'contact 5 was not found in Keap' } },
+      'Error: Contact 5 was not found in Keap',
+    ],
+    [
+      {
+        emailChangedTo: 'a@b.com',
+        failure: { kind: 'error', message: 'Keap refused the opt-out: no' },
+      },
+      'Error: Email changed to a@b.com, but Keap refused the opt-out: no',
+    ],
+  ])('%p -> %p', (change, text) => {
+    expect(unitStatus(result(change))).toBe(text);
+  });
+});

@@ -1,0 +1,292 @@
+/**
+ * In-memory stand-ins for the sync's ports: a sheet, Keap behind a KeapGateway, property
+ * stores, a lock and a clock. Small and faithful to the behaviour the sync relies on.
+ */
+import {
+  KeapAccessError,
+  type EmailOptState,
+  type KeapContact,
+  type KeapGateway,
+  type KeapWrite,
+  type WriteResult,
+} from '../../../../src/keap/model';
+import type { ContactSheetPort } from '../../../../src/sheet/contactSheet';
+import type { SyncLogPort } from '../../../../src/sheet/logTab';
+import type { SyncState, SyncStatePort } from '../../../../src/sheet/stateTab';
+import type { CellBlock } from '../../../../src/sheet/statusPlacement';
+import { SYNC_LIMITS, type SyncLimits } from '../../../../src/sync/budget';
+import type { CheckpointPort, RunCheckpoint } from '../../../../src/sync/checkpoint';
+import type { KeyValueStore, LockLike } from '../../../../src/sync/ports';
+import type { SyncPorts } from '../../../../src/sync/runSync';
+import { defaultSettings } from '../../../../src/sync/settings';
+import type { SyncSummary } from '../../../../src/sync/summary';
+
+export class ManualClock {
+  constructor(public time = Date.parse('2025-03-01T06:00:00Z')) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+export class MemoryStore implements KeyValueStore {
+  readonly map = new Map<string, string>();
+  getProperty(key: string): string | null {
+    return this.map.get(key) ?? null;
+  }
+  setProperty(key: string, value: string): void {
+    this.map.set(key, value);
+  }
+  deleteProperty(key: string): void {
+    this.map.delete(key);
+  }
+}
+
+export class FakeLock implements LockLike {
+  held = false;
+  /** Another execution holds it. */
+  busy = false;
+  tryLock(): boolean {
+    if (this.busy || this.held) return false;
+    this.held = true;
+    return true;
+  }
+  releaseLock(): void {
+    this.held = false;
+  }
+}
+
+/** The contacts tab: getDataRange().getValues() and setValues() on blocks, as Sheets does them. */
+export class MemorySheet implements ContactSheetPort {
+  reads = 0;
+  writes = 0;
+  /** Runs before each read with its index (0 = first read), e.g. to sort rows mid-run. */
+  beforeRead: ((readIndex: number, sheet: MemorySheet) => void) | null = null;
+  failWrites: Error | null = null;
+
+  constructor(public values: unknown[][]) {}
+
+  tabName(): string {
+    return 'Contacts';
+  }
+
+  readValues(): unknown[][] {
+    this.beforeRead?.(this.reads, this);
+    this.reads += 1;
+    const width = Math.max(0, ...this.values.map((row) => row.length));
+    return this.values.map((row) => Array.from({ length: width }, (_, i) => row[i] ?? ''));
+  }
+
+  writeBlock(block: CellBlock): void {
+    if (this.failWrites) throw this.failWrites;
+    this.writes += 1;
+    block.values.forEach((cells, i) => {
+      const row = (this.values[block.row - 1 + i] ??= []);
+      cells.forEach((cell, j) => {
+        // A leading apostrophe marks text; Sheets does not keep it in the value.
+        row[block.column - 1 + j] =
+          typeof cell === 'string' && cell.startsWith("'") ? cell.slice(1) : cell;
+      });
+    });
+  }
+
+  column(header: string): unknown[] {
+    const index = this.values[0].indexOf(header);
+    return this.values.slice(1).map((row) => row[index] ?? '');
+  }
+}
+
+/** Keap's contacts and email statuses, with gateways bound to an execution's deadline. */
+export class FakeKeap {
+  readonly contacts = new Map<number, KeapContact>();
+  readonly optStates = new Map<string, EmailOptState>();
+  readonly sent: KeapWrite[] = [];
+  readonly writeCalls: KeapWrite[][] = [];
+  reads = 0;
+  gatewaysOpened = 0;
+  /** Virtual time each write takes. */
+  msPerWrite = 100;
+  /** Decides a write's fate; null lets it succeed. */
+  answer: (write: KeapWrite) => WriteResult | null = () => null;
+  /** Thrown by the next read (then cleared), e.g. KeapUnavailableError. */
+  failNextRead: Error | null = null;
+  /** Reads after this many fail with `failNextRead`. */
+  failReadsAfter = Infinity;
+  accessError: KeapAccessError | null = null;
+
+  constructor(private readonly clock: ManualClock) {}
+
+  addContact(id: number, emails: Record<string, string>): void {
+    this.contacts.set(id, {
+      id,
+      emails: Object.entries(emails).map(([field, email]) => ({ field: field as 'EMAIL1', email })),
+    });
+  }
+
+  email1(id: number): string | undefined {
+    return this.contacts.get(id)?.emails.find((slot) => slot.field === 'EMAIL1')?.email;
+  }
+
+  isOptedOut(email: string): boolean {
+    return this.optStates.get(email.toLowerCase())?.optedOut === true;
+  }
+
+  private read(): void {
+    if (this.reads >= this.failReadsAfter && this.failNextRead) {
+      const error = this.failNextRead;
+      this.failNextRead = null;
+      throw error;
+    }
+    this.reads += 1;
+  }
+
+  gateway(deadline: number): KeapGateway {
+    if (this.accessError) throw this.accessError;
+    this.gatewaysOpened += 1;
+    const counts = { reads: 0, writes: 0, token: 0 };
+    return {
+      readContacts: (ids) => {
+        this.read();
+        counts.reads += 1;
+        const found = new Map<number, KeapContact>();
+        for (const id of ids) {
+          const contact = this.contacts.get(id);
+          if (contact) found.set(id, structuredClone(contact));
+        }
+        return found;
+      },
+      readOptStates: (emails) => {
+        this.read();
+        counts.reads += 1;
+        const found = new Map<string, EmailOptState>();
+        for (const email of emails) {
+          const state = this.optStates.get(email.toLowerCase());
+          if (state) found.set(email.toLowerCase(), { ...state });
+        }
+        return found;
+      },
+      write: (writes) => {
+        this.writeCalls.push(writes);
+        return writes.map((write): WriteResult => {
+          if (this.clock.now() >= deadline) {
+            return {
+              ok: false,
+              error: 'Not sent before the time limit',
+              attempted: false,
+              retryLater: true,
+            };
+          }
+          this.clock.advance(this.msPerWrite);
+          counts.writes += 1;
+          const answer = this.answer(write);
+          if (answer) return answer;
+          this.apply(write);
+          return { ok: true };
+        });
+      },
+      counts: () => ({ ...counts }),
+    };
+  }
+
+  private apply(write: KeapWrite): void {
+    this.sent.push(structuredClone(write));
+    if (write.kind === 'setEmails') {
+      const contact = this.contacts.get(write.contactId);
+      if (contact) contact.emails = structuredClone(write.emails);
+    } else {
+      this.optStates.set(write.email.toLowerCase(), {
+        email: write.email,
+        optedOut: true,
+        status: 'MANUAL',
+      });
+    }
+  }
+}
+
+export class MemoryState implements SyncStatePort {
+  state: SyncState = new Map();
+  writes = 0;
+  read(): SyncState {
+    return new Map([...this.state].map(([id, record]) => [id, { ...record }]));
+  }
+  write(state: SyncState): void {
+    this.writes += 1;
+    this.state = new Map([...state].map(([id, record]) => [id, { ...record }]));
+  }
+}
+
+export class MemoryLog implements SyncLogPort {
+  readonly rows: SyncSummary[] = [];
+  append(summary: SyncSummary): void {
+    this.rows.push(summary);
+  }
+}
+
+export class MemoryCheckpoint implements CheckpointPort {
+  saved: RunCheckpoint | null = null;
+  load(): RunCheckpoint | null {
+    return this.saved ? structuredClone(this.saved) : null;
+  }
+  save(checkpoint: RunCheckpoint): void {
+    this.saved = structuredClone(checkpoint);
+  }
+  clear(): void {
+    this.saved = null;
+  }
+}
+
+/** Everything a test needs to run the sync on one spreadsheet, several times over. */
+export class SyncHarness {
+  readonly clock = new ManualClock();
+  readonly keap = new FakeKeap(this.clock);
+  readonly state = new MemoryState();
+  readonly log = new MemoryLog();
+  readonly checkpoint = new MemoryCheckpoint();
+  readonly scheduled: number[] = [];
+  finished = 0;
+  leaseTaken = false;
+  lastRun: SyncSummary | null = null;
+  readonly notices: { kind: string; subject: string; body: string }[] = [];
+  limits: SyncLimits = { ...SYNC_LIMITS };
+  readonly sheet: MemorySheet;
+
+  constructor(values: unknown[][]) {
+    this.sheet = new MemorySheet(values);
+  }
+
+  ports(): SyncPorts {
+    return {
+      clock: this.clock,
+      settings: defaultSettings(),
+      sheet: this.sheet,
+      state: this.state,
+      log: this.log,
+      lease: {
+        acquire: () => (this.leaseTaken ? false : (this.leaseTaken = true)),
+        release: () => {
+          this.leaseTaken = false;
+        },
+      },
+      checkpoint: this.checkpoint,
+      continuation: {
+        schedule: (delayMs) => {
+          this.scheduled.push(delayMs);
+        },
+        finish: () => {
+          this.finished += 1;
+        },
+      },
+      lastRun: {
+        save: (summary) => {
+          this.lastRun = summary;
+        },
+      },
+      openGateway: (deadline) => this.keap.gateway(deadline),
+      notifyOwner: (kind, subject, body) => {
+        this.notices.push({ kind, subject, body });
+      },
+    };
+  }
+}
