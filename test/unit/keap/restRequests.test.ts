@@ -16,7 +16,7 @@ import type { KeapRequest } from '../../../src/keap/requestRunner';
 import { withPageToken } from '../../../src/keap/restPaging';
 import type { SpecInput, SpecResult } from './specCheckProcess';
 
-const SPEC = '/work/shared/keap/keap-rest-v2.openapi.yml';
+const SPEC = join(__dirname, '../../../../shared/keap/keap-rest-v2.openapi.yml');
 const TSX = join(__dirname, '../../../node_modules/.bin/tsx');
 
 /** The spec's paths start at /rest/v2 under the server's /crm. */
