@@ -11,7 +11,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.es2020 } },
   },
   {
-    files: ['test/**/*.ts', 'dev/**/*.ts', 'bench/**/*.ts', 'scripts/**', '*.mjs', '*.cjs', '*.js'],
+    files: ['test/**', 'dev/**', 'bench/**', 'scripts/**', '*.mjs', '*.cjs', '*.js'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
   },
   {

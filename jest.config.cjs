@@ -7,4 +7,5 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', diagnostics: false }],
   },
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/summaryReporter.cjs'],
 };
