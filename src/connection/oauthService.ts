@@ -1,11 +1,18 @@
 /**
  * The OAuth2 library's service for Keap, configured once per execution. Token storage is the
- * user's properties, guarded by the user lock and fronted by the user cache (see
- * docs/ARCHITECTURE.md: the daily trigger runs as the person who enabled it, and nobody else
- * can read their properties).
+ * user's properties, guarded by the user lock (see docs/ARCHITECTURE.md: the daily trigger
+ * runs as the person who enabled it, and nobody else can read their properties).
+ *
+ * No cache on purpose: the library's reads put what they found in the properties into the
+ * cache without holding the lock. An execution that read the token just before another one
+ * rotated it puts the OLD token back into the cache, and every later read (the library's
+ * locked re-read included, which looks in the cache before the properties) then refreshes
+ * with a dead refresh token: invalid_grant, connection lost. Reading the properties costs
+ * one property read per execution and is always the truth.
  */
 import { KEAP_AUTHORIZE_URL, KEAP_SCOPE, KEAP_TOKEN_URL } from '../keap/config';
 import { basicAuthorization, type ClientCredentials } from './credentials';
+import { steadyPropertyStore, TOKEN_WRITE_RETRY_DELAYS_MS } from './steadyPropertyStore';
 import { OAUTH_SERVICE_NAME } from './userRecords';
 
 /** The global Apps Script calls after Keap's consent screen (src/entry/connection.ts). */
@@ -27,8 +34,12 @@ export function openKeapOAuth(credentials: ClientCredentials | null): KeapOAuth 
     .setTokenUrl(KEAP_TOKEN_URL)
     .setScope(KEAP_SCOPE)
     .setCallbackFunction(AUTH_CALLBACK_FUNCTION)
-    .setPropertyStore(PropertiesService.getUserProperties())
-    .setCache(CacheService.getUserCache())
+    .setPropertyStore(
+      steadyPropertyStore(PropertiesService.getUserProperties(), {
+        delaysMs: TOKEN_WRITE_RETRY_DELAYS_MS,
+        sleep: (ms) => Utilities.sleep(ms),
+      }),
+    )
     .setLock(lock)
     .setTokenPayloadHandler((payload) => {
       if (payload.grant_type === 'refresh_token') refreshes += 1;

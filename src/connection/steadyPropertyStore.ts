@@ -1,0 +1,49 @@
+/**
+ * The user properties as the OAuth2 library sees them, with writes retried. A refresh has
+ * already rotated the refresh token at Keap when the library saves the answer: if that one
+ * write fails (Apps Script's property service has passing server errors), the only working
+ * refresh token is gone and the person must reconnect. A couple of short retries make that
+ * far less likely; reads and deletes go straight through.
+ */
+export interface RetryPlan {
+  /** Waits before the 2nd, 3rd, ... try. */
+  delaysMs: number[];
+  sleep(ms: number): void;
+}
+
+export const TOKEN_WRITE_RETRY_DELAYS_MS = [250, 1000];
+
+export function steadyPropertyStore(
+  store: GoogleAppsScript.Properties.Properties,
+  plan: RetryPlan,
+): GoogleAppsScript.Properties.Properties {
+  const steady = {
+    getProperty: (key: string) => store.getProperty(key),
+    getProperties: () => store.getProperties(),
+    getKeys: () => store.getKeys(),
+    deleteProperty: (key: string) => {
+      store.deleteProperty(key);
+      return steady;
+    },
+    deleteAllProperties: () => {
+      store.deleteAllProperties();
+      return steady;
+    },
+    setProperties: (properties: Record<string, string>, deleteAllOthers?: boolean) => {
+      store.setProperties(properties, deleteAllOthers === true);
+      return steady;
+    },
+    setProperty: (key: string, value: string) => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          store.setProperty(key, value);
+          return steady;
+        } catch (error) {
+          if (attempt >= plan.delaysMs.length) throw error;
+          plan.sleep(plan.delaysMs[attempt]);
+        }
+      }
+    },
+  };
+  return steady as unknown as GoogleAppsScript.Properties.Properties;
+}
