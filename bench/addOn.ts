@@ -1,0 +1,138 @@
+/**
+ * The add-on's three scenarios on one sheet size, in one world: connect through the consent
+ * flow, then (a) the first sync, (b) the same sheet again, (c) after 1 % of rows were edited.
+ * Each run starts with "Sync now" in the sidebar and follows its continuation triggers.
+ */
+import { performance } from 'node:perf_hooks';
+import { HOUR, OWNER, World } from '../test/e2e/world';
+import {
+  editedEmail,
+  editedRowIndexes,
+  neededChanges,
+  readSheetRows,
+  rowsNotInKeap,
+  seedKeap,
+  sheetRows,
+} from './dataset';
+import { runWithContinuations } from './drive';
+import { measureRun } from './measure';
+import type { CostModel } from './model';
+import type { ScenarioName, ScenarioResult } from './results';
+
+/** Tab names the architecture documents: the run log and the record of synced rows. */
+const LOG_TAB = 'Keap Sync Log';
+const STATE_TAB = 'Keap Sync State';
+const EMAIL_COLUMN = 2;
+/** The runtime's services whose every call is a spreadsheet round trip. */
+const SPREADSHEET_SERVICES = new Set(['SpreadsheetApp', 'Spreadsheet', 'Sheet', 'Range']);
+/** Real-time guard per execution (a runaway-loop stop, not part of the cost model). */
+const REAL_TIME_LIMIT_MS = 120_000;
+
+export function createWorld(model: CostModel, rows: number, bundleDir: string): World {
+  const world = new World({
+    rows: sheetRows(rows),
+    sim: {
+      validateRequests: model.validateRequests,
+      limits: { clientPerMinute: model.keapPerMinute, spikePerSecond: model.keapPerSecond },
+    },
+    runtime: {
+      bundleDir,
+      latency: { fetchMs: model.fetchMs, spreadsheetCallMs: model.spreadsheetCallMs },
+      executionLimitMs: model.executionLimitMs,
+      realTimeLimitMs: REAL_TIME_LIMIT_MS,
+    },
+  });
+  seedKeap(world.sim, rows);
+  return world;
+}
+
+function tabValues(world: World, name: string): unknown[][] | null {
+  return world.rt.sheetNames(world.spreadsheetId).includes(name)
+    ? world.sheet(name).values()
+    : null;
+}
+
+function logRowCount(world: World): number {
+  return tabValues(world, LOG_TAB)?.length ?? 0;
+}
+
+/** The log tab's newest row, if the run wrote one: "outcome: message". */
+function loggedOutcome(world: World, rowsBefore: number): string {
+  const values = tabValues(world, LOG_TAB);
+  if (!values || values.length <= rowsBefore) return 'no row in the log tab';
+  const header = values[0].map(String);
+  const last = values[values.length - 1];
+  const outcome = last[header.indexOf('Outcome')];
+  const message = last[header.indexOf('Message')];
+  return `${String(outcome)}: ${String(message)}`;
+}
+
+function recordedRows(world: World): number | null {
+  const values = tabValues(world, STATE_TAB);
+  if (!values) return null;
+  return values.slice(1).filter((row) => row[0] !== '' && row[0] !== null).length;
+}
+
+export function runAddOnScenario(
+  world: World,
+  scenario: ScenarioName,
+  rows: number,
+): ScenarioResult {
+  const { rt, sim } = world;
+  const logBefore = sim.log.length;
+  const violationsBefore = sim.specViolations.length;
+  const logRowsBefore = logRowCount(world);
+  const sheet = readSheetRows(world.sheet().values());
+  const needed = neededChanges(sim, sheet);
+  const sheetCalls: Record<string, number> = {};
+  const started = performance.now();
+  const run = runWithContinuations(rt, OWNER, () =>
+    rt.scriptRun('syncNow', [], {
+      user: OWNER,
+      spreadsheetId: world.spreadsheetId,
+      authMode: 'FULL',
+      onServiceCall: ({ service, method }) => {
+        if (!SPREADSHEET_SERVICES.has(service)) return;
+        const name = `${service}.${method}`;
+        sheetCalls[name] = (sheetCalls[name] ?? 0) + 1;
+      },
+    }),
+  );
+  const realMs = performance.now() - started;
+  const wrong = rowsNotInKeap(sim, sheet);
+  const measurement = measureRun(run.executions, sim.log.slice(logBefore), rows);
+  const outcome = loggedOutcome(world, logRowsBefore);
+  return {
+    implementation: 'add-on',
+    scenario,
+    rows,
+    needed,
+    measurement,
+    outcome,
+    completed: run.ended && outcome.startsWith('completed:'),
+    ended: run.ended,
+    rowsNotInKeap: wrong.length,
+    firstRowsNotInKeap: wrong.slice(0, 5),
+    recordedRows: recordedRows(world),
+    firstExecutionSheetCalls: sheetCalls,
+    specViolations: sim.specViolations.slice(violationsBefore),
+    realMs,
+    notes: [],
+  };
+}
+
+/** (a), (b) and (c) on one sheet of `rows` rows; an hour passes between runs. */
+export function benchAddOn(model: CostModel, rows: number): ScenarioResult[] {
+  const world = createWorld(model, rows, model.bundleDir);
+  world.connect();
+  const results = [runAddOnScenario(world, 'all-changed', rows)];
+  world.rt.advanceBy(HOUR);
+  results.push(runAddOnScenario(world, 'unchanged', rows));
+  world.rt.advanceBy(HOUR);
+  const sheet = world.sheet();
+  for (const index of editedRowIndexes(rows)) {
+    sheet.setCell(index + 2, EMAIL_COLUMN, editedEmail(index));
+  }
+  results.push(runAddOnScenario(world, 'one-percent-edited', rows));
+  return results;
+}

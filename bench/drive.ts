@@ -1,0 +1,38 @@
+/**
+ * Drives one run the way it happens for real: a first execution, then whatever one-off
+ * (continuation) triggers the script left behind, fired by the runtime's clock when due.
+ */
+import type { AppsScriptRuntime, ExecutionResult } from '../test/gas-runtime';
+
+/** A guard against a chain that never ends (the add-on caps itself well below this). */
+export const MAX_EXECUTIONS_PER_RUN = 200;
+
+/** When the next one-off trigger of `user` is due, or null when none is pending. */
+export function nextOneOffTrigger(rt: AppsScriptRuntime, user: string): number | null {
+  const due = rt
+    .triggers(user)
+    .filter((t) => t.schedule?.kind === 'once' && t.nextRunAt !== null)
+    .map((t) => t.nextRunAt as number);
+  return due.length === 0 ? null : Math.min(...due);
+}
+
+export interface DrivenRun {
+  executions: ExecutionResult[];
+  /** False when the chain was cut at MAX_EXECUTIONS_PER_RUN. */
+  ended: boolean;
+}
+
+/** Runs `start`, then advances the clock to each pending one-off trigger until none is left. */
+export function runWithContinuations(
+  rt: AppsScriptRuntime,
+  user: string,
+  start: () => ExecutionResult,
+): DrivenRun {
+  const executions = [start()];
+  for (let next = nextOneOffTrigger(rt, user); next !== null;) {
+    if (executions.length >= MAX_EXECUTIONS_PER_RUN) return { executions, ended: false };
+    executions.push(...rt.advanceTo(Math.max(next, rt.clock.now())));
+    next = nextOneOffTrigger(rt, user);
+  }
+  return { executions, ended: true };
+}

@@ -1,0 +1,40 @@
+/** What one measured run reports; shared by the runners, the targets and the report. */
+import type { NeededChanges } from './dataset';
+import type { RunMeasurement } from './measure';
+
+export type Implementation = 'add-on' | 'naive';
+
+export const SCENARIOS = {
+  'all-changed': '(a) all rows: new email, half opt-out',
+  unchanged: '(b) nothing changed since last run',
+  'one-percent-edited': '(c) 1 % of rows edited since last run',
+} as const;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+
+export interface ScenarioResult {
+  implementation: Implementation;
+  scenario: ScenarioName;
+  rows: number;
+  /** Keap writes the sheet asked for before the run (the oracle's count). */
+  needed: NeededChanges;
+  measurement: RunMeasurement;
+  /** How the run ended, as the person sees it (the add-on's log tab) or as the bench saw it. */
+  outcome: string;
+  /** The run finished its work: the add-on logged 'completed', the naive script reached the last row. */
+  completed: boolean;
+  /** False when the run was still asking for more executions when the bench stopped it. */
+  ended: boolean;
+  /** Sheet rows whose contact in Keap does not hold what the row asks for after the run. */
+  rowsNotInKeap: number;
+  firstRowsNotInKeap: number[];
+  /** Contacts in the add-on's own record of synced rows (its hidden state tab); null when none. */
+  recordedRows: number | null;
+  /** Spreadsheet calls of the run's first execution by method ('Sheet.getRange': 3); add-on only. */
+  firstExecutionSheetCalls: Record<string, number>;
+  /** REST v2 requests the simulator found outside Keap's spec (empty when validation is off). */
+  specViolations: string[];
+  /** Real (wall-clock) time the bench spent on this run. */
+  realMs: number;
+  notes: string[];
+}

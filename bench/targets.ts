@@ -1,0 +1,169 @@
+/**
+ * The benchmark's targets, judged from the measured runs. A target whose run was not measured
+ * (e.g. --sizes left it out) is SKIP, never PASS.
+ */
+import { MINUTE_MS, type CostModel } from './model';
+import type { ScenarioName, ScenarioResult } from './results';
+
+export type Verdict = 'PASS' | 'FAIL' | 'SKIP';
+
+export interface TargetCheck {
+  verdict: Verdict;
+  target: string;
+  measured: string;
+}
+
+export const RATE_SIZE = 10_000;
+export const RATIO_SIZE = 1_000;
+export const MIN_NAIVE_RATIO = 10;
+export const MIN_RATE_SHARE = 0.9;
+export const MAX_WRITE_OVERHEAD = 1.05;
+export const UNCHANGED_READS_PER_ROW = 1 / 100;
+
+function find(
+  results: readonly ScenarioResult[],
+  implementation: ScenarioResult['implementation'],
+  scenario: ScenarioName,
+  rows: number,
+): ScenarioResult | undefined {
+  return results.find(
+    (r) => r.implementation === implementation && r.scenario === scenario && r.rows === rows,
+  );
+}
+
+function verdict(pass: boolean): Verdict {
+  return pass ? 'PASS' : 'FAIL';
+}
+
+function minutes(ms: number): string {
+  return `${(ms / MINUTE_MS).toFixed(1)} min`;
+}
+
+export function sheetCallLimit(rows: number): number {
+  return 10 + rows / 500;
+}
+
+function correctness(result: ScenarioResult): TargetCheck {
+  const ok =
+    result.completed && result.rowsNotInKeap === 0 && result.measurement.errors.length === 0;
+  const problems = [
+    ...(result.ended ? [] : ['the run never ended']),
+    ...(result.completed ? [] : ['the run did not complete']),
+    ...(result.rowsNotInKeap > 0
+      ? [
+          `${result.rowsNotInKeap} rows not in Keap (first rows ${result.firstRowsNotInKeap.join(', ')})`,
+        ]
+      : []),
+    ...result.measurement.errors.slice(0, 2),
+  ];
+  return {
+    verdict: verdict(ok),
+    target: `${result.rows} rows ${result.scenario}: the run completes and Keap holds every row's email and opt-out`,
+    measured: ok
+      ? `outcome ${result.outcome}`
+      : `${problems.join('; ')} | outcome ${result.outcome}`,
+  };
+}
+
+function unchangedTargets(result: ScenarioResult): TargetCheck[] {
+  const { reads, writes } = result.measurement.keap;
+  // The add-on records every synced row (its state tab): nothing changed means nothing to read.
+  const recordsEveryRow = result.recordedRows !== null && result.recordedRows >= result.rows;
+  const readLimit = recordsEveryRow ? 0 : Math.floor(result.rows * UNCHANGED_READS_PER_ROW);
+  const readRule = recordsEveryRow
+    ? '0 reads (its state tab records every row as synced)'
+    : `<= ${readLimit} reads (1 per 100 rows; no complete record of synced rows)`;
+  return [
+    {
+      verdict: verdict(writes === 0),
+      target: `${result.rows} rows nothing changed: 0 write requests`,
+      measured: `${writes} writes`,
+    },
+    {
+      verdict: verdict(reads <= readLimit),
+      target: `${result.rows} rows nothing changed: ${readRule}`,
+      measured: `${reads} reads`,
+    },
+  ];
+}
+
+function allChangedTargets(result: ScenarioResult): TargetCheck[] {
+  const { writes } = result.measurement.keap;
+  const needed = result.needed.total;
+  const perChange = needed > 0 ? writes / needed : writes === 0 ? 0 : Infinity;
+  const limit = sheetCallLimit(result.rows);
+  const { maxPerExecution } = result.measurement.spreadsheetCalls;
+  return [
+    {
+      verdict: verdict(perChange <= MAX_WRITE_OVERHEAD),
+      target: `${result.rows} rows all changed: <= ${MAX_WRITE_OVERHEAD} write requests per needed change`,
+      measured: `${writes} writes for ${needed} needed changes = ${perChange.toFixed(3)} per change`,
+    },
+    {
+      verdict: verdict(maxPerExecution <= limit),
+      target: `${result.rows} rows all changed: spreadsheet calls <= 10 + rows/500 = ${limit} per execution`,
+      measured: `max ${maxPerExecution} in one execution (${result.measurement.spreadsheetCalls.total} over ${result.measurement.executions})`,
+    },
+  ];
+}
+
+function skip(target: string, why: string): TargetCheck {
+  return { verdict: 'SKIP', target, measured: why };
+}
+
+export function judge(results: readonly ScenarioResult[], model: CostModel): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const ours = results.filter((r) => r.implementation === 'add-on');
+  for (const result of ours) checks.push(correctness(result));
+  for (const result of ours.filter((r) => r.scenario === 'unchanged')) {
+    checks.push(...unchangedTargets(result));
+  }
+  for (const result of ours.filter((r) => r.scenario === 'all-changed')) {
+    checks.push(...allChangedTargets(result));
+  }
+
+  const rateTarget = `sustained rate >= ${MIN_RATE_SHARE * 100} % of ${model.keapPerMinute}/min = ${MIN_RATE_SHARE * model.keapPerMinute}/min over the write phase of ${RATE_SIZE} rows all changed`;
+  const big = find(results, 'add-on', 'all-changed', RATE_SIZE);
+  if (!big) checks.push(skip(rateTarget, `${RATE_SIZE} rows not measured`));
+  else {
+    const phase = big.measurement.writePhase;
+    const perMinute = phase?.perMinute ?? 0;
+    checks.push({
+      verdict: verdict(perMinute >= MIN_RATE_SHARE * model.keapPerMinute),
+      target: rateTarget,
+      measured: phase
+        ? `${perMinute.toFixed(0)}/min (${phase.requests} requests in ${(phase.ms / 1000).toFixed(1)} s of write phase; ${((perMinute / model.keapPerMinute) * 100).toFixed(1)} % of the throttle)`
+        : 'no write phase measured',
+    });
+  }
+  const refused = ours.reduce((sum, r) => sum + r.measurement.keap.refused, 0);
+  checks.push({
+    verdict: ours.length > 0 ? verdict(refused === 0) : 'SKIP',
+    target: 'happy path: 0 requests refused by Keap (429) in every add-on run',
+    measured: `${refused} refused over ${ours.length} runs`,
+  });
+
+  const budgetTarget = `${RATE_SIZE} changed rows finish within one day's trigger budget (${model.dailyTriggerBudgetMs / MINUTE_MS} min of summed execution time)`;
+  if (!big) checks.push(skip(budgetTarget, `${RATE_SIZE} rows not measured`));
+  else {
+    checks.push({
+      verdict: verdict(big.completed && big.measurement.appsScriptMs <= model.dailyTriggerBudgetMs),
+      target: budgetTarget,
+      measured: `${minutes(big.measurement.appsScriptMs)} over ${big.measurement.executions} executions${big.completed ? '' : ' (the run did not complete)'}`,
+    });
+  }
+
+  const ratioTarget = `at least ${MIN_NAIVE_RATIO}x less Apps Script time than the naive script on ${RATIO_SIZE} rows`;
+  const naive = find(results, 'naive', 'all-changed', RATIO_SIZE);
+  const mine = find(results, 'add-on', 'all-changed', RATIO_SIZE);
+  if (!naive || !mine) checks.push(skip(ratioTarget, `${RATIO_SIZE} rows not measured for both`));
+  else {
+    const ratio = naive.measurement.appsScriptMs / Math.max(1, mine.measurement.appsScriptMs);
+    checks.push({
+      verdict: verdict(naive.completed && mine.completed && ratio >= MIN_NAIVE_RATIO),
+      target: ratioTarget,
+      measured: `naive ${minutes(naive.measurement.appsScriptMs)} / ours ${minutes(mine.measurement.appsScriptMs)} = ${ratio.toFixed(1)}x${naive.completed ? '' : ' (naive never finished)'}${mine.completed ? '' : ' (ours did not complete)'}`,
+    });
+  }
+  return checks;
+}
