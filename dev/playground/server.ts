@@ -1,0 +1,473 @@
+/**
+ * The local playground: the built bundle (dist/) in the local Apps Script runtime, talking over
+ * real HTTP to the Keap simulator in a child process, and a small web server that shows the
+ * real sidebar next to a live view of the sheet. Everything listens on 127.0.0.1 only.
+ *
+ * Routes: GET / (the page), GET /sidebar (showSidebar()'s HTML with a google.script.run
+ * bridge), POST /run/<fn> (google.script.run), POST /menu/<fn> (a menu item, its alerts back),
+ * GET /usercallback (the OAuth redirect URI), GET /api/sheet, and dev-only /dev/* controls.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import {
+  AppsScriptRuntime,
+  createHttpWire,
+  type ExecutionResult,
+  type HttpWire,
+  type MenuEntry,
+  type UiEvent,
+} from '../../test/gas-runtime';
+import type { RouteName, SimSeed } from '../../test/keap-sim';
+import { WireNetworkError, type WireHandler } from '../../test/support/wire';
+import { withBridge } from './bridge';
+import { parseCsv } from './csv';
+import { playgroundPage } from './page';
+import { startSimProcess, type SimProcess } from './simProcess';
+import { WallClock } from './wallClock';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const PLAYGROUND_USER = 'you@example.com';
+export const PLAYGROUND_CLIENT_ID = 'keap-sheets-sync-playground';
+export const CALLBACK_PATH = '/usercallback';
+/** Hosts the add-on calls; the playground sends them to the local simulator instead. */
+export const KEAP_HOSTS = [
+  'api.infusionsoft.com',
+  'api.keap.com',
+  'accounts.infusionsoft.com',
+  'signin.infusionsoft.com',
+];
+
+export interface PlaygroundOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** SimSeed JSON; default examples/keap-seed.json with examples/contacts.csv, else dev/sample-*. */
+  seedFile?: string;
+  /** The sheet to load into the Contacts tab (header row first). */
+  csvFile?: string;
+  user?: string;
+  /** Set KEAP_CLIENT_ID and KEAP_CLIENT_SECRET (default true); false shows the setup steps. */
+  configured?: boolean;
+  /** Check every REST v2 request against Keap's OpenAPI spec (default true). */
+  validateRequests?: boolean;
+  /** Fire due time-driven triggers (the daily sync) every this many ms; 0 = never. Default 30000. */
+  triggerPollMs?: number;
+  /** Folder with Code.js and the HTML files; default dist/. */
+  bundleDir?: string;
+  timeZone?: string;
+  /** One line per execution, for the console. */
+  log?: (line: string) => void;
+}
+
+export interface Playground {
+  url: string;
+  callbackUrl: string;
+  simUrl: string;
+  user: string;
+  spreadsheetId: string;
+  seedFile: string;
+  csvFile: string;
+  rt: AppsScriptRuntime;
+  sim: SimProcess;
+  close(): Promise<void>;
+}
+
+interface JsonError {
+  name: string;
+  message: string;
+}
+
+/** The sample data: the examples pair when both files exist, else the dev/ pair. */
+export function defaultSampleFiles(): { seedFile: string; csvFile: string } {
+  const seed = join(REPO_ROOT, 'examples', 'keap-seed.json');
+  const csv = join(REPO_ROOT, 'examples', 'contacts.csv');
+  if (existsSync(seed) && existsSync(csv)) return { seedFile: seed, csvFile: csv };
+  return {
+    seedFile: join(REPO_ROOT, 'dev', 'sample-seed.json'),
+    csvFile: join(REPO_ROOT, 'dev', 'sample.csv'),
+  };
+}
+
+/** https://accounts.infusionsoft.com/x?y -> http://127.0.0.1:NNNN/x?y; other URLs unchanged. */
+export function toSimulatorUrl(url: string, simUrl: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.protocol !== 'https:' || !KEAP_HOSTS.includes(parsed.hostname)) return url;
+  return simUrl + parsed.pathname + parsed.search;
+}
+
+/** The runtime's network: Keap's hosts go to the simulator; nothing else leaves the machine. */
+function keapOnlyNetwork(wire: WireHandler, simUrl: string): WireHandler {
+  return (request) => {
+    const target = toSimulatorUrl(request.url, simUrl);
+    if (target === request.url) throw new WireNetworkError(`DNS error: ${request.url}`);
+    return wire({ ...request, url: target });
+  };
+}
+
+/** Every string in a JSON value with Keap's URLs pointed at the simulator (the consent link). */
+function rewriteKeapUrls(value: unknown, simUrl: string): unknown {
+  if (typeof value === 'string') return toSimulatorUrl(value, simUrl);
+  if (Array.isArray(value)) return value.map((v) => rewriteKeapUrls(v, simUrl));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, rewriteKeapUrls(v, simUrl)]),
+    );
+  }
+  return value;
+}
+
+function menuItems(entries: MenuEntry[]): { caption: string; functionName: string }[] {
+  return entries.flatMap((entry) => {
+    if (entry.type === 'item')
+      return [{ caption: entry.caption, functionName: entry.functionName }];
+    if (entry.type === 'submenu') return menuItems(entry.items);
+    return [];
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+function errorOf(result: ExecutionResult): JsonError | null {
+  return result.error ? { name: result.error.name, message: result.error.message } : null;
+}
+
+interface RuntimeWorld {
+  rt: AppsScriptRuntime;
+  spreadsheetId: string;
+  spreadsheetName: string;
+  menu: { caption: string; functionName: string }[];
+  configure(on: boolean): void;
+}
+
+/** The runtime on the wall clock, the sample sheet opened (menu built), the script properties set. */
+function createRuntimeWorld(
+  options: PlaygroundOptions & {
+    user: string;
+    rows: string[][];
+    clientSecret: string;
+    callbackUrl: string;
+    network: WireHandler;
+  },
+): RuntimeWorld {
+  const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+  const rt = new AppsScriptRuntime({
+    network: options.network,
+    clock: new WallClock(),
+    latency: { fetchMs: 0, spreadsheetCallMs: 0 },
+    redirectUri: options.callbackUrl,
+    timeZone,
+    addOnMode: true,
+    realTimeLimitMs: 120_000,
+    ...(options.bundleDir ? { bundleDir: options.bundleDir } : {}),
+  });
+  const configure = (on: boolean): void => {
+    rt.setScriptProperty('KEAP_CLIENT_ID', on ? PLAYGROUND_CLIENT_ID : null);
+    rt.setScriptProperty('KEAP_CLIENT_SECRET', on ? options.clientSecret : null);
+  };
+  configure(options.configured ?? true);
+  const spreadsheetName = 'Keap contacts (playground)';
+  const spreadsheetId = rt.createSpreadsheet({
+    name: spreadsheetName,
+    sheets: { Contacts: options.rows },
+    timeZone,
+  });
+  const opened = rt.openDocument(spreadsheetId, { user: options.user });
+  if (opened.error) throw new Error(`onOpen failed: ${opened.error.message}`);
+  const menuEvent = opened.ui.find(
+    (e): e is Extract<UiEvent, { type: 'menu' }> => e.type === 'menu',
+  );
+  return { rt, spreadsheetId, spreadsheetName, menu: menuItems(menuEvent?.items ?? []), configure };
+}
+
+export async function startPlayground(options: PlaygroundOptions = {}): Promise<Playground> {
+  const files = defaultSampleFiles();
+  const seedFile = resolve(options.seedFile ?? files.seedFile);
+  const csvFile = resolve(options.csvFile ?? files.csvFile);
+  const seed = JSON.parse(readFileSync(seedFile, 'utf8')) as SimSeed;
+  const rows = parseCsv(readFileSync(csvFile, 'utf8'));
+  const user = options.user ?? PLAYGROUND_USER;
+  const log = options.log ?? (() => undefined);
+  const clientSecret = `playground-secret-${randomBytes(12).toString('hex')}`;
+
+  // The handler is set once everything has started; until then the page says so.
+  const ready: { handle?: (req: IncomingMessage, res: ServerResponse) => Promise<void> } = {};
+  const server = createServer((req, res) => {
+    if (!ready.handle) {
+      send(res, 503, 'text/plain', 'The playground is starting.');
+      return;
+    }
+    ready.handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, 'text/plain', `Playground error: ${String(err)}`);
+    });
+  });
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, '127.0.0.1', () => ready());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const callbackUrl = url + CALLBACK_PATH;
+  const closeServer = (): Promise<void> =>
+    new Promise((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    });
+
+  let sim: SimProcess;
+  try {
+    sim = await startSimProcess(
+      {
+        ...seed,
+        clients: [
+          ...(seed.clients ?? []),
+          { clientId: PLAYGROUND_CLIENT_ID, clientSecret, redirectUris: [callbackUrl] },
+        ],
+      },
+      { validateRequests: options.validateRequests ?? true },
+    );
+  } catch (err) {
+    await closeServer();
+    throw err;
+  }
+
+  const wire: HttpWire = createHttpWire();
+  let world: RuntimeWorld;
+  try {
+    world = createRuntimeWorld({
+      ...options,
+      user,
+      rows,
+      clientSecret,
+      callbackUrl,
+      network: keapOnlyNetwork(wire, sim.url),
+    });
+  } catch (err) {
+    await wire.close();
+    await sim.stop();
+    await closeServer();
+    throw err;
+  }
+  const { rt, spreadsheetId, spreadsheetName, menu, configure } = world;
+  const menuFunctions = new Set(menu.map((m) => m.functionName));
+
+  const logResult = (how: string, result: ExecutionResult): void => {
+    const seconds = ((result.endedAt - result.startedAt) / 1000).toFixed(1);
+    const outcome = result.error ? `failed: ${result.error.message}` : 'ok';
+    log(`${how} ${result.fn}: ${outcome} (${seconds} s, ${result.ledger.requestCount} requests)`);
+  };
+
+  const asPerson = { user, spreadsheetId, authMode: 'FULL' as const };
+
+  const routes: Record<
+    string,
+    (req: IncomingMessage, res: ServerResponse, arg: string) => Promise<void> | void
+  > = {
+    'GET /': (_req, res) => {
+      send(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        playgroundPage({ user, simUrl: sim.url, spreadsheetName, menu }),
+      );
+    },
+    'GET /sidebar': (_req, res) => {
+      const result = rt.run('showSidebar', [], asPerson);
+      logResult('menu', result);
+      const sidebar = result.ui.find((e) => e.type === 'sidebar');
+      if (result.error || !sidebar || !('html' in sidebar)) {
+        const why = result.error ? `${result.error.name}: ${result.error.message}` : 'no sidebar';
+        send(res, 500, 'text/html; charset=utf-8', `<p>showSidebar failed: ${escapeHtml(why)}</p>`);
+        return;
+      }
+      send(res, 200, 'text/html; charset=utf-8', withBridge(sidebar.html));
+    },
+    'POST /run': async (req, res, fn) => {
+      const body = JSON.parse((await readBody(req)) || '{}') as { args?: unknown[] };
+      let result: ExecutionResult;
+      try {
+        result = rt.scriptRun(fn, Array.isArray(body.args) ? body.args : [], asPerson);
+      } catch (err) {
+        sendJson(res, 200, {
+          ok: false,
+          error: { name: 'ScriptError', message: err instanceof Error ? err.message : String(err) },
+        });
+        return;
+      }
+      logResult('google.script.run', result);
+      const error = errorOf(result);
+      sendJson(
+        res,
+        200,
+        error ? { ok: false, error } : { ok: true, value: rewriteKeapUrls(result.value, sim.url) },
+      );
+    },
+    'POST /menu': async (req, res, fn) => {
+      const answers = JSON.parse((await readBody(req)) || '{}') as {
+        alertResponses?: string[];
+        promptResponses?: { button: string; text: string }[];
+      };
+      if (!menuFunctions.has(fn)) {
+        sendJson(res, 404, { ok: false, error: { name: 'Error', message: `No menu item ${fn}` } });
+        return;
+      }
+      const result = rt.run(fn, [], {
+        ...asPerson,
+        ui: {
+          alertResponses: answers.alertResponses ?? [],
+          promptResponses: answers.promptResponses ?? [],
+        },
+      });
+      logResult('menu', result);
+      const alerts = result.ui
+        .filter((e) => e.type === 'alert')
+        .map((e) => ({
+          title: 'title' in e ? (e.title ?? '') : '',
+          prompt: 'prompt' in e ? e.prompt : '',
+        }));
+      const error = errorOf(result);
+      sendJson(res, 200, error ? { ok: false, error, alerts } : { ok: true, alerts });
+    },
+    [`GET ${CALLBACK_PATH}`]: (req, res) => {
+      const page = rt.userCallback(url + (req.url ?? CALLBACK_PATH), user);
+      if (page.result) logResult('redirect', page.result);
+      send(res, page.status, 'text/html; charset=utf-8', page.html);
+    },
+    'GET /api/sheet': (_req, res) => {
+      const tabs = rt.sheetNames(spreadsheetId).map((name) => {
+        const sheet = rt.sheet(spreadsheetId, name);
+        return { name, hidden: sheet.isHidden(), rows: sheet.displayValues() };
+      });
+      sendJson(res, 200, { tabs });
+    },
+    'POST /dev/revoke': async (_req, res) => {
+      await sim.command({ type: 'revoke' });
+      sendJson(res, 200, { ok: true });
+    },
+    'POST /dev/fault': async (req, res) => {
+      const body = JSON.parse((await readBody(req)) || '{}') as {
+        message?: string;
+        status?: number;
+        routes?: RouteName[];
+        times?: number;
+      };
+      await sim.command({
+        type: 'fault',
+        message: String(body.message ?? 'Injected error'),
+        status: body.status ?? 400,
+        routes: body.routes ?? ['contacts.get', 'contacts.list'],
+        ...(body.times === undefined ? {} : { times: body.times }),
+      });
+      sendJson(res, 200, { ok: true });
+    },
+    'POST /dev/clear-faults': async (_req, res) => {
+      await sim.command({ type: 'clearFaults' });
+      sendJson(res, 200, { ok: true });
+    },
+    'POST /dev/setup': async (req, res) => {
+      const body = JSON.parse((await readBody(req)) || '{}') as { configured?: boolean };
+      configure(body.configured !== false);
+      sendJson(res, 200, { ok: true });
+    },
+    'GET /dev/stats': async (_req, res) => {
+      sendJson(res, 200, {
+        ok: true,
+        sim: await sim.command({ type: 'stats' }),
+        requests: rt.requests.length,
+        executions: rt.executions.length,
+        triggers: rt.triggers(),
+      });
+    },
+  };
+
+  ready.handle = async (req, res) => {
+    const path = new URL(req.url ?? '/', url).pathname;
+    const method = req.method ?? 'GET';
+    // POSTs must be JSON: a cross-site form cannot send that without a CORS preflight we refuse.
+    if (method === 'POST' && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+      sendJson(res, 415, { ok: false, error: { name: 'Error', message: 'Send JSON' } });
+      return;
+    }
+    const named = /^\/(run|menu)\/([^/]+)$/.exec(path);
+    const key = named ? `${method} /${named[1]}` : `${method} ${path}`;
+    const route = routes[key];
+    if (!route) {
+      send(res, 404, 'text/plain', 'Not found');
+      return;
+    }
+    try {
+      await route(req, res, named ? decodeURIComponent(named[2]) : '');
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { name: 'Error', message } });
+    }
+  };
+
+  const triggerPollMs = options.triggerPollMs ?? 30_000;
+  const triggerTimer =
+    triggerPollMs > 0
+      ? setInterval(() => {
+          for (const result of rt.runDueTriggers()) logResult('trigger', result);
+        }, triggerPollMs)
+      : undefined;
+  triggerTimer?.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    callbackUrl,
+    simUrl: sim.url,
+    user,
+    spreadsheetId,
+    seedFile,
+    csvFile,
+    rt,
+    sim,
+    close: () => {
+      closing ??= (async () => {
+        if (triggerTimer) clearInterval(triggerTimer);
+        await closeServer();
+        await wire.close();
+        await sim.stop();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,259 @@
+/**
+ * The real sidebar in headless Chromium, through the playground: the built bundle in the local
+ * Apps Script runtime, the Keap simulator in a child process, google.script.run over HTTP.
+ * Screenshots of each state go to artifacts/screenshots/.
+ */
+import type { Browser } from 'playwright-core';
+import { startPlayground, type Playground } from '../../dev/playground/server';
+import {
+  approveInConsentTab,
+  ensureBundle,
+  launchChromium,
+  openPlayground,
+  postJson,
+  shootPage,
+  shootSidebar,
+  sidebarFrame,
+  statusColumn,
+  waitForStatuses,
+  waitForConnection,
+  type OpenedPlayground,
+} from './support';
+
+jest.setTimeout(120_000);
+
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureBundle();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('a person connects, syncs, schedules, previews and disconnects', () => {
+  let pg: Playground;
+  let opened: OpenedPlayground;
+
+  beforeAll(async () => {
+    // Spec validation is the e2e tests' and the smoke test's job; here it would cost 5 s a sync.
+    pg = await startPlayground({ triggerPollMs: 0, validateRequests: false });
+    opened = await openPlayground(browser, pg);
+  });
+
+  afterAll(async () => {
+    await opened?.context.close();
+    await pg?.close();
+  });
+
+  afterEach(() => {
+    expect(opened.dialogs).toEqual([]);
+    expect(opened.pageErrors).toEqual([]);
+  });
+
+  it('connects through Keap’s consent page and the open sidebar notices without a reload', async () => {
+    const { page, sidebar } = opened;
+    await waitForConnection(sidebar, 'not-connected');
+    await shootSidebar(opened, '01-not-connected');
+    await sidebarFrame(page).evaluate('window.notReloaded = true');
+
+    const callbackPage = await approveInConsentTab(opened, 'connect', async (consent) => {
+      await sidebar.getByTestId('connect-waiting').waitFor();
+      await shootSidebar(opened, '02-waiting-for-consent');
+      expect(await consent.locator('h1').textContent()).toContain('access your Keap account');
+      await shootPage(consent, '03-keap-consent-page', 300);
+    });
+    expect(await callbackPage.locator('h1').textContent()).toMatch(/connected/i);
+    await shootPage(callbackPage, '04-callback-page', 400);
+    await callbackPage.close();
+
+    await waitForConnection(sidebar, 'connected');
+    await sidebar.getByTestId('connect-waiting').waitFor({ state: 'detached' });
+    expect(await sidebar.locator('#notice-text').textContent()).toBe('Connected to Keap.');
+    expect(await sidebar.getByTestId('connected-account').textContent()).toContain('xy123');
+    expect(await sidebarFrame(page).evaluate('window.notReloaded === true')).toBe(true);
+    await shootSidebar(opened, '05-connected');
+  });
+
+  it('syncs now: the sidebar shows the counts and the sheet shows a status on every row', async () => {
+    const { page, sidebar } = opened;
+    expect((await statusColumn(page)).filter(Boolean)).toEqual([]);
+    await sidebar.getByTestId('sync-now').click();
+    const outcome = sidebar.locator('#sync-result [data-testid="outcome"]');
+    await outcome.waitFor();
+    expect(await outcome.getAttribute('data-outcome')).toBe('completed');
+
+    const counts = await sidebar
+      .locator('#sync-result [data-testid="counts"] .count')
+      .evaluateAll((cells) =>
+        Object.fromEntries(
+          cells.map((c) => [
+            c.querySelector('span')?.textContent,
+            Number(c.querySelector('b')?.textContent),
+          ]),
+        ),
+      );
+    // The page's view of the sheet refreshes after the call: every checked row got a status.
+    await waitForStatuses(page, counts['rows checked']);
+    const statuses = (await statusColumn(page)).filter(Boolean);
+    expect(statuses).toHaveLength(counts['rows checked']);
+    const errorCount = counts.errors ?? counts.error;
+    expect(statuses.filter((s) => s.startsWith('Error')).length).toBe(errorCount);
+    expect(await sidebar.getByTestId('sync-now').isEnabled()).toBe(true);
+    await shootSidebar(opened, '06-sync-result');
+    await shootPage(page, '00-playground');
+  });
+
+  it('turns the daily sync on at a chosen hour and shows it on', async () => {
+    const { sidebar } = opened;
+    await sidebar.getByTestId('daily-hour').selectOption('7');
+    await sidebar.getByTestId('daily-enable').click();
+    await sidebar
+      .getByTestId('daily-status')
+      .filter({ hasText: 'On, every day at 07:00' })
+      .waitFor();
+    expect(await sidebar.locator('#notice-text').textContent()).toContain('07:00');
+    expect(await sidebar.getByTestId('daily-disable').isVisible()).toBe(true);
+    const daily = pg.rt.triggers(pg.user).filter((t) => t.handler === 'dailySync');
+    expect(daily).toHaveLength(1);
+    await shootSidebar(opened, '07-daily-on');
+  });
+
+  it('previews an edited row: the change is listed and nothing is sent to Keap', async () => {
+    const { sidebar } = opened;
+    const sheet = pg.rt.sheet(pg.spreadsheetId, 'Contacts');
+    const values = sheet.displayValues();
+    const header = values[0].map((h) => h.trim().toLowerCase());
+    const emailColumn = header.findIndex((h) => h.includes('mail'));
+    const statusCol = header.findIndex((h) => h.includes('status'));
+    // A row the sync handled without an error: its edit is a change Keap has not seen.
+    const row = values.findIndex(
+      (r, i) => i > 0 && r[statusCol] !== '' && !/^error/i.test(r[statusCol]),
+    );
+    expect(row).toBeGreaterThan(0);
+    const newEmail = 'new.address@example.com';
+    sheet.setCell(row + 1, emailColumn + 1, newEmail);
+    const writes = (): number =>
+      pg.rt.requests.filter(
+        (r) => r.request.method === 'PATCH' || r.request.body.includes('APIEmailService.optOut'),
+      ).length;
+    const writesBefore = writes();
+    const asksBefore = pg.rt.requests.length;
+
+    await sidebar.getByTestId('preview').click();
+    const listed = sidebar.locator(`[data-testid="preview-row"][data-row="${row + 1}"]`);
+    await listed.waitFor();
+    expect(await listed.locator('.to').textContent()).toBe(newEmail);
+    expect(await sidebar.getByTestId('preview-result').textContent()).toContain(
+      'nothing changed yet',
+    );
+    // The preview asked Keap for the contact's current state and wrote nothing.
+    expect(pg.rt.requests.length).toBeGreaterThan(asksBefore);
+    expect(writes()).toBe(writesBefore);
+    await shootSidebar(opened, '08-preview');
+  });
+
+  it('disconnects after confirming and shows Not connected', async () => {
+    const { sidebar } = opened;
+    await sidebar.getByTestId('disconnect').click();
+    await sidebar.getByTestId('disconnect-confirm').waitFor();
+    await shootSidebar(opened, '09-disconnect-confirm');
+    await sidebar.getByTestId('disconnect-confirm-yes').click();
+    await waitForConnection(sidebar, 'not-connected');
+    expect(await sidebar.locator('#notice-text').textContent()).toBe('Disconnected from Keap.');
+    expect(await sidebar.getByTestId('sync-now').isDisabled()).toBe(true);
+    await shootSidebar(opened, '10-disconnected');
+  });
+});
+
+describe('error states', () => {
+  let pg: Playground;
+  let opened: OpenedPlayground;
+
+  beforeAll(async () => {
+    pg = await startPlayground({ triggerPollMs: 0, configured: false, validateRequests: false });
+    opened = await openPlayground(browser, pg);
+  });
+
+  afterAll(async () => {
+    await opened?.context.close();
+    await pg?.close();
+  });
+
+  afterEach(() => {
+    expect(opened.dialogs).toEqual([]);
+    expect(opened.pageErrors).toEqual([]);
+  });
+
+  it('without a client id shows what to configure and copies the redirect URI', async () => {
+    const { page, sidebar } = opened;
+    await waitForConnection(sidebar, 'setup-needed');
+    const missing = await sidebar
+      .locator('[data-testid="missing-properties"] code')
+      .allTextContents();
+    expect(missing).toEqual(['KEAP_CLIENT_ID', 'KEAP_CLIENT_SECRET']);
+    expect(await sidebar.getByTestId('redirect-uri').inputValue()).toBe(pg.callbackUrl);
+    expect(await sidebar.getByTestId('sync-section').isVisible()).toBe(false);
+
+    await sidebar.getByTestId('copy-redirect-uri').click();
+    await sidebar.getByTestId('copy-status').filter({ hasText: 'Copied.' }).waitFor();
+    expect(await sidebarFrame(page).evaluate('navigator.clipboard.readText()')).toBe(
+      pg.callbackUrl,
+    );
+    await shootSidebar(opened, '11-setup-needed');
+
+    // Once the script properties are set, Check again shows Connect without reopening.
+    await postJson(`${pg.url}/dev/setup`, { configured: true });
+    await sidebar.getByTestId('refresh').click();
+    await waitForConnection(sidebar, 'not-connected');
+  });
+
+  it('when Keap revokes the connection, a sync says to reconnect and Reconnect works', async () => {
+    const { sidebar } = opened;
+    const callbackPage = await approveInConsentTab(opened, 'connect');
+    await callbackPage.close();
+    await waitForConnection(sidebar, 'connected');
+
+    await postJson(`${pg.url}/dev/revoke`);
+    await sidebar.getByTestId('sync-now').click();
+    await waitForConnection(sidebar, 'needs-reconnect');
+    const outcome = sidebar.locator('#sync-result [data-testid="outcome"]');
+    expect(await outcome.getAttribute('data-outcome')).toBe('needs-reconnect');
+    expect((await sidebar.getByTestId('reconnect-reason').textContent())?.trim()).not.toBe('');
+    expect(await sidebar.getByTestId('sync-now').isDisabled()).toBe(true);
+    await shootSidebar(opened, '12-needs-reconnect');
+
+    const again = await approveInConsentTab(opened, 'reconnect');
+    await again.close();
+    await waitForConnection(sidebar, 'connected');
+  });
+
+  it('shows a Keap error message holding markup as plain text, running nothing', async () => {
+    const { page, sidebar } = opened;
+    const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+    const scriptsBefore = await sidebarFrame(page).locator('script').count();
+    await postJson(`${pg.url}/dev/fault`, {
+      message: hostile,
+      routes: ['contacts.get', 'contacts.list'],
+    });
+    try {
+      await sidebar.getByTestId('sync-now').click();
+      const outcome = sidebar.locator('#sync-result [data-testid="outcome"]');
+      await outcome.waitFor();
+      expect(await outcome.getAttribute('data-outcome')).toBe('failed');
+      const message = sidebar.locator('#sync-result [data-testid="run-message"]');
+      expect(await message.textContent()).toContain(hostile);
+      expect(await message.isVisible()).toBe(true);
+      await shootSidebar(opened, '13-keap-error-escaped');
+    } finally {
+      await postJson(`${pg.url}/dev/clear-faults`);
+    }
+    // The text is on the page, and no element came out of it.
+    expect(await sidebarFrame(page).locator('script').count()).toBe(scriptsBefore);
+    expect(await sidebarFrame(page).locator('img').count()).toBe(0);
+    expect(await page.locator('#grid img, #grid script').count()).toBe(0);
+    expect(opened.dialogs).toEqual([]);
+  });
+});
