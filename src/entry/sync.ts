@@ -29,14 +29,14 @@ export function disableDailySync(): DailySyncStatus {
   return sync.disableDailySync();
 }
 
-/** The daily time-driven trigger. */
-export function dailySync(e?: GoogleAppsScript.Events.TimeDriven): void {
-  sync.runDailySync(e);
+/** The daily time-driven trigger. Apps Script ignores the summary; the log tab keeps it. */
+export function dailySync(e?: GoogleAppsScript.Events.TimeDriven): SyncSummary | null {
+  return sync.runDailySync(e);
 }
 
 /** The one-off follow-up trigger of a sync that did not finish in one execution. */
-export function continueSync(e?: GoogleAppsScript.Events.TimeDriven): void {
-  sync.runContinuation(e);
+export function continueSync(e?: GoogleAppsScript.Events.TimeDriven): SyncSummary | null {
+  return sync.runContinuation(e);
 }
 
 export function saveSettings(settings: SyncSettings): { ok: boolean; errors: string[] } {

@@ -5,6 +5,7 @@
 import type { CellBlock } from './statusPlacement';
 import { STATE_TAB_NAME } from './stateTab';
 import { LOG_TAB_NAME } from './logTab';
+import { readUsedRange, SheetSession, writeGrowing } from './tabs';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -45,14 +46,21 @@ export function resolveContactsTab(spreadsheet: Spreadsheet, sheetName: string):
 
 export class SpreadsheetContactSheet implements ContactSheetPort {
   private sheet: Sheet | null = null;
+  private readonly session: SheetSession;
 
   constructor(
     private readonly spreadsheet: Spreadsheet,
     private readonly sheetName: string,
-  ) {}
+    session?: SheetSession,
+  ) {
+    this.session = session ?? new SheetSession(spreadsheet);
+  }
 
   private tab(): Sheet {
-    if (!this.sheet) this.sheet = resolveContactsTab(this.spreadsheet, this.sheetName);
+    if (!this.sheet) {
+      this.sheet = resolveContactsTab(this.spreadsheet, this.sheetName);
+      this.session.home = this.sheet;
+    }
     return this.sheet;
   }
 
@@ -61,14 +69,11 @@ export class SpreadsheetContactSheet implements ContactSheetPort {
   }
 
   readValues(): unknown[][] {
-    return this.tab().getDataRange().getValues();
+    return readUsedRange(this.tab());
   }
 
   writeBlock(block: CellBlock): void {
-    const columns = block.values[0]?.length ?? 0;
-    if (block.values.length === 0 || columns === 0) return;
-    this.tab()
-      .getRange(block.row, block.column, block.values.length, columns)
-      .setValues(block.values);
+    // Rows are only ever written where rows were read; a new column may need room.
+    writeGrowing(this.tab(), block, 'columns');
   }
 }

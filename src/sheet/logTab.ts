@@ -4,7 +4,7 @@
  */
 import type { SyncSummary } from '../sync/summary';
 import { formulaSafe } from './formulaSafe';
-import { insertTabQuietly } from './tabs';
+import { SheetSession } from './tabs';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -52,12 +52,19 @@ export interface SyncLogPort {
 }
 
 export class SpreadsheetLogTab implements SyncLogPort {
-  constructor(private readonly spreadsheet: Spreadsheet) {}
+  private readonly session: SheetSession;
+
+  constructor(
+    private readonly spreadsheet: Spreadsheet,
+    session?: SheetSession,
+  ) {
+    this.session = session ?? new SheetSession(spreadsheet);
+  }
 
   append(summary: SyncSummary): void {
     let sheet = this.spreadsheet.getSheetByName(LOG_TAB_NAME);
     if (!sheet) {
-      sheet = insertTabQuietly(this.spreadsheet, LOG_TAB_NAME);
+      sheet = this.session.insertTab(LOG_TAB_NAME);
       sheet.appendRow(LOG_HEADER);
     }
     sheet.appendRow(logRow(summary));

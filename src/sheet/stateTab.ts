@@ -3,7 +3,7 @@
  * when, and how it ended. Keyed by contact id, it survives sorting and inserted rows.
  * The conversion to and from cells is pure; `SpreadsheetStateTab` is the thin adapter.
  */
-import { insertTabQuietly } from './tabs';
+import { readUsedRange, SheetSession, writeGrowing } from './tabs';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -66,26 +66,32 @@ export interface SyncStatePort {
 
 export class SpreadsheetStateTab implements SyncStatePort {
   private sheet: Sheet | null = null;
+  /** Whether this execution already looked for the tab (one sync at a time: it stays so). */
+  private looked = false;
   private rowsOnSheet = 0;
+  private readonly session: SheetSession;
 
-  constructor(private readonly spreadsheet: Spreadsheet) {}
+  constructor(
+    private readonly spreadsheet: Spreadsheet,
+    session?: SheetSession,
+  ) {
+    this.session = session ?? new SheetSession(spreadsheet);
+  }
 
   read(): SyncState {
     this.sheet = this.spreadsheet.getSheetByName(STATE_TAB_NAME);
+    this.looked = true;
     if (!this.sheet) return new Map();
-    const values = this.sheet.getDataRange().getValues();
+    const values = readUsedRange(this.sheet);
     this.rowsOnSheet = values.length;
     return parseStateValues(values);
   }
 
   write(state: SyncState): void {
-    if (!this.sheet) this.sheet = this.spreadsheet.getSheetByName(STATE_TAB_NAME);
-    if (!this.sheet) {
-      this.sheet = insertTabQuietly(this.spreadsheet, STATE_TAB_NAME);
-      this.sheet.hideSheet();
-    }
+    if (!this.sheet && !this.looked) this.sheet = this.spreadsheet.getSheetByName(STATE_TAB_NAME);
+    if (!this.sheet) this.sheet = this.session.insertTab(STATE_TAB_NAME, { hidden: true });
     const values = stateValues(state, this.rowsOnSheet);
-    this.sheet.getRange(1, 1, values.length, STATE_HEADER.length).setValues(values);
+    writeGrowing(this.sheet, { row: 1, column: 1, values }, 'rows');
     this.rowsOnSheet = values.length;
   }
 }

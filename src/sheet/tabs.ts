@@ -2,12 +2,83 @@ type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 /**
- * Adds one of the add-on's own tabs at the end without leaving the person on it
- * (insertSheet makes the new tab the active one). Runs once per spreadsheet.
+ * What the sheet adapters of one execution share, so no spreadsheet call is made twice:
+ * the number of tabs (to add the add-on's own tabs at the end) and the tab the person works
+ * in (shown again after a tab is added, since insertSheet makes the new tab the active one).
  */
-export function insertTabQuietly(spreadsheet: Spreadsheet, name: string): Sheet {
-  const active = spreadsheet.getActiveSheet();
-  const sheet = spreadsheet.insertSheet(name, spreadsheet.getNumSheets());
-  if (active) active.activate();
-  return sheet;
+export class SheetSession {
+  private tabCount: number | null = null;
+  /** The contacts tab, once some adapter has found it. */
+  home: Sheet | null = null;
+
+  /** `watched`: false in a time-driven run, where nobody looks at the spreadsheet. */
+  constructor(
+    readonly spreadsheet: Spreadsheet,
+    private readonly watched = true,
+  ) {}
+
+  /** Adds one of the add-on's own tabs at the end without leaving the person on it. */
+  insertTab(name: string, options: { hidden?: boolean } = {}): Sheet {
+    const returnTo = this.watched ? (this.home ?? this.spreadsheet.getActiveSheet()) : null;
+    this.tabCount ??= this.spreadsheet.getNumSheets();
+    const sheet = this.spreadsheet.insertSheet(name, this.tabCount);
+    this.tabCount += 1;
+    if (options.hidden) sheet.hideSheet();
+    if (returnTo) returnTo.activate();
+    return sheet;
+  }
+}
+
+/**
+ * The whole used range of a tab in one call (-1: up to the last row or column with data).
+ * An empty tab has no last row, which getSheetValues refuses: the data range (A1 there)
+ * is read instead, in two calls.
+ */
+export function readUsedRange(sheet: Sheet): unknown[][] {
+  try {
+    return sheet.getSheetValues(1, 1, -1, -1);
+  } catch {
+    return sheet.getDataRange().getValues();
+  }
+}
+
+/**
+ * Writes a block, adding rows or columns first when the grid is too small for it (a new
+ * Sync Status column at the right edge, a state tab outgrowing its 1,000 rows). Checking the
+ * grid costs calls, so it is done only after the write was refused.
+ */
+export function writeGrowing(
+  sheet: Sheet,
+  block: { row: number; column: number; values: unknown[][] },
+  mayGrow: 'rows' | 'columns',
+): void {
+  const { row, column, values } = block;
+  const columns = values[0]?.length ?? 0;
+  if (values.length === 0 || columns === 0) return;
+  const write = () => sheet.getRange(row, column, values.length, columns).setValues(values);
+  try {
+    write();
+  } catch (error) {
+    const grew =
+      mayGrow === 'rows'
+        ? addRowsUpTo(sheet, row + values.length - 1)
+        : addColumnsUpTo(sheet, column + columns - 1);
+    if (!grew) throw error;
+    write();
+  }
+}
+
+/** Grows to twice the rows needed, so a table that keeps growing does not pay this every run. */
+function addRowsUpTo(sheet: Sheet, lastRow: number): boolean {
+  const maxRows = sheet.getMaxRows();
+  if (lastRow <= maxRows) return false;
+  sheet.insertRowsAfter(maxRows, 2 * lastRow - maxRows);
+  return true;
+}
+
+function addColumnsUpTo(sheet: Sheet, lastColumn: number): boolean {
+  const maxColumns = sheet.getMaxColumns();
+  if (lastColumn <= maxColumns) return false;
+  sheet.insertColumnsAfter(maxColumns, lastColumn - maxColumns);
+  return true;
 }

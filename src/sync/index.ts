@@ -11,6 +11,7 @@ import { runSyncWith } from './runSync';
 import {
   authorizationRequired,
   openSpreadsheet,
+  openSpreadsheetWithId,
   previewPorts,
   SpreadsheetRecords,
   syncLease,
@@ -37,11 +38,12 @@ export interface SyncStatusView {
 
 /** Syncs the active spreadsheet (or, from a trigger, the one given by id). */
 export function runSync(trigger: SyncTrigger, spreadsheetId?: string | null): SyncSummary {
-  return runSyncWith(trigger, syncPorts(openSpreadsheet(spreadsheetId)));
+  const unattended = trigger === 'daily' || trigger === 'continuation';
+  return runSyncWith(trigger, syncPorts(openSpreadsheetWithId(spreadsheetId), unattended));
 }
 
 export function previewSync(): SyncPreview {
-  return previewWith(previewPorts(openSpreadsheet()));
+  return previewWith(previewPorts(openSpreadsheetWithId()));
 }
 
 function dailyStatusOf(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): DailySyncStatus {
@@ -131,9 +133,8 @@ export function runDailySync(event?: { triggerUid?: string }): SyncSummary | nul
 
 /** The one-off follow-up trigger: removes itself, then continues the run. */
 export function runContinuation(event?: { triggerUid?: string }): SyncSummary | null {
-  const spreadsheetId = spreadsheetOfTrigger(event);
-  const spreadsheet = openSpreadsheet(spreadsheetId);
-  if (event?.triggerUid) syncTriggers(spreadsheet.getId()).forgetFired(String(event.triggerUid));
+  const opened = openSpreadsheetWithId(spreadsheetOfTrigger(event));
+  if (event?.triggerUid) syncTriggers(opened.id).forgetFired(String(event.triggerUid));
   if (authorizationRequired()) return null;
-  return runSyncWith('continuation', syncPorts(spreadsheet));
+  return runSyncWith('continuation', syncPorts(opened, true));
 }

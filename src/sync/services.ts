@@ -6,6 +6,7 @@ import { openKeapGateway, notifyOwnerOncePerDay } from '../connection';
 import { SpreadsheetContactSheet } from '../sheet/contactSheet';
 import { SpreadsheetLogTab } from '../sheet/logTab';
 import { SpreadsheetStateTab } from '../sheet/stateTab';
+import { SheetSession } from '../sheet/tabs';
 import { SYNC_LIMITS } from './budget';
 import { PropertiesCheckpoint } from './checkpoint';
 import { SyncLease } from './lease';
@@ -125,28 +126,48 @@ export function syncLease(spreadsheetId: string): SyncLease {
   );
 }
 
-export function previewPorts(spreadsheet: Spreadsheet): PreviewPorts {
-  const settings = new SpreadsheetRecords(spreadsheet.getId()).settings();
+/**
+ * The spreadsheet to sync and its id. A trigger knows the id already, so it costs no
+ * getId() round trip there.
+ */
+export interface OpenedSpreadsheet {
+  spreadsheet: Spreadsheet;
+  id: string;
+}
+
+export function openSpreadsheetWithId(knownId?: string | null): OpenedSpreadsheet {
+  if (knownId) return { spreadsheet: SpreadsheetApp.openById(knownId), id: knownId };
+  const spreadsheet = openSpreadsheet();
+  return { spreadsheet, id: spreadsheet.getId() };
+}
+
+export function previewPorts({ spreadsheet, id }: OpenedSpreadsheet): PreviewPorts {
+  const settings = new SpreadsheetRecords(id).settings();
+  const session = new SheetSession(spreadsheet);
   return {
     clock: systemClock,
     settings,
-    sheet: new SpreadsheetContactSheet(spreadsheet, settings.sheetName),
-    state: new SpreadsheetStateTab(spreadsheet),
+    sheet: new SpreadsheetContactSheet(spreadsheet, settings.sheetName, session),
+    state: new SpreadsheetStateTab(spreadsheet, session),
     openGateway: (deadline) => openKeapGateway({ deadline }),
   };
 }
 
-export function syncPorts(spreadsheet: Spreadsheet): SyncPorts {
-  const spreadsheetId = spreadsheet.getId();
+/** `unattended`: a time-driven run, where nobody looks at the spreadsheet. */
+export function syncPorts(
+  { spreadsheet, id: spreadsheetId }: OpenedSpreadsheet,
+  unattended: boolean,
+): SyncPorts {
   const records = new SpreadsheetRecords(spreadsheetId);
   const settings = records.settings();
   const triggers = syncTriggers(spreadsheetId);
+  const session = new SheetSession(spreadsheet, !unattended);
   return {
     clock: systemClock,
     settings,
-    sheet: new SpreadsheetContactSheet(spreadsheet, settings.sheetName),
-    state: new SpreadsheetStateTab(spreadsheet),
-    log: new SpreadsheetLogTab(spreadsheet),
+    sheet: new SpreadsheetContactSheet(spreadsheet, settings.sheetName, session),
+    state: new SpreadsheetStateTab(spreadsheet, session),
+    log: new SpreadsheetLogTab(spreadsheet, session),
     lease: syncLease(spreadsheetId),
     checkpoint: new PropertiesCheckpoint(userStore(), spreadsheetId),
     continuation: {

@@ -1,0 +1,93 @@
+/**
+ * Spreadsheet round trips per execution, as the runtime counts them (every call on
+ * SpreadsheetApp, Spreadsheet, Sheet and Range). The sheet is read in one block and
+ * written in one block, so the count does not grow with the number of rows.
+ */
+import { connectedWorld, runCountingCalls, type Summary } from './support/sync';
+
+/** The benchmark's budget. */
+const budget = (rows: number) => 10 + rows / 500;
+
+/**
+ * What each kind of run needs at least with a hidden state tab and a log tab:
+ * open (2: spreadsheet, id), contacts tab (2: find, read), state tab (2: find, read),
+ * log tab (2: find, append); a run that changes rows also re-reads the contacts tab (1),
+ * writes the status block (2) and the state (2); the first run creates both tabs (insert,
+ * hide, show the contacts tab again) and their headers.
+ */
+const LIMITS = { nothingChanged: 8, changed: 13, firstRun: 19 };
+/** A state tab outgrowing its 1,000 rows is grown once: the refused write, getMaxRows, insertRowsAfter. */
+const GROWTH = 3;
+
+type Measured = Record<
+  'firstRun' | 'nothingChanged' | 'changed',
+  { count: number; calls: string[] }
+>;
+
+function measure(rows: number): Measured {
+  const sheet = Array.from({ length: rows }, (_, i) => [i + 1, `new${i + 1}@example.com`, '', '']);
+  const world = connectedWorld([['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'], ...sheet]);
+  for (let id = 1; id <= rows; id++) world.addContact(id, `old${id}@example.com`);
+
+  const run = (label: string) => {
+    const { result, calls } = runCountingCalls<Summary>(world, 'syncNow');
+    expect({ label, outcome: result.value?.outcome }).toEqual({ label, outcome: 'completed' });
+    return { count: result.ledger.spreadsheetCalls, calls };
+  };
+  const firstRun = run('first run');
+  const nothingChanged = run('nothing changed');
+  for (let row = 2; row <= rows + 1; row++)
+    world.sheet().setCell(row, 2, `edited${row}@example.com`);
+  const changed = run('every row changed');
+  expect(world.column('Sync Status')[rows - 1]).toBe(
+    `Updated: email changed to edited${rows + 1}@example.com`,
+  );
+  return { firstRun, nothingChanged, changed };
+}
+
+describe('spreadsheet calls per execution', () => {
+  let small: Measured;
+  let large: Measured;
+
+  beforeAll(() => {
+    small = measure(100);
+    large = measure(2000);
+  });
+
+  it('a run with nothing to change stays within 10 + rows/500', () => {
+    for (const [rows, m] of [
+      [100, small],
+      [2000, large],
+    ] as const) {
+      expect(m.nothingChanged.count).toBeLessThanOrEqual(budget(rows));
+      expect(m.nothingChanged.count).toBeLessThanOrEqual(LIMITS.nothingChanged);
+      expect(m.nothingChanged.calls.filter((c) => c.endsWith('setValues'))).toEqual([]);
+    }
+  });
+
+  it('a run that changes every row needs the same calls for 100 and 2,000 rows', () => {
+    expect(large.changed.calls).toEqual(small.changed.calls);
+    expect(small.changed.count).toBeLessThanOrEqual(LIMITS.changed);
+    expect(large.changed.count).toBeLessThanOrEqual(budget(2000));
+    // One block read, one re-read before writing, one status block, one state block.
+    expect(small.changed.calls.filter((c) => c === 'Sheet.getSheetValues')).toHaveLength(3);
+    expect(small.changed.calls.filter((c) => c === 'Range.setValues')).toHaveLength(2);
+  });
+
+  it('the first run, which creates the state and log tabs, stays bounded', () => {
+    expect(small.firstRun.count).toBeLessThanOrEqual(LIMITS.firstRun);
+    expect(large.firstRun.count).toBeLessThanOrEqual(LIMITS.firstRun + GROWTH);
+    expect(small.firstRun.calls.filter((c) => c === 'Spreadsheet.insertSheet')).toHaveLength(2);
+  });
+
+  it('reports its figures', () => {
+    const figures = Object.fromEntries(
+      Object.entries({ 100: small, 2000: large }).map(([rows, m]) => [
+        rows,
+        { first: m.firstRun.count, nothing: m.nothingChanged.count, changed: m.changed.count },
+      ]),
+    );
+    console.log(`spreadsheet calls per execution: ${JSON.stringify(figures)}`);
+    expect(Object.keys(figures)).toEqual(['100', '2000']);
+  });
+});

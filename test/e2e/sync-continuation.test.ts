@@ -1,0 +1,159 @@
+/**
+ * A 5,000-row sheet at realistic latency (300 ms per Keap request, 50 ms per spreadsheet
+ * call): the 6-minute limit forces follow-up executions. Nothing is lost or sent twice, the
+ * follow-up trigger removes itself, the daily trigger comes back once, the log shows one run.
+ */
+import type { ExecutionResult } from '../gas-runtime';
+import { HOUR } from './world';
+import { connectedWorld, pendingFollowUps, runFollowUps, type Summary } from './support/sync';
+import type { World } from './world';
+
+const ROWS = 5000;
+const FIRST_ID = 20_001;
+
+/** Row i: a new EMAIL1 for every contact; every third row also opts the new address out. */
+function sheetRow(i: number): unknown[] {
+  const optOut = i % 3 === 0;
+  return [
+    FIRST_ID + i,
+    `Person${i}@Example.com `,
+    optOut ? 'yes' : '',
+    optOut ? `reason ${i}` : '',
+  ];
+}
+
+function expectedStatus(i: number): string {
+  const email = `person${i}@example.com`;
+  return i % 3 === 0
+    ? `Updated: email changed to ${email}; opted out`
+    : `Updated: email changed to ${email}`;
+}
+
+describe('a 5,000-row sheet across follow-up executions', () => {
+  let world: World;
+  let executions: ExecutionResult<Summary>[];
+  let realMs: number;
+
+  beforeAll(() => {
+    const rows = Array.from({ length: ROWS }, (_, i) => sheetRow(i));
+    // Installed as an add-on: one time-driven trigger per document, no active document in it.
+    world = connectedWorld([['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'], ...rows], {
+      runtime: { addOnMode: true },
+    });
+    for (let i = 0; i < ROWS; i++) {
+      world.addContact(FIRST_ID + i, `old${i}@example.com`, `work${i}@example.com`);
+    }
+    world.call('enableDailySync', [3]);
+    const started = Date.now();
+    const first = world.run<Summary>('syncNow');
+    executions = [first, ...runFollowUps(world)];
+    realMs = Date.now() - started;
+  });
+
+  it('takes several executions, each inside the 6-minute limit, and finishes', () => {
+    expect(executions.length).toBeGreaterThanOrEqual(2);
+    expect(executions.map((e) => e.fn)).toEqual([
+      'syncNow',
+      ...Array(executions.length - 1).fill('continueSync'),
+    ]);
+    for (const e of executions) {
+      expect({ killed: e.killed, error: e.error }).toEqual({ killed: false, error: undefined });
+      expect(e.endedAt - e.startedAt).toBeLessThan(6 * 60_000);
+    }
+    const outcomes = executions.map((e) => e.value?.outcome);
+    expect(outcomes).toEqual([...Array(executions.length - 1).fill('continuing'), 'completed']);
+    expect(executions[executions.length - 1].value).toMatchObject({
+      trigger: 'sidebar',
+      rowsSeen: ROWS,
+      emailsUpdated: ROWS,
+      optedOut: Math.ceil(ROWS / 3),
+      errors: 0,
+    });
+    expect(realMs).toBeLessThan(60_000);
+  });
+
+  it('writes the final status on every row', () => {
+    const statuses = world.column('Sync Status');
+    expect(statuses).toHaveLength(ROWS);
+    const wrong = statuses
+      .map((status, i) => ({ row: i + 2, status, expected: expectedStatus(i) }))
+      .filter((r) => r.status !== r.expected);
+    expect(wrong).toEqual([]);
+    expect(world.column('Last Synced').every((cell) => cell instanceof Date)).toBe(true);
+  });
+
+  it('sends each contact exactly one update and each opt-out exactly once, keeping EMAIL2', () => {
+    const patches = new Map<string, number>();
+    for (const e of world.sim.log.filter((entry) => entry.route === 'contacts.patch')) {
+      patches.set(e.path, (patches.get(e.path) ?? 0) + 1);
+    }
+    expect(patches.size).toBe(ROWS);
+    expect([...patches.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(world.sim.log.filter((e) => e.route === 'xmlrpc.optOut')).toHaveLength(
+      Math.ceil(ROWS / 3),
+    );
+    for (let i = 0; i < ROWS; i++) {
+      const email = `person${i}@example.com`;
+      expect(world.emailsOf(FIRST_ID + i)).toEqual({
+        EMAIL1: email,
+        EMAIL2: `work${i}@example.com`,
+      });
+      const status = world.sim.emailStatus('xy123', email);
+      expect(status?.status).toBe(i % 3 === 0 ? 'MANUAL' : 'NON_MARKETABLE');
+    }
+    expect(world.sim.specViolations).toEqual([]);
+  });
+
+  it('reads in batches within the 2 KB URL limit, writes in parallel batches, paced under the spike limit', () => {
+    const urls = world.rt.requests.map((r) => r.request.url);
+    expect(Math.max(...urls.map((url) => url.length))).toBeLessThanOrEqual(2048);
+    const reads = world.sim.log.filter((e) => e.route === 'contacts.list');
+    // Hundreds of ids per request, not one request per contact.
+    expect(reads.length).toBeLessThan(ROWS / 100);
+    const writes = world.sim.log.filter((e) => e.method !== 'GET' && e.route !== 'token').length;
+    const batches = executions.reduce((n, e) => n + e.ledger.fetchAllBatches, 0);
+    // Several writes per fetchAll batch (the pacer keeps them under 24 per second).
+    expect(batches).toBeLessThan(writes / 4);
+    expect(world.sim.stats()).toMatchObject({ throttled: 0 });
+    expect(world.sim.stats().maxPerSecond).toBeLessThanOrEqual(25);
+  });
+
+  it('leaves no follow-up behind and the daily trigger back exactly once', () => {
+    expect(pendingFollowUps(world)).toEqual([]);
+    expect(world.rt.triggers().map((t) => [t.handler, t.schedule?.kind])).toEqual([
+      ['dailySync', 'daily'],
+    ]);
+    const fired = world.rt.advanceBy(24 * HOUR);
+    expect(fired.map((e) => e.fn)).toEqual(['dailySync']);
+    expect(fired[0].value).toMatchObject({ outcome: 'completed', keapRequests: 0 });
+  });
+
+  it('logs the whole run as one row', () => {
+    const [header, ...rows] = world.sheet('Keap Sync Log').values();
+    const logged = rows.map((row) => Object.fromEntries(header.map((h, i) => [String(h), row[i]])));
+    const total = executions.reduce((n, e) => n + e.ledger.requestCount, 0);
+    expect(logged[0]).toMatchObject({
+      How: 'sidebar',
+      'Rows seen': ROWS,
+      'Emails updated': ROWS,
+      'Opted out': Math.ceil(ROWS / 3),
+      Errors: 0,
+      'Keap requests': total,
+      Outcome: 'completed',
+    });
+    // The next line is the daily run of the previous test.
+    expect(logged.map((row) => row.How)).toEqual(['sidebar', 'daily']);
+  });
+
+  it('reports its figures', () => {
+    const figures = executions.map((e) => ({
+      fn: e.fn,
+      requests: e.ledger.requestCount,
+      spreadsheetCalls: e.ledger.spreadsheetCalls,
+      seconds: Math.round((e.endedAt - e.startedAt) / 1000),
+    }));
+    // Visible in the test output; the assertions above are what must hold.
+    console.log(`5,000 rows: ${JSON.stringify(figures)} real ${realMs} ms`);
+    expect(figures.every((f) => f.spreadsheetCalls <= 10 + ROWS / 500)).toBe(true);
+  });
+});
