@@ -30,6 +30,7 @@ import {
   providerErrorReason,
   type CallbackPage,
 } from './callbackPage';
+import { connectionProblemFrom } from './connectionProblem';
 import { deriveConnectionStatus } from './connectionStatus';
 import { notSetUpReason, readClientCredentials, type CredentialsLookup } from './credentials';
 import { accountFromScope, asKeapToken } from './keapToken';
@@ -154,6 +155,23 @@ export function completeAuthorization(request: AuthCallbackRequest): CallbackPag
   clearLostAccess(user);
   removeApiKey(user);
   return connectedPage(account);
+}
+
+/**
+ * Why the stored connection cannot be used, in plain words (lost access kept from an earlier
+ * refusal, not set up, not connected), or null when an API key or OAuth token is there.
+ * Reads stored state only: no request to Keap, no token refresh. It decides in the order
+ * openKeapGateway below checks, so a null here means the gateway opens unless Keap refuses.
+ */
+export function connectionProblem(): string | null {
+  const user = userStore();
+  const lookup = clientCredentials();
+  return connectionProblemFrom({
+    lostAccess: readLostAccess(user),
+    hasApiKey: readApiKey(user) !== null,
+    missingCredentials: lookup.ok ? [] : lookup.missing,
+    hasOAuthToken: () => asKeapToken(oauthFor(lookup).service.getToken()) !== null,
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * The Keap client the sync plans against (KeapGateway): batched reads, paced parallel writes,
- * and request counts. Credentials come in as a RequestAuth; HTTP and time as ports.
+ * The Keap client the sync plans against (KeapGateway): batched reads, paced parallel writes
+ * that never reach Keap twice (writeRecovery.ts), and request counts. Credentials come in as
+ * a RequestAuth; HTTP and time as ports.
  */
 import type { Clock } from './clock';
 import { RETRY_LIMITS, type RateLimits, type RetryLimits } from './config';
@@ -27,6 +28,7 @@ import {
 } from './requestRunner';
 import { UnreadableAnswerError, withPageToken, type Page } from './restPaging';
 import { UrlTooLongError } from './urlChunks';
+import { applyWritesAtMostOnce } from './writeRecovery';
 
 export interface GatewayOptions {
   http: HttpPort;
@@ -45,12 +47,13 @@ const MAX_PAGES_PER_GROUP = 50;
 
 export function createKeapGateway(options: GatewayOptions): KeapGateway {
   const pacer = new Pacer(options.limits, options.clock);
+  const retry = options.retry ?? RETRY_LIMITS;
   const runner = new RequestRunner({
     http: options.http,
     clock: options.clock,
     pacer,
     auth: options.auth,
-    retry: options.retry ?? RETRY_LIMITS,
+    retry,
     maxBatch: options.limits.perSecond,
   });
   const counts = { reads: 0, writes: 0 };
@@ -94,7 +97,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     }
   }
 
-  return {
+  const gateway: KeapGateway = {
     readContacts(ids: number[]): Map<number, KeapContact> {
       const wanted = new Set(ids.filter((id) => Number.isSafeInteger(id) && id > 0));
       const found = new Map<number, KeapContact>();
@@ -125,15 +128,25 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
 
     write(writes: KeapWrite[]): WriteResult[] {
       if (writes.length === 0) return [];
-      const { outcomes, sent } = runner.run(writes.map(writeRequest), options.deadline);
-      counts.writes += sent;
-      return outcomes.map((outcome, index) => writeResult(writes[index], outcome));
+      return applyWritesAtMostOnce(writes, {
+        send: (batch) => {
+          const { outcomes, sent } = runner.run(batch.map(writeRequest), options.deadline);
+          counts.writes += sent;
+          return outcomes;
+        },
+        reader: gateway,
+        resultOf: writeResult,
+        clock: options.clock,
+        deadline: options.deadline,
+        retry,
+      });
     },
 
     counts(): KeapRequestCounts {
       return { reads: counts.reads, writes: counts.writes, token: options.tokenRefreshes() };
     },
   };
+  return gateway;
 }
 
 function writeRequest(write: KeapWrite): KeapRequest {

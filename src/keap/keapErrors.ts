@@ -12,6 +12,9 @@ const MAX_MESSAGE_LENGTH = 200;
 export const WORDS = {
   throttled: 'Keap is busy (throttled); will retry next run',
   unreachable: 'Could not reach Keap (network error); will retry next run',
+  unconfirmed:
+    'Could not reach Keap (network error) and could not check whether the change arrived; ' +
+    'the next run checks Keap before sending it again',
   notSent: 'Not sent: the time limit of this run was reached; the next run continues',
   unreadable: 'Keap sent an answer the add-on could not read; will retry next run',
   serverError: (status: number) => `Keap had a server error (HTTP ${status}); will retry next run`,
@@ -70,6 +73,9 @@ export function describeFailure(
     return { error: WORDS.notSent, retryLater: true, attempted: false };
   if (outcome.kind === 'unreachable') {
     return { error: WORDS.unreachable, retryLater: true, attempted: true };
+  }
+  if (outcome.kind === 'unconfirmed') {
+    return { error: WORDS.unconfirmed, retryLater: true, attempted: true };
   }
   const { response } = outcome;
   switch (classifyStatus(response.status)) {

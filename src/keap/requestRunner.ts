@@ -2,7 +2,8 @@
  * Sends Keap requests: parallel batches through fetchAll, paced, with bounded retries on
  * 429/5xx/network faults, one credential recovery after a 401, and a deadline after which
  * no new request starts. It knows nothing of what the requests mean; callers interpret the
- * outcomes.
+ * outcomes. The one distinction it makes: a GET may be sent again after a network fault, a
+ * write (any other method) never is, because Keap may already have applied it.
  */
 import type { Clock } from './clock';
 import type { RetryLimits } from './config';
@@ -36,8 +37,13 @@ export interface RequestAuth {
 export type RequestOutcome =
   /** Keap's final answer: success, a refusal, or a 429/5xx that outlasted the retries. */
   | { kind: 'answered'; response: HttpResponse }
-  /** No HTTP answer, even after the retries. */
+  /** No HTTP answer, even after the retries (reads only). */
   | { kind: 'unreachable' }
+  /**
+   * A write that got no HTTP answer: Keap may or may not have applied it. The runner does not
+   * send it again; the caller finds out from Keap's state (src/keap/writeRecovery.ts).
+   */
+  | { kind: 'unconfirmed' }
   /** The deadline came before the request was ever sent. */
   | { kind: 'not-sent' };
 
@@ -66,7 +72,7 @@ interface RequestState {
   last: RequestOutcome | null;
 }
 
-type Answer = HttpResponse | 'unreachable';
+type Answer = HttpResponse | 'unreachable' | 'unconfirmed';
 
 export class RequestRunner {
   constructor(private readonly deps: RunnerDeps) {}
@@ -154,6 +160,10 @@ export class RequestRunner {
   /** 'final', 'unauthorized', or the wait in ms before the next try. */
   private nextStep(state: RequestState, answer: Answer): 'final' | 'unauthorized' | number {
     const limits = this.deps.retry;
+    if (answer === 'unconfirmed') {
+      state.last = { kind: 'unconfirmed' };
+      return 'final';
+    }
     if (answer === 'unreachable') {
       state.last = { kind: 'unreachable' };
       state.faultRetries += 1;
@@ -179,7 +189,8 @@ export class RequestRunner {
 
   /**
    * fetchAll throws when any request of the batch got no answer, which hides the others'
-   * answers: the batch is then sent again one by one to find which one failed.
+   * answers, and some of them may have reached Keap. Reads are sent again one by one to find
+   * which one failed; writes are not sent again (they come back 'unconfirmed').
    */
   private send(requests: HttpRequest[], counter: { sent: number }): Answer[] {
     const { http, pacer } = this.deps;
@@ -188,6 +199,7 @@ export class RequestRunner {
       return http.fetchAll(requests);
     } catch {
       return requests.map((request) => {
+        if (!isRepeatable(request)) return 'unconfirmed' as const;
         pacer.take(1);
         counter.sent += 1;
         try {
@@ -200,8 +212,13 @@ export class RequestRunner {
   }
 }
 
+/** Only reads are safe to send twice: the product never sends a write twice. */
+function isRepeatable(request: HttpRequest): boolean {
+  return request.method === 'get';
+}
+
 function isResponse(answer: Answer): answer is HttpResponse {
-  return answer !== 'unreachable';
+  return answer !== 'unreachable' && answer !== 'unconfirmed';
 }
 
 function withCredentials(request: KeapRequest, credentials: Record<string, string>): HttpRequest {

@@ -39,6 +39,11 @@ describe('Keap error words', () => {
     });
     expect(describeFailure(answered(502), refusal)).toMatchObject({ retryLater: true });
     expect(describeFailure({ kind: 'unreachable' }, refusal)).toMatchObject({ retryLater: true });
+    expect(describeFailure({ kind: 'unconfirmed' }, refusal)).toEqual({
+      error: expect.stringMatching(/could not check whether the change arrived/),
+      retryLater: true,
+      attempted: true,
+    });
     expect(describeFailure(answered(422), refusal)).toEqual({
       error: 'refused',
       retryLater: false,

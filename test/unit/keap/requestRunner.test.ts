@@ -123,6 +123,38 @@ describe('RequestRunner', () => {
     expect(later).toEqual([2]);
   });
 
+  it('never sends a write again after a failed batch: the writes come back unconfirmed, the reads are re-sent', () => {
+    let lost = false;
+    const { http, runner } = setup((request) => {
+      if (request.method === 'patch' && idOf(request) === 2 && !lost) {
+        lost = true;
+        throw new NoAnswer();
+      }
+      return json(200, { id: idOf(request) });
+    });
+    const patch = (n: number): KeapRequest => ({
+      method: 'patch',
+      url: `https://keap.test/r/${n}`,
+    });
+    const { outcomes, sent } = runner.run([patch(1), patch(2), get(3), patch(4)]);
+    expect(statuses(outcomes)).toEqual(['unconfirmed', 'unconfirmed', 200, 'unconfirmed']);
+    const writesSent = http.sent
+      .filter((s) => s.request.method === 'patch')
+      .map((s) => idOf(s.request));
+    expect(writesSent).toEqual([1, 2, 4]);
+    expect(http.sent.filter((s) => s.via === 'fetch').map((s) => idOf(s.request))).toEqual([3]);
+    expect(sent).toBe(5);
+  });
+
+  it('does not retry a lone write that got no answer (it may have reached Keap)', () => {
+    const { http, runner } = setup(() => {
+      throw new NoAnswer();
+    });
+    const { outcomes } = runner.run([{ method: 'post', url: 'https://keap.test/r/1', body: 'x' }]);
+    expect(statuses(outcomes)).toEqual(['unconfirmed']);
+    expect(http.sent).toHaveLength(1);
+  });
+
   it('reports a request that never gets an answer as unreachable', () => {
     const { runner } = setup(() => {
       throw new NoAnswer();

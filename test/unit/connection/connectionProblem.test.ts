@@ -1,0 +1,172 @@
+/**
+ * connectionProblem: why a run cannot use the Keap connection, told from what is stored,
+ * without a request to Keap and without refreshing the token.
+ */
+import { connectionProblemFrom } from '../../../src/connection/connectionProblem';
+import { notSetUpReason } from '../../../src/connection/credentials';
+import { connectionProblem } from '../../../src/connection/index';
+import { LOST_ACCESS_WORDS } from '../../../src/connection/lostAccess';
+import { USER_KEYS } from '../../../src/connection/userRecords';
+
+const revoked = {
+  reason: LOST_ACCESS_WORDS.refreshTokenRejected,
+  since: '2026-01-03T00:00:00.000Z',
+  account: 'xy123.infusionsoft.com',
+  method: 'oauth' as const,
+};
+
+describe('connectionProblemFrom', () => {
+  const usable = {
+    lostAccess: null,
+    hasApiKey: false,
+    missingCredentials: [],
+    hasOAuthToken: () => true,
+  };
+
+  it('is null when an OAuth token is stored', () => {
+    expect(connectionProblemFrom(usable)).toBeNull();
+  });
+
+  it('is null with a saved API key, even on a deployment without OAuth credentials', () => {
+    const noToken = () => {
+      throw new Error('the OAuth token is not looked at when a key is saved');
+    };
+    expect(
+      connectionProblemFrom({
+        ...usable,
+        hasApiKey: true,
+        missingCredentials: ['KEAP_CLIENT_ID'],
+        hasOAuthToken: noToken,
+      }),
+    ).toBeNull();
+  });
+
+  it('gives the kept reason after Keap refused the connection, token or key still stored', () => {
+    expect(connectionProblemFrom({ ...usable, lostAccess: revoked })).toBe(revoked.reason);
+    const keyRevoked = { ...revoked, reason: LOST_ACCESS_WORDS.apiKeyRejected, method: 'api-key' };
+    expect(
+      connectionProblemFrom({ ...usable, hasApiKey: true, lostAccess: keyRevoked as never }),
+    ).toBe(LOST_ACCESS_WORDS.apiKeyRejected);
+  });
+
+  it('says what to set up when the deployment lacks its Keap app credentials', () => {
+    expect(
+      connectionProblemFrom({
+        ...usable,
+        missingCredentials: ['KEAP_CLIENT_ID', 'KEAP_CLIENT_SECRET'],
+      }),
+    ).toBe(notSetUpReason(['KEAP_CLIENT_ID', 'KEAP_CLIENT_SECRET']));
+  });
+
+  it('says Keap is not connected when nothing is stored', () => {
+    expect(connectionProblemFrom({ ...usable, hasOAuthToken: () => false })).toBe(
+      LOST_ACCESS_WORDS.notConnected,
+    );
+  });
+});
+
+/** The Apps Script services connectionProblem touches, faked; any network call fails the test. */
+function installServices(options: {
+  user?: Record<string, string>;
+  script?: Record<string, string>;
+}) {
+  const calls: string[] = [];
+  const props = (data: Record<string, string>, name: string) => ({
+    getProperty: (key: string) => {
+      calls.push(`${name}.getProperty ${key}`);
+      return data[key] ?? null;
+    },
+    setProperty: () => {
+      throw new Error('connectionProblem must not write');
+    },
+    deleteProperty: () => {
+      throw new Error('connectionProblem must not delete');
+    },
+  });
+  const user = props(options.user ?? {}, 'user');
+  const script = props(options.script ?? {}, 'script');
+  const forbidden = (what: string) => () => {
+    throw new Error(`connectionProblem must not call ${what}`);
+  };
+  const service: Record<string, unknown> = {
+    getToken: () => {
+      calls.push('service.getToken');
+      const raw = user.getProperty('oauth2.keap');
+      return raw === null ? null : (JSON.parse(raw) as object);
+    },
+    hasAccess: forbidden('hasAccess (it may refresh)'),
+    refresh: forbidden('refresh'),
+    getAccessToken: forbidden('getAccessToken'),
+  };
+  for (const setter of [
+    'setAuthorizationBaseUrl',
+    'setTokenUrl',
+    'setScope',
+    'setCallbackFunction',
+    'setPropertyStore',
+    'setLock',
+    'setTokenPayloadHandler',
+    'setClientId',
+    'setClientSecret',
+    'setTokenHeaders',
+  ]) {
+    service[setter] = () => service;
+  }
+  const globals = globalThis as Record<string, unknown>;
+  globals.PropertiesService = { getUserProperties: () => user, getScriptProperties: () => script };
+  globals.LockService = {
+    getUserLock: () => ({ waitLock: forbidden('waitLock'), releaseLock: () => undefined }),
+  };
+  globals.OAuth2 = { createService: () => service, getRedirectUri: () => 'https://redirect' };
+  globals.Utilities = { base64Encode: (text: string) => text, sleep: forbidden('sleep') };
+  globals.UrlFetchApp = { fetch: forbidden('UrlFetchApp.fetch'), fetchAll: forbidden('fetchAll') };
+  return calls;
+}
+
+const CREDENTIALS = { KEAP_CLIENT_ID: 'id', KEAP_CLIENT_SECRET: 'secret' };
+const TOKEN = JSON.stringify({
+  access_token: 'a-1',
+  refresh_token: 'r-1',
+  expires_in: 86400,
+  // Long expired: still "a connection", refreshed by the run itself, not here.
+  expiresAt: 1_000,
+});
+
+describe('connectionProblem (Apps Script services faked)', () => {
+  afterEach(() => {
+    for (const name of ['PropertiesService', 'LockService', 'OAuth2', 'Utilities', 'UrlFetchApp']) {
+      delete (globalThis as Record<string, unknown>)[name];
+    }
+  });
+
+  it('is null for a stored OAuth token, even an expired one, without refreshing or calling Keap', () => {
+    const calls = installServices({ user: { 'oauth2.keap': TOKEN }, script: CREDENTIALS });
+    expect(connectionProblem()).toBeNull();
+    expect(calls).toContain('service.getToken');
+  });
+
+  it('gives the kept reason after Keap revoked access, though the token is still stored', () => {
+    installServices({
+      user: { 'oauth2.keap': TOKEN, [USER_KEYS.lostAccess]: JSON.stringify(revoked) },
+      script: CREDENTIALS,
+    });
+    expect(connectionProblem()).toBe(LOST_ACCESS_WORDS.refreshTokenRejected);
+  });
+
+  it('is null for a saved API key without looking at OAuth', () => {
+    const key = { key: 'KeapAK-abc', kind: 'service-account-key', savedAt: '2026-01-01' };
+    const calls = installServices({ user: { [USER_KEYS.apiKey]: JSON.stringify(key) } });
+    expect(connectionProblem()).toBeNull();
+    expect(calls).not.toContain('service.getToken');
+  });
+
+  it('says Keap is not connected when set up but nothing is stored', () => {
+    installServices({ script: CREDENTIALS });
+    expect(connectionProblem()).toBe(LOST_ACCESS_WORDS.notConnected);
+  });
+
+  it('names the missing script properties on a deployment that is not set up', () => {
+    installServices({ user: { 'oauth2.keap': TOKEN }, script: { KEAP_CLIENT_ID: 'id' } });
+    expect(connectionProblem()).toBe(notSetUpReason(['KEAP_CLIENT_SECRET']));
+  });
+});
