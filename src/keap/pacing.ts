@@ -28,22 +28,40 @@ export class Pacer {
   ) {}
 
   /**
-   * Sleeps until at least one request may start, then reserves and returns how many of
-   * `wanted` may start now (at least 1).
+   * Sleeps until a full batch may start, then reserves and returns how many of `wanted` may
+   * start now (at least 1). A fetchAll costs its slowest request whatever its size, so when
+   * only the per-second window holds requests back, waiting the fraction of a second for a
+   * full batch keeps the rate near the throttle instead of sending slivers; when the minute
+   * window or Keap's own headers bind, whatever they allow goes at once.
    */
   take(wanted: number): number {
     if (wanted < 1) return 0;
+    const fullBatch = Math.min(wanted, this.limits.perSecond);
     for (;;) {
       const now = this.clock.now();
       this.forgetBefore(now - MINUTE_MS);
-      const allowed = Math.min(wanted, this.allowedNow(now));
-      if (allowed >= 1) {
+      const bySecond = this.limits.perSecond - this.inLastSecond(now);
+      const byOthers = Math.min(
+        this.limits.perMinute - this.started.length,
+        this.headerAllowance(now),
+      );
+      const allowed = Math.min(wanted, bySecond, byOthers);
+      const secondWindowBinds = bySecond < fullBatch && byOthers >= fullBatch;
+      if (allowed >= fullBatch || (allowed >= 1 && !secondWindowBinds)) {
         for (let i = 0; i < allowed; i += 1) this.started.push(now);
         if (this.budget) this.budget.startedSince += allowed;
         return allowed;
       }
-      this.clock.sleep(Math.max(1, this.waitMs(now)));
+      const wait = secondWindowBinds ? this.msUntilSecondWindowFrees(now, fullBatch) : 0;
+      this.clock.sleep(Math.max(1, wait || this.waitMs(now)));
     }
+  }
+
+  /** How long until the last second's starts leave room for `count` more. */
+  private msUntilSecondWindowFrees(now: number, count: number): number {
+    const mustExpire = this.started.length - (this.limits.perSecond - count);
+    if (mustExpire <= 0) return 0;
+    return this.started[mustExpire - 1] + SECOND_MS - now;
   }
 
   /**
@@ -92,12 +110,6 @@ export class Pacer {
     if (!this.budget) return Number.POSITIVE_INFINITY;
     const { available, observedAt, refillPerMs, startedSince } = this.budget;
     return Math.floor(available + refillPerMs * (now - observedAt)) - startedSince;
-  }
-
-  private allowedNow(now: number): number {
-    const bySecond = this.limits.perSecond - this.inLastSecond(now);
-    const byMinute = this.limits.perMinute - this.started.length;
-    return Math.min(bySecond, byMinute, this.headerAllowance(now));
   }
 
   private waitMs(now: number): number {

@@ -46,14 +46,44 @@ describe('Pacer', () => {
     expect(times[240] - times[0]).toBeGreaterThanOrEqual(60000);
   });
 
-  it('gives a batch no more slots than the second has left', () => {
+  it('waits the rest of the second for a full batch instead of sending slivers', () => {
     const clock = new FakeClock();
     const pacer = new Pacer({ perSecond: 5, perMinute: 100 }, clock);
     expect(pacer.take(3)).toBe(3);
-    expect(pacer.take(10)).toBe(2);
-    expect(clock.slept).toEqual([]);
+    // Two slots are left this second; a batch of 5 can start once the 3 leave the window.
     expect(pacer.take(10)).toBe(5);
     expect(clock.slept).toEqual([1000]);
+    // A small request need not wait for more room than it uses.
+    clock.time += 1000;
+    expect(pacer.take(3)).toBe(3);
+    expect(pacer.take(2)).toBe(2);
+    expect(clock.slept).toEqual([1000]);
+  });
+
+  it('sends what the minute window allows at once when that, not the second, is the limit', () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer({ perSecond: 5, perMinute: 7 }, clock);
+    expect(pacer.take(5)).toBe(5);
+    clock.time += 1000;
+    expect(pacer.take(5)).toBe(2);
+    expect(clock.slept).toEqual([]);
+  });
+
+  it('keeps a steady 24 a second in full batches when each batch takes 300 ms', () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(OAUTH_RATE_LIMITS, clock);
+    const sizes: number[] = [];
+    const times: number[] = [];
+    while (times.length < 1440) {
+      const allowed = pacer.take(24);
+      sizes.push(allowed);
+      for (let i = 0; i < allowed; i += 1) times.push(clock.now());
+      clock.time += 300;
+    }
+    expect(new Set(sizes)).toEqual(new Set([24]));
+    expect(maxInWindow(times, 1000)).toBe(24);
+    // 1,440 requests (96 % of Keap's 1,500/min) in about a minute.
+    expect(times[times.length - 1] - times[0]).toBeLessThan(61000);
   });
 
   it('slows down when Keap says the window is nearly spent', () => {
