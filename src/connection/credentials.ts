@@ -3,8 +3,8 @@
  * properties. The secret goes to Keap's token endpoint and nowhere else: never to the
  * sidebar, a log line or an error message.
  */
-export const CLIENT_ID_PROPERTY = 'KEAP_CLIENT_ID';
-export const CLIENT_SECRET_PROPERTY = 'KEAP_CLIENT_SECRET';
+const CLIENT_ID_PROPERTY = 'KEAP_CLIENT_ID';
+const CLIENT_SECRET_PROPERTY = 'KEAP_CLIENT_SECRET';
 
 export interface ClientCredentials {
   clientId: string;

@@ -37,7 +37,7 @@ import { accountFromScope, asKeapToken } from './keapToken';
 import { clearLostAccess, LOST_ACCESS_WORDS, readLostAccess, recordLostAccess } from './lostAccess';
 import { keapRedirectUri, openKeapOAuth, type KeapOAuth } from './oauthService';
 import { dayStamp, noticeKey, shouldSendNotice } from './ownerNotice';
-import { apiKeyRequestAuth, oauthRequestAuth } from './requestAuth';
+import { apiKeyHeaders, apiKeyRequestAuth, oauthRequestAuth } from './requestAuth';
 import type { ConnectionStatus } from './status';
 import { TokenAccess } from './tokenAccess';
 import {
@@ -115,6 +115,16 @@ export function getAuthorizationUrl(): string {
   const lookup = clientCredentials();
   if (!lookup.ok) throw new Error(notSetUpReason(lookup.missing));
   return oauthFor(lookup).service.getAuthorizationUrl();
+}
+
+/**
+ * Like getAuthorizationUrl, but null while the add-on's Keap app is not set up. The sidebar
+ * asks for it whenever a person may reconnect, and a revoked API key on a deployment without
+ * OAuth credentials may reconnect only by pasting a new key: the sidebar must still load.
+ */
+export function authorizationUrlIfSetUp(): string | null {
+  const lookup = clientCredentials();
+  return lookup.ok ? oauthFor(lookup).service.getAuthorizationUrl() : null;
 }
 
 /** The request Apps Script hands to the OAuth callback (its `parameter` holds Keap's answer). */
@@ -296,13 +306,14 @@ export function saveKeapApiKey(raw: string): ConnectionStatus {
     answer = urlFetchHttp().fetch({
       method: probe.method,
       url: probe.url,
-      headers: { ...(probe.headers ?? {}), ...apiKeyRequestAuth(format.key, () => '').headers() },
+      headers: { ...(probe.headers ?? {}), ...apiKeyHeaders(format.key) },
     });
   } catch {
     answer = 'unreachable';
   }
   const problem = describeKeyCheck(answer);
-  if (problem) throw new Error(problem);
+  // Keap's refusal is quoted to the person: it must not echo the key back.
+  if (problem) throw new Error(scrubSecrets(problem, [format.key]));
   const user = userStore();
   const oauth = oauthFor(clientCredentials());
   withUserLock(oauth.lock, () => {

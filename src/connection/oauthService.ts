@@ -16,7 +16,7 @@ import { steadyPropertyStore, TOKEN_WRITE_RETRY_DELAYS_MS } from './steadyProper
 import { OAUTH_SERVICE_NAME } from './userRecords';
 
 /** The global Apps Script calls after Keap's consent screen (src/entry/connection.ts). */
-export const AUTH_CALLBACK_FUNCTION = 'authCallback';
+const AUTH_CALLBACK_FUNCTION = 'authCallback';
 
 export interface KeapOAuth {
   service: GoogleAppsScriptOAuth2.OAuth2Service;

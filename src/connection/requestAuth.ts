@@ -20,10 +20,14 @@ export function oauthRequestAuth(access: TokenAccess): RequestAuth {
   };
 }
 
+export function apiKeyHeaders(key: string): Record<string, string> {
+  return { [KEAP_API_KEY_HEADER]: key };
+}
+
 /** An API key cannot be renewed: a 401 means Keap no longer accepts it. */
 export function apiKeyRequestAuth(key: string, onRejected: () => string): RequestAuth {
   return {
-    headers: () => ({ [KEAP_API_KEY_HEADER]: key }),
+    headers: () => apiKeyHeaders(key),
     recoverFromRejection: () => false,
     rejectionReason: onRejected,
   };

@@ -10,7 +10,7 @@
  */
 import { TOKEN_LOCK_WAIT_MS } from '../keap/config';
 import { KeapAccessError, KeapUnavailableError } from '../keap/model';
-import { asKeapToken, isTokenOlderThan, type KeapToken } from './keapToken';
+import { asKeapToken, isTokenOlderThan } from './keapToken';
 import { classifyRefreshFailure, LOST_ACCESS_WORDS } from './lostAccess';
 
 /** The part of the OAuth2 library's service used here. */
@@ -92,11 +92,6 @@ export class TokenAccess {
       if (error instanceof KeapUnavailableError) return 'retry-later';
       throw error;
     }
-  }
-
-  /** The token as stored now (bypassing this execution's memory). */
-  storedToken(): KeapToken | null {
-    return asKeapToken(this.deps.service.getToken(true));
   }
 
   private refreshHoldingLock(): void {

@@ -3,7 +3,7 @@
  * and the sidebar (showSidebar, getSidebarState). Thin: the words live in src/ui/messages.ts,
  * the sidebar's data in src/ui/sidebarState.ts.
  */
-import { disconnectKeap, getAuthorizationUrl, getConnectionStatus } from '../connection/index';
+import { authorizationUrlIfSetUp, disconnectKeap, getConnectionStatus } from '../connection/index';
 import {
   disableDailySync,
   enableDailySync,
@@ -50,26 +50,16 @@ export function getSidebarState(): SidebarState {
   return composeSidebarState({
     connection: getConnectionStatus(),
     sync: getSyncStatus(),
-    buildAuthorizationUrl: getAuthorizationUrl,
+    buildAuthorizationUrl: authorizationUrlIfSetUp,
   });
 }
 
 export function menuSyncNow(): void {
-  const ui = SpreadsheetApp.getUi();
-  try {
-    show(ui, syncSummaryAlert(runSync('menu')));
-  } catch (error) {
-    show(ui, failureAlert('sync', error));
-  }
+  showOutcome('sync', () => syncSummaryAlert(runSync('menu')));
 }
 
 export function menuPreviewSync(): void {
-  const ui = SpreadsheetApp.getUi();
-  try {
-    show(ui, previewAlert(previewSync()));
-  } catch (error) {
-    show(ui, failureAlert('preview the sync', error));
-  }
+  showOutcome('preview the sync', () => previewAlert(previewSync()));
 }
 
 export function menuEnableDailySync(): void {
@@ -83,32 +73,33 @@ export function menuEnableDailySync(): void {
     show(ui, { title: question.title, body: input.error });
     return;
   }
-  try {
+  showOutcome('turn on the daily sync', () => {
     const status = enableDailySync(input.hour);
-    show(ui, dailyEnabledAlert(status, timeFormatter(status.timeZone || timeZone)));
-  } catch (error) {
-    show(ui, failureAlert('turn on the daily sync', error));
-  }
+    return dailyEnabledAlert(status, timeFormatter(status.timeZone || timeZone));
+  });
 }
 
 export function menuDisableDailySync(): void {
-  const ui = SpreadsheetApp.getUi();
-  try {
-    show(ui, dailyDisabledAlert(disableDailySync()));
-  } catch (error) {
-    show(ui, failureAlert('turn off the daily sync', error));
-  }
+  showOutcome('turn off the daily sync', () => dailyDisabledAlert(disableDailySync()));
 }
 
 export function menuDisconnect(): void {
   const ui = SpreadsheetApp.getUi();
   const answer = ui.alert(DISCONNECT_CONFIRM.title, DISCONNECT_CONFIRM.body, ui.ButtonSet.YES_NO);
   if (answer !== ui.Button.YES) return;
+  showOutcome('disconnect', () => disconnectedAlert(disconnectKeap()));
+}
+
+/** A menu item's result as an alert; an exception too, in words, not Apps Script's error box. */
+function showOutcome(action: string, work: () => AlertText): void {
+  const ui = SpreadsheetApp.getUi();
+  let text: AlertText;
   try {
-    show(ui, disconnectedAlert(disconnectKeap()));
+    text = work();
   } catch (error) {
-    show(ui, failureAlert('disconnect', error));
+    text = failureAlert(action, error);
   }
+  show(ui, text);
 }
 
 function show(ui: GoogleAppsScript.Base.Ui, text: AlertText): void {

@@ -5,7 +5,7 @@
 import { KEAP_REST_V2_BASE, MAX_URL_LENGTH, PAGE_SIZE, PAGE_TOKEN_RESERVE } from './config';
 import type { EmailField, EmailSlot, KeapContact } from './model';
 import type { KeapRequest } from './requestRunner';
-import { nextPageToken, parseJsonObject, UnreadableAnswerError, type Page } from './restPaging';
+import { parseListPage, type Page } from './restPaging';
 import { chunkForUrl } from './urlChunks';
 
 const JSON_ACCEPT = { Accept: 'application/json' };
@@ -51,11 +51,9 @@ function toEmailSlots(raw: unknown): EmailSlot[] {
 }
 
 export function parseContactPage(body: string): Page<KeapContact> {
-  const record = parseJsonObject(body, 'a contact list');
-  const contacts = record.contacts ?? [];
-  if (!Array.isArray(contacts)) throw new UnreadableAnswerError('a contact list');
+  const page = parseListPage(body, 'contacts', 'a contact list');
   const items: KeapContact[] = [];
-  for (const contact of contacts) {
+  for (const contact of page.items) {
     const raw = (contact ?? {}) as { id?: unknown; email_addresses?: unknown };
     // The spec types the id as a string; older answers send a number.
     const id = Number(raw.id);
@@ -63,7 +61,7 @@ export function parseContactPage(body: string): Page<KeapContact> {
       items.push({ id, emails: toEmailSlots(raw.email_addresses) });
     }
   }
-  return { items, nextPageToken: nextPageToken(record) };
+  return { items, nextPageToken: page.nextPageToken };
 }
 
 /**

@@ -1,6 +1,6 @@
 /** REST v2 email statuses: many emails' opt states per request (listEmailAddressStatuses). */
 import { KEAP_REST_V2_BASE, MAX_URL_LENGTH, PAGE_SIZE, PAGE_TOKEN_RESERVE } from './config';
-import { nextPageToken, parseJsonObject, UnreadableAnswerError, type Page } from './restPaging';
+import { parseListPage, type Page } from './restPaging';
 import type { EmailOptState } from './model';
 import { isOptedOutStatus } from './optOut';
 import type { KeapRequest } from './requestRunner';
@@ -25,14 +25,12 @@ export function emailStatusRequests(emails: string[]): KeapRequest[] {
 }
 
 export function parseEmailStatusPage(body: string): Page<EmailOptState> {
-  const record = parseJsonObject(body, 'an email status list');
-  const list = record.email_addresses ?? [];
-  if (!Array.isArray(list)) throw new UnreadableAnswerError('an email status list');
+  const page = parseListPage(body, 'email_addresses', 'an email status list');
   const items: EmailOptState[] = [];
-  for (const entry of list) {
+  for (const entry of page.items) {
     const { email, status } = (entry ?? {}) as { email?: unknown; status?: unknown };
     if (typeof email !== 'string' || typeof status !== 'string') continue;
     items.push({ email: email.toLowerCase(), status, optedOut: isOptedOutStatus(status) });
   }
-  return { items, nextPageToken: nextPageToken(record) };
+  return { items, nextPageToken: page.nextPageToken };
 }

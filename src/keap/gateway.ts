@@ -97,33 +97,41 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     }
   }
 
+  /** Reads the wanted keys in batched list requests; whatever else Keap sends is dropped. */
+  function readByKey<K, T>(
+    wanted: Set<K>,
+    what: string,
+    requestsFor: (keys: K[]) => KeapRequest[],
+    parse: (body: string) => Page<T>,
+    keyOf: (item: T) => K,
+  ): Map<K, T> {
+    const found = new Map<K, T>();
+    if (wanted.size === 0) return found;
+    const items = guardedRead(what, () => readAllPages(requestsFor([...wanted]), parse, what));
+    for (const item of items) {
+      const key = keyOf(item);
+      if (wanted.has(key)) found.set(key, item);
+    }
+    return found;
+  }
+
   const gateway: KeapGateway = {
     readContacts(ids: number[]): Map<number, KeapContact> {
       const wanted = new Set(ids.filter((id) => Number.isSafeInteger(id) && id > 0));
-      const found = new Map<number, KeapContact>();
-      if (wanted.size === 0) return found;
-      const contacts = guardedRead('contacts', () =>
-        readAllPages(contactReadRequests([...wanted]), parseContactPage, 'contacts'),
-      );
-      for (const contact of contacts) {
-        if (wanted.has(contact.id)) found.set(contact.id, contact);
-      }
-      return found;
+      return readByKey(wanted, 'contacts', contactReadRequests, parseContactPage, (c) => c.id);
     },
 
     readOptStates(emails: string[]): Map<string, EmailOptState> {
       const wanted = new Set(
         emails.map((email) => email.trim().toLowerCase()).filter((email) => email !== ''),
       );
-      const found = new Map<string, EmailOptState>();
-      if (wanted.size === 0) return found;
-      const states = guardedRead('email statuses', () =>
-        readAllPages(emailStatusRequests([...wanted]), parseEmailStatusPage, 'email statuses'),
+      return readByKey(
+        wanted,
+        'email statuses',
+        emailStatusRequests,
+        parseEmailStatusPage,
+        (state) => state.email,
       );
-      for (const state of states) {
-        if (wanted.has(state.email)) found.set(state.email, state);
-      }
-      return found;
     },
 
     write(writes: KeapWrite[]): WriteResult[] {

@@ -18,7 +18,11 @@ export class UnreadableAnswerError extends Error {
   }
 }
 
-export function parseJsonObject(body: string, what: string): Record<string, unknown> {
+/**
+ * One page of a list answer: the raw entries under `listKey` (absent means none) and the
+ * token of the next page. Throws UnreadableAnswerError for a body of another form.
+ */
+export function parseListPage(body: string, listKey: string, what: string): Page<unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -28,12 +32,11 @@ export function parseJsonObject(body: string, what: string): Record<string, unkn
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new UnreadableAnswerError(what);
   }
-  return parsed as Record<string, unknown>;
-}
-
-export function nextPageToken(record: Record<string, unknown>): string | null {
+  const record = parsed as Record<string, unknown>;
+  const items = record[listKey] ?? [];
+  if (!Array.isArray(items)) throw new UnreadableAnswerError(what);
   const token = record.next_page_token;
-  return typeof token === 'string' && token !== '' ? token : null;
+  return { items, nextPageToken: typeof token === 'string' && token !== '' ? token : null };
 }
 
 /** The same list request for the next page. */

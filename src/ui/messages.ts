@@ -6,7 +6,7 @@
 import type { ConnectionStatus } from '../connection/status';
 import type { DailySyncStatus, RowChangePreview, SyncPreview } from '../sync/index';
 import type { SyncSummary } from '../sync/summary';
-import { redactSecrets } from './sidebarState';
+import { redactSecrets } from './redactSecrets';
 
 export interface AlertText {
   title: string;
@@ -16,8 +16,8 @@ export interface AlertText {
 /** Formats an ISO 8601 time for a person, e.g. in the spreadsheet's time zone. */
 export type FormatTime = (iso: string) => string;
 
-export const ALERT_TITLE = 'Keap Sync';
-export const DEFAULT_DAILY_HOUR = 6;
+const ALERT_TITLE = 'Keap Sync';
+const DEFAULT_DAILY_HOUR = 6;
 /** How many rows an alert lists before saying "and N more". */
 export const ALERT_ROW_LIMIT = 10;
 
@@ -53,7 +53,7 @@ export function syncSummaryAlert(summary: SyncSummary): AlertText {
   }
 }
 
-export function countsLine(summary: SyncSummary): string {
+function countsLine(summary: SyncSummary): string {
   return [
     `${summary.rowsSeen} ${plural(summary.rowsSeen, 'row')} checked`,
     `${summary.emailsUpdated} ${plural(summary.emailsUpdated, 'email')} updated`,
@@ -74,7 +74,7 @@ export function errorRowsLine(errorRows: number[], errorCount: number): string |
   return `${label}: ${list} (see the status column).`;
 }
 
-export function reconnectText(reason: string): string {
+function reconnectText(reason: string): string {
   return `Reconnect to Keap from the sidebar: ${clean(reason)}`;
 }
 
@@ -115,7 +115,7 @@ export function describeRowChange(change: RowChangePreview): string {
   return `${where}: ${parts.length > 0 ? parts.join(', ') : 'no change'}`;
 }
 
-export function changesEmail(change: RowChangePreview): boolean {
+function changesEmail(change: RowChangePreview): boolean {
   return change.emailTo !== null && change.emailTo !== change.emailFrom;
 }
 
@@ -150,7 +150,7 @@ export function hourPrompt(timeZone: string): AlertText {
 }
 
 /** 6 -> "06:00". */
-export function formatHour(hour: number): string {
+function formatHour(hour: number): string {
   return `${String(hour).padStart(2, '0')}:00`;
 }
 
@@ -195,7 +195,7 @@ export function failureAlert(action: string, error: unknown): AlertText {
   return alert(`Could not ${action}: ${errorInWords(error)}`);
 }
 
-export function errorInWords(error: unknown): string {
+function errorInWords(error: unknown): string {
   if (
     error &&
     typeof error === 'object' &&

@@ -7,6 +7,7 @@
 import type { ConnectionStatus } from '../connection/status';
 import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/index';
 import type { SyncSummary } from '../sync/summary';
+import { redactSecrets } from './redactSecrets';
 
 export interface SidebarState {
   connection: ConnectionStatus;
@@ -18,8 +19,11 @@ export interface SidebarState {
 export interface SidebarStateSources {
   connection: ConnectionStatus;
   sync: SyncStatusView;
-  /** Called only when the person may connect: each call mints a state token. */
-  buildAuthorizationUrl: () => string;
+  /**
+   * Called only when the person may connect: each call mints a state token. Null when
+   * Keap sign-in is not set up (an API key can still be pasted).
+   */
+  buildAuthorizationUrl: () => string | null;
 }
 
 export function composeSidebarState(sources: SidebarStateSources): SidebarState {
@@ -111,25 +115,6 @@ function copySettings(settings: SyncSettings): SyncSettings {
       optOutReason: String(settings.headers.optOutReason),
     },
   };
-}
-
-const SECRET_PATTERNS: RegExp[] = [
-  // key=value and "key": "value" forms of OAuth fields, as they appear in echoed request bodies
-  /\b(access_token|refresh_token|client_secret|id_token|api_key|apikey)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
-  /\b(Bearer)(\s+)[A-Za-z0-9._~+/=-]+/gi,
-  /\b(X-Keap-API-Key)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
-];
-
-/**
- * Removes token-shaped values from free text (Keap or library error messages) before it is
- * shown to a person. The connection module already keeps secrets out; this is the last fence.
- */
-export function redactSecrets(text: string): string {
-  return SECRET_PATTERNS.reduce(
-    (result, pattern) =>
-      result.replace(pattern, (_match, key: string, sep: string) => `${key}${sep}[hidden]`),
-    text,
-  );
 }
 
 function textOrNull(value: unknown): string | null {

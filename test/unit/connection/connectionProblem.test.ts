@@ -7,6 +7,7 @@ import { notSetUpReason } from '../../../src/connection/credentials';
 import { connectionProblem } from '../../../src/connection/index';
 import { LOST_ACCESS_WORDS } from '../../../src/connection/lostAccess';
 import { USER_KEYS } from '../../../src/connection/userRecords';
+import { CREDENTIALS, installServices, removeServices } from './fakeConnectionServices';
 
 const revoked = {
   reason: LOST_ACCESS_WORDS.refreshTokenRejected,
@@ -65,65 +66,6 @@ describe('connectionProblemFrom', () => {
   });
 });
 
-/** The Apps Script services connectionProblem touches, faked; any network call fails the test. */
-function installServices(options: {
-  user?: Record<string, string>;
-  script?: Record<string, string>;
-}) {
-  const calls: string[] = [];
-  const props = (data: Record<string, string>, name: string) => ({
-    getProperty: (key: string) => {
-      calls.push(`${name}.getProperty ${key}`);
-      return data[key] ?? null;
-    },
-    setProperty: () => {
-      throw new Error('connectionProblem must not write');
-    },
-    deleteProperty: () => {
-      throw new Error('connectionProblem must not delete');
-    },
-  });
-  const user = props(options.user ?? {}, 'user');
-  const script = props(options.script ?? {}, 'script');
-  const forbidden = (what: string) => () => {
-    throw new Error(`connectionProblem must not call ${what}`);
-  };
-  const service: Record<string, unknown> = {
-    getToken: () => {
-      calls.push('service.getToken');
-      const raw = user.getProperty('oauth2.keap');
-      return raw === null ? null : (JSON.parse(raw) as object);
-    },
-    hasAccess: forbidden('hasAccess (it may refresh)'),
-    refresh: forbidden('refresh'),
-    getAccessToken: forbidden('getAccessToken'),
-  };
-  for (const setter of [
-    'setAuthorizationBaseUrl',
-    'setTokenUrl',
-    'setScope',
-    'setCallbackFunction',
-    'setPropertyStore',
-    'setLock',
-    'setTokenPayloadHandler',
-    'setClientId',
-    'setClientSecret',
-    'setTokenHeaders',
-  ]) {
-    service[setter] = () => service;
-  }
-  const globals = globalThis as Record<string, unknown>;
-  globals.PropertiesService = { getUserProperties: () => user, getScriptProperties: () => script };
-  globals.LockService = {
-    getUserLock: () => ({ waitLock: forbidden('waitLock'), releaseLock: () => undefined }),
-  };
-  globals.OAuth2 = { createService: () => service, getRedirectUri: () => 'https://redirect' };
-  globals.Utilities = { base64Encode: (text: string) => text, sleep: forbidden('sleep') };
-  globals.UrlFetchApp = { fetch: forbidden('UrlFetchApp.fetch'), fetchAll: forbidden('fetchAll') };
-  return calls;
-}
-
-const CREDENTIALS = { KEAP_CLIENT_ID: 'id', KEAP_CLIENT_SECRET: 'secret' };
 const TOKEN = JSON.stringify({
   access_token: 'a-1',
   refresh_token: 'r-1',
@@ -133,11 +75,7 @@ const TOKEN = JSON.stringify({
 });
 
 describe('connectionProblem (Apps Script services faked)', () => {
-  afterEach(() => {
-    for (const name of ['PropertiesService', 'LockService', 'OAuth2', 'Utilities', 'UrlFetchApp']) {
-      delete (globalThis as Record<string, unknown>)[name];
-    }
-  });
+  afterEach(removeServices);
 
   it('is null for a stored OAuth token, even an expired one, without refreshing or calling Keap', () => {
     const calls = installServices({ user: { 'oauth2.keap': TOKEN }, script: CREDENTIALS });

@@ -1,6 +1,12 @@
-/** Small stand-ins for the Keap client's ports: a virtual clock and a scripted HTTP port. */
+/**
+ * Small stand-ins for the Keap client's ports: a virtual clock, a scripted HTTP port, and a
+ * gateway built over both.
+ */
 import type { Clock } from '../../../src/keap/clock';
+import { OAUTH_RATE_LIMITS } from '../../../src/keap/config';
+import { createKeapGateway } from '../../../src/keap/gateway';
 import type { HttpPort, HttpRequest, HttpResponse } from '../../../src/keap/httpPort';
+import type { RequestAuth } from '../../../src/keap/requestRunner';
 
 export class FakeClock implements Clock {
   slept: number[] = [];
@@ -75,4 +81,29 @@ export function json(
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   };
+}
+
+/** Credentials that never change: for tests that are not about authentication. */
+const fixedAuth: RequestAuth = {
+  headers: () => ({ Authorization: 'Bearer t' }),
+  recoverFromRejection: () => false,
+  rejectionReason: () => 'gone',
+};
+
+/** A gateway with OAuth limits over a scripted Keap, on a virtual clock. */
+export function scriptedGateway(
+  handler: Handler,
+  options: { deadlineInMs?: number; tokenRefreshes?: number } = {},
+) {
+  const clock = new FakeClock();
+  const http = new ScriptedHttp(clock, handler);
+  const gateway = createKeapGateway({
+    http,
+    clock,
+    auth: fixedAuth,
+    limits: OAUTH_RATE_LIMITS,
+    deadline: clock.now() + (options.deadlineInMs ?? 300000),
+    tokenRefreshes: () => options.tokenRefreshes ?? 0,
+  });
+  return { clock, http, gateway };
 }

@@ -1,15 +1,6 @@
-import { OAUTH_RATE_LIMITS } from '../../../src/keap/config';
-import { createKeapGateway } from '../../../src/keap/gateway';
 import type { HttpRequest, HttpResponse } from '../../../src/keap/httpPort';
 import { KeapUnavailableError, type KeapWrite } from '../../../src/keap/model';
-import type { RequestAuth } from '../../../src/keap/requestRunner';
-import { FakeClock, json, ScriptedHttp } from './fakes';
-
-const auth: RequestAuth = {
-  headers: () => ({ Authorization: 'Bearer t' }),
-  recoverFromRejection: () => false,
-  rejectionReason: () => 'gone',
-};
+import { json, scriptedGateway } from './fakes';
 
 const xmlTrue =
   '<methodResponse><params><param><value><boolean>1</boolean></value></param></params></methodResponse>';
@@ -63,23 +54,9 @@ function miniKeap(
   };
 }
 
-function gatewayWith(handler: (request: HttpRequest) => HttpResponse, deadlineInMs = 300000) {
-  const clock = new FakeClock();
-  const http = new ScriptedHttp(clock, handler);
-  const gateway = createKeapGateway({
-    http,
-    clock,
-    auth,
-    limits: OAUTH_RATE_LIMITS,
-    deadline: clock.now() + deadlineInMs,
-    tokenRefreshes: () => 1,
-  });
-  return { clock, http, gateway };
-}
-
 describe('KeapGateway reads', () => {
   it('reads thousands of contacts in a few URL-sized requests; unknown ids are absent', () => {
-    const { http, gateway } = gatewayWith(miniKeap());
+    const { http, gateway } = scriptedGateway(miniKeap(), { tokenRefreshes: 1 });
     const ids = Array.from({ length: 1200 }, (_, i) => 4500 + i); // 4500..5699; > 5000 unknown
     const found = gateway.readContacts(ids);
     expect(found.size).toBe(501);
@@ -94,7 +71,7 @@ describe('KeapGateway reads', () => {
   });
 
   it('follows next_page_token until the last page', () => {
-    const { http, gateway } = gatewayWith(miniKeap({ pageSize: 2 }));
+    const { http, gateway } = scriptedGateway(miniKeap({ pageSize: 2 }));
     const found = gateway.readContacts([1, 2, 3, 4, 5]);
     expect([...found.keys()].sort()).toEqual([1, 2, 3, 4, 5]);
     expect(http.sent.map((s) => new URL(s.request.url).searchParams.get('page_token'))).toEqual([
@@ -105,14 +82,14 @@ describe('KeapGateway reads', () => {
   });
 
   it('sends nothing for no ids or emails', () => {
-    const { http, gateway } = gatewayWith(miniKeap());
+    const { http, gateway } = scriptedGateway(miniKeap());
     expect(gateway.readContacts([]).size).toBe(0);
     expect(gateway.readOptStates(['  ']).size).toBe(0);
     expect(http.sent).toHaveLength(0);
   });
 
   it('reads opt states keyed by lower-cased email, once per distinct email', () => {
-    const { http, gateway } = gatewayWith(miniKeap());
+    const { http, gateway } = scriptedGateway(miniKeap());
     const states = gateway.readOptStates(['Ann@X.com', 'ann@x.com', 'bo@y.com', 'new@z.com']);
     expect(states.get('ann@x.com')).toEqual({
       email: 'ann@x.com',
@@ -125,14 +102,14 @@ describe('KeapGateway reads', () => {
   });
 
   it('stops with KeapUnavailableError in plain words when Keap cannot answer a read', () => {
-    const { gateway } = gatewayWith(() => json(503, {}));
+    const { gateway } = scriptedGateway(() => json(503, {}));
     expect(() => gateway.readContacts([1])).toThrow(KeapUnavailableError);
     expect(() => gateway.readContacts([1])).toThrow(/server error \(HTTP 503\)/);
-    const refused = gatewayWith(() => json(400, { message: 'Invalid filter' })).gateway;
+    const refused = scriptedGateway(() => json(400, { message: 'Invalid filter' })).gateway;
     expect(() => refused.readOptStates(['a@x.com'])).toThrow(
       'Keap refused to list email statuses: Invalid filter',
     );
-    const garbled = gatewayWith(() => ({ status: 200, headers: {}, body: '<html>' })).gateway;
+    const garbled = scriptedGateway(() => ({ status: 200, headers: {}, body: '<html>' })).gateway;
     expect(() => garbled.readContacts([1])).toThrow(/could not read/);
   });
 });
@@ -144,7 +121,7 @@ describe('KeapGateway writes', () => {
   ];
 
   it('sends email changes and opt-outs and reports one result per write, in order', () => {
-    const { http, gateway } = gatewayWith(miniKeap());
+    const { http, gateway } = scriptedGateway(miniKeap());
     expect(gateway.write(writes)).toEqual([{ ok: true }, { ok: true }]);
     expect(http.sent.map((s) => s.request.method)).toEqual(['patch', 'post']);
     expect(gateway.counts().writes).toBe(2);
@@ -163,7 +140,7 @@ describe('KeapGateway writes', () => {
             ? json(404, { message: 'Contact not found' })
             : json(429, { code: '429', message: 'Quota Exceeded' }),
     });
-    const { gateway } = gatewayWith(handler);
+    const { gateway } = scriptedGateway(handler);
     const results = gateway.write(
       [1, 2, 3].map((contactId) => ({ kind: 'setEmails', contactId, emails: [] })),
     );
@@ -185,7 +162,7 @@ describe('KeapGateway writes', () => {
   });
 
   it('returns writes not started before the deadline as unattempted', () => {
-    const { http, gateway } = gatewayWith(miniKeap(), 1500);
+    const { http, gateway } = scriptedGateway(miniKeap(), { deadlineInMs: 1500 });
     const many: KeapWrite[] = Array.from({ length: 60 }, (_, i) => ({
       kind: 'setEmails',
       contactId: i + 1,

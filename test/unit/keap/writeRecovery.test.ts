@@ -1,5 +1,4 @@
-import { OAUTH_RATE_LIMITS, RETRY_LIMITS } from '../../../src/keap/config';
-import { createKeapGateway } from '../../../src/keap/gateway';
+import { RETRY_LIMITS } from '../../../src/keap/config';
 import type { HttpRequest, HttpResponse } from '../../../src/keap/httpPort';
 import { WORDS } from '../../../src/keap/keapErrors';
 import {
@@ -9,7 +8,7 @@ import {
   type KeapContact,
   type KeapWrite,
 } from '../../../src/keap/model';
-import type { RequestAuth, RequestOutcome } from '../../../src/keap/requestRunner';
+import type { RequestOutcome } from '../../../src/keap/requestRunner';
 import {
   applyWritesAtMostOnce,
   isWriteApplied,
@@ -17,7 +16,7 @@ import {
   type KeapStateReader,
 } from '../../../src/keap/writeRecovery';
 import { parseMethodCall } from '../../keap-sim/xmlrpcCodec';
-import { FakeClock, json, NoAnswer, ScriptedHttp } from './fakes';
+import { FakeClock, json, NoAnswer, scriptedGateway } from './fakes';
 
 const email1 = (email: string): EmailSlot[] => [{ field: 'EMAIL1', email }];
 const setEmails = (contactId: number, email: string): KeapWrite => ({
@@ -288,26 +287,6 @@ function statefulKeap(lose: (request: HttpRequest) => boolean) {
   return { contacts, statuses, applied, handler };
 }
 
-const auth: RequestAuth = {
-  headers: () => ({ Authorization: 'Bearer t' }),
-  recoverFromRejection: () => false,
-  rejectionReason: () => 'gone',
-};
-
-function gatewayOver(handler: (request: HttpRequest) => HttpResponse) {
-  const clock = new FakeClock();
-  const http = new ScriptedHttp(clock, handler);
-  const gateway = createKeapGateway({
-    http,
-    clock,
-    auth,
-    limits: OAUTH_RATE_LIMITS,
-    deadline: clock.now() + 300000,
-    tokenRefreshes: () => 0,
-  });
-  return { http, gateway };
-}
-
 const once = (matches: (request: HttpRequest) => boolean) => {
   let left = 1;
   return (request: HttpRequest) => {
@@ -322,7 +301,7 @@ const once = (matches: (request: HttpRequest) => boolean) => {
 describe('KeapGateway.write when one request of a batch gets no answer', () => {
   it('applies every PATCH exactly once: only the lost one is sent again', () => {
     const keap = statefulKeap(once((r) => r.method === 'patch' && r.url.includes('/contacts/4?')));
-    const { gateway } = gatewayOver(keap.handler);
+    const { gateway } = scriptedGateway(keap.handler);
     const writes = [1, 2, 3, 4, 5].map((id) => setEmails(id, `new${id}@x.com`));
     expect(gateway.write(writes)).toEqual(writes.map(() => ({ ok: true })));
     expect(keap.applied.sort()).toEqual(['patch 1', 'patch 2', 'patch 3', 'patch 4', 'patch 5']);
@@ -332,7 +311,7 @@ describe('KeapGateway.write when one request of a batch gets no answer', () => {
 
   it('opts every email out exactly once when one opt-out of the batch is lost', () => {
     const keap = statefulKeap(once((r) => r.method === 'post' && r.body!.includes('b@x.com')));
-    const { gateway } = gatewayOver(keap.handler);
+    const { gateway } = scriptedGateway(keap.handler);
     const writes = ['a@x.com', 'b@x.com', 'c@x.com'].map(optOut);
     expect(gateway.write(writes)).toEqual(writes.map(() => ({ ok: true })));
     expect(keap.applied.sort()).toEqual(['optOut a@x.com', 'optOut b@x.com', 'optOut c@x.com']);
@@ -345,7 +324,7 @@ describe('KeapGateway.write when one request of a batch gets no answer', () => {
       writesSent += 1;
       return writesSent === 2;
     });
-    const { gateway } = gatewayOver(keap.handler);
+    const { gateway } = scriptedGateway(keap.handler);
     const results = gateway.write([1, 2, 3].map((id) => setEmails(id, `new${id}@x.com`)));
     expect(keap.applied.sort()).toEqual(['patch 1', 'patch 3']);
     expect(writesSent).toBe(3);

@@ -11,7 +11,7 @@ import { readUiFile, scriptlets, SIDEBAR_INCLUDES } from './sidebarPage';
 
 jest.mock('../../../src/connection/index', () => ({
   getConnectionStatus: jest.fn(),
-  getAuthorizationUrl: jest.fn(),
+  authorizationUrlIfSetUp: jest.fn(),
   disconnectKeap: jest.fn(),
 }));
 jest.mock('../../../src/sync/index', () => ({
@@ -156,16 +156,25 @@ describe('showSidebar', () => {
 describe('getSidebarState', () => {
   it('builds a consent link only while the person may connect', () => {
     mocked.sync.getSyncStatus.mockReturnValue(syncStatus({ lastRun: summary() }));
-    mocked.connection.getAuthorizationUrl.mockReturnValue(AUTHORIZATION_URL);
+    mocked.connection.authorizationUrlIfSetUp.mockReturnValue(AUTHORIZATION_URL);
 
     mocked.connection.getConnectionStatus.mockReturnValue(CONNECTIONS.connected);
     expect(ui.getSidebarState().authorizationUrl).toBeNull();
-    expect(mocked.connection.getAuthorizationUrl).not.toHaveBeenCalled();
+    expect(mocked.connection.authorizationUrlIfSetUp).not.toHaveBeenCalled();
 
     mocked.connection.getConnectionStatus.mockReturnValue(CONNECTIONS.notConnected);
     const state = ui.getSidebarState();
     expect(state.authorizationUrl).toBe(AUTHORIZATION_URL);
     expect(state.sync.lastRun).toEqual(summary());
+  });
+
+  it('still loads a lost connection when Keap sign-in is not set up (a new API key can be pasted)', () => {
+    mocked.sync.getSyncStatus.mockReturnValue(syncStatus());
+    mocked.connection.authorizationUrlIfSetUp.mockReturnValue(null);
+    mocked.connection.getConnectionStatus.mockReturnValue(CONNECTIONS.needsReconnect);
+    const state = ui.getSidebarState();
+    expect(state.connection.state).toBe('needs-reconnect');
+    expect(state.authorizationUrl).toBeNull();
   });
 });
 
