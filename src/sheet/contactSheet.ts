@@ -2,7 +2,7 @@
  * The contacts tab as the sync sees it: one block read of the used range and block writes.
  * Thin adapter over SpreadsheetApp; every call here is a round trip, so there are few.
  */
-import type { CellBlock } from './statusPlacement';
+import type { CellBlock, CellRange } from './statusPlacement';
 import { STATE_TAB_NAME } from './stateTab';
 import { LOG_TAB_NAME } from './logTab';
 import { readUsedRange, SheetSession, writeGrowing } from './tabs';
@@ -25,6 +25,8 @@ export interface ContactSheetPort {
   tabName(): string;
   /** The whole used range, row 1 (headers) first. */
   readValues(): unknown[][];
+  /** The formulas of a range ('' where a cell holds a plain value). */
+  readFormulas(range: CellRange): unknown[][];
   writeBlock(block: CellBlock): void;
 }
 
@@ -70,6 +72,10 @@ export class SpreadsheetContactSheet implements ContactSheetPort {
 
   readValues(): unknown[][] {
     return readUsedRange(this.tab());
+  }
+
+  readFormulas({ row, column, rows, columns }: CellRange): unknown[][] {
+    return this.tab().getRange(row, column, rows, columns).getFormulas();
   }
 
   writeBlock(block: CellBlock): void {

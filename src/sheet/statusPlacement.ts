@@ -4,7 +4,13 @@
  * the row that now holds the same inputs (contact id, email, opt-out, reason). A status
  * whose row is gone, was edited, or became ambiguous is not written; that row is synced
  * again next run. Pure: turns the re-read values into blocks of cells to write.
+ *
+ * Only rows that get a new status are written: a block covers a run of such rows, so a
+ * cell the sync does not own (a person's formula or note in the Sync Status column of a
+ * row in between) is never rewritten. When the runs are many, gaps are bridged, but only
+ * gaps whose cells hold no formula (one getFormulas read tells).
  */
+import { isBlankCell } from './cells';
 import { formulaSafeCell } from './formulaSafe';
 import {
   findColumns,
@@ -14,7 +20,6 @@ import {
   type SheetColumns,
 } from './headers';
 import { rowKey } from './rowParsing';
-import { isBlankCell } from './cells';
 
 export interface PendingStatus {
   /** Sheet row when the statuses were computed. */
@@ -23,6 +28,8 @@ export interface PendingStatus {
   status: string;
   /** The time of a successful sync; null keeps the row's previous Last Synced. */
   syncedAt: Date | null;
+  /** Written only where the row shows no status: an unchanged row keeps the one it has. */
+  onlyIfBlank?: boolean;
 }
 
 export interface CellBlock {
@@ -31,15 +38,37 @@ export interface CellBlock {
   values: unknown[][];
 }
 
+export interface CellRange {
+  row: number;
+  column: number;
+  rows: number;
+  columns: number;
+}
+
+/** Reads the formulas of a range (Range.getFormulas: '' where a cell holds none). */
+export type ReadFormulas = (range: CellRange) => unknown[][];
+
+/** More blocks than this and formula-free gaps between them are written over, to save calls. */
+export const MAX_STATUS_BLOCKS = 10;
+
+export interface StatusColumnsAt {
+  status: number;
+  lastSynced: number;
+}
+
 export interface StatusWritePlan {
   blocks: CellBlock[];
-  /** Statuses that found their row. */
+  /** Statuses that found their row (written, or kept because the row already shows one). */
   placed: Set<PendingStatus>;
   /** Where each placed status now goes (current row -> status). */
   rows: Map<number, PendingStatus>;
+  /** The rows whose status cells the blocks write (current row -> status). */
+  written: Map<number, PendingStatus>;
+  /** Where the output columns are (null when nothing is written). */
+  columns: StatusColumnsAt | null;
 }
 
-function hasInputs(values: readonly unknown[], columns: SheetColumns): boolean {
+export function hasInputs(values: readonly unknown[], columns: SheetColumns): boolean {
   return [columns.contactId, columns.email, columns.optOut, columns.optOutReason].some(
     (column) => column !== null && !isBlankCell(values[column - 1]),
   );
@@ -87,48 +116,136 @@ export function placeStatuses(
   return placed;
 }
 
-function cellOf(values: readonly (readonly unknown[])[], row: number, column: number): unknown {
+export function cellOf(
+  values: readonly (readonly unknown[])[],
+  row: number,
+  column: number,
+): unknown {
   const value = values[row - 1]?.[column - 1];
   return value === undefined ? '' : value;
 }
 
-/** One block per column, or one two-column block when Sync Status and Last Synced are neighbours. */
-function blocksFor(
+/** One output column: its header when the sync adds it, and its value for a status. */
+export interface StatusOutput {
+  column: number;
+  header: string | null;
+  valueOf: (p: PendingStatus) => unknown;
+}
+
+export function statusOutputs(columns: SheetColumns, width: number): StatusOutput[] {
+  const statusColumn = columns.syncStatus ?? width + 1;
+  const lastSyncedColumn = columns.lastSynced ?? Math.max(width, statusColumn) + 1;
+  return [
+    {
+      column: statusColumn,
+      header: columns.syncStatus === null ? SYNC_STATUS_HEADER : null,
+      valueOf: (p) => p.status,
+    },
+    {
+      column: lastSyncedColumn,
+      header: columns.lastSynced === null ? LAST_SYNCED_HEADER : null,
+      valueOf: (p) => p.syncedAt,
+    },
+  ];
+}
+
+interface Run {
+  from: number;
+  to: number;
+}
+
+/** Sorted rows as maximal runs of consecutive rows. */
+export function runsOf(rows: Iterable<number>): Run[] {
+  const runs: Run[] = [];
+  for (const row of [...new Set(rows)].sort((a, b) => a - b)) {
+    const last = runs[runs.length - 1];
+    if (last && last.to + 1 === row) last.to = row;
+    else runs.push({ from: row, to: row });
+  }
+  return runs;
+}
+
+/** The Sync Status and Last Synced columns as one two-column group when they are neighbours. */
+function outputGroups(outputs: StatusOutput[]): StatusOutput[][] {
+  const sorted = [...outputs].sort((a, b) => a.column - b.column);
+  return sorted.length === 2 && sorted[1].column === sorted[0].column + 1
+    ? [sorted]
+    : sorted.map((o) => [o]);
+}
+
+/** Bridges the gaps between runs whose cells (in the group's columns) hold no formula. */
+function bridgeFormulaFreeGaps(runs: Run[], group: StatusOutput[], read: ReadFormulas): Run[] {
+  const first = runs[0].from;
+  let formulas: unknown[][];
+  try {
+    formulas = read({
+      row: first,
+      column: group[0].column,
+      rows: runs[runs.length - 1].to - first + 1,
+      columns: group.length,
+    });
+  } catch {
+    // A column the sync is adding is past the grid's edge: it holds no formula, but
+    // writing the runs as they are is right either way.
+    return runs;
+  }
+  const hasFormula = (row: number) =>
+    (formulas[row - first] ?? []).some((cell) => typeof cell === 'string' && cell !== '');
+  const merged: Run[] = [{ ...runs[0] }];
+  for (const run of runs.slice(1)) {
+    const last = merged[merged.length - 1];
+    let clear = true;
+    for (let row = last.to + 1; row < run.from && clear; row++) clear = !hasFormula(row);
+    if (clear) last.to = run.to;
+    else merged.push({ ...run });
+  }
+  return merged;
+}
+
+/**
+ * Blocks that write `written` (row -> status) into the output columns, plus the header of an
+ * added column. Cells of rows inside a block without a status keep their current value.
+ */
+export function blocksFor(
   currentValues: readonly (readonly unknown[])[],
-  outputs: { column: number; header: string | null; valueOf: (p: PendingStatus) => unknown }[],
-  placed: Map<number, PendingStatus>,
+  outputs: StatusOutput[],
+  written: ReadonlyMap<number, PendingStatus>,
+  readFormulas?: ReadFormulas,
 ): CellBlock[] {
-  const rowsFor = (output: (typeof outputs)[number]) => {
-    const rows = [...placed].filter(([, p]) => output.valueOf(p) !== null).map(([row]) => row);
+  const rowsFor = (output: StatusOutput) => {
+    const rows = [...written].filter(([, p]) => output.valueOf(p) !== null).map(([row]) => row);
     if (output.header !== null) rows.push(1);
     return rows;
   };
-  const cellFor = (output: (typeof outputs)[number], row: number): unknown => {
+  const cellFor = (output: StatusOutput, row: number): unknown => {
     if (row === 1 && output.header !== null) return output.header;
-    const status = placed.get(row);
+    const status = written.get(row);
     const value = status ? output.valueOf(status) : null;
     return formulaSafeCell(value === null ? cellOf(currentValues, row, output.column) : value);
   };
-  // A loop, not Math.min(...rows): a large sheet would exceed the argument limit.
-  const span = (rows: number[]) =>
-    rows.reduce((s, row) => ({ from: Math.min(s.from, row), to: Math.max(s.to, row) }), {
-      from: Infinity,
-      to: -Infinity,
-    });
 
-  const sorted = [...outputs].sort((a, b) => a.column - b.column);
-  const groups =
-    sorted.length === 2 && sorted[1].column === sorted[0].column + 1
-      ? [sorted]
-      : sorted.map((o) => [o]);
+  const groups = outputGroups(outputs).map((group) => ({
+    group,
+    runs: runsOf(group.flatMap(rowsFor)),
+  }));
+  const total = groups.reduce((n, g) => n + g.runs.length, 0);
   const blocks: CellBlock[] = [];
-  for (const group of groups) {
-    const rows = group.flatMap(rowsFor);
-    if (rows.length === 0) continue;
-    const { from, to } = span(rows);
-    const values: unknown[][] = [];
-    for (let row = from; row <= to; row++) values.push(group.map((output) => cellFor(output, row)));
-    blocks.push({ row: from, column: group[0].column, values });
+  for (const { group, runs } of groups) {
+    if (runs.length === 0) continue;
+    // Columns the sync adds are empty below their header: one block writes them all.
+    const added = group.every((output) => output.header !== null);
+    let spans = runs;
+    if (added) spans = [{ from: runs[0].from, to: runs[runs.length - 1].to }];
+    else if (total > MAX_STATUS_BLOCKS && runs.length > 1 && readFormulas) {
+      spans = bridgeFormulaFreeGaps(runs, group, readFormulas);
+    }
+    for (const { from, to } of spans) {
+      const values: unknown[][] = [];
+      for (let row = from; row <= to; row++) {
+        values.push(group.map((output) => cellFor(output, row)));
+      }
+      blocks.push({ row: from, column: group[0].column, values });
+    }
   }
   return blocks;
 }
@@ -136,13 +253,21 @@ function blocksFor(
 /**
  * Plans the writes for `pending` against the sheet as it is now. Header cells for missing
  * Sync Status / Last Synced columns are added at the right of the used range.
+ * `readFormulas` is asked only when the rows to write fall into many separate runs.
  */
 export function planStatusWrites(
   pending: readonly PendingStatus[],
   currentValues: readonly (readonly unknown[])[],
   names: InputHeaderNames,
+  readFormulas?: ReadFormulas,
 ): StatusWritePlan {
-  const none: StatusWritePlan = { blocks: [], placed: new Set(), rows: new Map() };
+  const none: StatusWritePlan = {
+    blocks: [],
+    placed: new Set(),
+    rows: new Map(),
+    written: new Map(),
+    columns: null,
+  };
   if (pending.length === 0 || currentValues.length === 0) return none;
   const columns = findColumns(currentValues[0], names);
   if (columns.contactId === null) return none;
@@ -150,23 +275,18 @@ export function planStatusWrites(
   if (rows.size === 0) return none;
 
   const width = currentValues.reduce((widest, values) => Math.max(widest, values.length), 0);
-  const statusColumn = columns.syncStatus ?? width + 1;
-  const lastSyncedColumn = columns.lastSynced ?? Math.max(width, statusColumn) + 1;
-  const blocks = blocksFor(
-    currentValues,
-    [
-      {
-        column: statusColumn,
-        header: columns.syncStatus === null ? SYNC_STATUS_HEADER : null,
-        valueOf: (p) => p.status,
-      },
-      {
-        column: lastSyncedColumn,
-        header: columns.lastSynced === null ? LAST_SYNCED_HEADER : null,
-        valueOf: (p) => p.syncedAt,
-      },
-    ],
+  const outputs = statusOutputs(columns, width);
+  const written = new Map<number, PendingStatus>();
+  for (const [row, status] of rows) {
+    const shown = cellOf(currentValues, row, outputs[0].column);
+    if (status.onlyIfBlank && !isBlankCell(shown)) continue;
+    written.set(row, status);
+  }
+  return {
+    blocks: blocksFor(currentValues, outputs, written, readFormulas),
+    placed: new Set(rows.values()),
     rows,
-  );
-  return { blocks, placed: new Set(rows.values()), rows };
+    written,
+    columns: { status: outputs[0].column, lastSynced: outputs[1].column },
+  };
 }

@@ -8,14 +8,26 @@ export const SYNC_LIMITS = {
   stopStartingChunksAfterMs: 270_000,
   /** Keap writes not started by then come back unattempted (given to the gateway). */
   keapDeadlineAfterMs: 300_000,
-  /** Contacts per chunk: one batched read, then the chunk's writes. */
-  chunkSize: 200,
+  /**
+   * Contacts per chunk: batched reads (the gateway splits ids and emails into URLs under
+   * 2 KB), then the chunk's writes. Large, so write batches are full; a chunk that starts
+   * just before the limit above still ends in time, because writes not started by the Keap
+   * deadline come back unattempted.
+   */
+  chunkSize: 1000,
   /** A lease older than this belongs to an execution that was killed. */
   leaseMs: 7 * 60_000,
   /** Delay before the follow-up execution. */
   continuationDelayMs: 60_000,
+  /**
+   * A follow-up replaces itself by the next one before it works, in case it is killed. That
+   * one fires after the lease of a killed execution has expired.
+   */
+  followUpSafetyNetMs: 8 * 60_000,
   /** A run that needs more follow-ups than this is stopped and reported. */
   maxContinuations: 48,
+  /** Follow-ups that may fire for one run, killed ones included; then the run is closed. */
+  maxFollowUpsFired: 52,
   /** A checkpoint older than this is from a chain that broke off; its run is closed. */
   staleCheckpointMs: 24 * 60 * 60_000,
 };

@@ -1,7 +1,10 @@
 /**
- * One chunk of contacts against Keap: read the contacts, read the opt states of the emails
- * to opt out, plan, then write in two waves (an opt-out of a NEW email only after its
- * PATCH succeeded). Keap errors (KeapAccessError, KeapUnavailableError) propagate.
+ * Chunks of contacts against Keap: read the contacts, read the opt states of the emails to
+ * opt out, plan, then write in two waves (an opt-out of a NEW email only after its PATCH
+ * succeeded). Keap errors (KeapAccessError, KeapUnavailableError) propagate.
+ *
+ * Chunks run as a pipeline: a chunk's second wave goes out in the same write call as the
+ * next chunk's first wave, so fewer write batches leave Keap part-filled.
  */
 import type {
   EmailOptState,
@@ -48,25 +51,81 @@ export function planChunk(
   );
 }
 
+/**
+ * Sends one write call for the writes of several plans. Two opt-outs of the same email in
+ * one call (rows of different contacts sharing an address) are sent once and share the answer.
+ */
 function send(gateway: KeapGateway, wave: Map<UnitPlan, KeapWrite>): Map<UnitPlan, WriteResult> {
   const results = new Map<UnitPlan, WriteResult>();
   if (wave.size === 0) return results;
   const plans = [...wave.keys()];
-  const answers = gateway.write([...wave.values()]);
+  const unique: KeapWrite[] = [];
+  const optOutAt = new Map<string, number>();
+  const slotOf = plans.map((plan) => {
+    const write = wave.get(plan) as KeapWrite;
+    const key = write.kind === 'optOut' ? write.email.toLowerCase() : null;
+    const earlier = key === null ? undefined : optOutAt.get(key);
+    if (earlier !== undefined) return earlier;
+    if (key !== null) optOutAt.set(key, unique.length);
+    unique.push(write);
+    return unique.length - 1;
+  });
+  const answers = gateway.write(unique);
   plans.forEach((plan, i) => {
-    const answer = answers[i];
+    const answer = answers[slotOf[i]];
     if (answer) results.set(plan, answer);
   });
   return results;
 }
 
-export function syncChunk(
-  gateway: KeapGateway,
-  units: readonly WorkUnit[],
-  defaultReason?: string,
-): UnitResult[] {
-  const plans = planChunk(units, readKeapState(gateway, units), defaultReason);
-  const first = send(gateway, firstWave(plans));
-  const second = send(gateway, secondWave(plans, first));
-  return plans.map((plan) => resolveUnit(plan, first.get(plan), second.get(plan)));
+interface WaitingChunk {
+  plans: UnitPlan[];
+  first: Map<UnitPlan, WriteResult>;
+}
+
+/**
+ * Chunks in order, each chunk's second wave sent together with the next chunk's first wave.
+ * The next chunk's reads come before that call, so what they see of an opt-out still in the
+ * pipeline is deduplicated in the call itself.
+ */
+export class ChunkPipeline {
+  private waiting: WaitingChunk | null = null;
+
+  constructor(
+    private readonly gateway: KeapGateway,
+    private readonly defaultReason?: string,
+  ) {}
+
+  /** Reads and plans `units` and sends their first wave; returns the previous chunk's results. */
+  push(units: readonly WorkUnit[]): UnitResult[] {
+    const plans = planChunk(units, readKeapState(this.gateway, units), this.defaultReason);
+    const previous = this.waiting;
+    const writes = previous ? secondWave(previous.plans, previous.first) : new Map();
+    for (const [plan, write] of firstWave(plans)) writes.set(plan, write);
+    const answers = send(this.gateway, writes);
+    this.waiting = { plans, first: new Map(plans.flatMap((p) => pair(p, answers.get(p)))) };
+    return previous ? this.resolve(previous, answers) : [];
+  }
+
+  /** Sends the last chunk's second wave and returns its results. */
+  flush(): UnitResult[] {
+    const last = this.waiting;
+    this.waiting = null;
+    return last ? this.resolve(last, send(this.gateway, secondWave(last.plans, last.first))) : [];
+  }
+
+  /** After a failure: the waiting chunk as far as it got (second-wave writes not sent). */
+  abandon(): UnitResult[] {
+    const last = this.waiting;
+    this.waiting = null;
+    return last ? this.resolve(last, new Map()) : [];
+  }
+
+  private resolve(chunk: WaitingChunk, second: Map<UnitPlan, WriteResult>): UnitResult[] {
+    return chunk.plans.map((plan) => resolveUnit(plan, chunk.first.get(plan), second.get(plan)));
+  }
+}
+
+function pair(plan: UnitPlan, answer: WriteResult | undefined): [UnitPlan, WriteResult][] {
+  return answer ? [[plan, answer]] : [];
 }

@@ -2,12 +2,12 @@
  * The sync as the entry points and the sidebar see it. Every value returned here is plain
  * JSON (no Date objects): google.script.run cannot pass anything else.
  */
-import { keepConnectionAlive, notifyOwnerOncePerDay } from '../connection';
-import { KeapAccessError } from '../keap/model';
+import { keepConnectionAlive } from '../connection';
 import { resolveContactsTab, SheetSetupError } from '../sheet/contactSheet';
 import { matchHeaders } from '../sheet/headers';
 import { previewWith, type SyncPreview } from './preview';
-import { runSyncWith } from './runSync';
+import { SYNC_LIMITS } from './budget';
+import { closeExhaustedRun, runSyncWith } from './runSync';
 import {
   authorizationRequired,
   openSpreadsheet,
@@ -21,7 +21,12 @@ import {
 } from './services';
 import { validateSettingsInput, type SyncSettings } from './settings';
 import type { SyncSummary, SyncTrigger } from './summary';
-import { spreadsheetIdForTrigger, validHour, type DailySyncStatus } from './triggers';
+import {
+  spreadsheetIdForTrigger,
+  validHour,
+  type ArmedFollowUp,
+  type DailySyncStatus,
+} from './triggers';
 
 export type { SyncSummary, SyncTrigger, SyncOutcome } from './summary';
 export type { SyncSettings } from './settings';
@@ -118,23 +123,44 @@ export function runDailySync(event?: { triggerUid?: string }): SyncSummary | nul
   if (authorizationRequired()) return null;
   try {
     keepConnectionAlive();
-  } catch (error) {
-    // Other failures (Keap unreachable) are the sync's to report in the log.
-    if (error instanceof KeapAccessError) {
-      notifyOwnerOncePerDay(
-        'needs-reconnect',
-        'Keap Sheets Sync: reconnect Keap',
-        `The daily sync cannot reach Keap (${error.reason}). Open the spreadsheet, then Keap Sheets Sync in the Extensions menu, and connect again.`,
-      );
-    }
+  } catch {
+    // A lost connection is kept by the connection module; the run below reports it (log row,
+    // last run, one e-mail a day). Other failures (Keap unreachable) are the run's to report.
   }
   return runSync('daily', spreadsheetOfTrigger(event));
 }
 
-/** The one-off follow-up trigger: removes itself, then continues the run. */
+/**
+ * The one-off follow-up trigger. Before any work it replaces itself by the next follow-up,
+ * so an execution killed at any point leaves the run a trigger to continue it; the run then
+ * keeps that one (continuing) or puts the daily trigger back (done).
+ */
 export function runContinuation(event?: { triggerUid?: string }): SyncSummary | null {
   const opened = openSpreadsheetWithId(spreadsheetOfTrigger(event));
-  if (event?.triggerUid) syncTriggers(opened.id).forgetFired(String(event.triggerUid));
-  if (authorizationRequired()) return null;
-  return runSyncWith('continuation', syncPorts(opened, true));
+  const fired = event?.triggerUid ? String(event.triggerUid) : null;
+  const triggers = syncTriggers(opened.id);
+  let armed: ArmedFollowUp | null = null;
+  if (fired !== null) {
+    try {
+      armed = triggers.armFollowUp(
+        fired,
+        SYNC_LIMITS.followUpSafetyNetMs,
+        SYNC_LIMITS.maxFollowUpsFired,
+      );
+    } catch {
+      // The record could not be changed now: the run's end schedules or finishes the chain.
+    }
+  }
+  if (authorizationRequired()) {
+    // Nothing can run until the person authorizes again: the daily trigger waits for that.
+    try {
+      triggers.finishContinuation();
+    } catch {
+      // The follow-up stays, and finds the same when it fires.
+    }
+    return null;
+  }
+  const ports = syncPorts(opened, true, fired);
+  if (armed?.kind === 'exhausted') return closeExhaustedRun(ports, armed.runId);
+  return runSyncWith('continuation', ports);
 }

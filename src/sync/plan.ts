@@ -3,6 +3,7 @@
  * execution. Only real differences become writes, so a write repeated after a kill or a
  * continuation is skipped rather than sent twice. Pure.
  */
+import { WORDS } from '../keap/keapErrors';
 import type { EmailOptState, EmailSlot, KeapContact, KeapWrite, WriteResult } from '../keap/model';
 import type { WorkUnit } from './worklist';
 
@@ -117,11 +118,23 @@ export function secondWave(
   return writes;
 }
 
+/** 'unreachable': the network failed; 'busy': Keap throttled or had a server error. */
+export type RetryReason = 'busy' | 'unreachable';
+
+/** The gateway words a network failure differently from a busy Keap (src/keap/keapErrors.ts). */
+export function retryReasonOf(error: string): RetryReason {
+  const text = error.toLowerCase();
+  return text.startsWith(WORDS.unreachable.toLowerCase()) ||
+    text.startsWith(WORDS.unconfirmed.toLowerCase())
+    ? 'unreachable'
+    : 'busy';
+}
+
 export type UnitFailure =
   /** The write was never sent (deadline): a continuation does it. No status yet. */
   | { kind: 'pending' }
-  /** Keap was busy after the retries: the next run tries again. */
-  | { kind: 'retry' }
+  /** Keap was busy or out of reach after the retries: the next run tries again. */
+  | { kind: 'retry'; reason: RetryReason }
   | { kind: 'error'; message: string };
 
 export interface UnitResult {
@@ -137,7 +150,7 @@ function failureOf(result: WriteResult | undefined, what: string): UnitFailure |
   if (!result) return { kind: 'pending' };
   if (result.ok) return null;
   if (!result.attempted) return { kind: 'pending' };
-  if (result.retryLater) return { kind: 'retry' };
+  if (result.retryLater) return { kind: 'retry', reason: retryReasonOf(result.error) };
   return { kind: 'error', message: `Keap refused the ${what}: ${result.error}` };
 }
 

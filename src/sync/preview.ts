@@ -11,7 +11,7 @@ import { chunk, SYNC_LIMITS, type SyncLimits } from './budget';
 import { planChunk, readKeapState } from './chunkSync';
 import type { UnitPlan } from './plan';
 import type { Clock } from './ports';
-import { stopFor } from './runSync';
+import { stopFor } from './stopWords';
 import type { SyncSettings } from './settings';
 import { buildWorklist, type RowIssue, type Worklist } from './worklist';
 

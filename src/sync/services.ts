@@ -2,7 +2,7 @@
  * The one place the sync reads Apps Script globals: it builds the ports of runSync and
  * previewSync from SpreadsheetApp, PropertiesService, LockService and ScriptApp.
  */
-import { openKeapGateway, notifyOwnerOncePerDay } from '../connection';
+import { connectionProblem, openKeapGateway, notifyOwnerOncePerDay } from '../connection';
 import { SpreadsheetContactSheet } from '../sheet/contactSheet';
 import { SpreadsheetLogTab } from '../sheet/logTab';
 import { SpreadsheetStateTab } from '../sheet/stateTab';
@@ -153,10 +153,14 @@ export function previewPorts({ spreadsheet, id }: OpenedSpreadsheet): PreviewPor
   };
 }
 
-/** `unattended`: a time-driven run, where nobody looks at the spreadsheet. */
+/**
+ * `unattended`: a time-driven run, where nobody looks at the spreadsheet. `firedFollowUp`:
+ * the follow-up trigger that started this execution (it has fired, so it cannot be the next).
+ */
 export function syncPorts(
   { spreadsheet, id: spreadsheetId }: OpenedSpreadsheet,
   unattended: boolean,
+  firedFollowUp: string | null = null,
 ): SyncPorts {
   const records = new SpreadsheetRecords(spreadsheetId);
   const settings = records.settings();
@@ -171,10 +175,12 @@ export function syncPorts(
     lease: syncLease(spreadsheetId),
     checkpoint: new PropertiesCheckpoint(userStore(), spreadsheetId),
     continuation: {
-      schedule: (delayMs) => triggers.scheduleContinuation(delayMs),
+      pendingRunId: () => triggers.pendingRunId(),
+      schedule: (delayMs, runId) => triggers.scheduleContinuation(delayMs, runId, firedFollowUp),
       finish: () => triggers.finishContinuation(),
     },
     lastRun: { save: (summary) => records.saveLastRun(summary) },
+    connectionProblem: () => connectionProblem(),
     openGateway: (deadline) => openKeapGateway({ deadline }),
     notifyOwner: (kind, subject, body) => {
       notifyOwnerOncePerDay(kind, subject, body);

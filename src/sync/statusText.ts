@@ -6,6 +6,7 @@ import type { UnitResult } from './plan';
 
 export const UP_TO_DATE = 'Up to date';
 export const KEAP_BUSY = 'Will retry: Keap was busy';
+export const KEAP_UNREACHABLE = 'Will retry: Keap could not be reached';
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -22,15 +23,31 @@ function updatedStatus(emailChangedTo: string | null, optedOut: boolean): string
   return parts.length === 0 ? null : `Updated: ${parts.join('; ')}`;
 }
 
-/** The row's status, or null when the row has none yet (its write was not sent in time). */
-export function unitStatus(result: UnitResult): string | null {
-  const { failure, emailChangedTo, optedOut } = result;
+/**
+ * The status of a row whose email was changed but whose opt-out of that new address was
+ * not sent before the execution ended: true so far, and completed by the run that sends it.
+ */
+export function optOutNotSentStatus(email: string): string {
+  return `Updated: email changed to ${email}; opt-out not sent yet`;
+}
+
+/**
+ * The row's status, or null when the row has none yet (its write was not sent in time).
+ * `emailChangedEarlier`: the email an earlier execution changed for this row (its status
+ * says so), completed now by the opt-out.
+ */
+export function unitStatus(
+  result: UnitResult,
+  emailChangedEarlier: string | null = null,
+): string | null {
+  const { failure, optedOut } = result;
+  const emailChangedTo = result.emailChangedTo ?? (optedOut ? emailChangedEarlier : null);
   if (failure === null) return updatedStatus(emailChangedTo, optedOut) ?? UP_TO_DATE;
   switch (failure.kind) {
     case 'pending':
       return null;
     case 'retry':
-      return KEAP_BUSY;
+      return failure.reason === 'unreachable' ? KEAP_UNREACHABLE : KEAP_BUSY;
     case 'error':
       return emailChangedTo === null
         ? errorStatus(failure.message)

@@ -12,8 +12,10 @@ export interface RunTally {
   optedOut: number;
   unchanged: number;
   errors: number;
-  /** Rows that got "Will retry" (Keap busy): the next run tries them again. */
+  /** Rows that got "Will retry": the next run tries them again. */
   retrying: number;
+  /** Of those, rows Keap could not be reached for (the rest: Keap was busy). */
+  unreachable?: number;
   errorRows: number[];
   keapRequests: number;
   durationMs: number;
@@ -27,6 +29,7 @@ export function emptyTally(): RunTally {
     unchanged: 0,
     errors: 0,
     retrying: 0,
+    unreachable: 0,
     errorRows: [],
     keapRequests: 0,
     durationMs: 0,
@@ -45,6 +48,7 @@ export function addExecution(run: RunTally, execution: RunTally): RunTally {
     unchanged: run.unchanged + execution.unchanged,
     errors: run.errors + execution.errors,
     retrying: run.retrying + execution.retrying,
+    unreachable: (run.unreachable ?? 0) + (execution.unreachable ?? 0),
     errorRows,
     keapRequests: run.keapRequests + execution.keapRequests,
     durationMs: run.durationMs + execution.durationMs,
@@ -55,6 +59,13 @@ function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+function retryCause(tally: RunTally): string {
+  const unreachable = Math.min(tally.unreachable ?? 0, tally.retrying);
+  if (unreachable === 0) return 'Keap was busy';
+  if (unreachable === tally.retrying) return 'Keap could not be reached';
+  return 'Keap was busy or could not be reached';
+}
+
 export function countsSentence(tally: RunTally): string {
   const parts = [
     `${count(tally.emailsUpdated, 'email')} updated`,
@@ -63,7 +74,9 @@ export function countsSentence(tally: RunTally): string {
     count(tally.errors, 'error'),
   ];
   const retry =
-    tally.retrying > 0 ? ` ${count(tally.retrying, 'row')} will be retried (Keap was busy).` : '';
+    tally.retrying > 0
+      ? ` ${count(tally.retrying, 'row')} will be retried (${retryCause(tally)}).`
+      : '';
   return `${parts.join(', ')}.${retry}`;
 }
 

@@ -18,6 +18,14 @@ export interface RowIssue extends RowRef {
   message: string;
 }
 
+/** A row whose contact needs no work: its state record says how it last ended. */
+export interface SkippedRow extends RowRef {
+  contactId: number;
+  result: 'ok' | 'retry';
+  /** Epoch ms of the contact's last sync. */
+  syncedAt: number;
+}
+
 /** One contact to sync; several rows when the same id appears with the same values. */
 export interface WorkUnit {
   contactId: number;
@@ -31,7 +39,7 @@ export interface Worklist {
   rowsSeen: number;
   issues: RowIssue[];
   /** Rows whose contact was synced with these values before (or earlier in this run). */
-  skippedRows: RowRef[];
+  skippedRows: SkippedRow[];
   /** Unchanged rows whose last sync ended in an error (their status still says so). */
   knownErrorRows: RowRef[];
   units: WorkUnit[];
@@ -53,10 +61,16 @@ export function alreadyHandled(
   return record.result !== 'retry' || record.run === runId;
 }
 
+/**
+ * `hasStatus(row)`: whether the row shows a status now. A contact whose last sync ended in an
+ * error is synced again when one of its rows shows none (a copied row, a cleared cell): the
+ * error's words are not kept, and every row must say how it ended.
+ */
 export function buildWorklist(
   rows: readonly ParsedRow[],
   state: SyncState,
   runId: string,
+  hasStatus: (row: number) => boolean = () => true,
 ): Worklist {
   const fingerprints = new Map<number, string>();
   const identities: RowIdentity[] = [];
@@ -70,6 +84,12 @@ export function buildWorklist(
     }
   }
   const conflicts = findConflicts(identities);
+  const errorsToAnswer = new Set<number>();
+  for (const row of rows) {
+    if (row.kind !== 'valid' || hasStatus(row.row)) continue;
+    const record = state.get(row.request.contactId);
+    if (record?.result === 'error') errorsToAnswer.add(row.request.contactId);
+  }
 
   const worklist: Worklist = {
     rowsSeen: 0,
@@ -99,9 +119,15 @@ export function buildWorklist(
     const fingerprint = fingerprints.get(row.row) as string;
     const ref = { row: row.row, key: row.key };
     const record = state.get(contactId);
-    if (alreadyHandled(record, fingerprint, runId)) {
-      if (record?.result === 'error') worklist.knownErrorRows.push(ref);
-      else worklist.skippedRows.push(ref);
+    if (record && alreadyHandled(record, fingerprint, runId) && !errorsToAnswer.has(contactId)) {
+      if (record.result === 'error') worklist.knownErrorRows.push(ref);
+      else
+        worklist.skippedRows.push({
+          ...ref,
+          contactId,
+          result: record.result,
+          syncedAt: record.syncedAt,
+        });
       continue;
     }
     const unit = unitsById.get(contactId);

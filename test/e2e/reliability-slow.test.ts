@@ -133,7 +133,8 @@ describe('a follow-up execution that is killed', () => {
   function continuingWorld(): { w: World; first: ExecutionResult } {
     const w = sixtyRowWorld();
     w.call('enableDailySync', [3]);
-    w.sim.inject({ kind: 'slow', delayMs: 150_000, route: 'contacts.patch', times: 24 });
+    // Two full batches of 24 PATCHes at 150 s each fill the execution's Keap budget.
+    w.sim.inject({ kind: 'slow', delayMs: 150_000, route: 'contacts.patch', times: 48 });
     const first = syncNow(w);
     expect(summaryOf(first).outcome).toBe('continuing');
     expect(w.rt.triggers(OWNER).map((t) => t.handler)).toEqual(['continueSync']);
@@ -154,8 +155,7 @@ describe('a follow-up execution that is killed', () => {
     expect(w.rt.triggers(OWNER).map((t) => t.handler)).toEqual(['dailySync']);
   });
 
-  // BUG: a killed continueSync leaves no time-driven trigger at all (its one-off fired and the daily one was removed), so the daily sync never runs again.
-  it.skip('killed before it reaches the sheet: the daily sync still comes back and finishes the job unattended', () => {
+  it('killed before it reaches the sheet: the daily sync still comes back and finishes the job unattended', () => {
     const { w } = continuingWorld();
     idle(w, 2 * MINUTE);
     fireTriggerNow(w, { handler: 'continueSync', ctx: { killAfterServiceCalls: 20 } });

@@ -105,8 +105,7 @@ describe('the checkpoint cannot be cleared at the end of a run', () => {
     expect(scenarioProblems(w, SCENARIO, { strictStatuses: true })).toEqual([]);
   });
 
-  // BUG: the follow-up's checkpoint survives a failed clear, and the next, unrelated run resumes it (src/sync/runSync.ts runSyncWith loads any checkpoint younger than 24 h): its summary carries the old run's start time and counts.
-  it.skip('after a chain whose last checkpoint write and clear failed, the next Sync now reports only its own work', () => {
+  it('after a chain whose last checkpoint write and clear failed, the next Sync now reports only its own work', () => {
     const w = continuingWorld();
     expect(summaryOf(syncNow(w)).outcome).toBe('continuing');
     failWrites(w, 'keapSync.checkpoint.');
@@ -118,7 +117,9 @@ describe('the checkpoint cannot be cleared at the end of a run', () => {
     const startedAt = w.clock.now();
     const next = summaryOf(syncNow(w));
     expect(next.outcome).toBe('completed');
-    expect(Date.parse(next.startedAt)).toBe(startedAt);
+    // Its own start (after the few service calls that open the spreadsheet), not the old run's.
+    expect(Date.parse(next.startedAt)).toBeGreaterThanOrEqual(startedAt);
+    expect(Date.parse(next.startedAt)).toBeLessThan(startedAt + MINUTE);
     expect(next.emailsUpdated).toBe(
       sentPatches(w).filter((p) => p.at >= startedAt && p.status === 200).length,
     );
@@ -138,8 +139,7 @@ describe('the lease cannot be written', () => {
     expect(scenarioProblems(w, SCENARIO, { strictStatuses: true })).toEqual([]);
   });
 
-  // BUG: an unattended daily run whose lease write fails throws out of runSyncWith (src/sync/runSync.ts, ports.lease.acquire() outside any try): no log row, no e-mail, nothing tells the owner.
-  it.skip('the daily trigger: the failure is recorded in the log tab', () => {
+  it('the daily trigger: the failure is recorded in the log tab', () => {
     const w = scenarioWorld(SCENARIO);
     w.call('enableDailySync', [3]);
     failWrites(w, 'keapSync.lease.');
@@ -149,8 +149,7 @@ describe('the lease cannot be written', () => {
     expect(log[0][9]).toBe('failed');
   });
 
-  // BUG: a failed lease release (src/sync/runSync.ts `finally { ports.lease.release() }`) turns a finished sync into a thrown error for the person, and the next Sync now within 7 minutes says busy.
-  it.skip('released: a failed release does not turn a finished sync into an error', () => {
+  it('released: a failed release does not turn a finished sync into an error', () => {
     const w = scenarioWorld(SCENARIO);
     failWrites(w, 'keapSync.lease.', (n) => n >= 2);
     const result = syncNow(w);
@@ -176,8 +175,7 @@ describe('the last run cannot be saved', () => {
     expect(scenarioProblems(w, SCENARIO, { strictStatuses: true })).toEqual([]);
   });
 
-  // BUG: src/sync/runSync.ts builds the message before attempt(notes, 'The last run could not be saved', ...) runs, so that note (and a failed log append) is never shown.
-  it.skip('the summary says the last run could not be saved', () => {
+  it('the summary says the last run could not be saved', () => {
     const w = scenarioWorld(SCENARIO);
     failWrites(w, 'keapSync.lastRun');
     const summary = summaryOf(syncNow(w));

@@ -105,7 +105,7 @@ describe('faults that outlast the retries', () => {
     const failed = world.call<Summary>('syncNow');
     expect(failed.outcome).toBe('failed');
     expect(failed.message).toMatch(
-      /^Keap did not respond \(.+\)\. Rows not yet synced are tried again on the next run\.$/,
+      /^Keap kept answering with a server error \(HTTP 5\d\d\) after every retry\. Rows not yet synced are tried again on the next run\.$/,
     );
     expect(world.sim.log.filter((e) => e.route === 'contacts.list')).toHaveLength(
       MAX_SERVER_ATTEMPTS,

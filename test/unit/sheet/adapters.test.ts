@@ -79,7 +79,9 @@ describe('the sheet adapters in a real run', () => {
   });
 
   const ROUND_TRIPS = new Set([
+    'Sheet.getSheetValues',
     'Range.getValues',
+    'Range.getFormulas',
     'Range.setValues',
     'Sheet.appendRow',
     'Spreadsheet.insertSheet',
@@ -122,16 +124,46 @@ describe('the sheet adapters in a real run', () => {
     expect(callsOfRun(10, 'changed').all).toBeLessThanOrEqual(15);
   });
 
-  it('never interleaves sheet reads and writes: all reads come before the first write', () => {
+  it('reads the contacts tab in one call, re-reads it once before writing and once after to check the write', () => {
     const spreadsheet = sheetWith(50);
     const h = harnessFor(50);
     runSyncWith('sidebar', portsFor(spreadsheet, h), h.limits);
-    const calls = spreadsheet.counter.calls.filter(
-      (c) => c === 'Range.getValues' || c === 'Range.setValues' || c === 'Sheet.appendRow',
+    const cellCalls = spreadsheet.counter.calls.filter((c) =>
+      ['Sheet.getSheetValues', 'Range.getValues', 'Range.setValues', 'Sheet.appendRow'].includes(c),
     );
-    const firstWrite = calls.findIndex((c) => c !== 'Range.getValues');
-    expect(calls.slice(firstWrite).includes('Range.getValues')).toBe(false);
-    // The contacts tab, then its re-read before writing (no state tab yet).
-    expect(calls.filter((c) => c === 'Range.getValues')).toHaveLength(2);
+    // The production path: one getSheetValues per read, no getDataRange fallback.
+    expect(spreadsheet.counter.calls).not.toContain('Sheet.getDataRange');
+    const firstWrite = cellCalls.indexOf('Range.setValues');
+    expect(cellCalls.slice(0, firstWrite)).toEqual([
+      'Sheet.getSheetValues',
+      'Sheet.getSheetValues',
+    ]);
+    // The statuses in one block, then one read to check them, then the state tab and the log.
+    expect(cellCalls.slice(firstWrite)).toEqual([
+      'Range.setValues',
+      'Sheet.getSheetValues',
+      'Range.setValues',
+      'Sheet.appendRow',
+      'Sheet.appendRow',
+    ]);
+  });
+
+  it('keeps a formula a person put in the Sync Status column between rows it writes', () => {
+    const spreadsheet = sheetWith(4);
+    const contacts = spreadsheet.tab('Contacts');
+    if (!contacts) throw new Error('no Contacts tab');
+    contacts.cells[0].push('Sync Status', 'Last Synced');
+    contacts.cells[2] = ['', '', '', 'see below', ''];
+    contacts.formulas.set('3,4', '="see below"');
+    const h = harnessFor(4);
+    runSyncWith('sidebar', portsFor(spreadsheet, h), h.limits);
+    expect(contacts.formulas.get('3,4')).toBe('="see below"');
+    expect(contacts.cells.map((row) => row[3])).toEqual([
+      'Sync Status',
+      'Updated: email changed to new1@x.com',
+      'see below',
+      'Updated: email changed to new3@x.com',
+      'Updated: email changed to new4@x.com',
+    ]);
   });
 });

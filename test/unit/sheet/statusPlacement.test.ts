@@ -128,7 +128,7 @@ describe('placing statuses on the rows that now hold them', () => {
     expect(after[1][4]).toBe(earlier);
   });
 
-  it('writes one block covering the rows with statuses, keeping the cells in between', () => {
+  it('writes only the rows that get a status: a row in between is not rewritten', () => {
     const big = grid([
       [1, 'a@x.com', '', 'old 1', ''],
       [2, 'b@x.com', '', 'old 2', ''],
@@ -139,9 +139,86 @@ describe('placing statuses on the rows that now hold them', () => {
       big,
       DEFAULT_HEADER_NAMES,
     );
+    expect(plan.blocks.map((b) => [b.row, b.column, b.values.map((r) => r[0])])).toEqual([
+      [2, 4, ['Up to date']],
+      [4, 4, ['Up to date']],
+    ]);
+  });
+
+  it('writes neighbouring rows with statuses as one block', () => {
+    const plan = planStatusWrites(pending, read, DEFAULT_HEADER_NAMES);
     expect(plan.blocks).toHaveLength(1);
     expect(plan.blocks[0]).toMatchObject({ row: 2, column: 4 });
-    expect(plan.blocks[0].values.map((r) => r[0])).toEqual(['Up to date', 'old 2', 'Up to date']);
+    expect(plan.blocks[0].values).toHaveLength(3);
+  });
+
+  describe('many separate runs of rows', () => {
+    // Rows 2, 4, 6, ... get a status; the rows in between keep theirs.
+    const rows = Array.from({ length: 30 }, (_, i) => [i + 1, `p${i + 1}@x.com`, '', 'kept', '']);
+    const many = grid(rows);
+    const everyOther: Record<number, string> = {};
+    for (let row = 2; row <= 31; row += 2) everyOther[row] = 'Up to date';
+    const statuses = pendingFor(many, everyOther);
+
+    it('are bridged into one block when no cell in between holds a formula (one formula read)', () => {
+      const reads: unknown[] = [];
+      const plan = planStatusWrites(statuses, many, DEFAULT_HEADER_NAMES, (range) => {
+        reads.push(range);
+        return Array.from({ length: range.rows }, () => Array(range.columns).fill(''));
+      });
+      expect(reads).toEqual([{ row: 2, column: 4, rows: 29, columns: 2 }]);
+      expect(plan.blocks).toHaveLength(1);
+      const after = apply(many, plan.blocks);
+      expect(after.slice(1).map((r) => r[3])).toEqual(
+        rows.map((_, i) => (i % 2 === 0 ? 'Up to date' : 'kept')),
+      );
+    });
+
+    it('are split where a cell in between holds a formula, which is not rewritten', () => {
+      const plan = planStatusWrites(statuses, many, DEFAULT_HEADER_NAMES, (range) =>
+        Array.from({ length: range.rows }, (_, i) =>
+          range.row + i === 11 ? ['=A11', ''] : ['', ''],
+        ),
+      );
+      expect(plan.blocks.map((b) => [b.row, b.row + b.values.length - 1])).toEqual([
+        [2, 10],
+        [12, 30],
+      ]);
+    });
+
+    it('are written run by run when the formulas cannot be read', () => {
+      const plan = planStatusWrites(statuses, many, DEFAULT_HEADER_NAMES, () => {
+        throw new Error('Service Spreadsheets timed out');
+      });
+      expect(plan.blocks).toHaveLength(15);
+    });
+
+    it('few runs need no formula read', () => {
+      const few = pendingFor(many, { 2: 'Up to date', 9: 'Up to date' });
+      const plan = planStatusWrites(few, many, DEFAULT_HEADER_NAMES, () => {
+        throw new Error('not expected');
+      });
+      expect(plan.blocks).toHaveLength(2);
+    });
+  });
+
+  it('an unchanged row keeps the status it shows; only a blank one is answered', () => {
+    const shown = grid([
+      [1, 'a@x.com', '', 'Updated: email changed to a@x.com', T1],
+      [1, 'a@x.com', '', '', ''],
+    ]);
+    const keep = pendingFor(shown, { 2: 'Up to date', 3: 'Up to date' }).map((p) => ({
+      ...p,
+      onlyIfBlank: true,
+    }));
+    const plan = planStatusWrites(keep, shown, DEFAULT_HEADER_NAMES);
+    expect(plan.placed.size).toBe(2);
+    expect([...plan.written.keys()]).toEqual([3]);
+    const after = apply(shown, plan.blocks);
+    expect(after.slice(1).map((r) => r[3])).toEqual([
+      'Updated: email changed to a@x.com',
+      'Up to date',
+    ]);
   });
 
   it('writes nothing when there is nothing to place', () => {
@@ -163,7 +240,7 @@ describe('creating the output columns', () => {
   const header = ['Name', 'Contact ID', 'Email'];
   const outputColumns = findColumns(header, DEFAULT_HEADER_NAMES);
 
-  it('adds Sync Status and Last Synced at the right of the used range in one block', () => {
+  it('adds Sync Status and Last Synced at the right of the used range in one block (the new columns are empty)', () => {
     const values = [header, ['Ann', 1, 'a@x.com'], ['Bob', 2, 'b@x.com']];
     const pending: PendingStatus[] = [
       { row: 3, key: rowKey(values[2], outputColumns), status: 'Up to date', syncedAt: T1 },

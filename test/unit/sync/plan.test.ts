@@ -1,3 +1,4 @@
+import { WORDS } from '../../../src/keap/keapErrors';
 import type { EmailOptState, KeapContact, WriteResult } from '../../../src/keap/model';
 import {
   DEFAULT_OPT_OUT_REASON,
@@ -145,9 +146,34 @@ describe('results of the writes', () => {
     expect(resolveUnit(both, { ok: true }, busy)).toMatchObject({
       emailChangedTo: 'new@x.com',
       optedOut: false,
-      failure: { kind: 'retry' },
+      failure: { kind: 'retry', reason: 'busy' },
     });
     expect(resolveUnit(both, { ok: true }, late)).toMatchObject({ failure: { kind: 'pending' } });
+  });
+
+  it('tells a network failure from a busy Keap by the words the gateway uses', () => {
+    const lost = (error: string): WriteResult => ({
+      ok: false,
+      error,
+      attempted: true,
+      retryLater: true,
+    });
+    expect(resolveUnit(both, lost(WORDS.unreachable), undefined).failure).toEqual({
+      kind: 'retry',
+      reason: 'unreachable',
+    });
+    expect(resolveUnit(both, lost(WORDS.unconfirmed), undefined).failure).toEqual({
+      kind: 'retry',
+      reason: 'unreachable',
+    });
+    expect(resolveUnit(both, lost(WORDS.throttled), undefined).failure).toEqual({
+      kind: 'retry',
+      reason: 'busy',
+    });
+    expect(resolveUnit(both, lost(WORDS.serverError(503)), undefined).failure).toEqual({
+      kind: 'retry',
+      reason: 'busy',
+    });
   });
 
   it('explains a refusal', () => {

@@ -85,7 +85,9 @@ describe('previewing a sync', () => {
     const h = harness();
     h.keap.accessError = new KeapAccessError('the refresh token was rejected');
     const preview = previewOf(h);
-    expect(preview.message).toMatch(/^Preview incomplete: Keap needs to be reconnected/);
+    expect(preview.message).toMatch(
+      /^Preview incomplete: The refresh token was rejected\. Open Keap Sheets Sync from the Extensions menu and connect again;/,
+    );
     expect(preview.errors.map((e) => e.row)).toEqual([5]);
   });
 

@@ -17,7 +17,11 @@ describe('status texts', () => {
     [{ emailChangedTo: 'a@b.com', optedOut: true }, 'Updated: email changed to a@b.com; opted out'],
     [{}, 'Up to date'],
     [{ alreadyOptedOut: true }, 'Up to date'],
-    [{ failure: { kind: 'retry' } }, 'Will retry: Keap was busy'],
+    [{ failure: { kind: 'retry', reason: 'busy' } }, 'Will retry: Keap was busy'],
+    [
+      { failure: { kind: 'retry', reason: 'unreachable' } },
+      'Will retry: Keap could not be reached',
+    ],
     [{ failure: { kind: 'pending' } }, null],
     [
       { failure: { kind: 'error', message: 'contact 5 was not found in Keap' } },

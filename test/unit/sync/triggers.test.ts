@@ -132,30 +132,93 @@ describe('a long sync continuing in a follow-up trigger', () => {
   it('keeps one time-driven trigger at a time and restores the daily one when done', () => {
     const { app, triggers } = setup();
     triggers().enableDaily(6, 'UTC', null);
-    triggers().scheduleContinuation(60_000);
+    triggers().scheduleContinuation(60_000, 'run-1');
     expect(app.timeDriven()).toEqual(['continueSync']);
     expect(app.triggers[0].afterMs).toBe(60_000);
     expect(triggers().status('UTC')).toMatchObject({ enabled: true, hour: 6 });
+    expect(triggers().pendingRunId()).toBe('run-1');
 
-    const fired = app.triggers[0].getUniqueId();
-    triggers().forgetFired(fired);
-    expect(app.triggers).toHaveLength(0);
-    triggers().scheduleContinuation(60_000);
-    expect(app.timeDriven()).toEqual(['continueSync']);
     triggers().finishContinuation();
+    expect(app.timeDriven()).toEqual(['dailySync@6']);
+    expect(triggers().pendingRunId()).toBeNull();
+  });
+
+  it('a follow-up that fires replaces itself by the next one before it works', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    triggers().scheduleContinuation(60_000, 'run-1');
+    const fired = app.triggers[0].getUniqueId();
+
+    const armed = triggers().armFollowUp(fired, 480_000, 5);
+    expect(armed).toEqual({ kind: 'armed', runId: 'run-1' });
+    // Killed from here on, the run still has a trigger: never none, never two.
+    expect(app.timeDriven()).toEqual(['continueSync']);
+    expect(app.triggers[0].getUniqueId()).not.toBe(fired);
+    expect(app.triggers[0].afterMs).toBe(480_000);
+    expect(triggers().pendingRunId()).toBe('run-1');
+  });
+
+  it('the run keeps the armed follow-up when it continues, and creates none when the fired one could not be replaced', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    triggers().scheduleContinuation(60_000, 'run-1');
+    const fired = app.triggers[0].getUniqueId();
+    triggers().armFollowUp(fired, 480_000, 5);
+    const armed = app.triggers[0].getUniqueId();
+
+    triggers().scheduleContinuation(60_000, 'run-1', fired);
+    expect(app.triggers.map((t) => t.getUniqueId())).toEqual([armed]);
+
+    // The fired one-off is still listed (spent) when arming failed: it is replaced.
+    const { app: app2, triggers: triggers2 } = setup();
+    triggers2().scheduleContinuation(60_000, 'run-2');
+    const spent = app2.triggers[0].getUniqueId();
+    triggers2().scheduleContinuation(60_000, 'run-2', spent);
+    expect(app2.triggers).toHaveLength(1);
+    expect(app2.triggers[0].getUniqueId()).not.toBe(spent);
+  });
+
+  it('a new run replaces the follow-up of an older one', () => {
+    const { app, triggers } = setup();
+    triggers().scheduleContinuation(60_000, 'run-1');
+    const first = app.triggers[0].getUniqueId();
+    triggers().scheduleContinuation(60_000, 'run-2');
+    expect(app.triggers).toHaveLength(1);
+    expect(app.triggers[0].getUniqueId()).not.toBe(first);
+    expect(triggers().pendingRunId()).toBe('run-2');
+  });
+
+  it('after too many follow-ups of one run (killed ones too), the daily trigger comes back', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    triggers().scheduleContinuation(60_000, 'run-1');
+    const results: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      results.push(triggers().armFollowUp(app.triggers[0].getUniqueId(), 480_000, 2).kind);
+    }
+    expect(results).toEqual(['armed', 'armed', 'exhausted']);
+    expect(app.timeDriven()).toEqual(['dailySync@6']);
+    expect(triggers().pendingRunId()).toBeNull();
+  });
+
+  it('a leftover follow-up the record does not know is removed and changes nothing else', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    const stray = app.createOnce('continueSync', 1000);
+    expect(triggers().armFollowUp(stray.getUniqueId(), 480_000, 5)).toEqual({ kind: 'stray' });
     expect(app.timeDriven()).toEqual(['dailySync@6']);
   });
 
   it('leaves no trigger behind when no daily sync was enabled', () => {
     const { app, triggers } = setup();
-    triggers().scheduleContinuation(60_000);
+    triggers().scheduleContinuation(60_000, 'run-1');
     triggers().finishContinuation();
     expect(app.triggers).toHaveLength(0);
   });
 
   it('enabling the daily sync during a follow-up waits for the follow-up to finish', () => {
     const { app, triggers } = setup();
-    triggers().scheduleContinuation(60_000);
+    triggers().scheduleContinuation(60_000, 'run-1');
     triggers().enableDaily(8, 'UTC', null);
     expect(app.timeDriven()).toEqual(['continueSync']);
     triggers().finishContinuation();
@@ -165,7 +228,7 @@ describe('a long sync continuing in a follow-up trigger', () => {
   it('disabling the daily sync during a follow-up keeps it off afterwards', () => {
     const { app, triggers } = setup();
     triggers().enableDaily(6, 'UTC', null);
-    triggers().scheduleContinuation(60_000);
+    triggers().scheduleContinuation(60_000, 'run-1');
     triggers().disableDaily();
     expect(app.timeDriven()).toEqual(['continueSync']);
     triggers().finishContinuation();

@@ -30,6 +30,16 @@ class FakeRange {
     );
   }
 
+  getFormulas(): Grid {
+    this.sheet.counter.count('Range.getFormulas');
+    return Array.from({ length: this.rows }, (_, i) =>
+      Array.from(
+        { length: this.columns },
+        (_, j) => this.sheet.formulas.get(`${this.row + i},${this.column + j}`) ?? '',
+      ),
+    );
+  }
+
   setValues(values: Grid): this {
     this.sheet.counter.count('Range.setValues');
     if (values.length !== this.rows || values.some((r) => r.length !== this.columns)) {
@@ -37,6 +47,7 @@ class FakeRange {
     }
     values.forEach((cells, i) =>
       cells.forEach((cell, j) => {
+        this.sheet.formulas.delete(`${this.row + i},${this.column + j}`);
         const row = (this.sheet.cells[this.row - 1 + i] ??= []);
         row[this.column - 1 + j] =
           typeof cell === 'string' && cell.startsWith("'") ? cell.slice(1) : cell;
@@ -48,6 +59,8 @@ class FakeRange {
 
 export class FakeSheet {
   hidden = false;
+  /** Formulas by "row,column" (1-based); the cell's value stays in `cells`. */
+  readonly formulas = new Map<string, string>();
   constructor(
     public name: string,
     public cells: Grid,
@@ -79,6 +92,20 @@ export class FakeSheet {
   getLastColumn(): number {
     this.counter.count('Sheet.getLastColumn');
     return this.lastColumn();
+  }
+  /**
+   * One call for a block of values; -1 rows or columns: up to the last row or column with
+   * data. Like Sheets, an empty tab has no such range and the call throws.
+   */
+  getSheetValues(row: number, column: number, rows: number, columns: number): Grid {
+    this.counter.count('Sheet.getSheetValues');
+    const height = rows === -1 ? this.lastRow() - row + 1 : rows;
+    const width = columns === -1 ? this.lastColumn() - column + 1 : columns;
+    if (height < 1) throw new Error('The number of rows in the range must be at least 1.');
+    if (width < 1) throw new Error('The number of columns in the range must be at least 1.');
+    return Array.from({ length: height }, (_, i) =>
+      Array.from({ length: width }, (_, j) => this.cells[row - 1 + i]?.[column - 1 + j] ?? ''),
+    );
   }
   getDataRange(): FakeRange {
     this.counter.count('Sheet.getDataRange');

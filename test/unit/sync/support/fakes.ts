@@ -13,7 +13,7 @@ import {
 import type { ContactSheetPort } from '../../../../src/sheet/contactSheet';
 import type { SyncLogPort } from '../../../../src/sheet/logTab';
 import type { SyncState, SyncStatePort } from '../../../../src/sheet/stateTab';
-import type { CellBlock } from '../../../../src/sheet/statusPlacement';
+import type { CellBlock, CellRange } from '../../../../src/sheet/statusPlacement';
 import { SYNC_LIMITS, type SyncLimits } from '../../../../src/sync/budget';
 import type { CheckpointPort, RunCheckpoint } from '../../../../src/sync/checkpoint';
 import type { KeyValueStore, LockLike } from '../../../../src/sync/ports';
@@ -64,7 +64,12 @@ export class MemorySheet implements ContactSheetPort {
   writes = 0;
   /** Runs before each read with its index (0 = first read), e.g. to sort rows mid-run. */
   beforeRead: ((readIndex: number, sheet: MemorySheet) => void) | null = null;
+  /** Runs before each block write with its index (0 = first write), e.g. to sort rows. */
+  beforeWrite: ((writeIndex: number, sheet: MemorySheet) => void) | null = null;
   failWrites: Error | null = null;
+  formulaReads = 0;
+  /** Cell formulas by "row,column" (1-based); a formula cell's value is in `values`. */
+  readonly formulas = new Map<string, string>();
 
   constructor(public values: unknown[][]) {}
 
@@ -79,12 +84,24 @@ export class MemorySheet implements ContactSheetPort {
     return this.values.map((row) => Array.from({ length: width }, (_, i) => row[i] ?? ''));
   }
 
+  readFormulas(range: CellRange): unknown[][] {
+    this.formulaReads += 1;
+    return Array.from({ length: range.rows }, (_, i) =>
+      Array.from(
+        { length: range.columns },
+        (_, j) => this.formulas.get(`${range.row + i},${range.column + j}`) ?? '',
+      ),
+    );
+  }
+
   writeBlock(block: CellBlock): void {
     if (this.failWrites) throw this.failWrites;
+    this.beforeWrite?.(this.writes, this);
     this.writes += 1;
     block.values.forEach((cells, i) => {
       const row = (this.values[block.row - 1 + i] ??= []);
       cells.forEach((cell, j) => {
+        this.formulas.delete(`${block.row + i},${block.column + j}`);
         // A leading apostrophe marks text; Sheets does not keep it in the value.
         row[block.column - 1 + j] =
           typeof cell === 'string' && cell.startsWith("'") ? cell.slice(1) : cell;
@@ -219,7 +236,9 @@ export class MemoryState implements SyncStatePort {
 
 export class MemoryLog implements SyncLogPort {
   readonly rows: SyncSummary[] = [];
+  fail: Error | null = null;
   append(summary: SyncSummary): void {
+    if (this.fail) throw this.fail;
     this.rows.push(summary);
   }
 }
@@ -245,6 +264,13 @@ export class SyncHarness {
   readonly log = new MemoryLog();
   readonly checkpoint = new MemoryCheckpoint();
   readonly scheduled: number[] = [];
+  /** The run the pending follow-up continues (the trigger record), null when none. */
+  pendingRun: string | null = null;
+  /** Why the Keap connection cannot be used (connectionProblem), null when it can. */
+  connectionProblem: string | null = null;
+  leaseError: Error | null = null;
+  releaseError: Error | null = null;
+  lastRunError: Error | null = null;
   finished = 0;
   leaseTaken = false;
   lastRun: SyncSummary | null = null;
@@ -264,25 +290,34 @@ export class SyncHarness {
       state: this.state,
       log: this.log,
       lease: {
-        acquire: () => (this.leaseTaken ? false : (this.leaseTaken = true)),
+        acquire: () => {
+          if (this.leaseError) throw this.leaseError;
+          return this.leaseTaken ? false : (this.leaseTaken = true);
+        },
         release: () => {
+          if (this.releaseError) throw this.releaseError;
           this.leaseTaken = false;
         },
       },
       checkpoint: this.checkpoint,
       continuation: {
-        schedule: (delayMs) => {
+        pendingRunId: () => this.pendingRun,
+        schedule: (delayMs, runId) => {
           this.scheduled.push(delayMs);
+          this.pendingRun = runId;
         },
         finish: () => {
           this.finished += 1;
+          this.pendingRun = null;
         },
       },
       lastRun: {
         save: (summary) => {
+          if (this.lastRunError) throw this.lastRunError;
           this.lastRun = summary;
         },
       },
+      connectionProblem: () => this.connectionProblem,
       openGateway: (deadline) => this.keap.gateway(deadline),
       notifyOwner: (kind, subject, body) => {
         this.notices.push({ kind, subject, body });

@@ -1,0 +1,151 @@
+/**
+ * The status write is checked once it is done: a person may sort or move rows between the
+ * re-read and Range.setValues, which would leave statuses on other rows. The sheet is read
+ * once more; if every written row still holds the inputs its status was computed for, there
+ * is nothing to do (the usual case: no write). Otherwise each status is placed again by its
+ * inputs, and the rows that got a status not theirs get back what they showed before. Pure.
+ */
+import { cellText, isBlankCell } from './cells';
+import { findColumns, type InputHeaderNames, type SheetColumns } from './headers';
+import { rowKey } from './rowParsing';
+import {
+  cellOf,
+  hasInputs,
+  placeStatuses,
+  runsOf,
+  type CellBlock,
+  type PendingStatus,
+  type StatusWritePlan,
+} from './statusPlacement';
+import { formulaSafeCell } from './formulaSafe';
+
+export interface StatusRepair {
+  blocks: CellBlock[];
+  /** The statuses that are on their own rows once the blocks are written. */
+  placed: Set<PendingStatus>;
+}
+
+interface Shown {
+  status: unknown;
+  lastSynced: unknown;
+}
+
+type Grid = readonly (readonly unknown[])[];
+
+function keyAt(values: Grid, row: number, columns: SheetColumns): string | null {
+  const cells = values[row - 1];
+  return cells && hasInputs(cells, columns) ? rowKey(cells, columns) : null;
+}
+
+/** What the rows with each key showed before the write, when all of them showed the same. */
+function shownByKey(
+  before: Grid,
+  columns: SheetColumns,
+  at: { status: number; lastSynced: number },
+) {
+  const shown = new Map<string, Shown | null>();
+  for (let row = 2; row <= before.length; row++) {
+    const key = keyAt(before, row, columns);
+    if (key === null) continue;
+    const cells = {
+      status: cellOf(before, row, at.status),
+      lastSynced: cellOf(before, row, at.lastSynced),
+    };
+    const earlier = shown.get(key);
+    if (earlier === undefined) shown.set(key, cells);
+    else if (earlier !== null && !sameShown(earlier, cells)) shown.set(key, null);
+  }
+  return shown;
+}
+
+function sameCell(a: unknown, b: unknown): boolean {
+  return cellText(a) === cellText(b);
+}
+
+function sameShown(a: Shown, b: Shown): boolean {
+  return sameCell(a.status, b.status) && sameCell(a.lastSynced, b.lastSynced);
+}
+
+/**
+ * Null when every written row still holds its inputs. Otherwise the blocks that put each
+ * status on its row again and restore the rows written by mistake.
+ */
+export function repairStatusWrites(
+  plan: StatusWritePlan,
+  before: Grid,
+  after: Grid,
+  names: InputHeaderNames,
+): StatusRepair | null {
+  if (plan.written.size === 0 || plan.columns === null || after.length === 0) return null;
+  const columns = findColumns(after[0], names);
+  const at = plan.columns;
+  const moved = [...plan.written].some(
+    ([row, status]) => keyAt(after, row, columns) !== status.key,
+  );
+  if (!moved) return null;
+  const sameLayout =
+    columns.contactId !== null &&
+    (columns.syncStatus === null || columns.syncStatus === at.status) &&
+    (columns.lastSynced === null || columns.lastSynced === at.lastSynced);
+  // Columns moved as well: nothing can be put right safely; no row counts as synced.
+  if (!sameLayout) return { blocks: [], placed: new Set() };
+
+  const beforeColumns = findColumns(before[0] ?? [], names);
+  const previously = shownByKey(before, beforeColumns, at);
+  const replaced = placeStatuses([...plan.rows.values()], after, columns);
+  const wanted = new Map<number, Shown>();
+  const blank: Shown = { status: '', lastSynced: '' };
+  for (const [row, status] of replaced) {
+    const earlier = previously.get(status.key) ?? null;
+    if (status.onlyIfBlank && earlier !== null && !isBlankCell(earlier.status)) {
+      wanted.set(row, earlier);
+    } else {
+      wanted.set(row, {
+        status: status.status,
+        lastSynced: status.syncedAt ?? earlier?.lastSynced ?? '',
+      });
+    }
+  }
+  for (const row of plan.written.keys()) {
+    if (wanted.has(row)) continue;
+    const key = keyAt(after, row, columns);
+    wanted.set(row, (key === null ? null : previously.get(key)) ?? blank);
+  }
+
+  const fix = new Map<number, Shown>();
+  for (const [row, cells] of wanted) {
+    const now = {
+      status: cellOf(after, row, at.status),
+      lastSynced: cellOf(after, row, at.lastSynced),
+    };
+    if (!sameShown(now, cells)) fix.set(row, cells);
+  }
+  return { blocks: repairBlocks(fix, at), placed: new Set(replaced.values()) };
+}
+
+function repairBlocks(
+  fix: Map<number, Shown>,
+  at: { status: number; lastSynced: number },
+): CellBlock[] {
+  const together = at.lastSynced === at.status + 1;
+  const blocks: CellBlock[] = [];
+  for (const { from, to } of runsOf(fix.keys())) {
+    const rows: Shown[] = [];
+    for (let row = from; row <= to; row++) rows.push(fix.get(row) as Shown);
+    if (together) {
+      blocks.push({
+        row: from,
+        column: at.status,
+        values: rows.map((r) => [formulaSafeCell(r.status), r.lastSynced]),
+      });
+    } else {
+      blocks.push({
+        row: from,
+        column: at.status,
+        values: rows.map((r) => [formulaSafeCell(r.status)]),
+      });
+      blocks.push({ row: from, column: at.lastSynced, values: rows.map((r) => [r.lastSynced]) });
+    }
+  }
+  return blocks;
+}

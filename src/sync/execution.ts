@@ -1,0 +1,232 @@
+/**
+ * One execution of a run: read the sheet once, chunks of contacts against Keap until the
+ * time budget is spent, then the statuses written in blocks where their rows are now
+ * (checked once after writing), then the state.
+ */
+import { KeapAccessError, type KeapGateway } from '../keap/model';
+import { isBlankCell } from '../sheet/cells';
+import { SheetSetupError } from '../sheet/contactSheet';
+import { matchHeaders } from '../sheet/headers';
+import { parseRow } from '../sheet/rowParsing';
+import type { StateRecord, SyncState } from '../sheet/stateTab';
+import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
+import { repairStatusWrites } from '../sheet/statusRepair';
+import { chunk, executionBudget, type SyncLimits } from './budget';
+import { ChunkPipeline } from './chunkSync';
+import type { UnitResult } from './plan';
+import type { SyncPorts } from './runSync';
+import { errorStatus, KEAP_BUSY, optOutNotSentStatus, UP_TO_DATE, unitStatus } from './statusText';
+import { describe, stopFor, type Stop } from './stopWords';
+import { emptyTally, MAX_ERROR_ROWS, type RunTally } from './tally';
+import { buildWorklist, type SkippedRow, type Worklist } from './worklist';
+
+export interface ExecutionReport {
+  tally: RunTally;
+  /** Rows remain that this execution did not reach (or whose writes were not sent in time). */
+  workLeft: boolean;
+  stop: Stop | null;
+  notes: string[];
+}
+
+export class Execution {
+  private readonly tally = emptyTally();
+  private readonly pending: PendingStatus[] = [];
+  /** State to record per contact once all its rows' statuses are placed. */
+  private readonly records = new Map<number, { record: StateRecord; statuses: PendingStatus[] }>();
+  private readonly notes: string[] = [];
+  private gateway: KeapGateway | null = null;
+  private state: SyncState | null = null;
+  private worklist: Worklist | null = null;
+  private workLeft = false;
+  private stop: Stop | null = null;
+  /** A row's Sync Status as this execution first read it. */
+  private shown: (row: number) => unknown = () => '';
+
+  constructor(
+    private readonly ports: SyncPorts,
+    private readonly runId: string,
+    private readonly firstOfRun: boolean,
+    private readonly limits: SyncLimits,
+  ) {}
+
+  run(): ExecutionReport {
+    const startedAt = this.ports.clock.now();
+    try {
+      this.syncRows(startedAt);
+    } catch (error) {
+      this.stop = stopFor(error);
+    }
+    try {
+      this.writeBack();
+    } catch (error) {
+      this.stop ??= stopFor(error);
+      this.notes.push(`The statuses could not all be written: ${describe(error)}`);
+    }
+    if (this.gateway) {
+      const counts = this.gateway.counts();
+      this.tally.keapRequests = counts.reads + counts.writes + counts.token;
+    }
+    this.tally.durationMs = this.ports.clock.now() - startedAt;
+    return { tally: this.tally, workLeft: this.workLeft, stop: this.stop, notes: this.notes };
+  }
+
+  private syncRows(startedAt: number): void {
+    const { sheet, settings } = this.ports;
+    const values = sheet.readValues();
+    const header = matchHeaders(values[0] ?? [], settings.headers, () => sheet.tabName());
+    if (!header.ok) throw new SheetSetupError(header.error);
+    const rows = values.slice(1).map((cells, i) => parseRow(cells, i + 2, header.columns));
+    const statusColumn = header.columns.syncStatus;
+    const shown = (row: number): unknown =>
+      statusColumn === null ? '' : (values[row - 1][statusColumn - 1] ?? '');
+    this.shown = shown;
+    this.state = this.ports.state.read();
+    const worklist = buildWorklist(rows, this.state, this.runId, (row) => !isBlankCell(shown(row)));
+    this.worklist = worklist;
+    this.tally.rowsSeen = worklist.rowsSeen;
+
+    // An error the row already shows is not written again: an unchanged sheet costs no write.
+    for (const issue of worklist.issues) {
+      const status = errorStatus(issue.message);
+      if (shown(issue.row) !== status) {
+        this.pending.push({ row: issue.row, key: issue.key, status, syncedAt: null });
+      }
+    }
+    this.answerUnchangedRows(worklist.skippedRows, (row) => isBlankCell(shown(row)));
+    // Rows with errors and unchanged rows are counted once per run, by its first execution.
+    if (this.firstOfRun) {
+      this.countErrors([...worklist.issues, ...worklist.knownErrorRows].map((issue) => issue.row));
+      this.tally.unchanged += worklist.skippedRows.length;
+    }
+
+    // Checked before any chunk: a run with nothing to send still says Keap needs a person.
+    const problem = this.ports.connectionProblem?.() ?? null;
+    if (problem !== null) throw new KeapAccessError(problem);
+
+    const budget = executionBudget(startedAt, this.limits);
+    const chunks = chunk(worklist.units, this.limits.chunkSize);
+    let pipeline: ChunkPipeline | null = null;
+    try {
+      for (let done = 0; done < chunks.length; done++) {
+        if (!budget.mayStartChunk(this.ports.clock.now(), done)) {
+          this.workLeft = true;
+          break;
+        }
+        this.gateway ??= this.ports.openGateway(budget.keapDeadline);
+        pipeline ??= new ChunkPipeline(this.gateway, this.ports.defaultReason);
+        pipeline.push(chunks[done]).forEach((result) => this.account(result));
+      }
+      pipeline?.flush().forEach((result) => this.account(result));
+    } catch (error) {
+      // What the chunk in the pipeline got done still gets its statuses and state.
+      pipeline?.abandon().forEach((result) => this.account(result));
+      throw error;
+    }
+  }
+
+  /**
+   * Every row ends with a status: an unchanged row that shows none (a copy of a synced row,
+   * a cleared cell) gets what its contact's last sync found. Rows that show one keep it, so
+   * their group is sent along only to be placed (`onlyIfBlank`), never to be rewritten.
+   */
+  private answerUnchangedRows(skipped: SkippedRow[], blank: (row: number) => boolean): void {
+    const unanswered = new Set(skipped.filter((r) => blank(r.row)).map((r) => r.contactId));
+    for (const row of skipped) {
+      if (!unanswered.has(row.contactId)) continue;
+      const ok = row.result === 'ok';
+      this.pending.push({
+        row: row.row,
+        key: row.key,
+        status: ok ? UP_TO_DATE : KEAP_BUSY,
+        syncedAt: ok && row.syncedAt > 0 ? new Date(row.syncedAt) : null,
+        onlyIfBlank: true,
+      });
+    }
+  }
+
+  private countErrors(rows: number[]): void {
+    this.tally.errors += rows.length;
+    this.tally.errorRows = [...this.tally.errorRows, ...rows]
+      .sort((a, b) => a - b)
+      .slice(0, MAX_ERROR_ROWS);
+  }
+
+  private account(result: UnitResult): void {
+    const { unit } = result.plan;
+    if (result.emailChangedTo !== null) this.tally.emailsUpdated += 1;
+    if (result.optedOut) this.tally.optedOut += 1;
+    // An earlier execution changed this row's email and said the opt-out was still to come.
+    const partial = unit.request.email === null ? null : optOutNotSentStatus(unit.request.email);
+    const continued = partial !== null && unit.rows.every((r) => this.shown(r.row) === partial);
+    const status = unitStatus(result, continued ? unit.request.email : null);
+    if (status === null) {
+      this.workLeft = true;
+      if (result.emailChangedTo !== null) {
+        const note = optOutNotSentStatus(result.emailChangedTo);
+        this.pending.push(
+          ...unit.rows.map((ref) => ({ row: ref.row, key: ref.key, status: note, syncedAt: null })),
+        );
+      }
+      return;
+    }
+    const failure = result.failure;
+    if (failure?.kind === 'error') this.countErrors(unit.rows.map((r) => r.row));
+    else if (failure?.kind === 'retry') {
+      this.tally.retrying += unit.rows.length;
+      if (failure.reason === 'unreachable') {
+        this.tally.unreachable = (this.tally.unreachable ?? 0) + unit.rows.length;
+      }
+    } else if (result.emailChangedTo === null && !result.optedOut)
+      this.tally.unchanged += unit.rows.length;
+
+    const now = this.ports.clock.now();
+    const syncedAt = failure === null ? new Date(now) : null;
+    const statuses = unit.rows.map((ref) => ({ row: ref.row, key: ref.key, status, syncedAt }));
+    this.pending.push(...statuses);
+    const outcome = failure === null ? 'ok' : failure.kind === 'retry' ? 'retry' : 'error';
+    this.records.set(unit.contactId, {
+      record: { fingerprint: unit.fingerprint, syncedAt: now, result: outcome, run: this.runId },
+      statuses,
+    });
+  }
+
+  /**
+   * Statuses first, then the state: a state saved without its statuses would hide those rows.
+   * The write is checked with one more read; statuses that a sort moved are put right.
+   */
+  private writeBack(): void {
+    let placed = new Set<PendingStatus>();
+    if (this.pending.length > 0) {
+      const { sheet, settings } = this.ports;
+      const current = sheet.readValues();
+      const plan = planStatusWrites(this.pending, current, settings.headers, (range) =>
+        sheet.readFormulas(range),
+      );
+      plan.blocks.forEach((block) => sheet.writeBlock(block));
+      placed = plan.placed;
+      if (plan.written.size > 0) {
+        const repair = repairStatusWrites(plan, current, sheet.readValues(), settings.headers);
+        if (repair) {
+          repair.blocks.forEach((block) => sheet.writeBlock(block));
+          placed = repair.placed;
+        }
+      }
+    }
+    if (!this.state) return;
+    let changed = false;
+    for (const [contactId, { record, statuses }] of this.records) {
+      if (!statuses.every((status) => placed.has(status))) continue;
+      this.state.set(contactId, record);
+      changed = true;
+    }
+    const finished = !this.workLeft && this.stop === null && this.worklist !== null;
+    if (finished && this.worklist) {
+      for (const contactId of [...this.state.keys()]) {
+        if (this.worklist.contactIds.has(contactId)) continue;
+        this.state.delete(contactId);
+        changed = true;
+      }
+    }
+    if (changed) this.ports.state.write(this.state);
+  }
+}

@@ -1,0 +1,102 @@
+import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
+import { rowKey } from '../../../src/sheet/rowParsing';
+import {
+  planStatusWrites,
+  type CellBlock,
+  type PendingStatus,
+} from '../../../src/sheet/statusPlacement';
+import { repairStatusWrites } from '../../../src/sheet/statusRepair';
+
+const HEADER = ['Contact ID', 'Email', 'Opt Out', 'Sync Status', 'Last Synced'];
+const columns = findColumns(HEADER, DEFAULT_HEADER_NAMES);
+const T0 = new Date('2025-02-01T10:00:00Z');
+const T1 = new Date('2025-03-01T10:00:00Z');
+
+function apply(values: unknown[][], blocks: CellBlock[]): unknown[][] {
+  const copy = values.map((row) => [...row]);
+  for (const block of blocks) {
+    block.values.forEach((cells, i) =>
+      cells.forEach((cell, j) => {
+        copy[block.row - 1 + i][block.column - 1 + j] = cell;
+      }),
+    );
+  }
+  return copy;
+}
+
+/** Sorts the data rows by email, descending, as a person's sort would. */
+function sortedByEmailDescending(values: unknown[][]): unknown[][] {
+  return [values[0], ...values.slice(1).sort((a, b) => String(b[1]).localeCompare(String(a[1])))];
+}
+
+const byId = (values: unknown[][]) =>
+  Object.fromEntries(values.slice(1).map((row) => [String(row[0]), [row[3], row[4]]]));
+
+describe('checking the status write', () => {
+  const before = [
+    HEADER,
+    [1, 'a@x.com', '', 'Up to date', T0],
+    [2, 'b@x.com', '', '', ''],
+    [3, 'c@x.com', '', '', ''],
+    [4, 'd@x.com', '', 'old 4', ''],
+  ];
+  const pending: PendingStatus[] = [2, 3].map((row) => ({
+    row: row + 1,
+    key: rowKey(before[row], columns),
+    status: `Updated: email changed to ${String(before[row][1])}`,
+    syncedAt: T1,
+  }));
+  const plan = planStatusWrites(pending, before, DEFAULT_HEADER_NAMES);
+
+  it('costs nothing when every written row still holds its inputs', () => {
+    const after = apply(before, plan.blocks);
+    expect(repairStatusWrites(plan, before, after, DEFAULT_HEADER_NAMES)).toBeNull();
+  });
+
+  it('a sort just before the write: every status is put back on its own row, the others get theirs back', () => {
+    const sorted = sortedByEmailDescending(before);
+    const after = apply(sorted, plan.blocks);
+    // The write landed on the wrong rows: b@'s status on c@'s row and the other way round.
+    expect(byId(after)['3'][0]).toBe('Updated: email changed to b@x.com');
+    const repair = repairStatusWrites(plan, before, after, DEFAULT_HEADER_NAMES);
+    expect(repair).not.toBeNull();
+    const fixed = apply(after, repair?.blocks ?? []);
+    expect(byId(fixed)).toEqual({
+      '1': ['Up to date', T0],
+      '2': ['Updated: email changed to b@x.com', T1],
+      '3': ['Updated: email changed to c@x.com', T1],
+      '4': ['old 4', ''],
+    });
+    expect(repair?.placed.size).toBe(2);
+  });
+
+  it('a row moved under the write gets back what it showed before', () => {
+    // The last row was moved to the top: rows 3 and 4 now hold a@ and b@.
+    const moved = [before[0], before[4], before[1], before[2], before[3]];
+    const after = apply(moved, plan.blocks);
+    expect(byId(after)['1'][0]).toBe('Updated: email changed to b@x.com');
+    const fixed = apply(
+      after,
+      repairStatusWrites(plan, before, after, DEFAULT_HEADER_NAMES)?.blocks ?? [],
+    );
+    expect(byId(fixed)).toEqual({
+      '1': ['Up to date', T0],
+      '2': ['Updated: email changed to b@x.com', T1],
+      '3': ['Updated: email changed to c@x.com', T1],
+      '4': ['old 4', ''],
+    });
+  });
+
+  it('a status whose row became ambiguous is cleared from where it landed and not counted as placed', () => {
+    const sorted = sortedByEmailDescending(before);
+    const after = apply(sorted, plan.blocks);
+    // A person also copied row b@ while the write happened: two rows now hold its inputs.
+    after.push([2, 'b@x.com', '', '', '']);
+    const repair = repairStatusWrites(plan, before, after, DEFAULT_HEADER_NAMES);
+    const fixed = apply(after, repair?.blocks ?? []);
+    expect(fixed.filter((row) => row[0] === 2).map((row) => row[3])).toEqual(['', '']);
+    expect([...(repair?.placed ?? [])].map((p) => p.status)).toEqual([
+      'Updated: email changed to c@x.com',
+    ]);
+  });
+});

@@ -1,0 +1,83 @@
+import { KeapUnavailableError } from '../../../src/keap/model';
+import { runSyncWith } from '../../../src/sync/runSync';
+import { SyncHarness } from './support/fakes';
+
+const HEADER = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
+
+/** `n` contacts that each get a new email and opt it out (two writes, in two waves). */
+function changeAndOptOut(n: number): SyncHarness {
+  const rows = Array.from({ length: n }, (_, i) => [i + 1, `new${i + 1}@x.com`, 'yes', '']);
+  const h = new SyncHarness([HEADER, ...rows]);
+  for (let id = 1; id <= n; id++) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+  h.limits = { ...h.limits, chunkSize: 2 };
+  return h;
+}
+
+describe('chunks as a pipeline', () => {
+  it("sends a chunk's second wave in the same write call as the next chunk's first wave", () => {
+    const h = changeAndOptOut(6);
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary).toMatchObject({ outcome: 'completed', emailsUpdated: 6, optedOut: 6 });
+    const calls = h.keap.writeCalls.map((call) =>
+      call.map((w) => (w.kind === 'optOut' ? `optOut ${w.email}` : `setEmails ${w.contactId}`)),
+    );
+    expect(calls).toEqual([
+      ['setEmails 1', 'setEmails 2'],
+      ['optOut new1@x.com', 'optOut new2@x.com', 'setEmails 3', 'setEmails 4'],
+      ['optOut new3@x.com', 'optOut new4@x.com', 'setEmails 5', 'setEmails 6'],
+      ['optOut new5@x.com', 'optOut new6@x.com'],
+    ]);
+    expect(h.sheet.column('Sync Status')).toEqual(
+      [1, 2, 3, 4, 5, 6].map((id) => `Updated: email changed to new${id}@x.com; opted out`),
+    );
+  });
+
+  it('opts out an address two contacts share once', () => {
+    const h = new SyncHarness([
+      HEADER,
+      [1, 'shared@x.com', 'yes', ''],
+      [2, 'shared@x.com', 'yes', ''],
+    ]);
+    h.keap.addContact(1, { EMAIL1: 'shared@x.com' });
+    h.keap.addContact(2, { EMAIL1: 'Shared@x.com' });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.keap.sent.filter((w) => w.kind === 'optOut')).toHaveLength(1);
+    expect(h.sheet.column('Sync Status')).toEqual(['Updated: opted out', 'Updated: opted out']);
+  });
+
+  it("when the next chunk's read fails, the rows the chunk before finished keep their statuses", () => {
+    const rows = Array.from({ length: 4 }, (_, i) => [i + 1, `new${i + 1}@x.com`, '', '']);
+    const h = new SyncHarness([HEADER, ...rows]);
+    for (let id = 1; id <= 4; id++) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    h.limits = { ...h.limits, chunkSize: 2 };
+    h.keap.failReadsAfter = 1;
+    h.keap.failNextRead = new KeapUnavailableError('Keap answered 503 five times');
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary).toMatchObject({ outcome: 'failed', emailsUpdated: 2 });
+    expect(h.sheet.column('Sync Status')).toEqual([
+      'Updated: email changed to new1@x.com',
+      'Updated: email changed to new2@x.com',
+      '',
+      '',
+    ]);
+    expect([...h.state.state.keys()]).toEqual([1, 2]);
+  });
+
+  it('a row whose email changed but whose opt-out missed the time limit says so, and the follow-up completes it', () => {
+    const h = changeAndOptOut(2);
+    h.limits = { ...h.limits, chunkSize: 10, keapDeadlineAfterMs: 50_000 };
+    h.keap.msPerWrite = 30_000;
+    const first = runSyncWith('daily', h.ports(), h.limits);
+    expect(first.outcome).toBe('continuing');
+    expect(h.sheet.column('Sync Status')).toEqual([
+      'Updated: email changed to new1@x.com; opt-out not sent yet',
+      'Updated: email changed to new2@x.com; opt-out not sent yet',
+    ]);
+    const last = runSyncWith('continuation', h.ports(), h.limits);
+    expect(last).toMatchObject({ outcome: 'completed', emailsUpdated: 2, optedOut: 2 });
+    expect(h.sheet.column('Sync Status')).toEqual([
+      'Updated: email changed to new1@x.com; opted out',
+      'Updated: email changed to new2@x.com; opted out',
+    ]);
+  });
+});

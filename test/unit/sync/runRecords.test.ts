@@ -1,0 +1,259 @@
+/**
+ * How a run ends and what it leaves behind when the services around it fail: the lease,
+ * the last run, the log, a leftover checkpoint, a lost connection; and that every row
+ * ends with a status, on its own row, in plain words.
+ */
+import { WORDS } from '../../../src/keap/keapErrors';
+import { KeapAccessError, KeapUnavailableError } from '../../../src/keap/model';
+import { runSyncWith } from '../../../src/sync/runSync';
+import { emptyTally } from '../../../src/sync/tally';
+import { SyncHarness } from './support/fakes';
+
+const HEADER = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
+const SERVER_ERROR = "We're sorry, a server error occurred. Please wait a bit and try again.";
+
+/** Two rows whose contacts change email. */
+function twoRows(): SyncHarness {
+  const h = new SyncHarness([HEADER, [1, 'a@x.com', '', ''], [2, 'b@x.com', '', '']]);
+  h.keap.addContact(1, { EMAIL1: 'old1@x.com' });
+  h.keap.addContact(2, { EMAIL1: 'old2@x.com' });
+  return h;
+}
+
+describe('the lease', () => {
+  it('a release that fails does not change a finished run', () => {
+    const h = twoRows();
+    h.releaseError = new Error(SERVER_ERROR);
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary.outcome).toBe('completed');
+    expect(h.log.rows.map((r) => r.outcome)).toEqual(['completed']);
+    expect(h.keap.email1(1)).toBe('a@x.com');
+  });
+
+  it('that cannot be written: the daily run fails in plain words, is logged and e-mailed, and touches nothing', () => {
+    const h = twoRows();
+    h.leaseError = new Error(SERVER_ERROR);
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(summary.outcome).toBe('failed');
+    expect(summary.message).toBe(
+      `The sync did not start: Google could not save the note that keeps two syncs of this spreadsheet apart. ${SERVER_ERROR} The next run tries again.`,
+    );
+    expect(h.log.rows).toEqual([summary]);
+    expect(h.lastRun).toEqual(summary);
+    expect(h.notices.map((n) => n.kind)).toEqual(['sync-failed']);
+    expect(h.sheet.reads).toBe(0);
+    expect(h.keap.gatewaysOpened).toBe(0);
+  });
+
+  it('that cannot be written: a person who clicked Sync now gets the error at once', () => {
+    const h = twoRows();
+    h.leaseError = new Error(SERVER_ERROR);
+    expect(() => runSyncWith('sidebar', h.ports(), h.limits)).toThrow(SERVER_ERROR);
+    expect(h.notices).toEqual([]);
+  });
+});
+
+describe('the records of a run', () => {
+  it('says in the summary and the log row that the last run could not be saved', () => {
+    const h = twoRows();
+    h.lastRunError = new Error(SERVER_ERROR);
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary.outcome).toBe('completed');
+    expect(summary.message).toBe(
+      `Synced 2 rows: 2 emails updated, 0 opted out, 0 unchanged, 0 errors. (The last run could not be saved: ${SERVER_ERROR})`,
+    );
+    expect(h.log.rows.map((r) => r.message)).toEqual([summary.message]);
+  });
+
+  it('says in the summary and the last run that the log tab could not be updated', () => {
+    const h = twoRows();
+    h.log.fail = new Error('Service Spreadsheets timed out');
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(summary.message).toMatch(
+      /\(The log tab could not be updated: Service Spreadsheets timed out\)$/,
+    );
+    expect(h.lastRun?.message).toBe(summary.message);
+  });
+});
+
+describe('a checkpoint left behind', () => {
+  function leftover(h: SyncHarness, runId: string): void {
+    const tally = { ...emptyTally(), rowsSeen: 900, emailsUpdated: 800 };
+    const at = h.clock.now() - 60 * 60_000;
+    h.checkpoint.save({
+      startedAt: at,
+      runId,
+      trigger: 'daily',
+      executions: 3,
+      tally,
+      savedAt: at,
+    });
+  }
+
+  it('that no pending follow-up refers to: Sync now reports only its own work', () => {
+    const h = twoRows();
+    leftover(h, 'old-run');
+    const startedAt = new Date(h.clock.now()).toISOString();
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary).toMatchObject({
+      trigger: 'sidebar',
+      startedAt,
+      rowsSeen: 2,
+      emailsUpdated: 2,
+    });
+    expect(h.checkpoint.saved).toBeNull();
+  });
+
+  it('of the pending follow-up: Sync now continues that run and reports it whole', () => {
+    const h = twoRows();
+    leftover(h, 'live-run');
+    h.pendingRun = 'live-run';
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary).toMatchObject({ trigger: 'daily', emailsUpdated: 802 });
+    expect(h.pendingRun).toBeNull();
+  });
+});
+
+describe('every row ends with a status', () => {
+  it('a copy of a synced row and a cleared status are answered; statuses people see are kept', () => {
+    const h = twoRows();
+    runSyncWith('sidebar', h.ports(), h.limits);
+    const firstSync = h.sheet.values[1][5];
+    // A copy of row 2 inserted on top, and row 3's status cleared.
+    h.sheet.values.splice(1, 0, [1, 'a@x.com', '', '']);
+    h.sheet.values[3][4] = '';
+    const sent = h.keap.sent.length;
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary).toMatchObject({ outcome: 'completed', unchanged: 3 });
+    expect(h.keap.sent.length).toBe(sent);
+    expect(h.sheet.column('Sync Status')).toEqual([
+      'Up to date',
+      'Updated: email changed to a@x.com',
+      'Up to date',
+    ]);
+    // Up to date since the contact's last sync.
+    expect(h.sheet.column('Last Synced')[0]).toEqual(firstSync);
+  });
+
+  it('a row whose contact last ended in an error and shows nothing is synced again for its words', () => {
+    const h = new SyncHarness([HEADER, [404, 'a@x.com', '', '']]);
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.sheet.column('Sync Status')).toEqual(['Error: Contact 404 was not found in Keap']);
+    h.sheet.values[1][4] = '';
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.sheet.column('Sync Status')).toEqual(['Error: Contact 404 was not found in Keap']);
+  });
+
+  it('an unchanged sheet whose rows all show a status writes nothing', () => {
+    const h = twoRows();
+    runSyncWith('sidebar', h.ports(), h.limits);
+    const writes = h.sheet.writes;
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.sheet.writes).toBe(writes);
+  });
+});
+
+describe('a sort between the re-read and the status write', () => {
+  it('is found by one more read, and the statuses are put back on their own rows', () => {
+    const h = new SyncHarness([
+      HEADER,
+      [1, 'a@x.com', '', ''],
+      [2, 'b@x.com', 'yes', ''],
+      [3, 'c@x.com', '', ''],
+    ]);
+    for (const id of [1, 2, 3]) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    h.sheet.beforeWrite = (index, sheet) => {
+      if (index === 0) sheet.values = [sheet.values[0], ...sheet.values.slice(1).reverse()];
+    };
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.sheet.values.slice(1).map((row) => [row[0], row[4]])).toEqual([
+      [3, 'Updated: email changed to c@x.com'],
+      [2, 'Updated: email changed to b@x.com; opted out'],
+      [1, 'Updated: email changed to a@x.com'],
+    ]);
+    // The write, one read to check it, and the two rows to put right (row 3 did not move).
+    expect(h.sheet.reads).toBe(3);
+    expect(h.sheet.writes).toBe(3);
+  });
+});
+
+describe('a lost connection', () => {
+  it('with nothing to sync, the daily run still says Keap needs a person, and e-mails the owner', () => {
+    const h = twoRows();
+    runSyncWith('sidebar', h.ports(), h.limits);
+    h.connectionProblem =
+      'Keap no longer accepts this connection (the refresh token was rejected). Reconnect from the sidebar.';
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(summary.outcome).toBe('needs-reconnect');
+    expect(summary.message).toBe(
+      'Keap no longer accepts this connection (the refresh token was rejected). Reconnect from the sidebar. Rows not yet synced are synced once Keap is connected again.',
+    );
+    expect(h.log.rows.map((r) => r.outcome)).toEqual(['completed', 'needs-reconnect']);
+    expect(h.lastRun?.outcome).toBe('needs-reconnect');
+    expect(h.notices.map((n) => n.kind)).toEqual(['needs-reconnect']);
+  });
+
+  it('rows with errors in the sheet still get their status', () => {
+    const h = new SyncHarness([HEADER, [1, 'not an email', '', '']]);
+    h.connectionProblem = 'Keap is not connected. Connect from the sidebar.';
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary.outcome).toBe('needs-reconnect');
+    expect(h.sheet.column('Sync Status')).toEqual([
+      "Error: 'not an email' is not a valid email address",
+    ]);
+  });
+});
+
+describe('the words of a run Keap stopped', () => {
+  function stoppedBy(error: Error): string {
+    const h = twoRows();
+    h.keap.failReadsAfter = 0;
+    h.keap.failNextRead = error;
+    return runSyncWith('sidebar', h.ports(), h.limits).message;
+  }
+
+  it.each([
+    [
+      new KeapUnavailableError(WORDS.throttled),
+      'Keap stayed too busy to answer: it kept throttling the requests after every retry. Rows not yet synced are tried again on the next run.',
+    ],
+    [
+      new KeapUnavailableError(WORDS.unreachable),
+      'Keap could not be reached: the network kept failing after every retry. Rows not yet synced are tried again on the next run.',
+    ],
+    [
+      new KeapUnavailableError(WORDS.serverError(502)),
+      'Keap kept answering with a server error (HTTP 502) after every retry. Rows not yet synced are tried again on the next run.',
+    ],
+    [
+      new KeapUnavailableError('Keap refused to list contacts: Invalid filter'),
+      'Keap refused to list contacts: Invalid filter. Rows not yet synced are tried again on the next run.',
+    ],
+    [
+      new KeapUnavailableError(`${WORDS.unreadable} (while reading contacts).`),
+      'Keap sent an answer the add-on could not read while reading contacts. Rows not yet synced are tried again on the next run.',
+    ],
+    [
+      new KeapAccessError(
+        'Keap no longer accepts this connection (the refresh token was rejected). Reconnect from the sidebar.',
+      ),
+      'Keap no longer accepts this connection (the refresh token was rejected). Reconnect from the sidebar. Rows not yet synced are synced once Keap is connected again.',
+    ],
+  ])('%s', (error, message) => {
+    expect(stoppedBy(error)).toBe(message);
+  });
+
+  it('a row Keap could not be reached for says so, and so does the summary', () => {
+    const h = twoRows();
+    h.keap.answer = (write) =>
+      write.kind === 'setEmails' && write.contactId === 2
+        ? { ok: false, error: WORDS.unreachable, attempted: true, retryLater: true }
+        : null;
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.sheet.column('Sync Status')).toEqual([
+      'Updated: email changed to a@x.com',
+      'Will retry: Keap could not be reached',
+    ]);
+    expect(summary.message).toMatch(/ 1 row will be retried \(Keap could not be reached\)\.$/);
+  });
+});
