@@ -48,8 +48,12 @@ export interface CellRange {
 /** Reads the formulas of a range (Range.getFormulas: '' where a cell holds none). */
 export type ReadFormulas = (range: CellRange) => unknown[][];
 
-/** More blocks than this and formula-free gaps between them are written over, to save calls. */
-export const MAX_STATUS_BLOCKS = 10;
+/**
+ * More blocks than this and formula-free gaps between them are written over, to save calls:
+ * each block costs two spreadsheet calls (getRange, setValues) and so does the formula read
+ * that proves a gap safe, so from the third block on, bridging is never more expensive.
+ */
+export const MAX_STATUS_BLOCKS = 2;
 
 export interface StatusColumnsAt {
   status: number;
