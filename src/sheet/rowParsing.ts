@@ -3,7 +3,8 @@
  * plain-language errors for that row. Pure: knows nothing of SpreadsheetApp.
  */
 import { cellText, formulaErrorOf, isBlankCell, isDate, quoteForMessage } from './cells';
-import type { SheetColumns } from './headers';
+import { SheetSetupError } from './contactSheet';
+import { matchHeaders, type InputHeaderNames, type SheetColumns } from './headers';
 
 /** Keap stores EMAIL1 in at most 75 characters. */
 export const MAX_EMAIL_LENGTH = 75;
@@ -122,6 +123,8 @@ function cellAt(values: readonly unknown[], column: number | null): unknown {
   return column === null ? '' : values[column - 1];
 }
 
+const KEY_SEPARATOR = '\u001f';
+
 /**
  * The row's identity for placing its status after a re-read: the raw input cells. A row
  * whose inputs changed during the run does not match its old key, so it gets no stale status.
@@ -129,7 +132,12 @@ function cellAt(values: readonly unknown[], column: number | null): unknown {
 export function rowKey(values: readonly unknown[], columns: SheetColumns): string {
   return [columns.contactId, columns.email, columns.optOut, columns.optOutReason]
     .map((column) => cellText(cellAt(values, column)))
-    .join('\u001f');
+    .join(KEY_SEPARATOR);
+}
+
+/** The Contact ID cell's text as `rowKey` recorded it. */
+export function contactIdCellOf(key: string): string {
+  return key.split(KEY_SEPARATOR)[0];
 }
 
 export function parseRow(
@@ -163,4 +171,19 @@ export function parseRow(
       reason: reason.value,
     },
   };
+}
+
+/**
+ * The tab as read (row 1 the headers) into its columns and parsed rows. Throws
+ * SheetSetupError when row 1 lacks a column the sync needs; `tabName` is asked only then.
+ */
+export function parseSheet(
+  values: readonly (readonly unknown[])[],
+  names: InputHeaderNames,
+  tabName: () => string,
+): { columns: SheetColumns; rows: ParsedRow[] } {
+  const header = matchHeaders(values[0] ?? [], names, tabName);
+  if (!header.ok) throw new SheetSetupError(header.error);
+  const rows = values.slice(1).map((cells, i) => parseRow(cells, i + 2, header.columns));
+  return { columns: header.columns, rows };
 }

@@ -41,14 +41,8 @@ export function readKeapState(gateway: KeapGateway, units: readonly WorkUnit[]):
   return { contacts, optStates };
 }
 
-export function planChunk(
-  units: readonly WorkUnit[],
-  reads: ChunkReads,
-  defaultReason?: string,
-): UnitPlan[] {
-  return units.map((unit) =>
-    planUnit(unit, reads.contacts.get(unit.contactId), reads.optStates, defaultReason),
-  );
+export function planChunk(units: readonly WorkUnit[], reads: ChunkReads): UnitPlan[] {
+  return units.map((unit) => planUnit(unit, reads.contacts.get(unit.contactId), reads.optStates));
 }
 
 /**
@@ -91,14 +85,11 @@ interface WaitingChunk {
 export class ChunkPipeline {
   private waiting: WaitingChunk | null = null;
 
-  constructor(
-    private readonly gateway: KeapGateway,
-    private readonly defaultReason?: string,
-  ) {}
+  constructor(private readonly gateway: KeapGateway) {}
 
   /** Reads and plans `units` and sends their first wave; returns the previous chunk's results. */
   push(units: readonly WorkUnit[]): UnitResult[] {
-    const plans = planChunk(units, readKeapState(this.gateway, units), this.defaultReason);
+    const plans = planChunk(units, readKeapState(this.gateway, units));
     const previous = this.waiting;
     const writes = previous ? secondWave(previous.plans, previous.first) : new Map();
     for (const [plan, write] of firstWave(plans)) writes.set(plan, write);

@@ -5,9 +5,7 @@
  */
 import { KeapAccessError, type KeapGateway } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
-import { SheetSetupError } from '../sheet/contactSheet';
-import { matchHeaders } from '../sheet/headers';
-import { parseRow } from '../sheet/rowParsing';
+import { parseSheet } from '../sheet/rowParsing';
 import type { StateRecord, SyncState } from '../sheet/stateTab';
 import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
@@ -73,10 +71,8 @@ export class Execution {
   private syncRows(startedAt: number): void {
     const { sheet, settings } = this.ports;
     const values = sheet.readValues();
-    const header = matchHeaders(values[0] ?? [], settings.headers, () => sheet.tabName());
-    if (!header.ok) throw new SheetSetupError(header.error);
-    const rows = values.slice(1).map((cells, i) => parseRow(cells, i + 2, header.columns));
-    const statusColumn = header.columns.syncStatus;
+    const { columns, rows } = parseSheet(values, settings.headers, () => sheet.tabName());
+    const statusColumn = columns.syncStatus;
     const shown = (row: number): unknown =>
       statusColumn === null ? '' : (values[row - 1][statusColumn - 1] ?? '');
     this.shown = shown;
@@ -113,7 +109,7 @@ export class Execution {
           break;
         }
         this.gateway ??= this.ports.openGateway(budget.keapDeadline);
-        pipeline ??= new ChunkPipeline(this.gateway, this.ports.defaultReason);
+        pipeline ??= new ChunkPipeline(this.gateway);
         pipeline.push(chunks[done]).forEach((result) => this.account(result));
       }
       pipeline?.flush().forEach((result) => this.account(result));

@@ -7,7 +7,7 @@ import { resolveContactsTab, SheetSetupError } from '../sheet/contactSheet';
 import { matchHeaders } from '../sheet/headers';
 import { previewWith, type SyncPreview } from './preview';
 import { SYNC_LIMITS } from './budget';
-import { closeExhaustedRun, runSyncWith } from './runSync';
+import { closeExhaustedRun, isUnattended, runSyncWith } from './runSync';
 import {
   authorizationRequired,
   openSpreadsheet,
@@ -43,8 +43,8 @@ export interface SyncStatusView {
 
 /** Syncs the active spreadsheet (or, from a trigger, the one given by id). */
 export function runSync(trigger: SyncTrigger, spreadsheetId?: string | null): SyncSummary {
-  const unattended = trigger === 'daily' || trigger === 'continuation';
-  return runSyncWith(trigger, syncPorts(openSpreadsheetWithId(spreadsheetId), unattended));
+  const ports = syncPorts(openSpreadsheetWithId(spreadsheetId), isUnattended(trigger));
+  return runSyncWith(trigger, ports);
 }
 
 export function previewSync(): SyncPreview {

@@ -4,7 +4,14 @@
  * lock. It expires on its own, so an execution killed mid-run blocks the next one for at
  * most the lease time.
  */
-import { readJson, withLock, type Clock, type KeyValueStore, type LockLike } from './ports';
+import {
+  readJson,
+  uniqueId,
+  withLock,
+  type Clock,
+  type KeyValueStore,
+  type LockLike,
+} from './ports';
 
 interface LeaseRecord {
   owner: string;
@@ -28,7 +35,7 @@ export class SyncLease {
     private readonly clock: Clock,
     private readonly ttlMs: number,
   ) {
-    this.owner = `${clock.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    this.owner = uniqueId(clock.now());
   }
 
   private current(): LeaseRecord | null {

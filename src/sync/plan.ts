@@ -48,7 +48,6 @@ export function planUnit(
   unit: WorkUnit,
   contact: KeapContact | undefined,
   optStates: ReadonlyMap<string, EmailOptState>,
-  defaultReason = DEFAULT_OPT_OUT_REASON,
 ): UnitPlan {
   const plan: UnitPlan = {
     unit,
@@ -83,7 +82,7 @@ export function planUnit(
     }
     plan.alreadyOptedOut = optStates.get(target.toLowerCase())?.optedOut === true;
     if (!plan.alreadyOptedOut) {
-      const why = reason ?? defaultReason;
+      const why = reason ?? DEFAULT_OPT_OUT_REASON;
       plan.optOut = {
         email: target,
         reason: why,

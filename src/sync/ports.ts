@@ -18,6 +18,11 @@ export interface Clock {
   now(): number;
 }
 
+/** Unique per call, also for two calls in the same millisecond (run ids, lease owners). */
+export function uniqueId(now: number): string {
+  return `${now.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
 export function readJson<T>(store: KeyValueStore, key: string): T | null {
   const text = store.getProperty(key);
   if (text === null || text === '') return null;

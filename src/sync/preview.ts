@@ -3,9 +3,8 @@
  * same reading, checks and plan as the sync, against Keap's current state.
  */
 import type { KeapGateway } from '../keap/model';
-import { SheetSetupError, type ContactSheetPort } from '../sheet/contactSheet';
-import { matchHeaders } from '../sheet/headers';
-import { parseRow } from '../sheet/rowParsing';
+import type { ContactSheetPort } from '../sheet/contactSheet';
+import { contactIdCellOf, parseSheet } from '../sheet/rowParsing';
 import type { SyncStatePort } from '../sheet/stateTab';
 import { chunk, SYNC_LIMITS, type SyncLimits } from './budget';
 import { planChunk, readKeapState } from './chunkSync';
@@ -13,6 +12,7 @@ import type { UnitPlan } from './plan';
 import type { Clock } from './ports';
 import { stopFor } from './stopWords';
 import type { SyncSettings } from './settings';
+import { plural } from './tally';
 import { buildWorklist, type RowIssue, type Worklist } from './worklist';
 
 export interface RowChangePreview {
@@ -37,8 +37,8 @@ export interface PreviewPorts {
   settings: SyncSettings;
   sheet: ContactSheetPort;
   state: SyncStatePort;
+  /** Opened only when some row needs Keap. Throws KeapAccessError when there is no connection. */
   openGateway(deadline: number): KeapGateway;
-  defaultReason?: string;
 }
 
 /** Rows listed per kind; the counts in the message cover every row. */
@@ -47,7 +47,7 @@ export const MAX_PREVIEW_ROWS = 1000;
 function issueRow(issue: RowIssue): RowChangePreview {
   return {
     row: issue.row,
-    contactId: issue.key.split('\u001f')[0],
+    contactId: contactIdCellOf(issue.key),
     emailFrom: null,
     emailTo: null,
     optOut: false,
@@ -66,21 +66,13 @@ function planRows(plan: UnitPlan): RowChangePreview[] {
   }));
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMITS): SyncPreview {
   const startedAt = ports.clock.now();
   const preview: SyncPreview = { rowsSeen: 0, changes: [], errors: [], unchanged: 0, message: '' };
   let worklist: Worklist;
   try {
     const values = ports.sheet.readValues();
-    const header = matchHeaders(values[0] ?? [], ports.settings.headers, () =>
-      ports.sheet.tabName(),
-    );
-    if (!header.ok) throw new SheetSetupError(header.error);
-    const rows = values.slice(1).map((cells, i) => parseRow(cells, i + 2, header.columns));
+    const { rows } = parseSheet(values, ports.settings.headers, () => ports.sheet.tabName());
     worklist = buildWorklist(rows, ports.state.read(), 'preview');
   } catch (error) {
     return { ...preview, message: stopFor(error).message };
@@ -101,7 +93,7 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     const gateway = worklist.units.length > 0 ? ports.openGateway(deadline) : null;
     for (const units of chunk(worklist.units, limits.chunkSize)) {
       if (!gateway) break;
-      for (const plan of planChunk(units, readKeapState(gateway, units), ports.defaultReason)) {
+      for (const plan of planChunk(units, readKeapState(gateway, units))) {
         if (plan.error) errors.push(...planRows(plan));
         else if (plan.emailChange || plan.optOut) changes.push(...planRows(plan));
         else preview.unchanged += plan.unit.rows.length;

@@ -4,16 +4,13 @@
  * checkpoint and follow-up, or the end of the run: its last run, log row and, when nobody
  * watched, an e-mail.
  */
-import type { KeapGateway } from '../keap/model';
-import type { ContactSheetPort } from '../sheet/contactSheet';
 import type { SyncLogPort } from '../sheet/logTab';
-import type { SyncStatePort } from '../sheet/stateTab';
 import { SYNC_LIMITS, type SyncLimits } from './budget';
 import type { CheckpointPort, RunCheckpoint } from './checkpoint';
 import { Execution } from './execution';
-import type { Clock } from './ports';
-import type { SyncSettings } from './settings';
-import { asSentence, describe, stopFor } from './stopWords';
+import { uniqueId } from './ports';
+import type { PreviewPorts } from './preview';
+import { asSentence, describe } from './stopWords';
 import type { SyncOutcome, SyncSummary, SyncTrigger } from './summary';
 import {
   addExecution,
@@ -25,11 +22,8 @@ import {
   type RunTally,
 } from './tally';
 
-export interface SyncPorts {
-  clock: Clock;
-  settings: SyncSettings;
-  sheet: ContactSheetPort;
-  state: SyncStatePort;
+/** What a preview reads, and what a run writes and schedules. */
+export interface SyncPorts extends PreviewPorts {
   log: SyncLogPort;
   lease: { acquire(): boolean; release(): void };
   checkpoint: CheckpointPort;
@@ -47,18 +41,8 @@ export interface SyncPorts {
    * asked on every run, so a run with nothing to send still says that Keap needs a person.
    */
   connectionProblem?(): string | null;
-  /** Opened only when some row needs Keap. Throws KeapAccessError when there is no connection. */
-  openGateway(deadline: number): KeapGateway;
   /** E-mails the owner of an unattended run that needs them (at most daily per kind). */
   notifyOwner?(kind: string, subject: string, body: string): void;
-  defaultReason?: string;
-}
-
-export { stopFor };
-
-/** Unique per run, also when two runs start in the same millisecond. */
-export function newRunId(startedAt: number): string {
-  return `${startedAt.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
 /** Runs `work`; on failure adds "what: why" to the notes. True when it worked. */
@@ -86,7 +70,8 @@ const STALE_MESSAGE =
 export const FOLLOW_UPS_EXHAUSTED_MESSAGE =
   'This sync stopped: its follow-up runs kept being cut off before they could finish. The next run syncs the remaining rows.';
 
-function isUnattended(trigger: SyncTrigger): boolean {
+/** Started by a trigger: nobody is watching, so failures are recorded and e-mailed. */
+export function isUnattended(trigger: SyncTrigger): boolean {
   return trigger === 'daily' || trigger === 'continuation';
 }
 
@@ -250,7 +235,7 @@ function runHoldingLease(
 ): SyncSummary {
   const run: RunCheckpoint = resumableRun(ports, trigger, startedAt, limits) ?? {
     startedAt,
-    runId: newRunId(startedAt),
+    runId: uniqueId(startedAt),
     trigger,
     executions: 0,
     tally: emptyTally(),

@@ -13,19 +13,20 @@ import { SyncLease } from './lease';
 import { readJson, type Clock, type KeyValueStore } from './ports';
 import type { PreviewPorts } from './preview';
 import type { SyncPorts } from './runSync';
-import { readSettings, storeSettings, type SyncSettings } from './settings';
+import { readSettings, SETTINGS_KEY, storeSettings, type SyncSettings } from './settings';
 import type { SyncSummary } from './summary';
 import { SyncTriggers, type TriggerHandle, type TriggerService } from './triggers';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
+const LAST_RUN_KEY = 'keapSync.lastRun';
+
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** The active spreadsheet, or (in a trigger with no active document) the one given by id. */
-export function openSpreadsheet(spreadsheetId?: string | null): Spreadsheet {
+/** The active spreadsheet; a trigger that knows its spreadsheet uses openSpreadsheetWithId. */
+export function openSpreadsheet(): Spreadsheet {
   const active = SpreadsheetApp.getActiveSpreadsheet();
   if (active) return active;
-  if (spreadsheetId) return SpreadsheetApp.openById(spreadsheetId);
   throw new Error(
     'There is no spreadsheet to sync. Open the spreadsheet and start the sync from there.',
   );
@@ -66,15 +67,16 @@ function documentStore(): KeyValueStore | null {
 export class SpreadsheetRecords {
   constructor(private readonly spreadsheetId: string) {}
 
-  private mirrorKey(name: string): string {
-    return `keapSync.${name}.${this.spreadsheetId}`;
+  /** The user's copy of a document property of this spreadsheet. */
+  private mirrorKey(documentKey: string): string {
+    return `${documentKey}.${this.spreadsheetId}`;
   }
 
   settings(): SyncSettings {
     const documents = documentStore();
     if (documents) return readSettings(documents);
     return readSettings({
-      getProperty: (key) => userStore().getProperty(`${key}.${this.spreadsheetId}`),
+      getProperty: (key) => userStore().getProperty(this.mirrorKey(key)),
       setProperty: () => undefined,
       deleteProperty: () => undefined,
     });
@@ -88,21 +90,21 @@ export class SpreadsheetRecords {
 
   /** Keeps the user's copy of the settings for unattended runs. */
   mirrorSettings(settings: SyncSettings = this.settings()): void {
-    userStore().setProperty(this.mirrorKey('settings'), JSON.stringify(settings));
+    userStore().setProperty(this.mirrorKey(SETTINGS_KEY), JSON.stringify(settings));
   }
 
   lastRun(): SyncSummary | null {
     const documents = documentStore();
-    const shared = documents ? readJson<SyncSummary>(documents, 'keapSync.lastRun') : null;
-    const own = readJson<SyncSummary>(userStore(), this.mirrorKey('lastRun'));
+    const shared = documents ? readJson<SyncSummary>(documents, LAST_RUN_KEY) : null;
+    const own = readJson<SyncSummary>(userStore(), this.mirrorKey(LAST_RUN_KEY));
     if (!shared || !own) return shared ?? own;
     return own.startedAt > shared.startedAt ? own : shared;
   }
 
   saveLastRun(summary: SyncSummary): void {
     const documents = documentStore();
-    if (documents) documents.setProperty('keapSync.lastRun', JSON.stringify(summary));
-    else userStore().setProperty(this.mirrorKey('lastRun'), JSON.stringify(summary));
+    if (documents) documents.setProperty(LAST_RUN_KEY, JSON.stringify(summary));
+    else userStore().setProperty(this.mirrorKey(LAST_RUN_KEY), JSON.stringify(summary));
   }
 }
 

@@ -55,7 +55,7 @@ export function addExecution(run: RunTally, execution: RunTally): RunTally {
   };
 }
 
-function count(n: number, one: string, many = `${one}s`): string {
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
@@ -68,20 +68,20 @@ function retryCause(tally: RunTally): string {
 
 export function countsSentence(tally: RunTally): string {
   const parts = [
-    `${count(tally.emailsUpdated, 'email')} updated`,
+    `${plural(tally.emailsUpdated, 'email')} updated`,
     `${tally.optedOut} opted out`,
     `${tally.unchanged} unchanged`,
-    count(tally.errors, 'error'),
+    plural(tally.errors, 'error'),
   ];
   const retry =
     tally.retrying > 0
-      ? ` ${count(tally.retrying, 'row')} will be retried (${retryCause(tally)}).`
+      ? ` ${plural(tally.retrying, 'row')} will be retried (${retryCause(tally)}).`
       : '';
   return `${parts.join(', ')}.${retry}`;
 }
 
 export function completedMessage(tally: RunTally): string {
-  return `Synced ${count(tally.rowsSeen, 'row')}: ${countsSentence(tally)}`;
+  return `Synced ${plural(tally.rowsSeen, 'row')}: ${countsSentence(tally)}`;
 }
 
 export function continuingMessage(tally: RunTally): string {

@@ -103,7 +103,7 @@ const LAST_INSTALLED_KEY = 'keapSync.trigger.lastInstalledFor';
  * of the last creation.
  */
 export function spreadsheetIdForTrigger(store: KeyValueStore, uid: string): string | null {
-  return store.getProperty(indexKey(uid)) ?? store.getProperty(LAST_INSTALLED_KEY);
+  return indexedSpreadsheet(store, uid) ?? store.getProperty(LAST_INSTALLED_KEY);
 }
 
 function indexedSpreadsheet(store: KeyValueStore, uid: string): string | null {
