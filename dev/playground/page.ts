@@ -91,6 +91,7 @@ tr.header td { font-weight: 500; }
 #sidebar-frame { width: 300px; flex: 1; border: 0; }
 #alert-backdrop { position: fixed; inset: 0; background: rgba(32,33,36,.4); display: flex; align-items: center; justify-content: center; }
 #alert-backdrop[hidden] { display: none; }
+.hidden-column { color: #80868b; background: #f1f3f4; }
 #alert { background: #fff; border-radius: 8px; padding: 20px 24px; max-width: 520px; box-shadow: 0 4px 16px rgba(0,0,0,.3); }
 #alert h2 { margin: 0 0 12px; font-size: 18px; font-weight: 400; }
 #alert-body { white-space: pre-wrap; }
@@ -148,11 +149,14 @@ const PAGE_SCRIPT = `
     var tab = data.tabs.filter(function (t) { return t.name === shownTab; })[0];
     if (!tab) return;
     var width = tab.rows.reduce(function (w, r) { return Math.max(w, r.length); }, 0);
+    // Shown, but greyed: Sheets would hide them, and the playground is for looking inside.
+    var hiddenColumn = function (c) { return (tab.hiddenColumns || []).indexOf(c + 1) !== -1; };
     var head = document.createElement('tr');
     head.appendChild(document.createElement('th'));
     for (var c = 0; c < width; c += 1) {
       var th = document.createElement('th');
-      th.textContent = columnName(c);
+      th.textContent = columnName(c) + (hiddenColumn(c) ? ' (hidden)' : '');
+      if (hiddenColumn(c)) th.className = 'hidden-column';
       head.appendChild(th);
     }
     grid.appendChild(head);
@@ -167,6 +171,7 @@ const PAGE_SCRIPT = `
         var td = document.createElement('td');
         td.textContent = row[c2] === undefined ? '' : row[c2];
         td.title = td.textContent;
+        if (hiddenColumn(c2)) td.className = 'hidden-column';
         tr.appendChild(td);
       }
       grid.appendChild(tr);

@@ -373,7 +373,12 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     'GET /api/sheet': (_req, res) => {
       const tabs = rt.sheetNames(spreadsheetId).map((name) => {
         const sheet = rt.sheet(spreadsheetId, name);
-        return { name, hidden: sheet.isHidden(), rows: sheet.displayValues() };
+        return {
+          name,
+          hidden: sheet.isHidden(),
+          hiddenColumns: sheet.hiddenColumns(),
+          rows: sheet.displayValues(),
+        };
       });
       sendJson(res, 200, { tabs });
     },

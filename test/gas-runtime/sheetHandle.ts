@@ -41,6 +41,17 @@ export class SheetHandle {
     return this.data.maxColumns;
   }
 
+  /** 1-based numbers of the hidden columns, in order. */
+  hiddenColumns(): number[] {
+    return [...this.data.hiddenColumns].sort((a, b) => a - b);
+  }
+
+  /** As a person does it from the column's menu. */
+  hideColumn(column: number): this {
+    this.data.hiddenColumns.add(column);
+    return this;
+  }
+
   private block<T>(cellFn: (row: number, column: number) => T): T[][] {
     const out: T[][] = [];
     const columns = this.data.lastColumn();

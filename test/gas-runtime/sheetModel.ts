@@ -26,6 +26,8 @@ export class SheetData {
   frozenRows = 0;
   frozenColumns = 0;
   deleted = false;
+  /** 1-based numbers of the columns a person or script hid; they move with inserts and deletes. */
+  hiddenColumns = new Set<number>();
   /** rows[r][c], 0-based, sparse: missing cells are empty. */
   rows: (Cell | undefined)[][] = [];
 
@@ -83,11 +85,19 @@ export class SheetData {
       if (row && row.length >= beforeColumn - 1)
         row.splice(beforeColumn - 1, 0, ...new Array<undefined>(count));
     }
+    this.hiddenColumns = new Set(
+      [...this.hiddenColumns].map((c) => (c >= beforeColumn ? c + count : c)),
+    );
     this.maxColumns += count;
   }
 
   deleteColumns(column: number, count: number): void {
     for (const row of this.rows) row?.splice(column - 1, count);
+    this.hiddenColumns = new Set(
+      [...this.hiddenColumns]
+        .filter((c) => c < column || c >= column + count)
+        .map((c) => (c >= column + count ? c - count : c)),
+    );
     this.maxColumns -= count;
   }
 }

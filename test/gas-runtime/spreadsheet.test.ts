@@ -29,6 +29,11 @@ function makeLogTab() {
   return ss.getSheets().map(function (s) { return s.getName(); });
 }
 function duplicate() { SpreadsheetApp.getActiveSpreadsheet().insertSheet('Contacts'); }
+function hideThird() { sheet_().hideColumns(3); return [sheet_().isColumnHiddenByUser(3), sheet_().isColumnHiddenByUser(2)]; }
+function insertBeforeSecond() { sheet_().insertColumnBefore(2); }
+function deleteFirst() { sheet_().deleteColumn(1); }
+function showAll() { sheet_().showColumns(1, 3); }
+function hideOutside() { sheet_().hideColumns(26, 2); }
 `;
 
 function setup() {
@@ -133,6 +138,27 @@ describe('documents', () => {
     expect(rt.run('duplicate', [], ctx).error?.message).toBe(
       'A sheet with the name "Contacts" already exists. Please enter another name.',
     );
+  });
+
+  test('hidden columns keep their values, move with inserted and deleted columns, and are bounded', () => {
+    const { rt, id, ctx } = setup();
+    const sheet = rt.sheet(id, 'Contacts');
+    expect(rt.run('hideThird', [], ctx).value).toEqual([true, false]);
+    expect(sheet.hiddenColumns()).toEqual([3]);
+    // getValues still returns a hidden column, as in Sheets.
+    expect(rt.run<unknown[][]>('readAll', [], ctx).value?.[1]).toEqual([
+      101,
+      'ann@example.com',
+      false,
+    ]);
+    rt.run('insertBeforeSecond', [], ctx);
+    expect(sheet.hiddenColumns()).toEqual([4]);
+    rt.run('deleteFirst', [], ctx);
+    expect(sheet.hiddenColumns()).toEqual([3]);
+    expect(sheet.values()[0]).toEqual(['', 'Email', 'Opt out']);
+    rt.run('showAll', [], ctx);
+    expect(sheet.hiddenColumns()).toEqual([]);
+    expect(rt.run('hideOutside', [], ctx).error?.message).toBe('Those columns are out of bounds.');
   });
 
   test('a person sorting and inserting rows moves the data under the script', () => {

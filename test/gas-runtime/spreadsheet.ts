@@ -162,6 +162,10 @@ function sheetObject(exec: Execution, host: Host, wb: Workbook, s: SheetData): o
   const checkRow = (n: number, label = 'row') => {
     if (!Number.isInteger(n) || n < 1) exec.fail(`Those ${label}s are out of bounds.`);
   };
+  const checkColumns = (column: number, count: number) => {
+    const inGrid = Number.isInteger(column) && Number.isInteger(count) && column >= 1 && count >= 1;
+    if (!inGrid || column + count - 1 > s.maxColumns) exec.fail('Those columns are out of bounds.');
+  };
   const impl = {
     getName: () => s.name,
     setName(name: string) {
@@ -299,6 +303,18 @@ function sheetObject(exec: Execution, host: Host, wb: Workbook, s: SheetData): o
       return SELF;
     },
     isSheetHidden: () => s.hidden,
+    hideColumns(column: number, count = 1) {
+      checkColumns(column, count);
+      for (let c = column; c < column + count; c++) s.hiddenColumns.add(c);
+    },
+    showColumns(column: number, count = 1) {
+      checkColumns(column, count);
+      for (let c = column; c < column + count; c++) s.hiddenColumns.delete(c);
+    },
+    isColumnHiddenByUser(column: number) {
+      checkColumns(column, 1);
+      return s.hiddenColumns.has(column);
+    },
     setFrozenRows(n: number) {
       s.frozenRows = n;
     },
