@@ -3,7 +3,6 @@
  * Thin adapter over SpreadsheetApp; every call here is a round trip, so there are few.
  */
 import type { CellBlock, CellRange } from './statusPlacement';
-import { STATE_TAB_NAME } from './stateTab';
 import { LOG_TAB_NAME } from './logTab';
 import { readUsedRange, SheetSession, writeGrowing } from './tabs';
 
@@ -28,6 +27,7 @@ export interface ContactSheetPort {
   /** The formulas of a range ('' where a cell holds a plain value). */
   readFormulas(range: CellRange): unknown[][];
   writeBlock(block: CellBlock): void;
+  hideColumn(column: number): void;
 }
 
 /** The configured tab; else 'Contacts'; else the first tab that is not one of the add-on's own. */
@@ -40,8 +40,7 @@ export function resolveContactsTab(spreadsheet: Spreadsheet, sheetName: string):
   }
   const contacts = spreadsheet.getSheetByName(DEFAULT_TAB_NAME);
   if (contacts) return contacts;
-  const own = new Set([STATE_TAB_NAME, LOG_TAB_NAME]);
-  const first = spreadsheet.getSheets().find((sheet) => !own.has(sheet.getName()));
+  const first = spreadsheet.getSheets().find((sheet) => sheet.getName() !== LOG_TAB_NAME);
   if (!first) throw new SheetSetupError('This spreadsheet has no tab to sync.');
   return first;
 }
@@ -80,6 +79,10 @@ export class SpreadsheetContactSheet implements ContactSheetPort {
 
   writeBlock(block: CellBlock): void {
     // Rows are only ever written where rows were read; a new column may need room.
-    writeGrowing(this.tab(), block, 'columns');
+    writeGrowing(this.tab(), block);
+  }
+
+  hideColumn(column: number): void {
+    this.tab().hideColumns(column);
   }
 }

@@ -4,6 +4,7 @@
  * or punctuation.
  */
 import { cellText } from './cells';
+import { SYNC_RECORD_HEADER } from './syncRecord';
 
 export interface InputHeaderNames {
   contactId: string;
@@ -31,6 +32,8 @@ export interface SheetColumns {
   optOutReason: number | null;
   syncStatus: number | null;
   lastSynced: number | null;
+  /** The hidden column of the sync's records (see syncRecord.ts). */
+  syncRecord: number | null;
 }
 
 export type HeaderMatch =
@@ -59,6 +62,7 @@ export function findColumns(headerRow: readonly unknown[], names: InputHeaderNam
     optOutReason: findColumn(normalized, names.optOutReason),
     syncStatus: findColumn(normalized, SYNC_STATUS_HEADER),
     lastSynced: findColumn(normalized, LAST_SYNCED_HEADER),
+    syncRecord: findColumn(normalized, SYNC_RECORD_HEADER),
   };
 }
 

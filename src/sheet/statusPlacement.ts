@@ -20,6 +20,7 @@ import {
   type SheetColumns,
 } from './headers';
 import { rowKey } from './rowParsing';
+import { SYNC_RECORD_HEADER } from './syncRecord';
 
 export interface PendingStatus {
   /** Sheet row when the statuses were computed. */
@@ -30,6 +31,8 @@ export interface PendingStatus {
   syncedAt: Date | null;
   /** Written only where the row shows no status: an unchanged row keeps the one it has. */
   onlyIfBlank?: boolean;
+  /** The Keap Sync Record cell to write with the status; absent keeps the row's record. */
+  record?: string;
 }
 
 export interface CellBlock {
@@ -58,6 +61,7 @@ export const MAX_STATUS_BLOCKS = 2;
 export interface StatusColumnsAt {
   status: number;
   lastSynced: number;
+  record: number;
 }
 
 export interface StatusWritePlan {
@@ -70,6 +74,8 @@ export interface StatusWritePlan {
   written: Map<number, PendingStatus>;
   /** Where the output columns are (null when nothing is written). */
   columns: StatusColumnsAt | null;
+  /** The blocks add the Keap Sync Record column: it is to be hidden once written. */
+  addsRecordColumn: boolean;
 }
 
 export function hasInputs(values: readonly unknown[], columns: SheetColumns): boolean {
@@ -139,6 +145,7 @@ export interface StatusOutput {
 export function statusOutputs(columns: SheetColumns, width: number): StatusOutput[] {
   const statusColumn = columns.syncStatus ?? width + 1;
   const lastSyncedColumn = columns.lastSynced ?? Math.max(width, statusColumn) + 1;
+  const recordColumn = columns.syncRecord ?? Math.max(width, statusColumn, lastSyncedColumn) + 1;
   return [
     {
       column: statusColumn,
@@ -149,6 +156,11 @@ export function statusOutputs(columns: SheetColumns, width: number): StatusOutpu
       column: lastSyncedColumn,
       header: columns.lastSynced === null ? LAST_SYNCED_HEADER : null,
       valueOf: (p) => p.syncedAt,
+    },
+    {
+      column: recordColumn,
+      header: columns.syncRecord === null ? SYNC_RECORD_HEADER : null,
+      valueOf: (p) => p.record ?? null,
     },
   ];
 }
@@ -169,12 +181,15 @@ export function runsOf(rows: Iterable<number>): Run[] {
   return runs;
 }
 
-/** The Sync Status and Last Synced columns as one two-column group when they are neighbours. */
-function outputGroups(outputs: StatusOutput[]): StatusOutput[][] {
-  const sorted = [...outputs].sort((a, b) => a.column - b.column);
-  return sorted.length === 2 && sorted[1].column === sorted[0].column + 1
-    ? [sorted]
-    : sorted.map((o) => [o]);
+/** The output columns in groups of neighbours: each group is written as one block. */
+export function outputGroups<T extends { column: number }>(outputs: readonly T[]): T[][] {
+  const groups: T[][] = [];
+  for (const output of [...outputs].sort((a, b) => a.column - b.column)) {
+    const last = groups[groups.length - 1];
+    if (last && last[last.length - 1].column + 1 === output.column) last.push(output);
+    else groups.push([output]);
+  }
+  return groups;
 }
 
 /** Bridges the gaps between runs whose cells (in the group's columns) hold no formula. */
@@ -228,7 +243,12 @@ export function blocksFor(
     return formulaSafeCell(value === null ? cellOf(currentValues, row, output.column) : value);
   };
 
-  const groups = outputGroups(outputs).map((group) => ({
+  // A column being added is grouped only with other added ones: grouped with an existing
+  // column, its header would drag row 1 (a person's header) into the block.
+  const groups = [
+    ...outputGroups(outputs.filter((output) => output.header === null)),
+    ...outputGroups(outputs.filter((output) => output.header !== null)),
+  ].map((group) => ({
     group,
     runs: runsOf(group.flatMap(rowsFor)),
   }));
@@ -256,7 +276,8 @@ export function blocksFor(
 
 /**
  * Plans the writes for `pending` against the sheet as it is now. Header cells for missing
- * Sync Status / Last Synced columns are added at the right of the used range.
+ * Sync Status / Last Synced / Keap Sync Record columns are added at the right of the used
+ * range, in that order, so that on a new sheet the three are written as one block.
  * `readFormulas` is asked only when the rows to write fall into many separate runs.
  */
 export function planStatusWrites(
@@ -271,6 +292,7 @@ export function planStatusWrites(
     rows: new Map(),
     written: new Map(),
     columns: null,
+    addsRecordColumn: false,
   };
   if (pending.length === 0 || currentValues.length === 0) return none;
   const columns = findColumns(currentValues[0], names);
@@ -286,11 +308,17 @@ export function planStatusWrites(
     if (status.onlyIfBlank && !isBlankCell(shown)) continue;
     written.set(row, status);
   }
+  const blocks = blocksFor(currentValues, outputs, written, readFormulas);
   return {
-    blocks: blocksFor(currentValues, outputs, written, readFormulas),
+    blocks,
     placed: new Set(rows.values()),
     rows,
     written,
-    columns: { status: outputs[0].column, lastSynced: outputs[1].column },
+    columns: {
+      status: outputs[0].column,
+      lastSynced: outputs[1].column,
+      record: outputs[2].column,
+    },
+    addsRecordColumn: outputs[2].header !== null && blocks.length > 0,
   };
 }

@@ -11,10 +11,12 @@ import { rowKey } from './rowParsing';
 import {
   cellOf,
   hasInputs,
+  outputGroups,
   placeStatuses,
   runsOf,
   type CellBlock,
   type PendingStatus,
+  type StatusColumnsAt,
   type StatusWritePlan,
 } from './statusPlacement';
 import { formulaSafeCell } from './formulaSafe';
@@ -25,9 +27,21 @@ export interface StatusRepair {
   placed: Set<PendingStatus>;
 }
 
+/** What a row shows in the columns the sync writes. */
 interface Shown {
   status: unknown;
   lastSynced: unknown;
+  record: unknown;
+}
+
+const SHOWN_FIELDS = ['status', 'lastSynced', 'record'] as const;
+
+function shownAt(values: Grid, row: number, at: StatusColumnsAt): Shown {
+  return {
+    status: cellOf(values, row, at.status),
+    lastSynced: cellOf(values, row, at.lastSynced),
+    record: cellOf(values, row, at.record),
+  };
 }
 
 type Grid = readonly (readonly unknown[])[];
@@ -38,19 +52,12 @@ function keyAt(values: Grid, row: number, columns: SheetColumns): string | null 
 }
 
 /** What the rows with each key showed before the write, when all of them showed the same. */
-function shownByKey(
-  before: Grid,
-  columns: SheetColumns,
-  at: { status: number; lastSynced: number },
-) {
+function shownByKey(before: Grid, columns: SheetColumns, at: StatusColumnsAt) {
   const shown = new Map<string, Shown | null>();
   for (let row = 2; row <= before.length; row++) {
     const key = keyAt(before, row, columns);
     if (key === null) continue;
-    const cells = {
-      status: cellOf(before, row, at.status),
-      lastSynced: cellOf(before, row, at.lastSynced),
-    };
+    const cells = shownAt(before, row, at);
     const earlier = shown.get(key);
     if (earlier === undefined) shown.set(key, cells);
     else if (earlier !== null && !sameShown(earlier, cells)) shown.set(key, null);
@@ -63,7 +70,7 @@ function sameCell(a: unknown, b: unknown): boolean {
 }
 
 function sameShown(a: Shown, b: Shown): boolean {
-  return sameCell(a.status, b.status) && sameCell(a.lastSynced, b.lastSynced);
+  return SHOWN_FIELDS.every((field) => sameCell(a[field], b[field]));
 }
 
 /**
@@ -86,7 +93,8 @@ export function repairStatusWrites(
   const sameLayout =
     columns.contactId !== null &&
     (columns.syncStatus === null || columns.syncStatus === at.status) &&
-    (columns.lastSynced === null || columns.lastSynced === at.lastSynced);
+    (columns.lastSynced === null || columns.lastSynced === at.lastSynced) &&
+    (columns.syncRecord === null || columns.syncRecord === at.record);
   // Columns moved as well: nothing can be put right safely; no row counts as synced.
   if (!sameLayout) return { blocks: [], placed: new Set() };
 
@@ -94,7 +102,7 @@ export function repairStatusWrites(
   const previously = shownByKey(before, beforeColumns, at);
   const replaced = placeStatuses([...plan.rows.values()], after, columns);
   const wanted = new Map<number, Shown>();
-  const blank: Shown = { status: '', lastSynced: '' };
+  const blank: Shown = { status: '', lastSynced: '', record: '' };
   for (const [row, status] of replaced) {
     const earlier = previously.get(status.key) ?? null;
     if (status.onlyIfBlank && earlier !== null && !isBlankCell(earlier.status)) {
@@ -103,6 +111,7 @@ export function repairStatusWrites(
       wanted.set(row, {
         status: status.status,
         lastSynced: status.syncedAt ?? earlier?.lastSynced ?? '',
+        record: status.record ?? earlier?.record ?? '',
       });
     }
   }
@@ -114,37 +123,23 @@ export function repairStatusWrites(
 
   const fix = new Map<number, Shown>();
   for (const [row, cells] of wanted) {
-    const now = {
-      status: cellOf(after, row, at.status),
-      lastSynced: cellOf(after, row, at.lastSynced),
-    };
-    if (!sameShown(now, cells)) fix.set(row, cells);
+    if (!sameShown(shownAt(after, row, at), cells)) fix.set(row, cells);
   }
   return { blocks: repairBlocks(fix, at), placed: new Set(replaced.values()) };
 }
 
-function repairBlocks(
-  fix: Map<number, Shown>,
-  at: { status: number; lastSynced: number },
-): CellBlock[] {
-  const together = at.lastSynced === at.status + 1;
+function repairBlocks(fix: Map<number, Shown>, at: StatusColumnsAt): CellBlock[] {
+  const fields = SHOWN_FIELDS.map((field) => ({ field, column: at[field] }));
   const blocks: CellBlock[] = [];
   for (const { from, to } of runsOf(fix.keys())) {
     const rows: Shown[] = [];
     for (let row = from; row <= to; row++) rows.push(fix.get(row) as Shown);
-    if (together) {
+    for (const group of outputGroups(fields)) {
       blocks.push({
         row: from,
-        column: at.status,
-        values: rows.map((r) => [formulaSafeCell(r.status), r.lastSynced]),
+        column: group[0].column,
+        values: rows.map((shown) => group.map(({ field }) => formulaSafeCell(shown[field]))),
       });
-    } else {
-      blocks.push({
-        row: from,
-        column: at.status,
-        values: rows.map((r) => [formulaSafeCell(r.status)]),
-      });
-      blocks.push({ row: from, column: at.lastSynced, values: rows.map((r) => [r.lastSynced]) });
     }
   }
   return blocks;

@@ -1,15 +1,19 @@
 /**
- * The hidden 'Keap Sync State' tab: contact id -> fingerprint of the row at its last sync,
- * when, and how it ended. Keyed by contact id, it survives sorting and inserted rows.
- * The conversion to and from cells is pure; `SpreadsheetStateTab` is the thin adapter.
+ * The sync's memory of each contact lives on the contacts tab itself, in a hidden
+ * 'Keap Sync Record' column: one cell per row saying which contact was synced with which
+ * values (a fingerprint, never the email), when, and how it ended. Kept in the rows it
+ * describes, it is read with the sheet and written with the statuses, in the same calls.
+ *
+ * Every cell names its contact, so the record is a map by contact id, not by row: a sort of
+ * only some columns, a copied row or a deleted one can make the sync read Keap again, never
+ * skip a row it should send. Pure.
  */
-import { readUsedRange, SheetSession, writeGrowing } from './tabs';
 
-type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
-type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+export const SYNC_RECORD_HEADER = 'Keap Sync Record';
 
-export const STATE_TAB_NAME = 'Keap Sync State';
-const STATE_HEADER = ['Contact ID', 'Fingerprint', 'Synced At (ms)', 'Result', 'Run'];
+/** Marks a cell as ours and its layout's version. */
+const PREFIX = 'ksr1';
+const SEPARATOR = '|';
 
 /**
  * 'ok': synced; skipped while the row is unchanged.
@@ -31,67 +35,43 @@ export type SyncState = Map<number, StateRecord>;
 
 const RESULTS: readonly StateResult[] = ['ok', 'error', 'retry'];
 
-export function parseStateValues(values: readonly (readonly unknown[])[]): SyncState {
+export function recordCell(contactId: number, record: StateRecord): string {
+  return [PREFIX, contactId, record.fingerprint, record.syncedAt, record.result, record.run].join(
+    SEPARATOR,
+  );
+}
+
+/** The contact and record a cell holds; null for anything else (blank, edited, foreign). */
+export function parseRecordCell(value: unknown): { contactId: number; record: StateRecord } | null {
+  if (typeof value !== 'string') return null;
+  const [prefix, id, fingerprint, syncedAt, result, run, ...rest] = value.split(SEPARATOR);
+  if (prefix !== PREFIX || rest.length > 0 || run === undefined) return null;
+  const contactId = Number(id);
+  const when = Number(syncedAt);
+  const outcome = RESULTS.find((r) => r === result);
+  if (!Number.isSafeInteger(contactId) || contactId <= 0 || fingerprint === '') return null;
+  if (!Number.isFinite(when) || outcome === undefined) return null;
+  return { contactId, record: { fingerprint, syncedAt: when, result: outcome, run } };
+}
+
+/**
+ * Every record in the column (1-based; null when the tab has none yet). A contact named by
+ * several cells (rows moved apart from their records) takes its newest record: an older one
+ * could say the contact holds values it no longer holds.
+ */
+export function readSyncState(
+  values: readonly (readonly unknown[])[],
+  column: number | null,
+): SyncState {
   const state: SyncState = new Map();
-  for (const [id, fingerprint, syncedAt, result, run] of values.slice(1)) {
-    const contactId = Number(id);
-    if (!Number.isSafeInteger(contactId) || contactId <= 0) continue;
-    if (typeof fingerprint !== 'string' || fingerprint === '') continue;
-    const when = Number(syncedAt);
-    const outcome = RESULTS.find((r) => r === result) ?? 'error';
-    state.set(contactId, {
-      fingerprint,
-      syncedAt: Number.isFinite(when) ? when : 0,
-      result: outcome,
-      run: typeof run === 'string' ? run : String(run ?? ''),
-    });
+  if (column === null) return state;
+  for (const row of values.slice(1)) {
+    const parsed = parseRecordCell(row[column - 1]);
+    if (!parsed) continue;
+    const known = state.get(parsed.contactId);
+    if (!known || parsed.record.syncedAt > known.syncedAt) {
+      state.set(parsed.contactId, parsed.record);
+    }
   }
   return state;
-}
-
-/** Header plus one row per record, padded with blank rows to `minRows` so old rows are cleared. */
-export function stateValues(state: SyncState, minRows = 0): unknown[][] {
-  const rows: unknown[][] = [STATE_HEADER];
-  for (const [id, record] of [...state].sort((a, b) => a[0] - b[0])) {
-    rows.push([id, record.fingerprint, record.syncedAt, record.result, record.run]);
-  }
-  while (rows.length < minRows) rows.push(STATE_HEADER.map(() => ''));
-  return rows;
-}
-
-export interface SyncStatePort {
-  read(): SyncState;
-  write(state: SyncState): void;
-}
-
-export class SpreadsheetStateTab implements SyncStatePort {
-  private sheet: Sheet | null = null;
-  /** Whether this execution already looked for the tab (one sync at a time: it stays so). */
-  private looked = false;
-  private rowsOnSheet = 0;
-  private readonly session: SheetSession;
-
-  constructor(
-    private readonly spreadsheet: Spreadsheet,
-    session?: SheetSession,
-  ) {
-    this.session = session ?? new SheetSession(spreadsheet);
-  }
-
-  read(): SyncState {
-    this.sheet = this.spreadsheet.getSheetByName(STATE_TAB_NAME);
-    this.looked = true;
-    if (!this.sheet) return new Map();
-    const values = readUsedRange(this.sheet);
-    this.rowsOnSheet = values.length;
-    return parseStateValues(values);
-  }
-
-  write(state: SyncState): void {
-    if (!this.sheet && !this.looked) this.sheet = this.spreadsheet.getSheetByName(STATE_TAB_NAME);
-    if (!this.sheet) this.sheet = this.session.insertTab(STATE_TAB_NAME, { hidden: true });
-    const values = stateValues(state, this.rowsOnSheet);
-    writeGrowing(this.sheet, { row: 1, column: 1, values }, 'rows');
-    this.rowsOnSheet = values.length;
-  }
 }

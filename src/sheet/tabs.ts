@@ -18,12 +18,11 @@ export class SheetSession {
   ) {}
 
   /** Adds one of the add-on's own tabs at the end without leaving the person on it. */
-  insertTab(name: string, options: { hidden?: boolean } = {}): Sheet {
+  insertTab(name: string): Sheet {
     const returnTo = this.watched ? (this.home ?? this.spreadsheet.getActiveSheet()) : null;
     this.tabCount ??= this.spreadsheet.getNumSheets();
     const sheet = this.spreadsheet.insertSheet(name, this.tabCount);
     this.tabCount += 1;
-    if (options.hidden) sheet.hideSheet();
     if (returnTo) returnTo.activate();
     return sheet;
   }
@@ -43,14 +42,13 @@ export function readUsedRange(sheet: Sheet): unknown[][] {
 }
 
 /**
- * Writes a block, adding rows or columns first when the grid is too small for it (a new
- * Sync Status column at the right edge, a state tab outgrowing its 1,000 rows). Checking the
- * grid costs calls, so it is done only after the write was refused.
+ * Writes a block, adding columns first when the grid is too narrow for it (a new Sync Status
+ * or Keap Sync Record column at the right edge). Checking the grid costs calls, so it is
+ * done only after the write was refused.
  */
 export function writeGrowing(
   sheet: Sheet,
   block: { row: number; column: number; values: unknown[][] },
-  mayGrow: 'rows' | 'columns',
 ): void {
   const { row, column, values } = block;
   const columns = values[0]?.length ?? 0;
@@ -59,21 +57,9 @@ export function writeGrowing(
   try {
     write();
   } catch (error) {
-    const grew =
-      mayGrow === 'rows'
-        ? addRowsUpTo(sheet, row + values.length - 1)
-        : addColumnsUpTo(sheet, column + columns - 1);
-    if (!grew) throw error;
+    if (!addColumnsUpTo(sheet, column + columns - 1)) throw error;
     write();
   }
-}
-
-/** Grows to twice the rows needed, so a table that keeps growing does not pay this every run. */
-function addRowsUpTo(sheet: Sheet, lastRow: number): boolean {
-  const maxRows = sheet.getMaxRows();
-  if (lastRow <= maxRows) return false;
-  sheet.insertRowsAfter(maxRows, 2 * lastRow - maxRows);
-  return true;
 }
 
 function addColumnsUpTo(sheet: Sheet, lastColumn: number): boolean {

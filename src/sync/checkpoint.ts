@@ -1,7 +1,7 @@
 /**
  * A run that continues in a follow-up execution leaves its counts here (user properties,
  * keyed by spreadsheet id: the follow-up trigger runs as the same person). No row cursor is
- * needed: finished rows are recognised by their fingerprints in the state tab.
+ * needed: finished rows are recognised by their fingerprints in the Keap Sync Record column.
  */
 import { readJson, type KeyValueStore } from './ports';
 import type { SyncTrigger } from './summary';

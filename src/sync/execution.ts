@@ -1,12 +1,12 @@
 /**
  * One execution of a run: read the sheet once, chunks of contacts against Keap until the
- * time budget is spent, then the statuses written in blocks where their rows are now
- * (checked once after writing), then the state.
+ * time budget is spent, then the statuses and records written in blocks where their rows
+ * are now (checked once after writing).
  */
 import { KeapAccessError, type KeapGateway } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
 import { parseSheet } from '../sheet/rowParsing';
-import type { StateRecord, SyncState } from '../sheet/stateTab';
+import { readSyncState, recordCell } from '../sheet/syncRecord';
 import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
 import { chunk, executionBudget, type SyncLimits } from './budget';
@@ -16,7 +16,7 @@ import type { SyncPorts } from './runSync';
 import { errorStatus, KEAP_BUSY, optOutNotSentStatus, UP_TO_DATE, unitStatus } from './statusText';
 import { describe, stopFor, type Stop } from './stopWords';
 import { emptyTally, MAX_ERROR_ROWS, type RunTally } from './tally';
-import { buildWorklist, type SkippedRow, type Worklist } from './worklist';
+import { buildWorklist, type SkippedRow } from './worklist';
 
 export interface ExecutionReport {
   tally: RunTally;
@@ -29,12 +29,8 @@ export interface ExecutionReport {
 export class Execution {
   private readonly tally = emptyTally();
   private readonly pending: PendingStatus[] = [];
-  /** State to record per contact once all its rows' statuses are placed. */
-  private readonly records = new Map<number, { record: StateRecord; statuses: PendingStatus[] }>();
   private readonly notes: string[] = [];
   private gateway: KeapGateway | null = null;
-  private state: SyncState | null = null;
-  private worklist: Worklist | null = null;
   private workLeft = false;
   private stop: Stop | null = null;
   /** A row's Sync Status as this execution first read it. */
@@ -76,9 +72,8 @@ export class Execution {
     const shown = (row: number): unknown =>
       statusColumn === null ? '' : (values[row - 1][statusColumn - 1] ?? '');
     this.shown = shown;
-    this.state = this.ports.state.read();
-    const worklist = buildWorklist(rows, this.state, this.runId, (row) => !isBlankCell(shown(row)));
-    this.worklist = worklist;
+    const state = readSyncState(values, columns.syncRecord);
+    const worklist = buildWorklist(rows, state, this.runId, (row) => !isBlankCell(shown(row)));
     this.tally.rowsSeen = worklist.rowsSeen;
 
     // An error the row already shows is not written again: an unchanged sheet costs no write.
@@ -177,52 +172,47 @@ export class Execution {
 
     const now = this.ports.clock.now();
     const syncedAt = failure === null ? new Date(now) : null;
-    const statuses = unit.rows.map((ref) => ({ row: ref.row, key: ref.key, status, syncedAt }));
-    this.pending.push(...statuses);
     const outcome = failure === null ? 'ok' : failure.kind === 'retry' ? 'retry' : 'error';
-    this.records.set(unit.contactId, {
-      record: { fingerprint: unit.fingerprint, syncedAt: now, result: outcome, run: this.runId },
-      statuses,
+    const record = recordCell(unit.contactId, {
+      fingerprint: unit.fingerprint,
+      syncedAt: now,
+      result: outcome,
+      run: this.runId,
     });
+    this.pending.push(
+      ...unit.rows.map((ref) => ({ row: ref.row, key: ref.key, status, syncedAt, record })),
+    );
   }
 
   /**
-   * Statuses first, then the state: a state saved without its statuses would hide those rows.
-   * The write is checked with one more read; statuses that a sort moved are put right.
+   * A row's record travels in the same block as its status, so a row is never recorded as
+   * synced without saying so. The write is checked with one more read; statuses (and their
+   * records) that a sort moved are put right.
    */
   private writeBack(): void {
-    let placed = new Set<PendingStatus>();
-    if (this.pending.length > 0) {
-      const { sheet, settings } = this.ports;
-      const current = sheet.readValues();
-      const plan = planStatusWrites(this.pending, current, settings.headers, (range) =>
-        sheet.readFormulas(range),
-      );
-      plan.blocks.forEach((block) => sheet.writeBlock(block));
-      placed = plan.placed;
-      if (plan.written.size > 0) {
-        const repair = repairStatusWrites(plan, current, sheet.readValues(), settings.headers);
-        if (repair) {
-          repair.blocks.forEach((block) => sheet.writeBlock(block));
-          placed = repair.placed;
-        }
-      }
+    if (this.pending.length === 0) return;
+    const { sheet, settings } = this.ports;
+    const current = sheet.readValues();
+    const plan = planStatusWrites(this.pending, current, settings.headers, (range) =>
+      sheet.readFormulas(range),
+    );
+    plan.blocks.forEach((block) => sheet.writeBlock(block));
+    if (plan.addsRecordColumn && plan.columns) this.hideRecordColumn(plan.columns.record);
+    if (plan.written.size > 0) {
+      const repair = repairStatusWrites(plan, current, sheet.readValues(), settings.headers);
+      repair?.blocks.forEach((block) => sheet.writeBlock(block));
     }
-    if (!this.state) return;
-    let changed = false;
-    for (const [contactId, { record, statuses }] of this.records) {
-      if (!statuses.every((status) => placed.has(status))) continue;
-      this.state.set(contactId, record);
-      changed = true;
+  }
+
+  /**
+   * Hiding is for looks only: a record column left visible works the same, so a refusal is
+   * not worth a word in the run's message.
+   */
+  private hideRecordColumn(column: number): void {
+    try {
+      this.ports.sheet.hideColumn(column);
+    } catch {
+      // The statuses and records are written; nothing depends on the column being hidden.
     }
-    const finished = !this.workLeft && this.stop === null && this.worklist !== null;
-    if (finished && this.worklist) {
-      for (const contactId of [...this.state.keys()]) {
-        if (this.worklist.contactIds.has(contactId)) continue;
-        this.state.delete(contactId);
-        changed = true;
-      }
-    }
-    if (changed) this.ports.state.write(this.state);
   }
 }

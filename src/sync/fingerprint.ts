@@ -1,7 +1,7 @@
 /**
  * A row's fingerprint: a short hash of what the row asks for, after normalisation. The
- * state tab keeps it per contact id at the last sync, so an unedited row is not sent again.
- * Hashing (rather than storing the values) keeps emails out of the hidden tab.
+ * Keap Sync Record column keeps it per contact at the last sync, so an unedited row is not
+ * sent again. Hashing (rather than storing the values) keeps emails out of the hidden column.
  */
 import type { RowRequest } from '../sheet/rowParsing';
 

@@ -5,7 +5,7 @@
 import type { KeapGateway } from '../keap/model';
 import type { ContactSheetPort } from '../sheet/contactSheet';
 import { contactIdCellOf, parseSheet } from '../sheet/rowParsing';
-import type { SyncStatePort } from '../sheet/stateTab';
+import { readSyncState } from '../sheet/syncRecord';
 import { chunk, SYNC_LIMITS, type SyncLimits } from './budget';
 import { planChunk, readKeapState } from './chunkSync';
 import type { UnitPlan } from './plan';
@@ -36,7 +36,6 @@ export interface PreviewPorts {
   clock: Clock;
   settings: SyncSettings;
   sheet: ContactSheetPort;
-  state: SyncStatePort;
   /** Opened only when some row needs Keap. Throws KeapAccessError when there is no connection. */
   openGateway(deadline: number): KeapGateway;
 }
@@ -72,8 +71,10 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
   let worklist: Worklist;
   try {
     const values = ports.sheet.readValues();
-    const { rows } = parseSheet(values, ports.settings.headers, () => ports.sheet.tabName());
-    worklist = buildWorklist(rows, ports.state.read(), 'preview');
+    const { columns, rows } = parseSheet(values, ports.settings.headers, () =>
+      ports.sheet.tabName(),
+    );
+    worklist = buildWorklist(rows, readSyncState(values, columns.syncRecord), 'preview');
   } catch (error) {
     return { ...preview, message: stopFor(error).message };
   }

@@ -5,7 +5,6 @@
 import { connectionProblem, openKeapGateway, notifyOwnerOncePerDay } from '../connection';
 import { SpreadsheetContactSheet } from '../sheet/contactSheet';
 import { SpreadsheetLogTab } from '../sheet/logTab';
-import { SpreadsheetStateTab } from '../sheet/stateTab';
 import { SheetSession } from '../sheet/tabs';
 import { SYNC_LIMITS } from './budget';
 import { PropertiesCheckpoint } from './checkpoint';
@@ -150,7 +149,6 @@ export function previewPorts({ spreadsheet, id }: OpenedSpreadsheet): PreviewPor
     clock: systemClock,
     settings,
     sheet: new SpreadsheetContactSheet(spreadsheet, settings.sheetName, session),
-    state: new SpreadsheetStateTab(spreadsheet, session),
     openGateway: (deadline) => openKeapGateway({ deadline }),
   };
 }
@@ -172,7 +170,6 @@ export function syncPorts(
     clock: systemClock,
     settings,
     sheet: new SpreadsheetContactSheet(spreadsheet, settings.sheetName, session),
-    state: new SpreadsheetStateTab(spreadsheet, session),
     log: new SpreadsheetLogTab(spreadsheet, session),
     lease: syncLease(spreadsheetId),
     checkpoint: new PropertiesCheckpoint(userStore(), spreadsheetId),

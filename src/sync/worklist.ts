@@ -3,7 +3,7 @@
  * rows already synced (skipped), and one work unit per contact id still to sync.
  */
 import type { ParsedRow, RowRequest } from '../sheet/rowParsing';
-import type { SyncState, StateRecord } from '../sheet/stateTab';
+import type { SyncState, StateRecord } from '../sheet/syncRecord';
 import { findConflicts, type RowIdentity } from './duplicates';
 import { rowFingerprint } from './fingerprint';
 
@@ -43,8 +43,6 @@ export interface Worklist {
   /** Unchanged rows whose last sync ended in an error (their status still says so). */
   knownErrorRows: RowRef[];
   units: WorkUnit[];
-  /** Every valid contact id on the sheet (to prune the state of ids no longer there). */
-  contactIds: Set<number>;
 }
 
 /**
@@ -97,7 +95,6 @@ export function buildWorklist(
     skippedRows: [],
     knownErrorRows: [],
     units: [],
-    contactIds: new Set(),
   };
   const unitsById = new Map<number, WorkUnit>();
   for (const row of rows) {
@@ -105,13 +102,11 @@ export function buildWorklist(
     worklist.rowsSeen += 1;
     const conflict = conflicts.get(row.row);
     if (row.kind === 'invalid') {
-      if (row.contactId !== null) worklist.contactIds.add(row.contactId);
       const messages = conflict ? [...row.errors, conflict] : row.errors;
       worklist.issues.push({ row: row.row, key: row.key, message: messages.join('; ') });
       continue;
     }
     const { contactId } = row.request;
-    worklist.contactIds.add(contactId);
     if (conflict) {
       worklist.issues.push({ row: row.row, key: row.key, message: conflict });
       continue;

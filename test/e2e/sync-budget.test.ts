@@ -9,16 +9,14 @@ import { connectedWorld, runCountingCalls, type Summary } from './support/sync';
 const budget = (rows: number) => 10 + rows / 500;
 
 /**
- * What each kind of run needs at least with a hidden state tab and a log tab:
- * open (2: spreadsheet, id), contacts tab (2: find, read), state tab (2: find, read),
- * log tab (2: find, append); a run that changes rows also re-reads the contacts tab (1),
- * writes the status block (2), reads it once more to check the write (1) and writes the
- * state (2); the first run creates both tabs (insert, hide, show the contacts tab again)
- * and their headers.
+ * What each kind of run needs with the records in a hidden column of the contacts tab:
+ * open (2: spreadsheet, id), contacts tab (2: find, read; the records come with it), log tab
+ * (2: find, append); a run that changes rows also re-reads the contacts tab (1), writes
+ * statuses and records in one block (2) and reads once more to check the write (1). The
+ * first run also creates the log tab (count the tabs, insert, show the contacts tab again,
+ * its header) and hides the record column.
  */
-const LIMITS = { nothingChanged: 8, changed: 14, firstRun: 20 };
-/** A state tab outgrowing its 1,000 rows is grown once: the refused write, getMaxRows, insertRowsAfter. */
-const GROWTH = 3;
+const LIMITS = { nothingChanged: 6, changed: 10, firstRun: 15 };
 
 type Measured = Record<
   'firstRun' | 'nothingChanged' | 'changed',
@@ -70,16 +68,16 @@ describe('spreadsheet calls per execution', () => {
     expect(large.changed.calls).toEqual(small.changed.calls);
     expect(small.changed.count).toBeLessThanOrEqual(LIMITS.changed);
     expect(large.changed.count).toBeLessThanOrEqual(budget(2000));
-    // The contacts and state tabs, the re-read before writing, the check after it; one
-    // status block and one state block.
-    expect(small.changed.calls.filter((c) => c === 'Sheet.getSheetValues')).toHaveLength(4);
-    expect(small.changed.calls.filter((c) => c === 'Range.setValues')).toHaveLength(2);
+    // The contacts tab, the re-read before writing, the check after it; one block.
+    expect(small.changed.calls.filter((c) => c === 'Sheet.getSheetValues')).toHaveLength(3);
+    expect(small.changed.calls.filter((c) => c === 'Range.setValues')).toHaveLength(1);
   });
 
-  it('the first run, which creates the state and log tabs, stays bounded', () => {
+  it('the first run, which creates the log tab and the record column, stays bounded', () => {
     expect(small.firstRun.count).toBeLessThanOrEqual(LIMITS.firstRun);
-    expect(large.firstRun.count).toBeLessThanOrEqual(LIMITS.firstRun + GROWTH);
-    expect(small.firstRun.calls.filter((c) => c === 'Spreadsheet.insertSheet')).toHaveLength(2);
+    expect(large.firstRun.calls).toEqual(small.firstRun.calls);
+    expect(small.firstRun.calls.filter((c) => c === 'Spreadsheet.insertSheet')).toHaveLength(1);
+    expect(small.firstRun.calls.filter((c) => c === 'Sheet.hideColumns')).toHaveLength(1);
   });
 
   it('reports its figures', () => {

@@ -51,7 +51,8 @@ describe('the sample sheet against the sample Keap account', () => {
   });
 
   it('writes the exact status on every row and a time on every synced row', () => {
-    expect(headerRow(world).slice(-2)).toEqual(['Sync Status', 'Last Synced']);
+    expect(headerRow(world).slice(-3)).toEqual(['Sync Status', 'Last Synced', 'Keap Sync Record']);
+    expect(world.sheet().hiddenColumns()).toEqual([headerRow(world).length]);
     expect(columnOf(world, 'Sync Status')).toEqual(EXPECTED_STATUS);
     const synced = columnOf(world, 'Last Synced');
     EXPECTED_STATUS.forEach((status, i) => {
@@ -60,7 +61,7 @@ describe('the sample sheet against the sample Keap account', () => {
     });
   });
 
-  it('changes no other cell: the sheet minus the two status columns is as it was', () => {
+  it('changes no other cell: the sheet minus the status and record columns is as it was', () => {
     expect(inputCells(world)).toEqual(before);
   });
 

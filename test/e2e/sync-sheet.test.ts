@@ -97,6 +97,7 @@ describe('which tab and which columns', () => {
       'EMAIL',
       'Sync Status',
       'Last Synced',
+      'Keap Sync Record',
     ]);
     expect(world.sheet('Archive').values()).toEqual(other);
   });
@@ -138,7 +139,7 @@ describe('which tab and which columns', () => {
     world.addContact(5, 'old5@example.com');
     expect(world.sheet().maxColumns()).toBe(26);
     expect(world.call<Summary>('syncNow').outcome).toBe('completed');
-    expect(headerRow(world).slice(26)).toEqual(['Sync Status', 'Last Synced']);
+    expect(headerRow(world).slice(26)).toEqual(['Sync Status', 'Last Synced', 'Keap Sync Record']);
     expect(columnOf(world, 'Sync Status')).toEqual(['Updated: email changed to five@example.com']);
     expect(world.sheet().values()[1].slice(0, 26)).toEqual([
       5,
@@ -181,6 +182,12 @@ describe('values from formulas', () => {
     ]);
     expect(world.sheet().formulas()[1][1]).toBe('=LOWER("ONE.NEW@EXAMPLE.COM")');
     expect(world.emailsOf(2)).toEqual({ EMAIL1: 'two@example.com' });
-    expect(headerRow(world)).toEqual(['Contact ID', 'Email', 'Sync Status', 'Last Synced']);
+    expect(headerRow(world)).toEqual([
+      'Contact ID',
+      'Email',
+      'Sync Status',
+      'Last Synced',
+      'Keap Sync Record',
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import { HEADERS, OWNER, TENANT, World, type WorldOptions } from '../world';
 
 export const SYNC_STATUS = 'Sync Status';
 export const LAST_SYNCED = 'Last Synced';
+export const SYNC_RECORD = 'Keap Sync Record';
 /** The sync's lease (src/sync/budget.ts SYNC_LIMITS.leaseMs is 7 minutes) plus a margin. */
 export const PAST_LEASE_MS = 8 * 60_000;
 export const MINUTE = 60_000;
@@ -215,13 +216,13 @@ export function statusByRow(w: World, tab = 'Contacts'): Record<number, string> 
   return Object.fromEntries(sheetRows(w, tab).map((r) => [r.row, r.status]));
 }
 
-/** Cells of the Sync Status and Last Synced columns that hold a formula, as "E7: =...". */
+/** Cells of the columns the sync writes that hold a formula, as "E7: =...". */
 export function formulasInStatusColumns(w: World, tab = 'Contacts'): string[] {
   const sheet = w.sheet(tab);
   const header = sheet.values()[0] ?? [];
   const formulas = sheet.formulas();
   const found: string[] = [];
-  for (const name of [SYNC_STATUS, LAST_SYNCED]) {
+  for (const name of [SYNC_STATUS, LAST_SYNCED, SYNC_RECORD]) {
     const c = columnIndex(header, name);
     if (c < 0) continue;
     formulas.forEach((row, r) => {
@@ -232,7 +233,7 @@ export function formulasInStatusColumns(w: World, tab = 'Contacts'): string[] {
 }
 
 /**
- * Every cell of the tab except the Sync Status and Last Synced columns, with each cell's
+ * Every cell of the tab except the columns the sync writes (status, Last Synced, record), with each cell's
  * formula when it has one, so "untouched" covers formulas as well as values.
  */
 export function inputGrid(w: World, tab = 'Contacts'): string[][] {
@@ -240,7 +241,9 @@ export function inputGrid(w: World, tab = 'Contacts'): string[][] {
   const values = sheet.values();
   const formulas = sheet.formulas();
   const header = values[0] ?? [];
-  const skip = new Set([columnIndex(header, SYNC_STATUS), columnIndex(header, LAST_SYNCED)]);
+  const skip = new Set(
+    [SYNC_STATUS, LAST_SYNCED, SYNC_RECORD].map((name) => columnIndex(header, name)),
+  );
   return values.map((row, r) =>
     row
       .map((value, c) => {

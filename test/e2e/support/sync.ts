@@ -163,12 +163,13 @@ export function columnOf(world: World, header: string, tab = 'Contacts'): unknow
   return world.column(header, tab);
 }
 
-/** The sheet's cells except the two columns the sync writes. */
+/** The columns the sync writes; every other cell must stay as it was. */
+export const OUTPUT_HEADERS = ['Sync Status', 'Last Synced', 'Keap Sync Record'];
+
+/** The sheet's cells except the columns the sync writes. */
 export function inputCells(world: World, tab = 'Contacts'): unknown[][] {
   const values = world.sheet(tab).values();
-  const skip = new Set(
-    ['Sync Status', 'Last Synced'].map((h) => values[0].indexOf(h)).filter((i) => i >= 0),
-  );
+  const skip = new Set(OUTPUT_HEADERS.map((h) => values[0].indexOf(h)).filter((i) => i >= 0));
   return values.map((row) => row.filter((_, i) => !skip.has(i)));
 }
 

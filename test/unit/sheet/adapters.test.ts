@@ -4,7 +4,7 @@ import {
   SpreadsheetContactSheet,
 } from '../../../src/sheet/contactSheet';
 import { LOG_HEADER, LOG_TAB_NAME, SpreadsheetLogTab } from '../../../src/sheet/logTab';
-import { SpreadsheetStateTab, STATE_TAB_NAME } from '../../../src/sheet/stateTab';
+import { readSyncState, SYNC_RECORD_HEADER } from '../../../src/sheet/syncRecord';
 import { runSyncWith, type SyncPorts } from '../../../src/sync/runSync';
 import { SyncHarness } from '../sync/support/fakes';
 import { FakeSpreadsheet } from './support/fakeSpreadsheet';
@@ -22,7 +22,6 @@ function portsFor(spreadsheet: FakeSpreadsheet, h: SyncHarness): SyncPorts {
   return {
     ...h.ports(),
     sheet: new SpreadsheetContactSheet(ss, ''),
-    state: new SpreadsheetStateTab(ss),
     log: new SpreadsheetLogTab(ss),
   };
 }
@@ -37,7 +36,6 @@ function harnessFor(rows: number): SyncHarness {
 describe('finding the contacts tab', () => {
   it("prefers 'Contacts', else the first tab that is not the add-on's own", () => {
     const ss = new FakeSpreadsheet({
-      [STATE_TAB_NAME]: [],
       People: [],
       Contacts: [],
     }).asSpreadsheet();
@@ -56,26 +54,21 @@ describe('finding the contacts tab', () => {
 });
 
 describe('the sheet adapters in a real run', () => {
-  it('write statuses, a hidden state tab and a log tab with a header row', () => {
+  it('write statuses, a hidden record column and a log tab with a header row', () => {
     const spreadsheet = sheetWith(3);
     const h = harnessFor(3);
     const summary = runSyncWith('menu', portsFor(spreadsheet, h), h.limits);
     expect(summary.outcome).toBe('completed');
     const contacts = spreadsheet.tab('Contacts')?.cells ?? [];
-    expect(contacts[0]).toEqual([...HEADER, 'Sync Status', 'Last Synced']);
+    expect(contacts[0]).toEqual([...HEADER, 'Sync Status', 'Last Synced', SYNC_RECORD_HEADER]);
     expect(contacts[1][3]).toBe('Updated: email changed to new1@x.com');
     expect(contacts[1][4]).toBeInstanceOf(Date);
-    const state = spreadsheet.tab(STATE_TAB_NAME);
-    expect(state?.hidden).toBe(true);
-    expect(state?.cells).toHaveLength(4);
+    expect([...(spreadsheet.tab('Contacts')?.hiddenColumns ?? [])]).toEqual([6]);
+    expect([...readSyncState(contacts, 6).keys()]).toEqual([1, 2, 3]);
     const log = spreadsheet.tab(LOG_TAB_NAME)?.cells ?? [];
     expect(log[0]).toEqual(LOG_HEADER);
     expect(log[1].slice(1, 5)).toEqual(['menu', 3, 3, 0]);
-    expect(spreadsheet.sheets.map((s) => s.name)).toEqual([
-      'Contacts',
-      STATE_TAB_NAME,
-      LOG_TAB_NAME,
-    ]);
+    expect(spreadsheet.sheets.map((s) => s.name)).toEqual(['Contacts', LOG_TAB_NAME]);
   });
 
   const ROUND_TRIPS = new Set([
@@ -87,11 +80,8 @@ describe('the sheet adapters in a real run', () => {
     'Spreadsheet.insertSheet',
   ]);
   const callsOfRun = (rows: number, run: 'changed' | 'unchanged') => {
-    const spreadsheet = sheetWith(rows, {
-      [STATE_TAB_NAME]: [['Contact ID']],
-      [LOG_TAB_NAME]: [[...LOG_HEADER]],
-    });
-    spreadsheet.tab('Contacts')?.cells[0].push('Sync Status', 'Last Synced');
+    const spreadsheet = sheetWith(rows, { [LOG_TAB_NAME]: [[...LOG_HEADER]] });
+    spreadsheet.tab('Contacts')?.cells[0].push('Sync Status', 'Last Synced', SYNC_RECORD_HEADER);
     const h = harnessFor(rows);
     expect(runSyncWith('sidebar', portsFor(spreadsheet, h), h.limits)).toMatchObject({
       outcome: 'completed',
@@ -114,14 +104,14 @@ describe('the sheet adapters in a real run', () => {
       const changed = callsOfRun(rows, 'changed');
       const unchanged = callsOfRun(rows, 'unchanged');
       expect(changed.roundTrips).toBeLessThanOrEqual(10 + rows / 500);
-      // Nothing changed: read the sheet and the state, log the run; write no cell.
-      expect(unchanged.roundTrips).toBe(3);
+      // Nothing changed: read the sheet (records included), log the run; write no cell.
+      expect(unchanged.roundTrips).toBe(2);
     },
   );
 
   it('make as many spreadsheet calls for 3000 rows as for 10', () => {
     expect(callsOfRun(3000, 'changed').all).toBe(callsOfRun(10, 'changed').all);
-    expect(callsOfRun(10, 'changed').all).toBeLessThanOrEqual(15);
+    expect(callsOfRun(10, 'changed').all).toBeLessThanOrEqual(8);
   });
 
   it('reads the contacts tab in one call, re-reads it once before writing and once after to check the write', () => {
@@ -138,11 +128,10 @@ describe('the sheet adapters in a real run', () => {
       'Sheet.getSheetValues',
       'Sheet.getSheetValues',
     ]);
-    // The statuses in one block, then one read to check them, then the state tab and the log.
+    // Statuses and records in one block, then one read to check them, then the log.
     expect(cellCalls.slice(firstWrite)).toEqual([
       'Range.setValues',
       'Sheet.getSheetValues',
-      'Range.setValues',
       'Sheet.appendRow',
       'Sheet.appendRow',
     ]);

@@ -32,6 +32,7 @@ describe('header matching', () => {
         optOutReason: 2,
         syncStatus: 7,
         lastSynced: null,
+        syncRecord: null,
       },
     });
   });

@@ -6,7 +6,7 @@ import {
   type PendingStatus,
 } from '../../../src/sheet/statusPlacement';
 
-const HEADER = ['Contact ID', 'Email', 'Opt Out', 'Sync Status', 'Last Synced'];
+const HEADER = ['Contact ID', 'Email', 'Opt Out', 'Sync Status', 'Last Synced', 'Keap Sync Record'];
 const columns = findColumns(HEADER, DEFAULT_HEADER_NAMES);
 const T1 = new Date('2025-03-01T10:00:00Z');
 
@@ -166,7 +166,7 @@ describe('placing statuses on the rows that now hold them', () => {
         reads.push(range);
         return Array.from({ length: range.rows }, () => Array(range.columns).fill(''));
       });
-      expect(reads).toEqual([{ row: 2, column: 4, rows: 29, columns: 2 }]);
+      expect(reads).toEqual([{ row: 2, column: 4, rows: 29, columns: 3 }]);
       expect(plan.blocks).toHaveLength(1);
       const after = apply(many, plan.blocks);
       expect(after.slice(1).map((r) => r[3])).toEqual(
@@ -240,10 +240,16 @@ describe('creating the output columns', () => {
   const header = ['Name', 'Contact ID', 'Email'];
   const outputColumns = findColumns(header, DEFAULT_HEADER_NAMES);
 
-  it('adds Sync Status and Last Synced at the right of the used range in one block (the new columns are empty)', () => {
+  it('adds Sync Status, Last Synced and the record column at the right of the used range in one block', () => {
     const values = [header, ['Ann', 1, 'a@x.com'], ['Bob', 2, 'b@x.com']];
     const pending: PendingStatus[] = [
-      { row: 3, key: rowKey(values[2], outputColumns), status: 'Up to date', syncedAt: T1 },
+      {
+        row: 3,
+        key: rowKey(values[2], outputColumns),
+        status: 'Up to date',
+        syncedAt: T1,
+        record: 'ksr1|2|v1:00|1|ok|r',
+      },
     ];
     const plan = planStatusWrites(pending, values, DEFAULT_HEADER_NAMES);
     expect(plan.blocks).toEqual([
@@ -251,11 +257,35 @@ describe('creating the output columns', () => {
         row: 1,
         column: 4,
         values: [
-          ['Sync Status', 'Last Synced'],
-          ['', ''],
-          ['Up to date', T1],
+          ['Sync Status', 'Last Synced', 'Keap Sync Record'],
+          ['', '', ''],
+          ['Up to date', T1, 'ksr1|2|v1:00|1|ok|r'],
         ],
       },
+    ]);
+    expect(plan.addsRecordColumn).toBe(true);
+    expect(plan.columns).toEqual({ status: 4, lastSynced: 5, record: 6 });
+  });
+
+  it('adds a missing record column apart from existing status columns, so row 1 is not rewritten', () => {
+    const values = [
+      ['Contact ID', 'Email', 'Sync Status', 'Last Synced'],
+      [1, 'a@x.com', '', ''],
+    ];
+    const columnsNow = findColumns(values[0], DEFAULT_HEADER_NAMES);
+    const pending: PendingStatus[] = [
+      {
+        row: 2,
+        key: rowKey(values[1], columnsNow),
+        status: 'Up to date',
+        syncedAt: T1,
+        record: 'r',
+      },
+    ];
+    const plan = planStatusWrites(pending, values, DEFAULT_HEADER_NAMES);
+    expect(plan.blocks).toEqual([
+      { row: 2, column: 3, values: [['Up to date', T1]] },
+      { row: 1, column: 5, values: [['Keap Sync Record'], ['r']] },
     ]);
   });
 
@@ -271,7 +301,14 @@ describe('creating the output columns', () => {
     const plan = planStatusWrites(pending, values, DEFAULT_HEADER_NAMES);
     expect(plan.blocks).toEqual([
       { row: 2, column: 2, values: [['Up to date']] },
-      { row: 1, column: 4, values: [['Last Synced'], [T1]] },
+      {
+        row: 1,
+        column: 4,
+        values: [
+          ['Last Synced', 'Keap Sync Record'],
+          [T1, ''],
+        ],
+      },
     ]);
   });
 

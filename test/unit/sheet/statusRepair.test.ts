@@ -7,7 +7,7 @@ import {
 } from '../../../src/sheet/statusPlacement';
 import { repairStatusWrites } from '../../../src/sheet/statusRepair';
 
-const HEADER = ['Contact ID', 'Email', 'Opt Out', 'Sync Status', 'Last Synced'];
+const HEADER = ['Contact ID', 'Email', 'Opt Out', 'Sync Status', 'Last Synced', 'Keap Sync Record'];
 const columns = findColumns(HEADER, DEFAULT_HEADER_NAMES);
 const T0 = new Date('2025-02-01T10:00:00Z');
 const T1 = new Date('2025-03-01T10:00:00Z');

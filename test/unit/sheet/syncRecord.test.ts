@@ -1,31 +1,68 @@
-import { parseStateValues, stateValues, type SyncState } from '../../../src/sheet/stateTab';
+import {
+  parseRecordCell,
+  readSyncState,
+  recordCell,
+  type StateRecord,
+} from '../../../src/sheet/syncRecord';
 
-describe('the sync state tab', () => {
-  const state: SyncState = new Map([
-    [12, { fingerprint: 'v1:abc', syncedAt: 1_700_000_000_000, result: 'ok', run: 'r1' }],
-    [3, { fingerprint: 'v1:def', syncedAt: 1_700_000_100_000, result: 'retry', run: 'r2' }],
-  ]);
+const OK: StateRecord = {
+  fingerprint: 'v1:00ab',
+  syncedAt: 1_700_000_000_000,
+  result: 'ok',
+  run: 'r1',
+};
+const LATER: StateRecord = {
+  fingerprint: 'v1:00cd',
+  syncedAt: 1_700_000_100_000,
+  result: 'retry',
+  run: 'r2',
+};
 
-  it('round-trips through cells', () => {
-    expect(parseStateValues(stateValues(state))).toEqual(state);
+describe('the Keap Sync Record column', () => {
+  it('round-trips a record through its cell, naming the contact', () => {
+    expect(parseRecordCell(recordCell(12, OK))).toEqual({ contactId: 12, record: OK });
+    expect(recordCell(12, OK)).not.toMatch(/@/);
   });
 
-  it('pads with blank rows so a shorter state clears the old rows', () => {
-    const values = stateValues(state, 6);
-    expect(values).toHaveLength(6);
-    expect(values[5]).toEqual(['', '', '', '', '']);
-    expect(parseStateValues(values).size).toBe(2);
-  });
-
-  it('ignores damaged rows instead of failing', () => {
+  it('reads a map by contact id from the column, whatever row holds a record', () => {
     const values = [
-      ['Contact ID', 'Fingerprint', 'Synced At (ms)', 'Result'],
-      ['x', 'v1:1', 1, 'ok'],
-      [5, '', 1, 'ok'],
-      [6, 'v1:2', 'soon', 'weird', 'r3'],
+      ['Contact ID', 'Keap Sync Record'],
+      [3, recordCell(12, OK)],
+      [12, recordCell(3, LATER)],
+      [7, ''],
     ];
-    expect(parseStateValues(values)).toEqual(
-      new Map([[6, { fingerprint: 'v1:2', syncedAt: 0, result: 'error', run: 'r3' }]]),
+    expect(readSyncState(values, 2)).toEqual(
+      new Map([
+        [12, OK],
+        [3, LATER],
+      ]),
     );
+  });
+
+  it("keeps a contact's newest record when several cells name it", () => {
+    const newer = { ...OK, fingerprint: 'v1:ffff', syncedAt: OK.syncedAt + 1 };
+    const values = [['Keap Sync Record'], [recordCell(5, newer)], [recordCell(5, OK)]];
+    expect(readSyncState(values, 1).get(5)).toEqual(newer);
+  });
+
+  it('ignores edited, foreign and damaged cells instead of failing', () => {
+    const cells = [
+      'ksr1|x|v1:1|1|ok|r',
+      'ksr1|5||1|ok|r',
+      'ksr1|6|v1:2|soon|ok|r',
+      'ksr1|6|v1:2|1|weird|r',
+      'ksr1|6|v1:2|1|ok',
+      'ksr1|6|v1:2|1|ok|r|extra',
+      'ksr2|6|v1:2|1|ok|r',
+      42,
+      new Date(0),
+      null,
+    ];
+    for (const cell of cells) expect(parseRecordCell(cell)).toBeNull();
+    expect(readSyncState([['h'], ...cells.map((c) => [c])], 1).size).toBe(0);
+  });
+
+  it('has no records when the sheet has no record column yet', () => {
+    expect(readSyncState([['Contact ID'], [1]], null).size).toBe(0);
   });
 });

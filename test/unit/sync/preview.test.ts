@@ -24,7 +24,6 @@ const previewOf = (h: SyncHarness) =>
     clock: h.clock,
     settings: defaultSettings(),
     sheet: h.sheet,
-    state: h.state,
     openGateway: (d) => h.keap.gateway(d),
   });
 
@@ -69,7 +68,6 @@ describe('previewing a sync', () => {
     expect(h.keap.writeCalls).toHaveLength(0);
     expect(h.sheet.writes).toBe(0);
     expect(JSON.stringify(h.sheet.values)).toBe(before);
-    expect(h.state.writes).toBe(0);
   });
 
   it('agrees with what the sync then does', () => {

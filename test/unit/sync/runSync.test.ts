@@ -166,17 +166,15 @@ describe('the next run', () => {
     expect(h.sheet.column('Sync Status')[8]).toBe('Updated: email changed to hal@example.com');
   });
 
-  it('with an all-synced sheet, does not open Keap, write a cell or rewrite the state', () => {
+  it('with an all-synced sheet, does not open Keap or write a cell', () => {
     const h = new SyncHarness([HEADER, [1, 'A', 'a@x.com', '', '']]);
     h.keap.addContact(1, { EMAIL1: 'old@x.com' });
     runSyncWith('sidebar', h.ports(), h.limits);
-    const stateWrites = h.state.writes;
     const sheetWrites = h.sheet.writes;
     const summary = runSyncWith('daily', h.ports(), h.limits);
     expect(h.keap.gatewaysOpened).toBe(1);
     expect(h.sheet.writes).toBe(sheetWrites);
     expect(h.sheet.reads).toBe(4);
-    expect(h.state.writes).toBe(stateWrites);
     expect(summary).toMatchObject({ outcome: 'completed', unchanged: 1, keapRequests: 0 });
   });
 
@@ -225,6 +223,56 @@ describe('the next run', () => {
     runSyncWith('daily', h.ports(), h.limits);
     expect(h.keap.sent.length).toBe(sent);
     expect(h.sheet.column('Sync Status')).toEqual(['Up to date', 'Up to date']);
+  });
+});
+
+describe('the record of synced rows (the hidden Keap Sync Record column)', () => {
+  function syncedThree(): SyncHarness {
+    const h = new SyncHarness([
+      HEADER,
+      [1, 'A', 'a@x.com', '', ''],
+      [2, 'B', 'b@x.com', '', ''],
+      [3, 'C', 'c@x.com', '', ''],
+    ]);
+    for (const id of [1, 2, 3]) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    return h;
+  }
+
+  it('still knows every synced contact after a sort of only the visible columns', () => {
+    const h = syncedThree();
+    // Reverse the rows in columns A:G only; the hidden record cells (H) stay where they were.
+    const visible = h.sheet.values.slice(1).map((row) => row.slice(0, 7));
+    visible.reverse().forEach((cells, i) => h.sheet.values[i + 1].splice(0, 7, ...cells));
+    const sent = h.keap.sent.length;
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(h.keap.sent.length).toBe(sent);
+    expect(summary).toMatchObject({ unchanged: 3, keapRequests: 0 });
+  });
+
+  it("never skips an edited row whose record cell another contact's row now holds", () => {
+    const h = syncedThree();
+    // Row 2's record cell now sits on row 4 after a partial sort, and row 2 is edited.
+    const records = h.sheet.values.slice(1).map((row) => row[7]);
+    records.reverse().forEach((cell, i) => (h.sheet.values[i + 1][7] = cell));
+    h.sheet.values[1][2] = 'a2@x.com';
+    h.keap.addContact(3, { EMAIL1: 'changed-in-keap@x.com' });
+    runSyncWith('daily', h.ports(), h.limits);
+    expect(h.keap.email1(1)).toBe('a2@x.com');
+    // Contact 3 was not edited in the sheet: Keap's own change stays.
+    expect(h.keap.email1(3)).toBe('changed-in-keap@x.com');
+    expect(h.state.state.get(1)?.fingerprint).not.toBe(h.state.state.get(2)?.fingerprint);
+  });
+
+  it('forgets nothing it needs when the record column is deleted: it compares with Keap again', () => {
+    const h = syncedThree();
+    h.sheet.values.forEach((row) => row.splice(7, 1));
+    h.keap.addContact(2, { EMAIL1: 'changed-in-keap@x.com' });
+    const writes = h.keap.writeCalls.length;
+    runSyncWith('daily', h.ports(), h.limits);
+    // Rows 1 and 3 match Keap; row 2 differs, and without a record the sheet wins again.
+    expect(h.keap.writeCalls.length).toBe(writes + 1);
+    expect(h.state.state.size).toBe(3);
   });
 });
 
@@ -526,8 +574,11 @@ describe('sheet problems', () => {
       'Notes',
       'Sync Status',
       'Last Synced',
+      'Keap Sync Record',
     ]);
     expect(h.sheet.values[1].slice(0, 4)).toEqual([1, 'a@x.com', '=SUM(1)', 'Up to date']);
+    expect(h.sheet.values[1][5]).toMatch(/^ksr1\|1\|/);
+    expect([...h.sheet.hiddenColumns]).toEqual([6]);
     expect(h.sheet.values[2]).toEqual(['', '', 'stray note']);
   });
 });

@@ -58,7 +58,8 @@ class FakeRange {
 }
 
 export class FakeSheet {
-  hidden = false;
+  /** 1-based numbers of the hidden columns. */
+  readonly hiddenColumns = new Set<number>();
   /** Formulas by "row,column" (1-based); the cell's value stays in `cells`. */
   readonly formulas = new Map<string, string>();
   constructor(
@@ -120,9 +121,9 @@ export class FakeSheet {
     this.cells[this.lastRow()] = [...values];
     return this;
   }
-  hideSheet(): this {
-    this.counter.count('Sheet.hideSheet');
-    this.hidden = true;
+  hideColumns(column: number, count = 1): this {
+    this.counter.count('Sheet.hideColumns');
+    for (let c = column; c < column + count; c++) this.hiddenColumns.add(c);
     return this;
   }
   activate(): this {

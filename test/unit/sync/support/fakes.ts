@@ -12,7 +12,11 @@ import {
 } from '../../../../src/keap/model';
 import type { ContactSheetPort } from '../../../../src/sheet/contactSheet';
 import type { SyncLogPort } from '../../../../src/sheet/logTab';
-import type { SyncState, SyncStatePort } from '../../../../src/sheet/stateTab';
+import {
+  readSyncState,
+  SYNC_RECORD_HEADER,
+  type SyncState,
+} from '../../../../src/sheet/syncRecord';
 import type { CellBlock, CellRange } from '../../../../src/sheet/statusPlacement';
 import { SYNC_LIMITS, type SyncLimits } from '../../../../src/sync/budget';
 import type { CheckpointPort, RunCheckpoint } from '../../../../src/sync/checkpoint';
@@ -68,6 +72,7 @@ export class MemorySheet implements ContactSheetPort {
   beforeWrite: ((writeIndex: number, sheet: MemorySheet) => void) | null = null;
   failWrites: Error | null = null;
   formulaReads = 0;
+  readonly hiddenColumns = new Set<number>();
   /** Cell formulas by "row,column" (1-based); a formula cell's value is in `values`. */
   readonly formulas = new Map<string, string>();
 
@@ -107,6 +112,10 @@ export class MemorySheet implements ContactSheetPort {
           typeof cell === 'string' && cell.startsWith("'") ? cell.slice(1) : cell;
       });
     });
+  }
+
+  hideColumn(column: number): void {
+    this.hiddenColumns.add(column);
   }
 
   column(header: string): unknown[] {
@@ -222,15 +231,12 @@ export class FakeKeap {
   }
 }
 
-export class MemoryState implements SyncStatePort {
-  state: SyncState = new Map();
-  writes = 0;
-  read(): SyncState {
-    return new Map([...this.state].map(([id, record]) => [id, { ...record }]));
-  }
-  write(state: SyncState): void {
-    this.writes += 1;
-    this.state = new Map([...state].map(([id, record]) => [id, { ...record }]));
+/** The sync's records as the sheet holds them, in its (hidden) Keap Sync Record column. */
+export class SheetRecords {
+  constructor(private readonly sheet: MemorySheet) {}
+  get state(): SyncState {
+    const index = (this.sheet.values[0] ?? []).indexOf(SYNC_RECORD_HEADER);
+    return readSyncState(this.sheet.values, index === -1 ? null : index + 1);
   }
 }
 
@@ -260,7 +266,6 @@ export class MemoryCheckpoint implements CheckpointPort {
 export class SyncHarness {
   readonly clock = new ManualClock();
   readonly keap = new FakeKeap(this.clock);
-  readonly state = new MemoryState();
   readonly log = new MemoryLog();
   readonly checkpoint = new MemoryCheckpoint();
   readonly scheduled: number[] = [];
@@ -277,9 +282,11 @@ export class SyncHarness {
   readonly notices: { kind: string; subject: string; body: string }[] = [];
   limits: SyncLimits = { ...SYNC_LIMITS };
   readonly sheet: MemorySheet;
+  readonly state: SheetRecords;
 
   constructor(values: unknown[][]) {
     this.sheet = new MemorySheet(values);
+    this.state = new SheetRecords(this.sheet);
   }
 
   ports(): SyncPorts {
@@ -287,7 +294,6 @@ export class SyncHarness {
       clock: this.clock,
       settings: defaultSettings(),
       sheet: this.sheet,
-      state: this.state,
       log: this.log,
       lease: {
         acquire: () => {
