@@ -30,6 +30,11 @@ export function contactId(index: number): number {
   return FIRST_CONTACT_ID + index;
 }
 
+/** The sheet as it is before the add-on first runs: every row as Keap has it (seedKeap). */
+export function rowsAsInKeap(count: number): unknown[][] {
+  return Array.from({ length: count }, (_, i) => [contactId(i), `old${i}@example.com`, false, '']);
+}
+
 /** Every row asks for a new email; every other row also asks for an opt-out (a checkbox). */
 export function sheetRows(count: number): unknown[][] {
   return Array.from({ length: count }, (_, i) => [

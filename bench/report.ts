@@ -23,6 +23,7 @@ const COLUMNS = [
 ] as const;
 
 const SHORT_SCENARIO: Record<ScenarioResult['scenario'], string> = {
+  'first-sync': '(0) first sync',
   'all-changed': '(a) all changed',
   unchanged: '(b) unchanged',
   'one-percent-edited': '(c) 1 % edited',

@@ -5,6 +5,7 @@ import type { RunMeasurement } from './measure';
 export type Implementation = 'add-on' | 'naive';
 
 export const SCENARIOS = {
+  'first-sync': '(0) first sync of a new spreadsheet, rows already as in Keap',
   'all-changed': '(a) all rows: new email, half opt-out',
   unchanged: '(b) nothing changed since last run',
   'one-percent-edited': '(c) 1 % of rows edited since last run',
@@ -28,7 +29,7 @@ export interface ScenarioResult {
   /** Sheet rows whose contact in Keap does not hold what the row asks for after the run. */
   rowsNotInKeap: number;
   firstRowsNotInKeap: number[];
-  /** Contacts in the add-on's own record of synced rows (its hidden state tab); null when none. */
+  /** Rows with a record of their last sync (the hidden Keap Sync Record column); null when none. */
   recordedRows: number | null;
   /** Spreadsheet calls of the run's first execution by method ('Sheet.getRange': 3); add-on only. */
   firstExecutionSheetCalls: Record<string, number>;

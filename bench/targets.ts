@@ -67,11 +67,11 @@ function correctness(result: ScenarioResult): TargetCheck {
 
 function unchangedTargets(result: ScenarioResult): TargetCheck[] {
   const { reads, writes } = result.measurement.keap;
-  // The add-on records every synced row (its state tab): nothing changed means nothing to read.
+  // The add-on records every synced row (its Keap Sync Record column): nothing changed means nothing to read.
   const recordsEveryRow = result.recordedRows !== null && result.recordedRows >= result.rows;
   const readLimit = recordsEveryRow ? 0 : Math.floor(result.rows * UNCHANGED_READS_PER_ROW);
   const readRule = recordsEveryRow
-    ? '0 reads (its state tab records every row as synced)'
+    ? '0 reads (its record column shows every row as synced)'
     : `<= ${readLimit} reads (1 per 100 rows; no complete record of synced rows)`;
   return [
     {
