@@ -66,7 +66,7 @@ function runAll(model: CostModel, sizes: number[]): ScenarioResult[] {
     const runs = benchAddOn(model, rows);
     results.push(...runs);
     progress(
-      `  add-on  ${rows} rows: (a), (b), (c) in ${duration(performance.now() - started)} real time`,
+      `  add-on  ${rows} rows: (0), (a), (b), (c) in ${duration(performance.now() - started)} real time`,
     );
   }
   const naiveDir = writeNaiveBundle();
