@@ -100,3 +100,38 @@ describe('checking the status write', () => {
     ]);
   });
 });
+
+describe('checking the write of statuses with their records', () => {
+  const before = [
+    HEADER,
+    [1, 'a@x.com', '', 'Up to date', T0, 'ksr1|1|fa|1|ok|r0'],
+    [2, 'b@x.com', '', '', '', ''],
+    [3, 'c@x.com', '', '', '', ''],
+  ];
+  const pending: PendingStatus[] = [2, 3].map((row) => ({
+    row: row + 1,
+    key: rowKey(before[row], columns),
+    status: `Updated: email changed to ${String(before[row][1])}`,
+    syncedAt: T1,
+    record: `ksr1|${row}|f${row}|2|ok|r1`,
+  }));
+  const plan = planStatusWrites(pending, before, DEFAULT_HEADER_NAMES);
+  const recordsById = (values: unknown[][]) =>
+    Object.fromEntries(values.slice(1).map((row) => [String(row[0]), row[5]]));
+
+  it('a sort just before the write: each record ends on the row of the contact it names', () => {
+    const sorted = sortedByEmailDescending(before);
+    const after = apply(sorted, plan.blocks);
+    // b@ kept its row, but a@'s row (moved to the bottom) got c@'s status and record.
+    expect(recordsById(after)['1']).toBe('ksr1|3|f3|2|ok|r1');
+    const fixed = apply(
+      after,
+      repairStatusWrites(plan, before, after, DEFAULT_HEADER_NAMES)?.blocks ?? [],
+    );
+    expect(recordsById(fixed)).toEqual({
+      '1': 'ksr1|1|fa|1|ok|r0',
+      '2': 'ksr1|2|f2|2|ok|r1',
+      '3': 'ksr1|3|f3|2|ok|r1',
+    });
+  });
+});

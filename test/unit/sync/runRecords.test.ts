@@ -5,6 +5,7 @@
  */
 import { WORDS } from '../../../src/keap/keapErrors';
 import { KeapAccessError, KeapUnavailableError } from '../../../src/keap/model';
+import { SYNC_RECORD_HEADER } from '../../../src/sheet/syncRecord';
 import { runSyncWith } from '../../../src/sync/runSync';
 import { emptyTally } from '../../../src/sync/tally';
 import { SyncHarness } from './support/fakes';
@@ -174,6 +175,28 @@ describe('a sort between the re-read and the status write', () => {
     // The write, one read to check it, and the two rows to put right (row 3 did not move).
     expect(h.sheet.reads).toBe(3);
     expect(h.sheet.writes).toBe(3);
+  });
+
+  it("moves each row's record with its status, so the next run has nothing to ask Keap", () => {
+    const h = new SyncHarness([
+      HEADER,
+      [1, 'a@x.com', '', ''],
+      [2, 'b@x.com', 'yes', ''],
+      [3, 'c@x.com', '', ''],
+    ]);
+    for (const id of [1, 2, 3]) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    h.sheet.beforeWrite = (index, sheet) => {
+      if (index === 0) sheet.values = [sheet.values[0], ...sheet.values.slice(1).reverse()];
+    };
+    runSyncWith('sidebar', h.ports(), h.limits);
+    const ids = h.sheet.column('Contact ID');
+    const namedContacts = h.sheet
+      .column(SYNC_RECORD_HEADER)
+      .map((cell) => Number(String(cell).split('|')[1]));
+    expect(namedContacts).toEqual(ids);
+    h.sheet.beforeWrite = null;
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(summary).toMatchObject({ unchanged: 3, keapRequests: 0 });
   });
 });
 

@@ -581,4 +581,17 @@ describe('sheet problems', () => {
     expect([...h.sheet.hiddenColumns]).toEqual([6]);
     expect(h.sheet.values[2]).toEqual(['', '', 'stray note']);
   });
+
+  it('completes the run with statuses and records when the sheet refuses to hide the record column', () => {
+    const h = new SyncHarness([HEADER, [1, 'A', 'a@x.com', '', '']]);
+    h.keap.addContact(1, { EMAIL1: 'old@x.com' });
+    h.sheet.hideColumn = () => {
+      throw new Error('You do not have permission to hide columns');
+    };
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary.outcome).toBe('completed');
+    expect(summary.message).not.toMatch(/hide|permission/i);
+    expect(h.sheet.column('Sync Status')).toEqual(['Updated: email changed to a@x.com']);
+    expect(h.state.state.get(1)?.result).toBe('ok');
+  });
 });
