@@ -9,6 +9,11 @@
  * cell the sync does not own (a person's formula or note in the Sync Status column of a
  * row in between) is never rewritten. When the runs are many, gaps are bridged, but only
  * gaps whose cells hold no formula (one getFormulas read tells).
+ *
+ * Every write also puts records back beside their own contacts' rows (recordAlignment.ts),
+ * and a record is never written before its row's status: when the record column is apart
+ * from Sync Status, its blocks come last, so an execution stopped between the two leaves a
+ * status without a record (compared with Keap next run), never a record without its status.
  */
 import { isBlankCell } from './cells';
 import { formulaSafeCell } from './formulaSafe';
@@ -19,14 +24,16 @@ import {
   type InputHeaderNames,
   type SheetColumns,
 } from './headers';
+import { misplacedRecords } from './recordAlignment';
 import { rowKey } from './rowParsing';
-import { SYNC_RECORD_HEADER } from './syncRecord';
+import { keepNewest, parseRecordCell, SYNC_RECORD_HEADER, type SyncState } from './syncRecord';
 
 export interface PendingStatus {
   /** Sheet row when the statuses were computed. */
   row: number;
   key: string;
-  status: string;
+  /** Null keeps the row's status: only its record is put back (see recordAlignment.ts). */
+  status: string | null;
   /** The time of a successful sync; null keeps the row's previous Last Synced. */
   syncedAt: Date | null;
   /** Written only where the row shows no status: an unchanged row keeps the one it has. */
@@ -70,7 +77,7 @@ export interface StatusWritePlan {
   placed: Set<PendingStatus>;
   /** Where each placed status now goes (current row -> status). */
   rows: Map<number, PendingStatus>;
-  /** The rows whose status cells the blocks write (current row -> status). */
+  /** The rows the blocks write (current row -> what they get). */
   written: Map<number, PendingStatus>;
   /** Where the output columns are (null when nothing is written). */
   columns: StatusColumnsAt | null;
@@ -137,6 +144,7 @@ export function cellOf(
 
 /** One output column: its header when the sync adds it, and its value for a status. */
 export interface StatusOutput {
+  field: keyof StatusColumnsAt;
   column: number;
   header: string | null;
   valueOf: (p: PendingStatus) => unknown;
@@ -148,16 +156,19 @@ export function statusOutputs(columns: SheetColumns, width: number): StatusOutpu
   const recordColumn = columns.syncRecord ?? Math.max(width, statusColumn, lastSyncedColumn) + 1;
   return [
     {
+      field: 'status',
       column: statusColumn,
       header: columns.syncStatus === null ? SYNC_STATUS_HEADER : null,
       valueOf: (p) => p.status,
     },
     {
+      field: 'lastSynced',
       column: lastSyncedColumn,
       header: columns.lastSynced === null ? LAST_SYNCED_HEADER : null,
       valueOf: (p) => p.syncedAt,
     },
     {
+      field: 'record',
       column: recordColumn,
       header: columns.syncRecord === null ? SYNC_RECORD_HEADER : null,
       valueOf: (p) => p.record ?? null,
@@ -181,15 +192,25 @@ export function runsOf(rows: Iterable<number>): Run[] {
   return runs;
 }
 
-/** The output columns in groups of neighbours: each group is written as one block. */
-export function outputGroups<T extends { column: number }>(outputs: readonly T[]): T[][] {
+/**
+ * The output columns in groups of neighbours: each group is written as one block. A group
+ * with the record column but not Sync Status comes last (see the top of this file).
+ */
+export function outputGroups<T extends { column: number; field: keyof StatusColumnsAt }>(
+  outputs: readonly T[],
+): T[][] {
   const groups: T[][] = [];
   for (const output of [...outputs].sort((a, b) => a.column - b.column)) {
     const last = groups[groups.length - 1];
     if (last && last[last.length - 1].column + 1 === output.column) last.push(output);
     else groups.push([output]);
   }
-  return groups;
+  return groups.sort((a, b) => recordOnly(a) - recordOnly(b));
+}
+
+function recordOnly(group: readonly { field: keyof StatusColumnsAt }[]): number {
+  const has = (field: keyof StatusColumnsAt) => group.some((output) => output.field === field);
+  return has('record') && !has('status') ? 1 : 0;
 }
 
 /** Bridges the gaps between runs whose cells (in the group's columns) hold no formula. */
@@ -248,10 +269,12 @@ export function blocksFor(
   const groups = [
     ...outputGroups(outputs.filter((output) => output.header === null)),
     ...outputGroups(outputs.filter((output) => output.header !== null)),
-  ].map((group) => ({
-    group,
-    runs: runsOf(group.flatMap(rowsFor)),
-  }));
+  ]
+    .sort((a, b) => recordOnly(a) - recordOnly(b))
+    .map((group) => ({
+      group,
+      runs: runsOf(group.flatMap(rowsFor)),
+    }));
   const total = groups.reduce((n, g) => n + g.runs.length, 0);
   const blocks: CellBlock[] = [];
   for (const { group, runs } of groups) {
@@ -279,12 +302,14 @@ export function blocksFor(
  * Sync Status / Last Synced / Keap Sync Record columns are added at the right of the used
  * range, in that order, so that on a new sheet the three are written as one block.
  * `readFormulas` is asked only when the rows to write fall into many separate runs.
+ * `unwritten`: records the sheet does not hold yet, to be put on their contacts' rows.
  */
 export function planStatusWrites(
   pending: readonly PendingStatus[],
   currentValues: readonly (readonly unknown[])[],
   names: InputHeaderNames,
   readFormulas?: ReadFormulas,
+  unwritten: SyncState = new Map(),
 ): StatusWritePlan {
   const none: StatusWritePlan = {
     blocks: [],
@@ -294,11 +319,10 @@ export function planStatusWrites(
     columns: null,
     addsRecordColumn: false,
   };
-  if (pending.length === 0 || currentValues.length === 0) return none;
+  if (currentValues.length === 0) return none;
   const columns = findColumns(currentValues[0], names);
   if (columns.contactId === null) return none;
   const rows = placeStatuses(pending, currentValues, columns);
-  if (rows.size === 0) return none;
 
   const width = currentValues.reduce((widest, values) => Math.max(widest, values.length), 0);
   const outputs = statusOutputs(columns, width);
@@ -308,6 +332,8 @@ export function planStatusWrites(
     if (status.onlyIfBlank && !isBlankCell(shown)) continue;
     written.set(row, status);
   }
+  realignRecords(written, rows, currentValues, columns, unwritten);
+  if (rows.size === 0 && written.size === 0) return none;
   const blocks = blocksFor(currentValues, outputs, written, readFormulas);
   return {
     blocks,
@@ -321,4 +347,35 @@ export function planStatusWrites(
     },
     addsRecordColumn: outputs[2].header !== null && blocks.length > 0,
   };
+}
+
+/** Adds to `written` the records that belong on other rows than where they are now. */
+function realignRecords(
+  written: Map<number, PendingStatus>,
+  placed: ReadonlyMap<number, PendingStatus>,
+  currentValues: readonly (readonly unknown[])[],
+  columns: SheetColumns,
+  unwritten: SyncState,
+): void {
+  const newer: SyncState = new Map(unwritten);
+  for (const status of placed.values()) {
+    const parsed = parseRecordCell(status.record);
+    if (parsed) keepNewest(newer, parsed.contactId, parsed.record);
+  }
+  for (const [row, record] of misplacedRecords(currentValues, columns, newer)) {
+    const status = written.get(row);
+    if (status?.record !== undefined) continue;
+    written.set(
+      row,
+      status
+        ? { ...status, record }
+        : {
+            row,
+            key: rowKey(currentValues[row - 1], columns),
+            status: null,
+            syncedAt: null,
+            record,
+          },
+    );
+  }
 }

@@ -3,7 +3,9 @@
  * re-read and Range.setValues, which would leave statuses on other rows. The sheet is read
  * once more; if every written row still holds the inputs its status was computed for, there
  * is nothing to do (the usual case: no write). Otherwise each status is placed again by its
- * inputs, and the rows that got a status not theirs get back what they showed before. Pure.
+ * inputs, and the rows that got a status not theirs get back what they showed before. That
+ * includes the rows in the gaps a block bridged: they were written with their own cells,
+ * which after a sort are another row's. Pure.
  */
 import { cellText, isBlankCell } from './cells';
 import { findColumns, type InputHeaderNames, type SheetColumns } from './headers';
@@ -85,11 +87,14 @@ export function repairStatusWrites(
 ): StatusRepair | null {
   if (plan.written.size === 0 || plan.columns === null || after.length === 0) return null;
   const columns = findColumns(after[0], names);
+  const beforeColumns = findColumns(before[0] ?? [], names);
   const at = plan.columns;
-  const moved = [...plan.written].some(
-    ([row, status]) => keyAt(after, row, columns) !== status.key,
+  const keyWritten = (row: number) =>
+    plan.written.get(row)?.key ?? keyAt(before, row, beforeColumns);
+  const movedRows = [...plan.written.keys(), ...bridgedRows(plan)].filter(
+    (row) => keyAt(after, row, columns) !== keyWritten(row),
   );
-  if (!moved) return null;
+  if (movedRows.length === 0) return null;
   const sameLayout =
     columns.contactId !== null &&
     (columns.syncStatus === null || columns.syncStatus === at.status) &&
@@ -98,7 +103,6 @@ export function repairStatusWrites(
   // Columns moved as well: nothing can be put right safely; no row counts as synced.
   if (!sameLayout) return { blocks: [], placed: new Set() };
 
-  const beforeColumns = findColumns(before[0] ?? [], names);
   const previously = shownByKey(before, beforeColumns, at);
   const replaced = placeStatuses([...plan.rows.values()], after, columns);
   const wanted = new Map<number, Shown>();
@@ -109,13 +113,13 @@ export function repairStatusWrites(
       wanted.set(row, earlier);
     } else {
       wanted.set(row, {
-        status: status.status,
+        status: status.status ?? earlier?.status ?? '',
         lastSynced: status.syncedAt ?? earlier?.lastSynced ?? '',
         record: status.record ?? earlier?.record ?? '',
       });
     }
   }
-  for (const row of plan.written.keys()) {
+  for (const row of [...plan.written.keys(), ...movedRows]) {
     if (wanted.has(row)) continue;
     const key = keyAt(after, row, columns);
     wanted.set(row, (key === null ? null : previously.get(key)) ?? blank);
@@ -128,13 +132,24 @@ export function repairStatusWrites(
   return { blocks: repairBlocks(fix, at), placed: new Set(replaced.values()) };
 }
 
+/** Rows inside the blocks that were written with the cells they had (bridged gaps). */
+function bridgedRows(plan: StatusWritePlan): number[] {
+  const rows = new Set<number>();
+  for (const block of plan.blocks) {
+    for (let row = Math.max(block.row, 2); row < block.row + block.values.length; row++) {
+      if (!plan.written.has(row)) rows.add(row);
+    }
+  }
+  return [...rows];
+}
+
 function repairBlocks(fix: Map<number, Shown>, at: StatusColumnsAt): CellBlock[] {
   const fields = SHOWN_FIELDS.map((field) => ({ field, column: at[field] }));
   const blocks: CellBlock[] = [];
-  for (const { from, to } of runsOf(fix.keys())) {
-    const rows: Shown[] = [];
-    for (let row = from; row <= to; row++) rows.push(fix.get(row) as Shown);
-    for (const group of outputGroups(fields)) {
+  for (const group of outputGroups(fields)) {
+    for (const { from, to } of runsOf(fix.keys())) {
+      const rows: Shown[] = [];
+      for (let row = from; row <= to; row++) rows.push(fix.get(row) as Shown);
       blocks.push({
         row: from,
         column: group[0].column,

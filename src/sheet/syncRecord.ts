@@ -67,11 +67,13 @@ export function readSyncState(
   if (column === null) return state;
   for (const row of values.slice(1)) {
     const parsed = parseRecordCell(row[column - 1]);
-    if (!parsed) continue;
-    const known = state.get(parsed.contactId);
-    if (!known || parsed.record.syncedAt > known.syncedAt) {
-      state.set(parsed.contactId, parsed.record);
-    }
+    if (parsed) keepNewest(state, parsed.contactId, parsed.record);
   }
   return state;
+}
+
+/** Adds `record` unless `state` already holds a newer one for the contact. */
+export function keepNewest(state: SyncState, contactId: number, record: StateRecord): void {
+  const known = state.get(contactId);
+  if (!known || record.syncedAt > known.syncedAt) state.set(contactId, record);
 }

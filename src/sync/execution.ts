@@ -5,6 +5,7 @@
  */
 import { KeapAccessError, type KeapGateway } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
+import { misplacedRecords } from '../sheet/recordAlignment';
 import { parseSheet } from '../sheet/rowParsing';
 import { readSyncState, recordCell } from '../sheet/syncRecord';
 import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
@@ -33,6 +34,8 @@ export class Execution {
   private gateway: KeapGateway | null = null;
   private workLeft = false;
   private stop: Stop | null = null;
+  /** Record cells the first read found beside other contacts' rows (recordAlignment.ts). */
+  private recordsMisplaced = false;
   /** A row's Sync Status as this execution first read it. */
   private shown: (row: number) => unknown = () => '';
 
@@ -73,6 +76,7 @@ export class Execution {
       statusColumn === null ? '' : (values[row - 1][statusColumn - 1] ?? '');
     this.shown = shown;
     const state = readSyncState(values, columns.syncRecord);
+    this.recordsMisplaced = misplacedRecords(values, columns).size > 0;
     const worklist = buildWorklist(rows, state, this.runId, (row) => !isBlankCell(shown(row)));
     this.tally.rowsSeen = worklist.rowsSeen;
 
@@ -185,12 +189,13 @@ export class Execution {
   }
 
   /**
-   * A row's record travels in the same block as its status, so a row is never recorded as
-   * synced without saying so. The write is checked with one more read; statuses (and their
-   * records) that a sort moved are put right.
+   * A row's record is written with its status (after it, when the columns are apart), so a
+   * row is never recorded as synced without saying so; records left beside other contacts'
+   * rows are put back on their own. The write is checked with one more read; statuses (and
+   * their records) that a sort moved are put right.
    */
   private writeBack(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 && !this.recordsMisplaced) return;
     const { sheet, settings } = this.ports;
     const current = sheet.readValues();
     const plan = planStatusWrites(this.pending, current, settings.headers, (range) =>

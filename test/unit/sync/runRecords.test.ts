@@ -198,6 +198,64 @@ describe('a sort between the re-read and the status write', () => {
     const summary = runSyncWith('daily', h.ports(), h.limits);
     expect(summary).toMatchObject({ unchanged: 3, keapRequests: 0 });
   });
+
+  it('puts back the rows between the written ones that a bridging block wrote over after a sort', () => {
+    const h = new SyncHarness([
+      HEADER,
+      ...[1, 2, 3, 4, 5, 6].map((id) => [id, `c${id}@x.com`, '', '']),
+    ]);
+    for (let id = 1; id <= 6; id++) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    const shownBefore = new Map(
+      h.sheet.values.slice(1).map((row) => [row[0], [row[4], row[6]]] as const),
+    );
+    // Three rows apart are edited: their statuses go in one block over rows 2-6.
+    h.clock.advance(60_000);
+    for (const index of [1, 3, 5]) h.sheet.values[index][1] = `new${index}@x.com`;
+    const firstWrite = h.sheet.writes;
+    h.sheet.beforeWrite = (index, sheet) => {
+      if (index !== firstWrite) return;
+      const rows = sheet.values.slice(1);
+      sheet.values = [sheet.values[0], ...rows.slice(4), ...rows.slice(0, 4)];
+    };
+    runSyncWith('sidebar', h.ports(), h.limits);
+    h.sheet.beforeWrite = null;
+    const ids = h.sheet.column('Contact ID');
+    const named = h.sheet
+      .column(SYNC_RECORD_HEADER)
+      .map((cell) => Number(String(cell).split('|')[1]));
+    expect(named).toEqual(ids);
+    // The rows not edited show exactly what they showed before the run.
+    for (const row of h.sheet.values.slice(1).filter((r) => [2, 4, 6].includes(Number(r[0])))) {
+      expect([row[4], row[6]]).toEqual(shownBefore.get(row[0]));
+    }
+    h.keap.addContact(6, { EMAIL1: 'changed-in-keap@x.com' });
+    h.clock.advance(60_000);
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.keap.email1(6)).toBe('changed-in-keap@x.com');
+  });
+});
+
+describe('a record column apart from Sync Status', () => {
+  it('is written after the statuses: an execution stopped between the two leaves no record without its status', () => {
+    const h = new SyncHarness([
+      ['Contact ID', 'Keap Sync Record', 'Email', 'Sync Status', 'Last Synced'],
+      [1, '', 'a@x.com', 'Error: Contact 1 was not found in Keap', ''],
+    ]);
+    h.keap.addContact(1, { EMAIL1: 'old@x.com' });
+    h.sheet.beforeWrite = (index) => {
+      if (index === 1) throw new Error('Exceeded maximum execution time');
+    };
+    runSyncWith('sidebar', h.ports(), h.limits);
+    h.sheet.beforeWrite = null;
+    expect(h.sheet.column('Sync Status')).toEqual(['Updated: email changed to a@x.com']);
+    expect(h.sheet.column(SYNC_RECORD_HEADER)).toEqual(['']);
+    // Without a record the next run compares with Keap, finds it done, and records it.
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.keap.writeCalls).toHaveLength(1);
+    expect(h.sheet.column('Sync Status')).toEqual(['Up to date']);
+    expect(h.state.state.get(1)?.result).toBe('ok');
+  });
 });
 
 describe('a lost connection', () => {

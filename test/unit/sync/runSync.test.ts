@@ -1,4 +1,5 @@
 import { KeapAccessError, KeapUnavailableError } from '../../../src/keap/model';
+import { SYNC_RECORD_HEADER } from '../../../src/sheet/syncRecord';
 import { runSyncWith } from '../../../src/sync/runSync';
 import { emptyTally } from '../../../src/sync/tally';
 import { SyncHarness } from './support/fakes';
@@ -262,6 +263,42 @@ describe('the record of synced rows (the hidden Keap Sync Record column)', () =>
     // Contact 3 was not edited in the sheet: Keap's own change stays.
     expect(h.keap.email1(3)).toBe('changed-in-keap@x.com');
     expect(h.state.state.get(1)?.fingerprint).not.toBe(h.state.state.get(2)?.fingerprint);
+  });
+
+  it("puts records back beside their own rows when it writes, so no contact's record is overwritten", () => {
+    const h = syncedThree();
+    const visible = h.sheet.values.slice(1).map((row) => row.slice(0, 7));
+    visible.reverse().forEach((cells, i) => h.sheet.values[i + 1].splice(0, 7, ...cells));
+    // Contact 1 now sits on the last row, beside contact 3's record cell, and is edited.
+    h.sheet.values[3][2] = 'a2@x.com';
+    runSyncWith('daily', h.ports(), h.limits);
+    expect(h.keap.email1(1)).toBe('a2@x.com');
+    const named = h.sheet
+      .column(SYNC_RECORD_HEADER)
+      .map((cell) => Number(String(cell).split('|')[1]));
+    expect(named).toEqual(h.sheet.column('Contact ID'));
+    // Contact 3 was never edited in the sheet: a change made in Keap since stays.
+    h.keap.addContact(3, { EMAIL1: 'changed-in-keap@x.com' });
+    runSyncWith('daily', h.ports(), h.limits);
+    expect(h.keap.email1(3)).toBe('changed-in-keap@x.com');
+  });
+
+  it('puts records back after a partial sort even when nothing else changed, then writes nothing', () => {
+    const h = syncedThree();
+    const records = h.sheet.values.slice(1).map((row) => row[7]);
+    records.reverse().forEach((cell, i) => (h.sheet.values[i + 1][7] = cell));
+    const statuses = h.sheet.column('Sync Status');
+    const writes = h.sheet.writes;
+    expect(runSyncWith('daily', h.ports(), h.limits)).toMatchObject({ keapRequests: 0 });
+    expect(h.sheet.writes).toBeGreaterThan(writes);
+    const named = h.sheet
+      .column(SYNC_RECORD_HEADER)
+      .map((cell) => Number(String(cell).split('|')[1]));
+    expect(named).toEqual(h.sheet.column('Contact ID'));
+    expect(h.sheet.column('Sync Status')).toEqual(statuses);
+    const aligned = h.sheet.writes;
+    runSyncWith('daily', h.ports(), h.limits);
+    expect(h.sheet.writes).toBe(aligned);
   });
 
   it('forgets nothing it needs when the record column is deleted: it compares with Keap again', () => {
