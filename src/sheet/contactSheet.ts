@@ -4,6 +4,8 @@
  */
 import type { CellBlock, CellRange } from './statusPlacement';
 import { LOG_TAB_NAME } from './logTab';
+import { OLD_STATE_TAB_NAME, parseOldStateValues } from './oldStateTab';
+import type { SyncState } from './syncRecord';
 import { readUsedRange, SheetSession, writeGrowing } from './tabs';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
@@ -28,6 +30,10 @@ export interface ContactSheetPort {
   readFormulas(range: CellRange): unknown[][];
   writeBlock(block: CellBlock): void;
   hideColumn(column: number): void;
+  /** Records an earlier version kept in a tab of their own (see oldStateTab.ts); none: empty. */
+  readOldRecords(): SyncState;
+  /** Removes that tab, once its records are in the record column. */
+  removeOldRecords(): void;
 }
 
 /** The configured tab; else 'Contacts'; else the first tab that is not one of the add-on's own. */
@@ -40,13 +46,15 @@ export function resolveContactsTab(spreadsheet: Spreadsheet, sheetName: string):
   }
   const contacts = spreadsheet.getSheetByName(DEFAULT_TAB_NAME);
   if (contacts) return contacts;
-  const first = spreadsheet.getSheets().find((sheet) => sheet.getName() !== LOG_TAB_NAME);
+  const own = [LOG_TAB_NAME, OLD_STATE_TAB_NAME];
+  const first = spreadsheet.getSheets().find((sheet) => !own.includes(sheet.getName()));
   if (!first) throw new SheetSetupError('This spreadsheet has no tab to sync.');
   return first;
 }
 
 export class SpreadsheetContactSheet implements ContactSheetPort {
   private sheet: Sheet | null = null;
+  private oldStateTab: Sheet | null = null;
   private readonly session: SheetSession;
 
   constructor(
@@ -84,5 +92,15 @@ export class SpreadsheetContactSheet implements ContactSheetPort {
 
   hideColumn(column: number): void {
     this.tab().hideColumns(column);
+  }
+
+  readOldRecords(): SyncState {
+    this.oldStateTab = this.spreadsheet.getSheetByName(OLD_STATE_TAB_NAME);
+    return this.oldStateTab ? parseOldStateValues(readUsedRange(this.oldStateTab)) : new Map();
+  }
+
+  removeOldRecords(): void {
+    if (this.oldStateTab) this.spreadsheet.deleteSheet(this.oldStateTab);
+    this.oldStateTab = null;
   }
 }

@@ -5,9 +5,10 @@
  */
 import { KeapAccessError, type KeapGateway } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
+import { mayHaveOldRecords } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
 import { parseSheet } from '../sheet/rowParsing';
-import { readSyncState, recordCell } from '../sheet/syncRecord';
+import { keepNewest, readSyncState, recordCell, type SyncState } from '../sheet/syncRecord';
 import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
 import { chunk, executionBudget, type SyncLimits } from './budget';
@@ -36,6 +37,8 @@ export class Execution {
   private stop: Stop | null = null;
   /** Record cells the first read found beside other contacts' rows (recordAlignment.ts). */
   private recordsMisplaced = false;
+  /** Records of the old state tab, still to be written into the record column. */
+  private oldRecords: SyncState = new Map();
   /** A row's Sync Status as this execution first read it. */
   private shown: (row: number) => unknown = () => '';
 
@@ -76,7 +79,9 @@ export class Execution {
       statusColumn === null ? '' : (values[row - 1][statusColumn - 1] ?? '');
     this.shown = shown;
     const state = readSyncState(values, columns.syncRecord);
-    this.recordsMisplaced = misplacedRecords(values, columns).size > 0;
+    if (mayHaveOldRecords(columns)) this.oldRecords = sheet.readOldRecords();
+    for (const [contactId, record] of this.oldRecords) keepNewest(state, contactId, record);
+    this.recordsMisplaced = misplacedRecords(values, columns, this.oldRecords).size > 0;
     const worklist = buildWorklist(rows, state, this.runId, (row) => !isBlankCell(shown(row)));
     this.tally.rowsSeen = worklist.rowsSeen;
 
@@ -198,11 +203,18 @@ export class Execution {
     if (this.pending.length === 0 && !this.recordsMisplaced) return;
     const { sheet, settings } = this.ports;
     const current = sheet.readValues();
-    const plan = planStatusWrites(this.pending, current, settings.headers, (range) =>
-      sheet.readFormulas(range),
+    const plan = planStatusWrites(
+      this.pending,
+      current,
+      settings.headers,
+      (range) => sheet.readFormulas(range),
+      this.oldRecords,
     );
     plan.blocks.forEach((block) => sheet.writeBlock(block));
     if (plan.addsRecordColumn && plan.columns) this.hideRecordColumn(plan.columns.record);
+    // The old tab's records are in the record column now; a later run must not read them.
+    if (plan.addsRecordColumn && this.oldRecords.size > 0)
+      this.quietly(() => sheet.removeOldRecords());
     if (plan.written.size > 0) {
       const repair = repairStatusWrites(plan, current, sheet.readValues(), settings.headers);
       repair?.blocks.forEach((block) => sheet.writeBlock(block));
@@ -214,10 +226,16 @@ export class Execution {
    * not worth a word in the run's message.
    */
   private hideRecordColumn(column: number): void {
+    // The statuses and records are written; nothing depends on the column being hidden.
+    this.quietly(() => this.ports.sheet.hideColumn(column));
+  }
+
+  /** Tidying after the records are written: a failure leaves a spreadsheet that works the same. */
+  private quietly(tidy: () => void): void {
     try {
-      this.ports.sheet.hideColumn(column);
+      tidy();
     } catch {
-      // The statuses and records are written; nothing depends on the column being hidden.
+      // Nothing depends on it.
     }
   }
 }

@@ -4,8 +4,9 @@
  */
 import type { KeapGateway } from '../keap/model';
 import type { ContactSheetPort } from '../sheet/contactSheet';
+import { mayHaveOldRecords } from '../sheet/oldStateTab';
 import { contactIdCellOf, parseSheet } from '../sheet/rowParsing';
-import { readSyncState } from '../sheet/syncRecord';
+import { keepNewest, readSyncState } from '../sheet/syncRecord';
 import { chunk, SYNC_LIMITS, type SyncLimits } from './budget';
 import { planChunk, readKeapState } from './chunkSync';
 import type { UnitPlan } from './plan';
@@ -74,7 +75,11 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     const { columns, rows } = parseSheet(values, ports.settings.headers, () =>
       ports.sheet.tabName(),
     );
-    worklist = buildWorklist(rows, readSyncState(values, columns.syncRecord), 'preview');
+    const state = readSyncState(values, columns.syncRecord);
+    if (mayHaveOldRecords(columns)) {
+      for (const [id, record] of ports.sheet.readOldRecords()) keepNewest(state, id, record);
+    }
+    worklist = buildWorklist(rows, state, 'preview');
   } catch (error) {
     return { ...preview, message: stopFor(error).message };
   }

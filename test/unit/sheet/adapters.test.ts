@@ -4,7 +4,9 @@ import {
   SpreadsheetContactSheet,
 } from '../../../src/sheet/contactSheet';
 import { LOG_HEADER, LOG_TAB_NAME, SpreadsheetLogTab } from '../../../src/sheet/logTab';
+import { OLD_STATE_TAB_NAME } from '../../../src/sheet/oldStateTab';
 import { readSyncState, SYNC_RECORD_HEADER } from '../../../src/sheet/syncRecord';
+import { rowFingerprint } from '../../../src/sync/fingerprint';
 import { runSyncWith, type SyncPorts } from '../../../src/sync/runSync';
 import { SyncHarness } from '../sync/support/fakes';
 import { FakeSpreadsheet } from './support/fakeSpreadsheet';
@@ -108,6 +110,48 @@ describe('the sheet adapters in a real run', () => {
       expect(unchanged.roundTrips).toBe(2);
     },
   );
+
+  it("carry an old 'Keap Sync State' tab's records into the record column, then remove the tab", () => {
+    const fingerprint = (id: number) =>
+      rowFingerprint({ contactId: id, email: `new${id}@x.com`, optOut: false, reason: null });
+    const oldTab = [
+      ['Contact ID', 'Fingerprint', 'Synced At (ms)', 'Result', 'Run'],
+      ...[1, 2, 3].map((id) => [id, fingerprint(id), 1_700_000_000_000, 'ok', 'old-run']),
+    ];
+    const spreadsheet = sheetWith(3, { [OLD_STATE_TAB_NAME]: oldTab });
+    // The earlier version's first write added the status columns.
+    spreadsheet.tab('Contacts')?.cells[0].push('Sync Status', 'Last Synced');
+    const h = harnessFor(3);
+    // Synced by the earlier version; contact 2 was changed in Keap since.
+    h.keap.addContact(1, { EMAIL1: 'new1@x.com' });
+    h.keap.addContact(2, { EMAIL1: 'changed-in-keap@x.com' });
+    h.keap.addContact(3, { EMAIL1: 'new3@x.com' });
+    const summary = runSyncWith('daily', portsFor(spreadsheet, h), h.limits);
+    expect(summary).toMatchObject({ outcome: 'completed', unchanged: 3, keapRequests: 0 });
+    expect(h.keap.email1(2)).toBe('changed-in-keap@x.com');
+    const contacts = spreadsheet.tab('Contacts')?.cells ?? [];
+    expect(readSyncState(contacts, 6)).toEqual(
+      new Map(
+        [1, 2, 3].map((id) => [
+          id,
+          {
+            fingerprint: fingerprint(id),
+            syncedAt: 1_700_000_000_000,
+            result: 'ok',
+            run: 'old-run',
+          },
+        ]),
+      ),
+    );
+    expect(spreadsheet.sheets.map((s) => s.name)).toEqual(['Contacts', LOG_TAB_NAME]);
+    // The next run reads its records from the column alone, and still sends nothing.
+    spreadsheet.counter.calls = [];
+    expect(runSyncWith('daily', portsFor(spreadsheet, h), h.limits)).toMatchObject({
+      unchanged: 3,
+      keapRequests: 0,
+    });
+    expect(spreadsheet.counter.calls).not.toContain('Spreadsheet.deleteSheet');
+  });
 
   it('make as many spreadsheet calls for 3000 rows as for 10', () => {
     expect(callsOfRun(3000, 'changed').all).toBe(callsOfRun(10, 'changed').all);

@@ -1,4 +1,5 @@
 import { KeapAccessError } from '../../../src/keap/model';
+import { rowFingerprint } from '../../../src/sync/fingerprint';
 import { previewWith } from '../../../src/sync/preview';
 import { runSyncWith } from '../../../src/sync/runSync';
 import { defaultSettings } from '../../../src/sync/settings';
@@ -92,5 +93,22 @@ describe('previewing a sync', () => {
   it('names a missing header', () => {
     const h = new SyncHarness([['Email'], ['a@x.com']]);
     expect(previewOf(h).message).toMatch(/no 'Contact ID' column/);
+  });
+});
+
+describe('previewing a spreadsheet an earlier version synced', () => {
+  it("counts rows its old 'Keap Sync State' tab records as unchanged, without asking Keap", () => {
+    const h = new SyncHarness([
+      ['Contact ID', 'Email', 'Opt Out', 'Sync Status', 'Last Synced'],
+      [1, 'a@x.com', '', 'Up to date', ''],
+    ]);
+    h.keap.addContact(1, { EMAIL1: 'changed-in-keap@x.com' });
+    const request = { contactId: 1, email: 'a@x.com', optOut: false, reason: null };
+    h.sheet.oldRecords = new Map([
+      [1, { fingerprint: rowFingerprint(request), syncedAt: 1, result: 'ok', run: 'old' }],
+    ]);
+    const preview = previewOf(h);
+    expect(preview).toMatchObject({ changes: [], unchanged: 1 });
+    expect(h.keap.reads).toBe(0);
   });
 });

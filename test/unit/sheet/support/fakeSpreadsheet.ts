@@ -172,6 +172,11 @@ export class FakeSpreadsheet {
     return sheet;
   }
 
+  deleteSheet(sheet: FakeSheet): void {
+    this.counter.count('Spreadsheet.deleteSheet');
+    this.sheets.splice(this.sheets.indexOf(sheet), 1);
+  }
+
   /** Typed as the real service for the adapters. */
   asSpreadsheet(): GoogleAppsScript.Spreadsheet.Spreadsheet {
     return this as unknown as GoogleAppsScript.Spreadsheet.Spreadsheet;

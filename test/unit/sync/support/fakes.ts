@@ -118,6 +118,17 @@ export class MemorySheet implements ContactSheetPort {
     this.hiddenColumns.add(column);
   }
 
+  /** Records in an old 'Keap Sync State' tab; null: the spreadsheet has none. */
+  oldRecords: SyncState | null = null;
+
+  readOldRecords(): SyncState {
+    return new Map(this.oldRecords ?? []);
+  }
+
+  removeOldRecords(): void {
+    this.oldRecords = null;
+  }
+
   column(header: string): unknown[] {
     const index = this.values[0].indexOf(header);
     return this.values.slice(1).map((row) => row[index] ?? '');
