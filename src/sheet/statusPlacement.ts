@@ -11,7 +11,8 @@
  * gaps whose cells hold no formula (one getFormulas read tells).
  *
  * Every write also puts records back beside their own contacts' rows (recordAlignment.ts),
- * and a record is never written before its row's status: when the record column is apart
+ * in the record column alone for rows that get no status, and a record is never written
+ * before its row's status: when the record column is apart
  * from Sync Status, its blocks come last, so an execution stopped between the two leaves a
  * status without a record (compared with Keap next run), never a record without its status.
  */
@@ -83,6 +84,8 @@ export interface StatusWritePlan {
   columns: StatusColumnsAt | null;
   /** The blocks add the Keap Sync Record column: it is to be hidden once written. */
   addsRecordColumn: boolean;
+  /** The records this write brings, by contact (to check the write by contact, not by row). */
+  records: SyncState;
 }
 
 export function hasInputs(values: readonly unknown[], columns: SheetColumns): boolean {
@@ -318,6 +321,7 @@ export function planStatusWrites(
     written: new Map(),
     columns: null,
     addsRecordColumn: false,
+    records: new Map(),
   };
   if (currentValues.length === 0) return none;
   const columns = findColumns(currentValues[0], names);
@@ -332,50 +336,66 @@ export function planStatusWrites(
     if (status.onlyIfBlank && !isBlankCell(shown)) continue;
     written.set(row, status);
   }
-  realignRecords(written, rows, currentValues, columns, unwritten);
-  if (rows.size === 0 && written.size === 0) return none;
-  const blocks = blocksFor(currentValues, outputs, written, readFormulas);
+  const records = recordsToWrite(rows, unwritten);
+  const recordOnly = realignRecords(written, currentValues, columns, records);
+  if (rows.size === 0 && written.size === 0 && recordOnly.size === 0) return none;
+  // A row that only gets its record back is written in the record column alone when that
+  // column exists: its Sync Status or Last Synced cell may hold a person's formula.
+  const [, , recordOutput] = outputs;
+  const blocks =
+    recordOutput.header === null
+      ? [
+          ...blocksFor(currentValues, outputs, written, readFormulas),
+          ...blocksFor(currentValues, [recordOutput], recordOnly, readFormulas),
+        ]
+      : blocksFor(currentValues, outputs, new Map([...written, ...recordOnly]), readFormulas);
   return {
     blocks,
     placed: new Set(rows.values()),
     rows,
-    written,
+    written: new Map([...written, ...recordOnly]),
     columns: {
       status: outputs[0].column,
       lastSynced: outputs[1].column,
       record: outputs[2].column,
     },
-    addsRecordColumn: outputs[2].header !== null && blocks.length > 0,
+    addsRecordColumn: recordOutput.header !== null && blocks.length > 0,
+    records,
   };
 }
 
-/** Adds to `written` the records that belong on other rows than where they are now. */
-function realignRecords(
-  written: Map<number, PendingStatus>,
+/** The records this write brings: the placed statuses' and those not on the sheet yet. */
+function recordsToWrite(
   placed: ReadonlyMap<number, PendingStatus>,
-  currentValues: readonly (readonly unknown[])[],
-  columns: SheetColumns,
   unwritten: SyncState,
-): void {
-  const newer: SyncState = new Map(unwritten);
+): SyncState {
+  const records: SyncState = new Map(unwritten);
   for (const status of placed.values()) {
     const parsed = parseRecordCell(status.record);
-    if (parsed) keepNewest(newer, parsed.contactId, parsed.record);
+    if (parsed) keepNewest(records, parsed.contactId, parsed.record);
   }
-  for (const [row, record] of misplacedRecords(currentValues, columns, newer)) {
+  return records;
+}
+
+/**
+ * Gives the rows in `written` whose record is elsewhere their record, and returns the other
+ * rows that only need their record back (row -> entry with no status).
+ */
+function realignRecords(
+  written: Map<number, PendingStatus>,
+  currentValues: readonly (readonly unknown[])[],
+  columns: SheetColumns,
+  records: SyncState,
+): Map<number, PendingStatus> {
+  const recordOnly = new Map<number, PendingStatus>();
+  for (const [row, record] of misplacedRecords(currentValues, columns, records)) {
     const status = written.get(row);
     if (status?.record !== undefined) continue;
-    written.set(
-      row,
-      status
-        ? { ...status, record }
-        : {
-            row,
-            key: rowKey(currentValues[row - 1], columns),
-            status: null,
-            syncedAt: null,
-            record,
-          },
-    );
+    if (status) written.set(row, { ...status, record });
+    else {
+      const key = rowKey(currentValues[row - 1], columns);
+      recordOnly.set(row, { row, key, status: null, syncedAt: null, record });
+    }
   }
+  return recordOnly;
 }

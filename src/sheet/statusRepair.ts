@@ -9,6 +9,7 @@
  */
 import { cellText, isBlankCell } from './cells';
 import { findColumns, type InputHeaderNames, type SheetColumns } from './headers';
+import { misplacedRecords } from './recordAlignment';
 import { rowKey } from './rowParsing';
 import {
   cellOf,
@@ -22,11 +23,14 @@ import {
   type StatusWritePlan,
 } from './statusPlacement';
 import { formulaSafeCell } from './formulaSafe';
+import { keepNewest, readSyncState, type SyncState } from './syncRecord';
 
 export interface StatusRepair {
   blocks: CellBlock[];
   /** The statuses that are on their own rows once the blocks are written. */
   placed: Set<PendingStatus>;
+  /** Columns moved too: nothing was put right, records may be beside the wrong rows. */
+  gaveUp: boolean;
 }
 
 /** What a row shows in the columns the sync writes. */
@@ -101,7 +105,7 @@ export function repairStatusWrites(
     (columns.lastSynced === null || columns.lastSynced === at.lastSynced) &&
     (columns.syncRecord === null || columns.syncRecord === at.record);
   // Columns moved as well: nothing can be put right safely; no row counts as synced.
-  if (!sameLayout) return { blocks: [], placed: new Set() };
+  if (!sameLayout) return { blocks: [], placed: new Set(), gaveUp: true };
 
   const previously = shownByKey(before, beforeColumns, at);
   const replaced = placeStatuses([...plan.rows.values()], after, columns);
@@ -125,11 +129,60 @@ export function repairStatusWrites(
     wanted.set(row, (key === null ? null : previously.get(key)) ?? blank);
   }
 
+  const recordOnly = placeRecordsByContact(wanted, plan, {
+    before: readSyncState(before, beforeColumns.syncRecord),
+    after,
+    columns: { ...columns, syncRecord: at.record },
+    at,
+  });
+
   const fix = new Map<number, Shown>();
   for (const [row, cells] of wanted) {
     if (!sameShown(shownAt(after, row, at), cells)) fix.set(row, cells);
   }
-  return { blocks: repairBlocks(fix, at), placed: new Set(replaced.values()) };
+  return {
+    blocks: [...repairBlocks(fix, at), ...recordBlocks(recordOnly, at.record)],
+    placed: new Set(replaced.values()),
+    gaveUp: false,
+  };
+}
+
+/**
+ * Restoring by row key can put a record back where it was, beside another contact's row,
+ * or drop the only copy of one the write covered. So records are put right by contact:
+ * each contact's newest record (from before the write, or written by it) goes beside its
+ * rows as they are now. Updates `wanted`; returns the rows that need only their record.
+ */
+function placeRecordsByContact(
+  wanted: Map<number, Shown>,
+  plan: StatusWritePlan,
+  sheet: { before: SyncState; after: Grid; columns: SheetColumns; at: StatusColumnsAt },
+): Map<number, string> {
+  const { after, columns, at } = sheet;
+  const known: SyncState = new Map(sheet.before);
+  for (const [contactId, record] of plan.records) keepNewest(known, contactId, record);
+  const repaired = after.map((cells, index) => {
+    const cellsWanted = wanted.get(index + 1);
+    if (!cellsWanted) return cells;
+    const copy = [...cells];
+    copy[at.record - 1] = cellsWanted.record;
+    return copy;
+  });
+  const recordOnly = new Map<number, string>();
+  for (const [row, record] of misplacedRecords(repaired, columns, known)) {
+    const cells = wanted.get(row);
+    if (cells) wanted.set(row, { ...cells, record });
+    else recordOnly.set(row, record);
+  }
+  return recordOnly;
+}
+
+function recordBlocks(records: Map<number, string>, column: number): CellBlock[] {
+  return runsOf(records.keys()).map(({ from, to }) => {
+    const values: unknown[][] = [];
+    for (let row = from; row <= to; row++) values.push([records.get(row)]);
+    return { row: from, column, values };
+  });
 }
 
 /** Rows inside the blocks that were written with the cells they had (bridged gaps). */

@@ -5,7 +5,7 @@
  */
 import { KeapAccessError, type KeapGateway } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
-import { mayHaveOldRecords } from '../sheet/oldStateTab';
+import { mayHaveOldRecords, OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
 import { parseSheet } from '../sheet/rowParsing';
 import { keepNewest, readSyncState, recordCell, type SyncState } from '../sheet/syncRecord';
@@ -212,12 +212,27 @@ export class Execution {
     );
     plan.blocks.forEach((block) => sheet.writeBlock(block));
     if (plan.addsRecordColumn && plan.columns) this.hideRecordColumn(plan.columns.record);
-    // The old tab's records are in the record column now; a later run must not read them.
-    if (plan.addsRecordColumn && this.oldRecords.size > 0)
-      this.quietly(() => sheet.removeOldRecords());
+    let settled = true;
     if (plan.written.size > 0) {
       const repair = repairStatusWrites(plan, current, sheet.readValues(), settings.headers);
       repair?.blocks.forEach((block) => sheet.writeBlock(block));
+      settled = !repair?.gaveUp;
+    }
+    if (plan.addsRecordColumn && this.oldRecords.size > 0 && settled) this.removeOldStateTab();
+  }
+
+  /**
+   * The old tab's records are in the record column now. Left behind, the tab would be read
+   * again if the column were ever deleted, with records some rows have outgrown since: the
+   * person is asked to delete it.
+   */
+  private removeOldStateTab(): void {
+    try {
+      this.ports.sheet.removeOldRecords();
+    } catch (error) {
+      this.notes.push(
+        `The old hidden '${OLD_STATE_TAB_NAME}' tab could not be removed, delete it by hand: ${describe(error)}`,
+      );
     }
   }
 
@@ -226,16 +241,10 @@ export class Execution {
    * not worth a word in the run's message.
    */
   private hideRecordColumn(column: number): void {
-    // The statuses and records are written; nothing depends on the column being hidden.
-    this.quietly(() => this.ports.sheet.hideColumn(column));
-  }
-
-  /** Tidying after the records are written: a failure leaves a spreadsheet that works the same. */
-  private quietly(tidy: () => void): void {
     try {
-      tidy();
+      this.ports.sheet.hideColumn(column);
     } catch {
-      // Nothing depends on it.
+      // The statuses and records are written; nothing depends on the column being hidden.
     }
   }
 }

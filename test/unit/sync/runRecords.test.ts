@@ -6,6 +6,7 @@
 import { WORDS } from '../../../src/keap/keapErrors';
 import { KeapAccessError, KeapUnavailableError } from '../../../src/keap/model';
 import { SYNC_RECORD_HEADER } from '../../../src/sheet/syncRecord';
+import { rowFingerprint } from '../../../src/sync/fingerprint';
 import { runSyncWith } from '../../../src/sync/runSync';
 import { emptyTally } from '../../../src/sync/tally';
 import { SyncHarness } from './support/fakes';
@@ -336,5 +337,99 @@ describe('the words of a run Keap stopped', () => {
       'Will retry: Keap could not be reached',
     ]);
     expect(summary.message).toMatch(/ 1 row will be retried \(Keap could not be reached\)\.$/);
+  });
+});
+
+describe('records are put right by contact', () => {
+  const SYNCED = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason', 'Sync Status', 'Last Synced'];
+  const fingerprintOf = (id: number, email: string) =>
+    rowFingerprint({ contactId: id, email, optOut: false, reason: null });
+  const namedContacts = (h: SyncHarness) =>
+    h.sheet.column(SYNC_RECORD_HEADER).map((cell) => Number(String(cell).split('|')[1]));
+  /** Reverses the data rows at the next block write (a sort under the write). */
+  const reverseAtNextWrite = (h: SyncHarness) => {
+    const next = h.sheet.writes;
+    h.sheet.beforeWrite = (index, sheet) => {
+      if (index === next) sheet.values = [sheet.values[0], ...sheet.values.slice(1).reverse()];
+    };
+  };
+
+  function upgradedSheet(): SyncHarness {
+    const h = new SyncHarness([
+      SYNCED,
+      ...[1, 2, 3].map((id) => [id, `a${id}@x.com`, '', '', 'Up to date', '']),
+    ]);
+    for (const id of [1, 2, 3]) h.keap.addContact(id, { EMAIL1: `a${id}@x.com` });
+    h.sheet.oldRecords = new Map(
+      [1, 2, 3].map((id) => [
+        id,
+        { fingerprint: fingerprintOf(id, `a${id}@x.com`), syncedAt: 1, result: 'ok', run: 'old' },
+      ]),
+    );
+    return h;
+  }
+
+  it('an upgrade whose write a sort moved still ends with every record beside its contact', () => {
+    const h = upgradedSheet();
+    reverseAtNextWrite(h);
+    runSyncWith('daily', h.ports(), h.limits);
+    h.sheet.beforeWrite = null;
+    expect(namedContacts(h)).toEqual(h.sheet.column('Contact ID'));
+    expect(h.sheet.oldRecords).toBeNull();
+    h.keap.addContact(1, { EMAIL1: 'changed-in-keap@x.com' });
+    h.clock.advance(60_000);
+    runSyncWith('daily', h.ports(), h.limits);
+    expect(h.keap.email1(1)).toBe('changed-in-keap@x.com');
+  });
+
+  it('an upgrade keeps the old tab, and says so, when the tab cannot be removed', () => {
+    const h = upgradedSheet();
+    h.sheet.removeOldRecords = () => {
+      throw new Error('This sheet is protected');
+    };
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(summary.outcome).toBe('completed');
+    expect(summary.message).toContain(
+      "The old hidden 'Keap Sync State' tab could not be removed, delete it by hand",
+    );
+    expect(namedContacts(h)).toEqual([1, 2, 3]);
+  });
+
+  it('records put back by a write that a sort then moved end beside their own contacts', () => {
+    const h = new SyncHarness([
+      HEADER,
+      [1, 'a@x.com', '', ''],
+      [2, 'b@x.com', '', ''],
+      [3, 'c@x.com', '', ''],
+    ]);
+    for (const id of [1, 2, 3]) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    // Only the record cells were sorted; then contact 1 is edited and the rows sorted mid-write.
+    const records = h.sheet.column(SYNC_RECORD_HEADER).reverse();
+    records.forEach((cell, i) => (h.sheet.values[i + 1][6] = cell));
+    h.sheet.values[1][1] = 'a2@x.com';
+    h.clock.advance(60_000);
+    reverseAtNextWrite(h);
+    runSyncWith('sidebar', h.ports(), h.limits);
+    h.sheet.beforeWrite = null;
+    expect(namedContacts(h)).toEqual(h.sheet.column('Contact ID'));
+    h.keap.addContact(3, { EMAIL1: 'changed-in-keap@x.com' });
+    h.clock.advance(60_000);
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.keap.email1(3)).toBe('changed-in-keap@x.com');
+    expect(h.keap.email1(1)).toBe('a2@x.com');
+  });
+
+  it("puts a record back without touching the row's Sync Status formula", () => {
+    const h = new SyncHarness([HEADER, [1, 'a@x.com', '', ''], [2, 'b@x.com', '', '']]);
+    for (const id of [1, 2]) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    const records = h.sheet.column(SYNC_RECORD_HEADER).reverse();
+    records.forEach((cell, i) => (h.sheet.values[i + 1][6] = cell));
+    h.sheet.formulas.set('2,5', '=IF(B2="","","Checked by hand")');
+    h.sheet.values[1][4] = 'Checked by hand';
+    runSyncWith('daily', h.ports(), h.limits);
+    expect(namedContacts(h)).toEqual([1, 2]);
+    expect(h.sheet.formulas.get('2,5')).toBe('=IF(B2="","","Checked by hand")');
   });
 });

@@ -76,7 +76,12 @@ export class MemorySheet implements ContactSheetPort {
   /** Cell formulas by "row,column" (1-based); a formula cell's value is in `values`. */
   readonly formulas = new Map<string, string>();
 
-  constructor(public values: unknown[][]) {}
+  values: unknown[][];
+
+  /** Copies the rows: tests share header arrays, which the sync's writes would extend. */
+  constructor(values: unknown[][]) {
+    this.values = values.map((row) => [...row]);
+  }
 
   tabName(): string {
     return 'Contacts';
