@@ -340,20 +340,23 @@ export function planStatusWrites(
   const recordOnly = realignRecords(written, currentValues, columns, records);
   if (rows.size === 0 && written.size === 0 && recordOnly.size === 0) return none;
   // A row that only gets its record back is written in the record column alone when that
-  // column exists: its Sync Status or Last Synced cell may hold a person's formula.
-  const [, , recordOutput] = outputs;
+  // column exists: its Sync Status or Last Synced cell may hold a person's formula. Then all
+  // records go in their own blocks, after the statuses, so no block writes over a record
+  // another has just written.
+  const [statusOutput, lastSyncedOutput, recordOutput] = outputs;
+  const everyRecord = new Map([...written, ...recordOnly]);
   const blocks =
-    recordOutput.header === null
+    recordOnly.size > 0 && recordOutput.header === null
       ? [
-          ...blocksFor(currentValues, outputs, written, readFormulas),
-          ...blocksFor(currentValues, [recordOutput], recordOnly, readFormulas),
+          ...blocksFor(currentValues, [statusOutput, lastSyncedOutput], written, readFormulas),
+          ...blocksFor(currentValues, [recordOutput], everyRecord, readFormulas),
         ]
-      : blocksFor(currentValues, outputs, new Map([...written, ...recordOnly]), readFormulas);
+      : blocksFor(currentValues, outputs, everyRecord, readFormulas);
   return {
     blocks,
     placed: new Set(rows.values()),
     rows,
-    written: new Map([...written, ...recordOnly]),
+    written: everyRecord,
     columns: {
       status: outputs[0].column,
       lastSynced: outputs[1].column,

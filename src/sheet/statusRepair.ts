@@ -136,9 +136,15 @@ export function repairStatusWrites(
     at,
   });
 
+  // A row whose status cells are right gets its record alone: they may hold a formula.
   const fix = new Map<number, Shown>();
   for (const [row, cells] of wanted) {
-    if (!sameShown(shownAt(after, row, at), cells)) fix.set(row, cells);
+    const shown = shownAt(after, row, at);
+    if (sameShown(shown, cells)) continue;
+    const statusRight =
+      sameCell(shown.status, cells.status) && sameCell(shown.lastSynced, cells.lastSynced);
+    if (statusRight) recordOnly.set(row, String(cells.record));
+    else fix.set(row, cells);
   }
   return {
     blocks: [...repairBlocks(fix, at), ...recordBlocks(recordOnly, at.record)],

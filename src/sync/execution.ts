@@ -218,7 +218,13 @@ export class Execution {
       repair?.blocks.forEach((block) => sheet.writeBlock(block));
       settled = !repair?.gaveUp;
     }
-    if (plan.addsRecordColumn && this.oldRecords.size > 0 && settled) this.removeOldStateTab();
+    if (plan.addsRecordColumn && this.oldRecords.size > 0) {
+      if (settled) this.removeOldStateTab();
+      else
+        this.notes.push(
+          `Columns moved while the sync wrote, so the old hidden '${OLD_STATE_TAB_NAME}' tab was kept: delete it once the statuses look right`,
+        );
+    }
   }
 
   /**

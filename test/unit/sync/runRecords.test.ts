@@ -420,6 +420,61 @@ describe('records are put right by contact', () => {
     expect(h.keap.email1(1)).toBe('a2@x.com');
   });
 
+  it('keeps the records written beside edited rows when records are put back all around them', () => {
+    const ids = [1, 2, 3, 4, 5];
+    const h = new SyncHarness([HEADER, ...ids.map((id) => [id, `a${id}@x.com`, '', ''])]);
+    for (const id of ids) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    // The record cells rotated by one row (a partial sort); contacts 2 and 4 are edited.
+    const records = h.sheet.column(SYNC_RECORD_HEADER);
+    [...records.slice(1), records[0]].forEach((cell, i) => (h.sheet.values[i + 1][6] = cell));
+    h.sheet.values[2][1] = 'new2@x.com';
+    h.sheet.values[4][1] = 'new4@x.com';
+    h.clock.advance(60_000);
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(namedContacts(h)).toEqual(ids);
+    expect(h.state.state.get(2)?.fingerprint).toBe(fingerprintOf(2, 'new2@x.com'));
+    h.keap.addContact(2, { EMAIL1: 'changed-in-keap@x.com' });
+    h.clock.advance(60_000);
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.keap.email1(2)).toBe('changed-in-keap@x.com');
+  });
+
+  it('an upgrade whose columns moved during the write keeps the old tab and says so', () => {
+    const h = upgradedSheet();
+    h.sheet.beforeRead = (index, sheet) => {
+      // The check after the write finds the rows sorted and a column inserted at the left.
+      if (index !== 2) return;
+      const sorted = [sheet.values[0], ...sheet.values.slice(1).reverse()];
+      sheet.values = sorted.map((row) => ['', ...row]);
+    };
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(h.sheet.oldRecords).not.toBeNull();
+    expect(summary.message).toContain("the old hidden 'Keap Sync State' tab was kept");
+  });
+
+  it('the check after a sort puts a record back without touching a Sync Status formula', () => {
+    const h = new SyncHarness([HEADER, [1, 'a@x.com', '', ''], [2, 'b@x.com', '', '']]);
+    for (const id of [1, 2]) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    const records = h.sheet.column(SYNC_RECORD_HEADER).reverse();
+    records.forEach((cell, i) => (h.sheet.values[i + 1][6] = cell));
+    h.sheet.formulas.set('2,5', '=IF(B2="","","Checked by hand")');
+    h.sheet.values[1][4] = 'Checked by hand';
+    const next = h.sheet.writes;
+    h.sheet.beforeWrite = (index, sheet) => {
+      if (index !== next) return;
+      // A sort of every column between the re-read and the write; the formula moves along.
+      sheet.values = [sheet.values[0], sheet.values[2], sheet.values[1]];
+      sheet.formulas.delete('2,5');
+      sheet.formulas.set('3,5', '=IF(B3="","","Checked by hand")');
+    };
+    runSyncWith('daily', h.ports(), h.limits);
+    h.sheet.beforeWrite = null;
+    expect(namedContacts(h)).toEqual(h.sheet.column('Contact ID'));
+    expect(h.sheet.formulas.get('3,5')).toBe('=IF(B3="","","Checked by hand")');
+  });
+
   it("puts a record back without touching the row's Sync Status formula", () => {
     const h = new SyncHarness([HEADER, [1, 'a@x.com', '', ''], [2, 'b@x.com', '', '']]);
     for (const id of [1, 2]) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
