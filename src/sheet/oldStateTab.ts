@@ -6,7 +6,7 @@
  * contact with Keap as if never synced, and undo edits made in Keap since. Pure.
  */
 import type { SheetColumns } from './headers';
-import { keepNewest, type StateResult, type SyncState } from './syncRecord';
+import { keepNewest, readSyncState, type StateResult, type SyncState } from './syncRecord';
 
 export const OLD_STATE_TAB_NAME = 'Keap Sync State';
 
@@ -15,8 +15,23 @@ export const OLD_STATE_TAB_NAME = 'Keap Sync State';
  * record column can have its records there, and only one an earlier version wrote to, which
  * added Sync Status with its first write. So a new spreadsheet's first run does not look.
  */
-export function mayHaveOldRecords(columns: SheetColumns): boolean {
+function mayHaveOldRecords(columns: SheetColumns): boolean {
   return columns.syncRecord === null && columns.syncStatus !== null;
+}
+
+/**
+ * The sheet's records, with the old tab's where it may still hold them (asked of
+ * `readOldRecords` only then). `old`: the old tab's records, still to be written.
+ */
+export function recordsOfSheet(
+  values: readonly (readonly unknown[])[],
+  columns: SheetColumns,
+  readOldRecords: () => SyncState,
+): { state: SyncState; old: SyncState } {
+  const state = readSyncState(values, columns.syncRecord);
+  const old = mayHaveOldRecords(columns) ? readOldRecords() : new Map();
+  for (const [contactId, record] of old) keepNewest(state, contactId, record);
+  return { state, old };
 }
 
 const RESULTS: readonly StateResult[] = ['ok', 'error', 'retry'];

@@ -12,9 +12,9 @@
  *
  * Every write also puts records back beside their own contacts' rows (recordAlignment.ts),
  * in the record column alone for rows that get no status, and a record is never written
- * before its row's status: when the record column is apart
- * from Sync Status, its blocks come last, so an execution stopped between the two leaves a
- * status without a record (compared with Keap next run), never a record without its status.
+ * before its row's status: when the record column is apart from Sync Status, its blocks come
+ * last, so an execution stopped between the two leaves a status without a record (compared
+ * with Keap next run), never a record without its status.
  */
 import { isBlankCell } from './cells';
 import { formulaSafeCell } from './formulaSafe';
@@ -208,10 +208,11 @@ export function outputGroups<T extends { column: number; field: keyof StatusColu
     if (last && last[last.length - 1].column + 1 === output.column) last.push(output);
     else groups.push([output]);
   }
-  return groups.sort((a, b) => recordOnly(a) - recordOnly(b));
+  return groups.sort((a, b) => recordsLast(a) - recordsLast(b));
 }
 
-function recordOnly(group: readonly { field: keyof StatusColumnsAt }[]): number {
+/** Sort rank of a group: 1 for one with the record column but not Sync Status. */
+function recordsLast(group: readonly { field: keyof StatusColumnsAt }[]): number {
   const has = (field: keyof StatusColumnsAt) => group.some((output) => output.field === field);
   return has('record') && !has('status') ? 1 : 0;
 }
@@ -273,7 +274,7 @@ export function blocksFor(
     ...outputGroups(outputs.filter((output) => output.header === null)),
     ...outputGroups(outputs.filter((output) => output.header !== null)),
   ]
-    .sort((a, b) => recordOnly(a) - recordOnly(b))
+    .sort((a, b) => recordsLast(a) - recordsLast(b))
     .map((group) => ({
       group,
       runs: runsOf(group.flatMap(rowsFor)),

@@ -5,10 +5,10 @@
  */
 import { KeapAccessError, type KeapGateway } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
-import { mayHaveOldRecords, OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
+import { OLD_STATE_TAB_NAME, recordsOfSheet } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
 import { parseSheet } from '../sheet/rowParsing';
-import { keepNewest, readSyncState, recordCell, type SyncState } from '../sheet/syncRecord';
+import { recordCell, type SyncState } from '../sheet/syncRecord';
 import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
 import { chunk, executionBudget, type SyncLimits } from './budget';
@@ -78,9 +78,8 @@ export class Execution {
     const shown = (row: number): unknown =>
       statusColumn === null ? '' : (values[row - 1][statusColumn - 1] ?? '');
     this.shown = shown;
-    const state = readSyncState(values, columns.syncRecord);
-    if (mayHaveOldRecords(columns)) this.oldRecords = sheet.readOldRecords();
-    for (const [contactId, record] of this.oldRecords) keepNewest(state, contactId, record);
+    const { state, old } = recordsOfSheet(values, columns, () => sheet.readOldRecords());
+    this.oldRecords = old;
     this.recordsMisplaced = misplacedRecords(values, columns, this.oldRecords).size > 0;
     const worklist = buildWorklist(rows, state, this.runId, (row) => !isBlankCell(shown(row)));
     this.tally.rowsSeen = worklist.rowsSeen;

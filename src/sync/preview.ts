@@ -4,9 +4,8 @@
  */
 import type { KeapGateway } from '../keap/model';
 import type { ContactSheetPort } from '../sheet/contactSheet';
-import { mayHaveOldRecords } from '../sheet/oldStateTab';
+import { recordsOfSheet } from '../sheet/oldStateTab';
 import { contactIdCellOf, parseSheet } from '../sheet/rowParsing';
-import { keepNewest, readSyncState } from '../sheet/syncRecord';
 import { chunk, SYNC_LIMITS, type SyncLimits } from './budget';
 import { planChunk, readKeapState } from './chunkSync';
 import type { UnitPlan } from './plan';
@@ -75,10 +74,7 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     const { columns, rows } = parseSheet(values, ports.settings.headers, () =>
       ports.sheet.tabName(),
     );
-    const state = readSyncState(values, columns.syncRecord);
-    if (mayHaveOldRecords(columns)) {
-      for (const [id, record] of ports.sheet.readOldRecords()) keepNewest(state, id, record);
-    }
+    const { state } = recordsOfSheet(values, columns, () => ports.sheet.readOldRecords());
     worklist = buildWorklist(rows, state, 'preview');
   } catch (error) {
     return { ...preview, message: stopFor(error).message };

@@ -22,6 +22,26 @@ function twoRows(): SyncHarness {
   return h;
 }
 
+/** Reverses the data rows at the next block write (a sort under the write). */
+function reverseAtNextWrite(h: SyncHarness): void {
+  const next = h.sheet.writes;
+  h.sheet.beforeWrite = (index, sheet) => {
+    if (index === next) sheet.values = [sheet.values[0], ...sheet.values.slice(1).reverse()];
+  };
+}
+
+/** Three rows whose contacts change email; the second is ticked for opt-out. */
+function threeRowsToSync(): SyncHarness {
+  const h = new SyncHarness([
+    HEADER,
+    [1, 'a@x.com', '', ''],
+    [2, 'b@x.com', 'yes', ''],
+    [3, 'c@x.com', '', ''],
+  ]);
+  for (const id of [1, 2, 3]) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+  return h;
+}
+
 describe('the lease', () => {
   it('a release that fails does not change a finished run', () => {
     const h = twoRows();
@@ -157,16 +177,8 @@ describe('every row ends with a status', () => {
 
 describe('a sort between the re-read and the status write', () => {
   it('is found by one more read, and the statuses are put back on their own rows', () => {
-    const h = new SyncHarness([
-      HEADER,
-      [1, 'a@x.com', '', ''],
-      [2, 'b@x.com', 'yes', ''],
-      [3, 'c@x.com', '', ''],
-    ]);
-    for (const id of [1, 2, 3]) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
-    h.sheet.beforeWrite = (index, sheet) => {
-      if (index === 0) sheet.values = [sheet.values[0], ...sheet.values.slice(1).reverse()];
-    };
+    const h = threeRowsToSync();
+    reverseAtNextWrite(h);
     runSyncWith('sidebar', h.ports(), h.limits);
     expect(h.sheet.values.slice(1).map((row) => [row[0], row[4]])).toEqual([
       [3, 'Updated: email changed to c@x.com'],
@@ -179,22 +191,11 @@ describe('a sort between the re-read and the status write', () => {
   });
 
   it("moves each row's record with its status, so the next run has nothing to ask Keap", () => {
-    const h = new SyncHarness([
-      HEADER,
-      [1, 'a@x.com', '', ''],
-      [2, 'b@x.com', 'yes', ''],
-      [3, 'c@x.com', '', ''],
-    ]);
-    for (const id of [1, 2, 3]) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
-    h.sheet.beforeWrite = (index, sheet) => {
-      if (index === 0) sheet.values = [sheet.values[0], ...sheet.values.slice(1).reverse()];
-    };
+    const h = threeRowsToSync();
+    reverseAtNextWrite(h);
     runSyncWith('sidebar', h.ports(), h.limits);
     const ids = h.sheet.column('Contact ID');
-    const namedContacts = h.sheet
-      .column(SYNC_RECORD_HEADER)
-      .map((cell) => Number(String(cell).split('|')[1]));
-    expect(namedContacts).toEqual(ids);
+    expect(h.sheet.recordContacts()).toEqual(ids);
     h.sheet.beforeWrite = null;
     const summary = runSyncWith('daily', h.ports(), h.limits);
     expect(summary).toMatchObject({ unchanged: 3, keapRequests: 0 });
@@ -222,10 +223,7 @@ describe('a sort between the re-read and the status write', () => {
     runSyncWith('sidebar', h.ports(), h.limits);
     h.sheet.beforeWrite = null;
     const ids = h.sheet.column('Contact ID');
-    const named = h.sheet
-      .column(SYNC_RECORD_HEADER)
-      .map((cell) => Number(String(cell).split('|')[1]));
-    expect(named).toEqual(ids);
+    expect(h.sheet.recordContacts()).toEqual(ids);
     // The rows not edited show exactly what they showed before the run.
     for (const row of h.sheet.values.slice(1).filter((r) => [2, 4, 6].includes(Number(r[0])))) {
       expect([row[4], row[6]]).toEqual(shownBefore.get(row[0]));
@@ -344,15 +342,6 @@ describe('records are put right by contact', () => {
   const SYNCED = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason', 'Sync Status', 'Last Synced'];
   const fingerprintOf = (id: number, email: string) =>
     rowFingerprint({ contactId: id, email, optOut: false, reason: null });
-  const namedContacts = (h: SyncHarness) =>
-    h.sheet.column(SYNC_RECORD_HEADER).map((cell) => Number(String(cell).split('|')[1]));
-  /** Reverses the data rows at the next block write (a sort under the write). */
-  const reverseAtNextWrite = (h: SyncHarness) => {
-    const next = h.sheet.writes;
-    h.sheet.beforeWrite = (index, sheet) => {
-      if (index === next) sheet.values = [sheet.values[0], ...sheet.values.slice(1).reverse()];
-    };
-  };
 
   function upgradedSheet(): SyncHarness {
     const h = new SyncHarness([
@@ -374,7 +363,7 @@ describe('records are put right by contact', () => {
     reverseAtNextWrite(h);
     runSyncWith('daily', h.ports(), h.limits);
     h.sheet.beforeWrite = null;
-    expect(namedContacts(h)).toEqual(h.sheet.column('Contact ID'));
+    expect(h.sheet.recordContacts()).toEqual(h.sheet.column('Contact ID'));
     expect(h.sheet.oldRecords).toBeNull();
     h.keap.addContact(1, { EMAIL1: 'changed-in-keap@x.com' });
     h.clock.advance(60_000);
@@ -392,7 +381,7 @@ describe('records are put right by contact', () => {
     expect(summary.message).toContain(
       "The old hidden 'Keap Sync State' tab could not be removed, delete it by hand",
     );
-    expect(namedContacts(h)).toEqual([1, 2, 3]);
+    expect(h.sheet.recordContacts()).toEqual([1, 2, 3]);
   });
 
   it('records put back by a write that a sort then moved end beside their own contacts', () => {
@@ -412,7 +401,7 @@ describe('records are put right by contact', () => {
     reverseAtNextWrite(h);
     runSyncWith('sidebar', h.ports(), h.limits);
     h.sheet.beforeWrite = null;
-    expect(namedContacts(h)).toEqual(h.sheet.column('Contact ID'));
+    expect(h.sheet.recordContacts()).toEqual(h.sheet.column('Contact ID'));
     h.keap.addContact(3, { EMAIL1: 'changed-in-keap@x.com' });
     h.clock.advance(60_000);
     runSyncWith('sidebar', h.ports(), h.limits);
@@ -432,7 +421,7 @@ describe('records are put right by contact', () => {
     h.sheet.values[4][1] = 'new4@x.com';
     h.clock.advance(60_000);
     runSyncWith('sidebar', h.ports(), h.limits);
-    expect(namedContacts(h)).toEqual(ids);
+    expect(h.sheet.recordContacts()).toEqual(ids);
     expect(h.state.state.get(2)?.fingerprint).toBe(fingerprintOf(2, 'new2@x.com'));
     h.keap.addContact(2, { EMAIL1: 'changed-in-keap@x.com' });
     h.clock.advance(60_000);
@@ -471,7 +460,7 @@ describe('records are put right by contact', () => {
     };
     runSyncWith('daily', h.ports(), h.limits);
     h.sheet.beforeWrite = null;
-    expect(namedContacts(h)).toEqual(h.sheet.column('Contact ID'));
+    expect(h.sheet.recordContacts()).toEqual(h.sheet.column('Contact ID'));
     expect(h.sheet.formulas.get('3,5')).toBe('=IF(B3="","","Checked by hand")');
   });
 
@@ -484,7 +473,7 @@ describe('records are put right by contact', () => {
     h.sheet.formulas.set('2,5', '=IF(B2="","","Checked by hand")');
     h.sheet.values[1][4] = 'Checked by hand';
     runSyncWith('daily', h.ports(), h.limits);
-    expect(namedContacts(h)).toEqual([1, 2]);
+    expect(h.sheet.recordContacts()).toEqual([1, 2]);
     expect(h.sheet.formulas.get('2,5')).toBe('=IF(B2="","","Checked by hand")');
   });
 });

@@ -1,5 +1,4 @@
 import { KeapAccessError, KeapUnavailableError } from '../../../src/keap/model';
-import { SYNC_RECORD_HEADER } from '../../../src/sheet/syncRecord';
 import { runSyncWith } from '../../../src/sync/runSync';
 import { emptyTally } from '../../../src/sync/tally';
 import { SyncHarness } from './support/fakes';
@@ -275,10 +274,7 @@ describe('the record of synced rows (the hidden Keap Sync Record column)', () =>
     h.sheet.values[3][2] = 'a2@x.com';
     runSyncWith('daily', h.ports(), h.limits);
     expect(h.keap.email1(1)).toBe('a2@x.com');
-    const named = h.sheet
-      .column(SYNC_RECORD_HEADER)
-      .map((cell) => Number(String(cell).split('|')[1]));
-    expect(named).toEqual(h.sheet.column('Contact ID'));
+    expect(h.sheet.recordContacts()).toEqual(h.sheet.column('Contact ID'));
     // Contact 3 was never edited in the sheet: a change made in Keap since stays.
     h.keap.addContact(3, { EMAIL1: 'changed-in-keap@x.com' });
     runSyncWith('daily', h.ports(), h.limits);
@@ -293,10 +289,7 @@ describe('the record of synced rows (the hidden Keap Sync Record column)', () =>
     const writes = h.sheet.writes;
     expect(runSyncWith('daily', h.ports(), h.limits)).toMatchObject({ keapRequests: 0 });
     expect(h.sheet.writes).toBeGreaterThan(writes);
-    const named = h.sheet
-      .column(SYNC_RECORD_HEADER)
-      .map((cell) => Number(String(cell).split('|')[1]));
-    expect(named).toEqual(h.sheet.column('Contact ID'));
+    expect(h.sheet.recordContacts()).toEqual(h.sheet.column('Contact ID'));
     expect(h.sheet.column('Sync Status')).toEqual(statuses);
     const aligned = h.sheet.writes;
     runSyncWith('daily', h.ports(), h.limits);

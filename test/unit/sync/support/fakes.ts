@@ -14,6 +14,7 @@ import type { ContactSheetPort } from '../../../../src/sheet/contactSheet';
 import type { SyncLogPort } from '../../../../src/sheet/logTab';
 import {
   readSyncState,
+  parseRecordCell,
   SYNC_RECORD_HEADER,
   type SyncState,
 } from '../../../../src/sheet/syncRecord';
@@ -132,6 +133,11 @@ export class MemorySheet implements ContactSheetPort {
 
   removeOldRecords(): void {
     this.oldRecords = null;
+  }
+
+  /** The contact each data row's record cell names (null where it names none). */
+  recordContacts(): (number | null)[] {
+    return this.column(SYNC_RECORD_HEADER).map((cell) => parseRecordCell(cell)?.contactId ?? null);
   }
 
   column(header: string): unknown[] {
