@@ -7,6 +7,8 @@ import type { Browser } from 'playwright-core';
 import { startPlayground, type Playground } from '../../dev/playground/server';
 import {
   approveInConsentTab,
+  BROWSER_TESTS_RUN,
+  describeWithBrowser,
   ensureBundle,
   launchChromium,
   openPlayground,
@@ -25,6 +27,7 @@ jest.setTimeout(120_000);
 let browser: Browser;
 
 beforeAll(async () => {
+  if (!BROWSER_TESTS_RUN) return;
   ensureBundle();
   browser = await launchChromium();
 });
@@ -33,7 +36,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe('a person connects, syncs, schedules, previews and disconnects', () => {
+describeWithBrowser('a person connects, syncs, schedules, previews and disconnects', () => {
   let pg: Playground;
   let opened: OpenedPlayground;
 
@@ -168,7 +171,7 @@ describe('a person connects, syncs, schedules, previews and disconnects', () => 
   });
 });
 
-describe('error states', () => {
+describeWithBrowser('error states', () => {
   let pg: Playground;
   let opened: OpenedPlayground;
 
