@@ -1,6 +1,7 @@
 /**
- * Entry points of the Keap connection: the OAuth callback page, disconnect, the API key form
- * and the consent URL for the sidebar. Thin: the work is in src/connection.
+ * Entry points of the Keap connection: the OAuth callback page, disconnect and the API key
+ * form. Thin: the work is in src/connection. (The consent URL reaches the sidebar inside
+ * getSidebarState.)
  */
 import {
   completeAuthorization,
@@ -9,8 +10,6 @@ import {
   type AuthCallbackRequest,
   type ConnectionStatus,
 } from '../connection/index';
-
-export { getAuthorizationUrl } from '../connection/index';
 
 /** Apps Script calls this when Keap sends the person back from its consent page. */
 export function authCallback(request: AuthCallbackRequest): GoogleAppsScript.HTML.HtmlOutput {
