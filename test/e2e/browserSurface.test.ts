@@ -277,4 +277,26 @@ describe('every function the browser can call', () => {
     expect(JSON.stringify(state)).not.toContain(OWNER);
     expect(leaksIn(s, fromPage(s, 'getSyncStatus', [], EDITOR), EDITOR)).toEqual([]);
   });
+
+  it("another editor's calls never touch the owner's connection, triggers or other spreadsheet", () => {
+    const s = setup();
+    const owners = () =>
+      JSON.stringify([
+        s.w.rt.userProperties(OWNER),
+        s.w.rt.triggers(OWNER),
+        s.w.rt.documentProperties(s.second),
+      ]);
+    const before = owners();
+    for (const fn of ['disableDailySync', 'disconnect', 'menuDisconnect', 'menuDisableDailySync']) {
+      expect({ fn, error: fromPage(s, fn, [], EDITOR).error }).toEqual({ fn, error: undefined });
+    }
+    expect(owners()).toBe(before);
+    expect(s.w.rt.userProperties(EDITOR)).toEqual({});
+    // The owner's daily sync still runs as the owner, with the owner's connection.
+    const fired = s.w.rt.advanceBy(24 * 3600_000);
+    expect(fired.map((r) => [r.fn, r.user, r.error])).toEqual([
+      ['dailySync', OWNER, undefined],
+      ['dailySync', OWNER, undefined],
+    ]);
+  });
 });

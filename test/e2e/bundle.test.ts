@@ -90,6 +90,18 @@ describe('the built Apps Script bundle', () => {
     expect(build.stderr).toContain('not on the list [saveApiKey]');
   });
 
+  it('no file of the repository names a path of the build machine (shared facts are ../shared/...)', () => {
+    const tracked = spawnSync('git', ['ls-files'], { cwd: repo, encoding: 'utf8' }).stdout.split(
+      '\n',
+    );
+    const texts = tracked.filter((file) => /\.(ts|mjs|cjs|js|md|json|html)$/.test(file));
+    expect(texts.length).toBeGreaterThan(50);
+    const naming = texts.filter((file) =>
+      /\/work\/(shared|main|wt-)/.test(readFileSync(join(repo, file), 'utf8')),
+    );
+    expect(naming).toEqual([]);
+  });
+
   it('ships no developer comment: no build-machine path, only the banner', () => {
     expect(bundle).not.toMatch(/\/work\/|\/home\/|\/Users\//);
     expect(bundle.split('\n')[0]).toMatch(/^\/\* keap-sheets-sync .* \*\/$/);
