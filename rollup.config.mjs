@@ -1,25 +1,66 @@
-// One plain-script bundle for Apps Script: src/index.ts's exports become top-level
-// functions of dist/Code.js, with no module syntax left (Apps Script has no modules).
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+// One plain-script bundle for Apps Script (which has no modules). Every module lives inside
+// one closure; the only top-level functions of dist/Code.js are the entry points listed in
+// src/entry/entryPoints.json, each a stub calling into the closure. Apps Script lets any
+// sidebar user call every top-level function (google.script.run), so the build fails when
+// anything else would be declared at top level.
+import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
 
-function appsScriptGlobals() {
+// The variable lets test/e2e/bundle.test.ts show that a list and exports that differ fail the build.
+const ENTRY_POINTS_FILE = process.env.KSS_ENTRY_POINTS_FILE || 'src/entry/entryPoints.json';
+const ENTRY_POINTS = JSON.parse(readFileSync(ENTRY_POINTS_FILE, 'utf8')).entryPoints.map(
+  (entry) => entry.name,
+);
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+/** The closure's exports; ends in '_' and is no function, so google.script.run cannot call it. */
+const NAMESPACE = 'KeapSheetsSync_';
+
+function sameNames(a, b) {
+  return [...a].sort().join(',') === [...b].sort().join(',');
+}
+
+function entryStub(name) {
+  return `function ${name}(...args) {\n  return ${NAMESPACE}.${name}(...args);\n}\n`;
+}
+
+/** What the finished bundle declares at top level; throws on anything but the namespace and the stubs. */
+function checkTopLevel(program) {
+  const functions = [];
+  for (const node of program.body) {
+    if (node.type === 'FunctionDeclaration') functions.push(node.id.name);
+    else if (
+      node.type === 'VariableDeclaration' &&
+      node.declarations.length === 1 &&
+      node.declarations[0].id.name === NAMESPACE
+    )
+      continue;
+    else throw new Error(`Unexpected top-level ${node.type} in dist/Code.js (only entry points).`);
+  }
+  if (!sameNames(functions, ENTRY_POINTS)) {
+    throw new Error(
+      `Top-level functions of dist/Code.js [${functions.join(', ')}] differ from src/entry/entryPoints.json`,
+    );
+  }
+}
+
+function appsScriptEntryPoints() {
   return {
-    name: 'apps-script-globals',
-    renderChunk(code) {
-      const exportBlock = /\nexport \{([^}]*)\};\s*$/;
-      const match = exportBlock.exec(code);
-      if (!match) throw new Error('Expected src/index.ts to export the entry points.');
-      const renamed = match[1].split(',').filter((name) => name.includes(' as '));
-      if (renamed.length > 0) {
-        throw new Error(`Entry points renamed by rollup (name clash): ${renamed.join(', ')}`);
+    name: 'apps-script-entry-points',
+    renderChunk(code, chunk) {
+      if (!sameNames(chunk.exports, ENTRY_POINTS)) {
+        const extra = chunk.exports.filter((name) => !ENTRY_POINTS.includes(name));
+        const missing = ENTRY_POINTS.filter((name) => !chunk.exports.includes(name));
+        throw new Error(
+          `src/index.ts exports and src/entry/entryPoints.json differ: not on the list [${extra.join(', ')}], not exported [${missing.join(', ')}]`,
+        );
       }
-      const stripped = code.replace(exportBlock, '\n');
-      if (/^\s*(export|import)\s/m.test(stripped)) {
+      const bundled = `${code.trimEnd()}\n\n${ENTRY_POINTS.map(entryStub).join('\n')}`;
+      if (/^\s*(export|import)\s/m.test(bundled)) {
         throw new Error('Module syntax left in the Apps Script bundle.');
       }
-      return { code: stripped, map: null };
+      checkTopLevel(this.parse(bundled));
+      return { code: bundled, map: null };
     },
   };
 }
@@ -39,11 +80,24 @@ function copyStaticFiles() {
 
 export default {
   input: 'src/index.ts',
-  output: { file: 'dist/Code.js', format: 'es' },
+  output: {
+    file: 'dist/Code.js',
+    format: 'iife',
+    name: NAMESPACE,
+    esModule: false,
+    banner: `/* ${pkg.name} ${pkg.version} (${pkg.license}). Built by rollup from src/; do not edit. */`,
+  },
   treeshake: { moduleSideEffects: false },
   plugins: [
-    typescript({ tsconfig: './tsconfig.json', noEmit: false, outDir: 'dist', rootDir: 'src' }),
-    appsScriptGlobals(),
+    // Developers' comments stay in src/ (they may name build-machine paths); the banner stays.
+    typescript({
+      tsconfig: './tsconfig.json',
+      noEmit: false,
+      outDir: 'dist',
+      rootDir: 'src',
+      removeComments: true,
+    }),
+    appsScriptEntryPoints(),
     copyStaticFiles(),
   ],
 };

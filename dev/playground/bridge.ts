@@ -4,8 +4,9 @@
  * withUserObject) and a minimal google.script.host. After each call it tells the outer page,
  * which refreshes its view of the sheet.
  */
-export const SCRIPT_RUN_BRIDGE = `
-(function () {
+function scriptRunBridge(publicFunctions: readonly string[]): string {
+  return `
+(function (offered) {
   'use strict';
   function tellParent() {
     try {
@@ -55,7 +56,8 @@ export const SCRIPT_RUN_BRIDGE = `
     return new Proxy(base, {
       get: function (target, name) {
         if (name in target) return target[name];
-        if (typeof name !== 'string') return undefined;
+        // As in Apps Script: only the script's public top-level functions are offered.
+        if (typeof name !== 'string' || offered.indexOf(name) < 0) return undefined;
         return function () {
           call(name, Array.prototype.slice.call(arguments), handlers);
         };
@@ -73,12 +75,16 @@ export const SCRIPT_RUN_BRIDGE = `
       editor: { focus: function () {} },
     },
   };
-})();
+})(${JSON.stringify(publicFunctions).replace(/</g, '\\u003c')});
 `;
+}
 
-/** The sidebar HTML Apps Script would serve, with the bridge running before the page's own script. */
-export function withBridge(sidebarHtml: string): string {
-  const tag = `<script>${SCRIPT_RUN_BRIDGE}</script>`;
+/**
+ * The sidebar HTML Apps Script would serve, with the bridge running before the page's own
+ * script. `publicFunctions`: what google.script.run offers (AppsScriptRuntime.publicFunctions()).
+ */
+export function withBridge(sidebarHtml: string, publicFunctions: readonly string[]): string {
+  const tag = `<script>${scriptRunBridge(publicFunctions)}</script>`;
   const head = /<head[^>]*>/i.exec(sidebarHtml);
   if (!head) return tag + sidebarHtml;
   const at = head.index + head[0].length;

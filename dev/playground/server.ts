@@ -317,7 +317,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         send(res, 500, 'text/html; charset=utf-8', `<p>showSidebar failed: ${escapeHtml(why)}</p>`);
         return;
       }
-      send(res, 200, 'text/html; charset=utf-8', withBridge(sidebar.html));
+      send(res, 200, 'text/html; charset=utf-8', withBridge(sidebar.html, rt.publicFunctions()));
     },
     'POST /run': async (req, res, fn) => {
       const body = JSON.parse((await readBody(req)) || '{}') as { args?: unknown[] };
@@ -327,7 +327,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       } catch (err) {
         sendJson(res, 200, {
           ok: false,
-          error: { name: 'ScriptError', message: err instanceof Error ? err.message : String(err) },
+          error: {
+            name: err instanceof TypeError ? 'TypeError' : 'ScriptError',
+            message: err instanceof Error ? err.message : String(err),
+          },
         });
         return;
       }

@@ -1,19 +1,19 @@
 /**
- * Entry points of the Keap connection: the OAuth callback page, disconnect, the API key form
- * and the consent URL for the sidebar. Thin: the work is in src/connection.
+ * Entry points of the Keap connection: the OAuth callback page, disconnect and the API key
+ * form. Thin: the work is in src/connection. (The consent URL reaches the sidebar inside
+ * getSidebarState.) Each checks its arguments first: the browser can call any of them.
  */
 import {
   completeAuthorization,
   disconnectKeap,
   saveKeapApiKey,
-  type AuthCallbackRequest,
   type ConnectionStatus,
 } from '../connection/index';
-
-export { getAuthorizationUrl } from '../connection/index';
+import { checkApiKeyArgument, checkCallbackRequest, checkNoArguments } from './callArguments';
 
 /** Apps Script calls this when Keap sends the person back from its consent page. */
-export function authCallback(request: AuthCallbackRequest): GoogleAppsScript.HTML.HtmlOutput {
+export function authCallback(...args: unknown[]): GoogleAppsScript.HTML.HtmlOutput {
+  const request = checkCallbackRequest('authCallback', args);
   const page = completeAuthorization(request);
   const template = HtmlService.createTemplateFromFile('AuthCallback');
   template.outcome = page.outcome;
@@ -25,11 +25,12 @@ export function authCallback(request: AuthCallbackRequest): GoogleAppsScript.HTM
 }
 
 /** Forgets the Keap connection (token, API key and everything stored with them). */
-export function disconnect(): ConnectionStatus {
+export function disconnect(...args: unknown[]): ConnectionStatus {
+  checkNoArguments('disconnect', args);
   return disconnectKeap();
 }
 
 /** Connects with a Keap Personal Access Token or Service Account Key after checking it with Keap. */
-export function saveApiKey(key: string): ConnectionStatus {
-  return saveKeapApiKey(key);
+export function saveApiKey(...args: unknown[]): ConnectionStatus {
+  return saveKeapApiKey(checkApiKeyArgument('saveApiKey', args));
 }

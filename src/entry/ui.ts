@@ -1,7 +1,8 @@
 /**
  * The add-on's face as Apps Script calls it: the menu (onOpen, onInstall and the menu items)
  * and the sidebar (showSidebar, getSidebarState). Thin: the words live in src/ui/messages.ts,
- * the sidebar's data in src/ui/sidebarState.ts.
+ * the sidebar's data in src/ui/sidebarState.ts. Each checks its arguments first: the browser
+ * can call any of them.
  */
 import { authorizationUrlIfSetUp, disconnectKeap, getConnectionStatus } from '../connection/index';
 import {
@@ -25,19 +26,23 @@ import {
   syncSummaryAlert,
 } from '../ui/messages';
 import { composeSidebarState, type SidebarState } from '../ui/sidebarState';
+import { checkNoArguments, checkOptionalEvent } from './callArguments';
 
 const SIDEBAR_TITLE = 'Keap Sync';
 
 /** Menu only: may run in AuthMode.NONE, where PropertiesService and UrlFetchApp are off limits. */
-export function onOpen(_e?: GoogleAppsScript.Events.SheetsOnOpen): void {
+export function onOpen(...args: unknown[]): void {
+  checkOptionalEvent('onOpen', args);
   buildAddonMenu(SpreadsheetApp.getUi());
 }
 
-export function onInstall(e?: GoogleAppsScript.Events.AddonOnInstall): void {
-  onOpen(e as GoogleAppsScript.Events.SheetsOnOpen | undefined);
+export function onInstall(...args: unknown[]): void {
+  checkOptionalEvent('onInstall', args);
+  buildAddonMenu(SpreadsheetApp.getUi());
 }
 
-export function showSidebar(): void {
+export function showSidebar(...args: unknown[]): void {
+  checkNoArguments('showSidebar', args);
   const template = HtmlService.createTemplateFromFile('Sidebar');
   // Printed with <?!= ?> in Sidebar.html: our own files, not data.
   template.styles = HtmlService.createHtmlOutputFromFile('SidebarStyles').getContent();
@@ -46,7 +51,8 @@ export function showSidebar(): void {
 }
 
 /** Everything the sidebar shows, as plain JSON with no token or secret. */
-export function getSidebarState(): SidebarState {
+export function getSidebarState(...args: unknown[]): SidebarState {
+  checkNoArguments('getSidebarState', args);
   return composeSidebarState({
     connection: getConnectionStatus(),
     sync: getSyncStatus(),
@@ -54,15 +60,18 @@ export function getSidebarState(): SidebarState {
   });
 }
 
-export function menuSyncNow(): void {
+export function menuSyncNow(...args: unknown[]): void {
+  checkNoArguments('menuSyncNow', args);
   showOutcome('sync', () => syncSummaryAlert(runSync('menu')));
 }
 
-export function menuPreviewSync(): void {
+export function menuPreviewSync(...args: unknown[]): void {
+  checkNoArguments('menuPreviewSync', args);
   showOutcome('preview the sync', () => previewAlert(previewSync()));
 }
 
-export function menuEnableDailySync(): void {
+export function menuEnableDailySync(...args: unknown[]): void {
+  checkNoArguments('menuEnableDailySync', args);
   const ui = SpreadsheetApp.getUi();
   const timeZone = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetTimeZone();
   const question = hourPrompt(timeZone);
@@ -79,11 +88,13 @@ export function menuEnableDailySync(): void {
   });
 }
 
-export function menuDisableDailySync(): void {
+export function menuDisableDailySync(...args: unknown[]): void {
+  checkNoArguments('menuDisableDailySync', args);
   showOutcome('turn off the daily sync', () => dailyDisabledAlert(disableDailySync()));
 }
 
-export function menuDisconnect(): void {
+export function menuDisconnect(...args: unknown[]): void {
+  checkNoArguments('menuDisconnect', args);
   const ui = SpreadsheetApp.getUi();
   const answer = ui.alert(DISCONNECT_CONFIRM.title, DISCONNECT_CONFIRM.body, ui.ButtonSet.YES_NO);
   if (answer !== ui.Button.YES) return;

@@ -1,7 +1,7 @@
 /**
  * Every Keap address and limit the add-on relies on, in one place: when Keap moves an
  * endpoint or changes a quota, this is the only file to edit.
- * Sources: /work/shared/keap/README.md (Keap's docs, SDKs and forum).
+ * Sources: ../shared/keap/README.md, from the repository root (Keap's docs, SDKs and forum).
  */
 
 export const KEAP_AUTHORIZE_URL = 'https://accounts.infusionsoft.com/app/oauth/authorize';

@@ -1,4 +1,5 @@
 /** The playground's small pure parts: CSV reading, Keap URL rewriting, the bridge, the clock. */
+import vm from 'node:vm';
 import { withBridge } from '../../dev/playground/bridge';
 import { parseCsv } from '../../dev/playground/csv';
 import { toSimulatorUrl } from '../../dev/playground/server';
@@ -53,9 +54,39 @@ describe('withBridge', () => {
   it('puts google.script.run in the head, before the page’s own scripts', () => {
     const page =
       '<!doctype html><html><head><meta charset="utf-8"></head><body><script>go()</script></body></html>';
-    const bridged = withBridge(page);
+    const bridged = withBridge(page, ['getSidebarState']);
     expect(bridged.indexOf('window.google.script')).toBeGreaterThan(bridged.indexOf('<head>'));
     expect(bridged.indexOf('window.google.script')).toBeLessThan(bridged.indexOf('go()'));
+  });
+
+  it('offers only the public functions it is given, as Apps Script does: other names are not functions', () => {
+    const bridged = withBridge('<head></head>', ['getSidebarState', '</script><b>']);
+    const script = /<script>([\s\S]*)<\/script>/.exec(bridged)![1];
+    const posted: string[] = [];
+    const window: Record<string, unknown> = {};
+    const context = vm.createContext({
+      window,
+      location: { origin: 'http://localhost' },
+      fetch: (url: string) => {
+        posted.push(url);
+        return new Promise(() => {});
+      },
+      setTimeout,
+    });
+    vm.runInContext(script, context);
+    const run = (window.google as { script: { run: Record<string, unknown> } }).script.run;
+    expect(typeof run.getSidebarState).toBe('function');
+    expect(run.clientCredentials).toBeUndefined();
+    expect(run.knownSecrets).toBeUndefined();
+    expect(() =>
+      (run.withSuccessHandler as (f: () => void) => Record<string, () => void>)(
+        () => {},
+      ).clientCredentials(),
+    ).toThrow(TypeError);
+    (run.getSidebarState as () => void)();
+    expect(posted).toEqual(['/run/getSidebarState']);
+    // A name cannot close the script tag it travels in.
+    expect(bridged.match(/<\/script>/g)).toHaveLength(1);
   });
 });
 

@@ -4,6 +4,7 @@ export {
   AppsScriptRuntime,
   DEFAULT_SCRIPT_ID,
   INVALID_STATE_MESSAGE,
+  notCallableFromBrowser,
   type RuntimeOptions,
   type ExecutionResult,
 } from './runtime';

@@ -57,6 +57,12 @@ function uiInTrigger() { return SpreadsheetApp.getUi(); }
 function sidebarState() { return { connected: true, lastRun: new Date() }; }
 function sidebarPlain(name) { return { hello: name }; }
 function secret_() { return 'hidden'; }
+var internals = (function () {
+  function readSecret() { return PropertiesService.getScriptProperties().getProperty('secret'); }
+  return { readSecret: readSecret };
+})();
+var storedHelper = function () { return 'anonymous'; };
+var arrowHelper = () => 'arrow';
 function failing() { throw new Error('boom'); }
 `;
 
@@ -116,8 +122,32 @@ describe('loading the bundle', () => {
     const { rt } = setup();
     expect(rt.scriptRun('sidebarPlain', ['Ann']).value).toEqual({ hello: 'Ann' });
     expect(rt.scriptRun('sidebarState').value).toBeNull();
-    expect(() => rt.scriptRun('secret_')).toThrow(/private/);
+    expect(() => rt.scriptRun('secret_')).toThrow('google.script.run.secret_ is not a function');
     expect(() => rt.scriptRun('sidebarPlain', [new Date()])).toThrow(/Dates/);
+  });
+
+  test('google.script.run offers only public top-level function declarations: nothing inside a closure, no variable, no service', () => {
+    const { rt } = setup();
+    const offered = rt.publicFunctions();
+    expect(offered).toEqual(expect.arrayContaining(['add', 'sidebarPlain', 'onOpen']));
+    for (const name of [
+      'secret_',
+      'internals',
+      'readSecret',
+      'storedHelper',
+      'arrowHelper',
+      'SpreadsheetApp',
+      'Date',
+      'eval',
+      'constructor',
+    ]) {
+      expect(offered).not.toContain(name);
+      expect(() => rt.scriptRun(name)).toThrow(`google.script.run.${name} is not a function`);
+    }
+    // A refused call runs nothing: no execution is recorded.
+    expect(rt.executions).toEqual([]);
+    // Apps Script itself (triggers, menus, the editor) still reaches what the bundle declares.
+    expect(rt.run('add', [1, 2]).value).toBe(3);
   });
 
   test('a thrown error is reported with its message', () => {

@@ -101,6 +101,40 @@ function errorPage(message: string): string {
 export const INVALID_STATE_MESSAGE = 'The state token is invalid or has expired. Please try again.';
 const NO_OUTPUT_MESSAGE = 'The script completed but did not return anything.';
 
+/**
+ * What the page sees when it calls a name google.script.run does not offer (a private or
+ * internal function, or no function at all). Apps Script builds the page's google.script.run
+ * from the script's public top-level functions, so the browser itself throws a TypeError and
+ * nothing runs. The exact wording is unconfirmed (it is the browser's own message for a
+ * missing method); it is kept here and nowhere else.
+ */
+export function notCallableFromBrowser(fn: string): string {
+  return `google.script.run.${fn} is not a function`;
+}
+
+/**
+ * The functions google.script.run offers: top-level function declarations of the script
+ * whose names do not end in '_' (a function stored in a top-level variable, or one inside a
+ * closure, is not offered). Declarations are hoisted, so they exist even if the script's top
+ * level throws in the empty context used here.
+ */
+function publicFunctionsOf(script: vm.Script): string[] {
+  const context = vm.createContext({});
+  try {
+    script.runInContext(context, { timeout: 5000 });
+  } catch {
+    // Only the hoisted declarations matter.
+  }
+  const scope = context as Record<string, unknown>;
+  return Object.getOwnPropertyNames(scope).filter((name) => {
+    const value = scope[name];
+    if (typeof value !== 'function' || name.endsWith('_')) return false;
+    return new RegExp(`^function\\s+${name.replace(/\$/g, '\\$')}\\s*\\(`).test(
+      Function.prototype.toString.call(value),
+    );
+  });
+}
+
 export class AppsScriptRuntime {
   readonly clock: VirtualClock;
   readonly mail: SentMail[] = [];
@@ -117,6 +151,7 @@ export class AppsScriptRuntime {
   private readonly executionLimitMs: number;
   private readonly realTimeLimitMs: number;
   private script: vm.Script | undefined;
+  private publicFunctionNames: Set<string> | undefined;
   private readonly htmlFiles = new Map<string, string | null>();
   private nextExecutionId = 0;
   private nextSpreadsheet = 0;
@@ -273,7 +308,15 @@ export class AppsScriptRuntime {
   /** Re-reads Code.js and the HTML files (after a rebuild). */
   reloadBundle(): void {
     this.script = undefined;
+    this.publicFunctionNames = undefined;
     this.htmlFiles.clear();
+  }
+
+  /** The names the page's google.script.run offers (see publicFunctionsOf). */
+  publicFunctions(): string[] {
+    if (!this.publicFunctionNames)
+      this.publicFunctionNames = new Set(publicFunctionsOf(this.bundle()));
+    return [...this.publicFunctionNames];
   }
 
   private readHtmlFile(name: string): string | null {
@@ -376,19 +419,17 @@ export class AppsScriptRuntime {
   }
 
   /**
-   * A call from the sidebar through google.script.run: private names (ending in '_') cannot
-   * be called, arguments must be plain data (no Dates or functions), and a return value
-   * holding a Date, a function or a service object reaches the page as null.
+   * A call from the sidebar through google.script.run: only public top-level functions can be
+   * called (never a private name ending in '_' nor anything inside a closure; the page gets a
+   * TypeError and nothing runs), arguments must be plain data (no Dates or functions), and a
+   * return value holding a Date, a function or a service object reaches the page as null.
    */
   scriptRun<T = unknown>(
     fn: string,
     args: unknown[] = [],
     ctx: ExecutionContext = {},
   ): ExecutionResult<T | null> {
-    if (fn.endsWith('_'))
-      throw new Error(
-        `google.script.run.${fn} is not a function (private functions cannot be called)`,
-      );
+    if (!this.publicFunctions().includes(fn)) throw new TypeError(notCallableFromBrowser(fn));
     if (!args.every(isClientSafe))
       throw new Error(`google.script.run.${fn}: Dates and functions cannot be passed`);
     const result = this.run<T>(fn, structuredClone(args), ctx);

@@ -1,6 +1,6 @@
 /**
  * Every number the simulator enforces, in one place so tests can shrink them. Defaults follow
- * /work/shared/keap/README.md; the ones marked "unconfirmed" have no primary source.
+ * ../shared/keap/README.md (from the repository root); the ones marked "unconfirmed" have no primary source.
  */
 export interface KeapLimits {
   /** OAuth apps: per client id, across every Keap account the app serves. */
