@@ -47,6 +47,7 @@ export function unitStatus(
     case 'pending':
       return null;
     case 'retry':
+      if (failure.message !== undefined) return `Will retry: ${capitalize(failure.message)}`;
       return failure.reason === 'unreachable' ? KEAP_UNREACHABLE : KEAP_BUSY;
     case 'error':
       return emailChangedTo === null

@@ -34,7 +34,7 @@ const OPT_IN_ALLOWED_FROM: readonly EmailStatus[] = [
   'NON_MARKETABLE',
   'MANUAL',
 ];
-/** Unconfirmed: the state an API opt-out (XML-RPC APIEmailService.optOut) leaves. */
+/** Unconfirmed: the state an API opt-out leaves (XML-RPC optOut, and REST opted_in:false in mode 'works'). */
 export const API_OPT_OUT_STATUS: EmailStatus = 'MANUAL';
 /** Unconfirmed: the state of an address added without an opt-in reason. */
 export const NEW_ADDRESS_STATUS: EmailStatus = 'NON_MARKETABLE';
