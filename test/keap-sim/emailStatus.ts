@@ -69,6 +69,16 @@ export class EmailStatusBook {
     return this.records.get(key(email));
   }
 
+  /** The records of these addresses (any case, each once), ordered by address. */
+  some(emails: readonly string[]): EmailStatusRecord[] {
+    const found = new Map<string, EmailStatusRecord>();
+    for (const email of emails) {
+      const record = this.get(email);
+      if (record) found.set(key(record.email), record);
+    }
+    return [...found.values()].sort((a, b) => key(a.email).localeCompare(key(b.email)));
+  }
+
   /** Every record, ordered by address. */
   all(): EmailStatusRecord[] {
     return [...this.records.values()].sort((a, b) => key(a.email).localeCompare(key(b.email)));

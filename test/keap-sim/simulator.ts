@@ -21,12 +21,7 @@ import type { RestContext } from './restContacts';
 import { isKnownHost, resolveRoute, type Route, type RouteName } from './routes';
 import { sharedSpecValidator, type SpecCheck } from './specValidator';
 import { Tenant } from './tenant';
-import {
-  DEFAULT_OPT_OUT_MODES,
-  xmlRpcModeAt,
-  xmlRpcOutage,
-  type OptOutModes,
-} from './optOutModes';
+import { DEFAULT_OPT_OUT_MODES, xmlRpcModeAt, xmlRpcOutage, type OptOutModes } from './optOutModes';
 import { SlidingWindow, Throttle } from './throttle';
 import { parseXmlRpcBody, xmlrpcRouteName, type ParsedXmlRpc } from './xmlrpc';
 
