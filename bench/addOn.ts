@@ -16,10 +16,12 @@ import {
   seedKeap,
   sheetRows,
 } from './dataset';
-import { runWithContinuations } from './drive';
+import { runWithContinuations, timed } from './drive';
 import { measureRun } from './measure';
 import type { CostModel } from './model';
-import type { ScenarioName, ScenarioResult } from './results';
+import type { OptOutFigures, ScenarioName, ScenarioResult } from './results';
+import type { RecordedRequest } from '../test/gas-runtime';
+import type { KeapSimulator } from '../test/keap-sim';
 
 /** Names the architecture documents: the contacts tab, the run log, the record of synced rows. */
 const CONTACTS_TAB = 'Contacts';
@@ -52,7 +54,66 @@ export function createWorld(
     },
   });
   seedKeap(world.sim, rows);
+  simulatorCpu.set(world, meterSimulator(world.sim));
   return world;
+}
+
+/** CPU spent inside each world's in-process simulator (it answers during the executions). */
+const simulatorCpu = new WeakMap<World, { ms: number }>();
+
+/** Counts the CPU time of every request the simulator answers (its private dispatch, wrapped). */
+function meterSimulator(sim: KeapSimulator): { ms: number } {
+  const cpu = { ms: 0 };
+  const target = sim as unknown as { dispatch: (request: unknown) => unknown };
+  const dispatch = target.dispatch.bind(sim);
+  target.dispatch = (request) => timed(cpu, () => dispatch(request));
+  return cpu;
+}
+
+const OPT_OUT_PATH = /\/crm\/rest\/v2\/emailAddresses\/([^/?]+)\/status(\?|$)/;
+const STATUS_LIST = /\/crm\/rest\/v2\/emailAddresses\?/;
+
+/** Emails in a status list URL's `filter=emails==a,b` (lower-cased). */
+function filteredEmails(url: string): string[] {
+  const filter = new URL(url).searchParams.get('filter') ?? '';
+  return filter.startsWith('emails==')
+    ? filter
+        .slice('emails=='.length)
+        .split(',')
+        .map((e) => e.toLowerCase())
+    : [];
+}
+
+/** The run's opt-outs as sent, and the status reads of addresses already sent one (read-backs). */
+export function optOutFigures(requests: readonly RecordedRequest[]): OptOutFigures {
+  const figures = { restWrites: 0, xmlRpcWrites: 0, verificationReads: 0 };
+  const sentOptOut = new Set<string>();
+  const verified = new Set<string>();
+  // One batched read-back sends its GETs one after another (paced, maybe over several
+  // fetchAll calls) with no other request between them: a run of them is one batched read.
+  let rounds = 0;
+  let previousWasReadBack = false;
+  for (const record of requests) {
+    const { method, url } = record.request;
+    const optOut = OPT_OUT_PATH.exec(url);
+    let readBack = false;
+    if (method === 'PATCH' && optOut) {
+      figures.restWrites += 1;
+      sentOptOut.add(decodeURIComponent(optOut[1]).toLowerCase());
+    } else if (method === 'POST' && url.includes('/crm/xmlrpc/')) {
+      figures.xmlRpcWrites += 1;
+    } else if (method === 'GET' && STATUS_LIST.test(url)) {
+      const checked = filteredEmails(url).filter((email) => sentOptOut.has(email));
+      if (checked.length > 0) {
+        readBack = true;
+        figures.verificationReads += 1;
+        if (!previousWasReadBack) rounds += 1;
+        checked.forEach((email) => verified.add(email));
+      }
+    }
+    previousWasReadBack = readBack;
+  }
+  return { ...figures, verificationRounds: rounds, verifiedAddresses: verified.size };
 }
 
 function tabValues(world: World, name: string): unknown[][] | null {
@@ -97,6 +158,9 @@ export function runAddOnScenario(
   const sheet = readSheetRows(world.sheet().values());
   const needed = neededChanges(sim, sheet);
   const sheetCalls: Record<string, number> = {};
+  const requestsBefore = rt.requests.length;
+  const simCpu = simulatorCpu.get(world) ?? { ms: 0 };
+  const simCpuBefore = simCpu.ms;
   const started = performance.now();
   const run = runWithContinuations(rt, OWNER, () =>
     rt.scriptRun('syncNow', [], {
@@ -111,6 +175,8 @@ export function runAddOnScenario(
     }),
   );
   const realMs = performance.now() - started;
+  const simulatorMs = simCpu.ms - simCpuBefore;
+  const bundleMs = Math.max(0, run.cpuMs - simulatorMs);
   const wrong = rowsNotInKeap(sim, sheet);
   const measurement = measureRun(run.executions, sim.log.slice(logBefore), rows);
   const outcome = loggedOutcome(world, logRowsBefore);
@@ -129,6 +195,8 @@ export function runAddOnScenario(
     firstExecutionSheetCalls: sheetCalls,
     specViolations: sim.specViolations.slice(violationsBefore),
     realMs,
+    optOuts: optOutFigures(rt.requests.slice(requestsBefore)),
+    cpu: { bundleMs, simulatorMs, perTenThousandRowsMs: (bundleMs / rows) * 10_000 },
     notes: [],
   };
 }

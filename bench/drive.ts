@@ -18,6 +18,8 @@ export function nextOneOffTrigger(rt: AppsScriptRuntime, user: string): number |
 
 export interface DrivenRun {
   executions: ExecutionResult[];
+  /** Node CPU time (process.cpuUsage, user + system) spent inside the executions, in ms. */
+  cpuMs: number;
   /** False when the chain was cut at MAX_EXECUTIONS_PER_RUN. */
   ended: boolean;
 }
@@ -28,11 +30,26 @@ export function runWithContinuations(
   user: string,
   start: () => ExecutionResult,
 ): DrivenRun {
-  const executions = [start()];
+  const cpu = { ms: 0 };
+  const executions = [timed(cpu, start)];
   for (let next = nextOneOffTrigger(rt, user); next !== null;) {
-    if (executions.length >= MAX_EXECUTIONS_PER_RUN) return { executions, ended: false };
-    executions.push(...rt.advanceTo(Math.max(next, rt.clock.now())));
+    if (executions.length >= MAX_EXECUTIONS_PER_RUN) {
+      return { executions, ended: false, cpuMs: cpu.ms };
+    }
+    const due = Math.max(next, rt.clock.now());
+    executions.push(...timed(cpu, () => rt.advanceTo(due)));
     next = nextOneOffTrigger(rt, user);
   }
-  return { executions, ended: true };
+  return { executions, ended: true, cpuMs: cpu.ms };
+}
+
+/** Runs `fn`, adding the process's CPU time it took (user + system) to `cpu.ms`. */
+export function timed<T>(cpu: { ms: number }, fn: () => T): T {
+  const before = process.cpuUsage();
+  try {
+    return fn();
+  } finally {
+    const used = process.cpuUsage(before);
+    cpu.ms += (used.user + used.system) / 1000;
+  }
 }

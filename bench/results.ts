@@ -4,6 +4,18 @@ import type { RunMeasurement } from './measure';
 
 export type Implementation = 'add-on' | 'naive';
 
+export interface OptOutFigures {
+  /** PATCH /v2/emailAddresses/{email}/status requests (opted_in false), retries included. */
+  restWrites: number;
+  xmlRpcWrites: number;
+  /** Status list reads of addresses already sent an opt-out in this run (the read-backs). */
+  verificationReads: number;
+  /** fetchAll batches those reads went in (requests sent together count once). */
+  verificationRounds: number;
+  /** Distinct addresses read back. */
+  verifiedAddresses: number;
+}
+
 export const SCENARIOS = {
   'first-sync': '(0) first sync of a new spreadsheet, rows already as in Keap',
   'all-changed': '(a) all rows: new email, half opt-out',
@@ -37,5 +49,12 @@ export interface ScenarioResult {
   specViolations: string[];
   /** Real (wall-clock) time the bench spent on this run. */
   realMs: number;
+  /** Opt-outs as sent (add-on only): REST v2 PATCHes, XML-RPC calls, read-backs of their status. */
+  optOuts?: OptOutFigures;
+  /**
+   * Node CPU time of the executions (process.cpuUsage around each) minus the time spent inside
+   * the in-process Keap simulator: the bundle plus the local runtime's service stand-ins.
+   */
+  cpu?: { bundleMs: number; simulatorMs: number; perTenThousandRowsMs: number };
   notes: string[];
 }

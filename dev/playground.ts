@@ -5,8 +5,16 @@
  *   npm start                      serve until Ctrl-C (PORT=NNNN to choose the port)
  *   npm start -- --smoke           connect and sync over HTTP, print the result, exit
  *   npm start -- --seed s.json --csv sheet.csv --unconfigured
+ *   npm start -- --keap-optout=refused --xmlrpc=gone   how Keap's opt-out behaves (dev/README.md)
  */
 import { parseArgs } from 'node:util';
+import {
+  isRestOptOutMode,
+  isXmlRpcMode,
+  REST_OPT_OUT_MODES,
+  XML_RPC_MODES,
+  type OptOutModes,
+} from '../test/keap-sim';
 import { startPlayground, type Playground } from './playground/server';
 import { describeSmoke, smokeRun } from './playground/smoke';
 
@@ -20,8 +28,15 @@ async function main(): Promise<number> {
       unconfigured: { type: 'boolean', default: false },
       'no-validate': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      'keap-optout': { type: 'string', default: 'works' },
+      xmlrpc: { type: 'string', default: 'up' },
     },
   });
+  const optOut = optOutModes(values['keap-optout'], values.xmlrpc);
+  if (typeof optOut === 'string') {
+    process.stderr.write(`${optOut}\n`);
+    return 2;
+  }
   const smoke = values.smoke || process.env.PLAYGROUND_SMOKE === '1';
   const portText = values.port ?? process.env.PORT ?? '0';
   const port = Number(portText);
@@ -36,6 +51,7 @@ async function main(): Promise<number> {
     ...(values.csv ? { csvFile: values.csv } : {}),
     configured: !values.unconfigured,
     validateRequests: !values['no-validate'],
+    optOut,
     log: quiet ? undefined : (line) => process.stdout.write(`  ${line}\n`),
   });
 
@@ -59,7 +75,7 @@ async function main(): Promise<number> {
     }
   }
 
-  printWelcome(pg);
+  printWelcome(pg, optOut);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.stdout.write('\nStopping the playground and the Keap simulator...\n');
@@ -72,7 +88,18 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function printWelcome(pg: Playground): void {
+/** The simulator's opt-out modes from the flags, or a message naming the values allowed. */
+function optOutModes(rest: string, xmlRpc: string): OptOutModes | string {
+  if (!isRestOptOutMode(rest)) {
+    return `--keap-optout must be one of ${REST_OPT_OUT_MODES.join(', ')}, not ${JSON.stringify(rest)}.`;
+  }
+  if (!isXmlRpcMode(xmlRpc)) {
+    return `--xmlrpc must be one of ${XML_RPC_MODES.join(', ')}, not ${JSON.stringify(xmlRpc)}.`;
+  }
+  return { restOptOut: rest, xmlRpc };
+}
+
+function printWelcome(pg: Playground, optOut: OptOutModes): void {
   const lines = [
     '',
     'Keap Sheets Sync playground',
@@ -84,6 +111,7 @@ function printWelcome(pg: Playground): void {
     `  Signed in as:    ${pg.user}`,
     `  Keap simulator:  ${pg.simUrl} (real clock)`,
     `  Redirect URI:    ${pg.callbackUrl}`,
+    `  Keap opt-out:    REST v2 ${optOut.restOptOut}, XML-RPC ${optOut.xmlRpc} (--keap-optout, --xmlrpc)`,
     `  Sample data:     ${pg.seedFile}`,
     `                   ${pg.csvFile}`,
     '',

@@ -4,7 +4,7 @@
  * It must live in another process: the runtime blocks the playground's thread on each request.
  * Started by simProcess.ts with fork(); exits when the playground disconnects.
  */
-import { applySeed, KeapSimulator, type SimSeed } from '../../test/keap-sim';
+import { applySeed, KeapSimulator, type OptOutModes, type SimSeed } from '../../test/keap-sim';
 import type { RunningServer } from '../../test/keap-sim';
 import type { ChildReply, ParentMessage } from './simProtocol';
 
@@ -16,8 +16,12 @@ function reply(message: ChildReply): void {
   if (process.send) process.send(message);
 }
 
-async function start(seed: SimSeed, validateRequests: boolean): Promise<void> {
-  sim = new KeapSimulator({ clock: { now: () => Date.now() }, validateRequests });
+async function start(
+  seed: SimSeed,
+  validateRequests: boolean,
+  optOut: Partial<OptOutModes> = {},
+): Promise<void> {
+  sim = new KeapSimulator({ clock: { now: () => Date.now() }, validateRequests, optOut });
   const { apiKeys } = applySeed(sim, seed);
   server = await sim.listen(0, '127.0.0.1');
   reply({ type: 'ready', url: server.url, apiKeys, tenants: sim.tenantNames() });
@@ -58,7 +62,7 @@ function stop(): void {
 process.on('message', (raw) => {
   const message = raw as ParentMessage;
   if (message.type === 'start') {
-    start(message.seed, message.validateRequests).catch((err: unknown) => {
+    start(message.seed, message.validateRequests, message.optOut).catch((err: unknown) => {
       reply({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
       process.exit(1);
     });

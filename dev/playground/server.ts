@@ -20,7 +20,7 @@ import {
   type MenuEntry,
   type UiEvent,
 } from '../../test/gas-runtime';
-import type { RouteName, SimSeed } from '../../test/keap-sim';
+import type { OptOutModes, RouteName, SimSeed } from '../../test/keap-sim';
 import { WireNetworkError, type WireHandler } from '../../test/support/wire';
 import { withBridge } from './bridge';
 import { parseCsv } from './csv';
@@ -52,6 +52,8 @@ export interface PlaygroundOptions {
   configured?: boolean;
   /** Check every REST v2 request against Keap's OpenAPI spec (default true). */
   validateRequests?: boolean;
+  /** How the simulated Keap opts out (default: REST v2 works, XML-RPC up until 2027-01-01). */
+  optOut?: Partial<OptOutModes>;
   /** Fire due time-driven triggers (the daily sync) every this many ms; 0 = never. Default 30000. */
   triggerPollMs?: number;
   /** Folder with Code.js and the HTML files; default dist/. */
@@ -261,7 +263,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
           { clientId: PLAYGROUND_CLIENT_ID, clientSecret, redirectUris: [callbackUrl] },
         ],
       },
-      { validateRequests: options.validateRequests ?? true },
+      {
+        validateRequests: options.validateRequests ?? true,
+        ...(options.optOut ? { optOut: options.optOut } : {}),
+      },
     );
   } catch (err) {
     await closeServer();

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SeededKey, SimSeed } from '../../test/keap-sim';
+import type { OptOutModes, SeededKey, SimSeed } from '../../test/keap-sim';
 import type { ChildReply, ParentMessage, SimCommand } from './simProtocol';
 
 export interface SimProcess {
@@ -21,7 +21,7 @@ const STOP_TIMEOUT_MS = 5_000;
 
 export function startSimProcess(
   seed: SimSeed,
-  options: { validateRequests?: boolean } = {},
+  options: { validateRequests?: boolean; optOut?: Partial<OptOutModes> } = {},
 ): Promise<SimProcess> {
   const child = fork(join(__dirname, 'keapSimChild.ts'), [], {
     execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href],
@@ -89,7 +89,12 @@ export function startSimProcess(
         });
       }
     });
-    send({ type: 'start', seed, validateRequests: options.validateRequests ?? true });
+    send({
+      type: 'start',
+      seed,
+      validateRequests: options.validateRequests ?? true,
+      ...(options.optOut ? { optOut: options.optOut } : {}),
+    });
   });
 }
 

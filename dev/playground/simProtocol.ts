@@ -1,8 +1,8 @@
 /** Messages between the playground and its Keap simulator child (Node IPC, JSON only). */
-import type { RouteName, SeededKey, SimSeed } from '../../test/keap-sim';
+import type { OptOutModes, RouteName, SeededKey, SimSeed } from '../../test/keap-sim';
 
 export type ParentMessage =
-  | { type: 'start'; seed: SimSeed; validateRequests: boolean }
+  | { type: 'start'; seed: SimSeed; validateRequests: boolean; optOut?: Partial<OptOutModes> }
   | { type: 'stop' }
   | { type: 'revoke'; id: number }
   | {

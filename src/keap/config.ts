@@ -10,6 +10,12 @@ export const KEAP_TOKEN_URL = 'https://api.infusionsoft.com/token';
 export const KEAP_SCOPE = 'full';
 export const KEAP_REST_V2_BASE = 'https://api.infusionsoft.com/crm/rest/v2';
 export const KEAP_XML_RPC_URL = 'https://api.infusionsoft.com/crm/xmlrpc/v1';
+/**
+ * Keap shuts XML-RPC down for good on 2026-12-31 ("firm deadline, no extensions"): from this
+ * moment (2027-01-01T00:00Z) the add-on never calls it. Until then it is only the fallback
+ * for an opt-out that REST v2 refused or did not carry out (src/keap/optOut.ts).
+ */
+export const XML_RPC_SUNSET_MS = Date.UTC(2027, 0, 1);
 
 /** Header carrying a Personal Access Token or Service Account Key. */
 export const KEAP_API_KEY_HEADER = 'X-Keap-API-Key';

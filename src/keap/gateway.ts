@@ -18,7 +18,15 @@ import {
   type KeapWrite,
   type WriteResult,
 } from './model';
-import { optOutRequest, readOptOutAnswer } from './optOut';
+import {
+  confirmOptOuts,
+  readRestAttempt,
+  readXmlRpcAttempt,
+  restOptOutRequest,
+  xmlRpcOptOutRequest,
+  type AttemptAnswer,
+  type OptOutWrite,
+} from './optOut';
 import { Pacer } from './pacing';
 import {
   RequestRunner,
@@ -57,6 +65,8 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     maxBatch: options.limits.perSecond,
   });
   const counts = { reads: 0, writes: 0 };
+  /** XML-RPC found down (brownout, shutdown) in this execution: not called again. */
+  const xmlRpc = { down: false };
 
   /** Runs list requests page after page and returns every item; throws if Keap cannot answer. */
   function readAllPages<T>(
@@ -115,6 +125,28 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     return found;
   }
 
+  /** Sends writes so none reaches Keap twice (writeRecovery.ts); one answer per write. */
+  function sendAtMostOnce<R>(
+    writes: KeapWrite[],
+    requestOf: (write: KeapWrite) => KeapRequest,
+    resultOf: (write: KeapWrite, outcome: RequestOutcome) => R,
+    applied: (write: KeapWrite) => R,
+  ): R[] {
+    return applyWritesAtMostOnce<R>(writes, {
+      send: (batch) => {
+        const { outcomes, sent } = runner.run(batch.map(requestOf), options.deadline);
+        counts.writes += sent;
+        return outcomes;
+      },
+      reader: gateway,
+      resultOf,
+      applied,
+      clock: options.clock,
+      deadline: options.deadline,
+      retry,
+    });
+  }
+
   const gateway: KeapGateway = {
     readContacts(ids: number[]): Map<number, KeapContact> {
       const wanted = new Set(ids.filter((id) => Number.isSafeInteger(id) && id > 0));
@@ -136,18 +168,32 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
 
     write(writes: KeapWrite[]): WriteResult[] {
       if (writes.length === 0) return [];
-      return applyWritesAtMostOnce(writes, {
-        send: (batch) => {
-          const { outcomes, sent } = runner.run(batch.map(writeRequest), options.deadline);
-          counts.writes += sent;
-          return outcomes;
+      // Email changes and REST opt-outs go out together in full batches; then the opt-outs
+      // are read back (and, where REST did not do them, tried through XML-RPC) in optOut.ts.
+      const first = sendAtMostOnce<FirstAnswer>(writes, writeRequest, firstAnswer, (write) =>
+        write.kind === 'setEmails' ? { result: { ok: true } } : { attempt: { kind: 'accepted' } },
+      );
+      const optOutIndexes = writes.flatMap((write, i) => (write.kind === 'optOut' ? [i] : []));
+      const confirmed = confirmOptOuts(
+        optOutIndexes.map((i) => writes[i] as OptOutWrite),
+        optOutIndexes.map((i) => first[i].attempt as AttemptAnswer),
+        {
+          sendXmlRpc: (fallback) =>
+            sendAtMostOnce<AttemptAnswer>(
+              fallback,
+              (write) =>
+                xmlRpcOptOutRequest((write as OptOutWrite).email, (write as OptOutWrite).reason),
+              (_write, outcome) => readXmlRpcAttempt(outcome),
+              () => ({ kind: 'accepted' }),
+            ),
+          readOptStates: (emails) => gateway.readOptStates(emails),
+          now: () => options.clock.now(),
+          xmlRpc,
         },
-        reader: gateway,
-        resultOf: writeResult,
-        clock: options.clock,
-        deadline: options.deadline,
-        retry,
-      });
+      );
+      const results = first.map((answer) => answer.result as WriteResult);
+      optOutIndexes.forEach((index, k) => (results[index] = confirmed[k]));
+      return results;
     },
 
     counts(): KeapRequestCounts {
@@ -160,7 +206,17 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
 function writeRequest(write: KeapWrite): KeapRequest {
   return write.kind === 'setEmails'
     ? setEmailsRequest(write.contactId, write.emails)
-    : optOutRequest(write.email, write.reason);
+    : restOptOutRequest(write.email, write.reason);
+}
+
+/** An email change's result, or a REST opt-out's answer (settled after the read-back). */
+type FirstAnswer =
+  { result: WriteResult; attempt?: undefined } | { attempt: AttemptAnswer; result?: undefined };
+
+function firstAnswer(write: KeapWrite, outcome: RequestOutcome): FirstAnswer {
+  if (write.kind === 'optOut') return { attempt: readRestAttempt(outcome) };
+  if (isSuccess(outcome)) return { result: { ok: true } };
+  return { result: { ok: false, ...describeFailure(outcome, refusalWords(write.contactId)) } };
 }
 
 function isSuccess(
@@ -171,24 +227,12 @@ function isSuccess(
   );
 }
 
-function refusalWords(write: KeapWrite) {
+function refusalWords(contactId: number) {
   return (response: HttpResponse, keapMessage: string): string => {
-    if (write.kind === 'optOut') return `Keap refused the opt-out: ${keapMessage}`;
-    if (response.status === 404) return `Keap has no contact with id ${write.contactId}`;
+    if (response.status === 404) return `Keap has no contact with id ${contactId}`;
     if (response.status === 403) return `Keap did not allow the change: ${keapMessage}`;
     return `Keap refused the email: ${keapMessage}`;
   };
-}
-
-function writeResult(write: KeapWrite, outcome: RequestOutcome): WriteResult {
-  if (isSuccess(outcome)) {
-    if (write.kind === 'setEmails') return { ok: true };
-    const answer = readOptOutAnswer(outcome.response.body);
-    return answer.ok
-      ? { ok: true }
-      : { ok: false, error: answer.error, attempted: true, retryLater: false };
-  }
-  return { ok: false, ...describeFailure(outcome, refusalWords(write)) };
 }
 
 /** A read that did not succeed stops the run: the sync cannot plan without Keap's state. */

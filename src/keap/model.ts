@@ -39,6 +39,13 @@ export type WriteResult =
       attempted: boolean;
       /** True for throttling, 5xx and network faults that outlasted the retries. */
       retryLater: boolean;
+      /** With retryLater: the row's words after "Will retry: " when they are not the generic ones. */
+      retryWords?: string;
+      /**
+       * Opt-outs: Keap was asked and still does not show the address opted out. `error` is the
+       * row's whole message; the next run tries again without an edit.
+       */
+      notDone?: boolean;
     };
 
 export interface KeapRequestCounts {

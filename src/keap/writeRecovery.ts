@@ -30,12 +30,14 @@ export interface KeapStateReader {
   readOptStates(emails: string[]): Map<string, EmailOptState>;
 }
 
-export interface WriteRecoveryDeps {
+export interface WriteRecoveryDeps<R = WriteResult> {
   /** Sends each write once (the runner's throttle/5xx retries included); one outcome per write. */
   send(writes: KeapWrite[]): RequestOutcome[];
   reader: KeapStateReader;
   /** The result a write's final outcome gives (Keap's answer in plain words). */
-  resultOf(write: KeapWrite, outcome: RequestOutcome): WriteResult;
+  resultOf(write: KeapWrite, outcome: RequestOutcome): R;
+  /** The result of a write that got no answer but that Keap was found to have. */
+  applied(write: KeapWrite): R;
   clock: Clock;
   /** Epoch ms: no write is sent again after it. */
   deadline: number;
@@ -75,11 +77,11 @@ export function isWriteApplied(
  * order. A write without an answer is checked against Keap: applied ones succeed, the others
  * are sent again after a growing wait, at most `retry.maxServerRetries` times.
  */
-export function applyWritesAtMostOnce(
+export function applyWritesAtMostOnce<R>(
   writes: readonly KeapWrite[],
-  deps: WriteRecoveryDeps,
-): WriteResult[] {
-  const results = new Array<WriteResult>(writes.length);
+  deps: WriteRecoveryDeps<R>,
+): R[] {
+  const results = new Array<R>(writes.length);
   const settle = (indexes: number[], outcome: RequestOutcome): void => {
     for (const index of indexes) results[index] = deps.resultOf(writes[index], outcome);
   };
@@ -105,7 +107,7 @@ export function applyWritesAtMostOnce(
     const notApplied = unconfirmed.filter((_, position) => !applied[position]);
     unconfirmed
       .filter((_, position) => applied[position])
-      .forEach((index) => (results[index] = { ok: true }));
+      .forEach((index) => (results[index] = deps.applied(writes[index])));
     if (notApplied.length === 0) break;
 
     const wait = retryDelayMs('network', resend, deps.retry);

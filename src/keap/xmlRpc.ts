@@ -1,5 +1,6 @@
 /**
- * The little XML-RPC the add-on needs (one call: APIEmailService.optOut): a method call with
+ * The little XML-RPC the add-on needs (one call: APIEmailService.optOut, the opt-out fallback
+ * until Keap's XML-RPC sunset): a method call with
  * string/int/boolean parameters, and a reader for the answer or a fault.
  */
 
@@ -32,6 +33,11 @@ export function unescapeXml(text: string): string {
     if (entity[0] === '#') {
       const code =
         entity[1] === 'x' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+      // XML allows no character reference outside Unicode (or to NUL); String.fromCodePoint
+      // would throw a RangeError that is no format error, and end the whole execution.
+      if (!(code >= 1 && code <= 0x10ffff)) {
+        throw new XmlRpcFormatError(`Character reference out of range: &${entity};`);
+      }
       return String.fromCodePoint(code);
     }
     return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[entity] as string;

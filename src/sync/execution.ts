@@ -13,7 +13,7 @@ import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
 import { chunk, executionBudget, type SyncLimits } from './budget';
 import { ChunkPipeline } from './chunkSync';
-import type { UnitResult } from './plan';
+import { recordResultOf, type UnitResult } from './plan';
 import type { SyncPorts } from './runSync';
 import { errorStatus, KEAP_BUSY, optOutNotSentStatus, UP_TO_DATE, unitStatus } from './statusText';
 import { describe, stopFor, type Stop } from './stopWords';
@@ -180,7 +180,7 @@ export class Execution {
 
     const now = this.ports.clock.now();
     const syncedAt = failure === null ? new Date(now) : null;
-    const outcome = failure === null ? 'ok' : failure.kind === 'retry' ? 'retry' : 'error';
+    const outcome = recordResultOf(failure);
     const record = recordCell(unit.contactId, {
       fingerprint: unit.fingerprint,
       syncedAt: now,

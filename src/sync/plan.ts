@@ -133,8 +133,16 @@ export type UnitFailure =
   /** The write was never sent (deadline): a continuation does it. No status yet. */
   | { kind: 'pending' }
   /** Keap was busy or out of reach after the retries: the next run tries again. */
-  | { kind: 'retry'; reason: RetryReason }
-  | { kind: 'error'; message: string };
+  | {
+      kind: 'retry';
+      reason: RetryReason;
+      /** Words after "Will retry: " when not the generic ones. */ message?: string;
+    }
+  /**
+   * `retryNextRun`: an opt-out Keap does not show done; the row says so as an error, and
+   * its record lets the next run try again without an edit.
+   */
+  | { kind: 'error'; message: string; retryNextRun?: boolean };
 
 export interface UnitResult {
   plan: UnitPlan;
@@ -149,8 +157,22 @@ function failureOf(result: WriteResult | undefined, what: string): UnitFailure |
   if (!result) return { kind: 'pending' };
   if (result.ok) return null;
   if (!result.attempted) return { kind: 'pending' };
-  if (result.retryLater) return { kind: 'retry', reason: retryReasonOf(result.error) };
+  if (result.notDone) return { kind: 'error', message: result.error, retryNextRun: true };
+  if (result.retryLater) {
+    const reason = retryReasonOf(result.error);
+    return result.retryWords === undefined
+      ? { kind: 'retry', reason }
+      : { kind: 'retry', reason, message: result.retryWords };
+  }
   return { kind: 'error', message: `Keap refused the ${what}: ${result.error}` };
+}
+
+/** What the row's record says: 'retry' lets the next run try again without an edit. */
+export function recordResultOf(failure: UnitFailure | null): 'ok' | 'retry' | 'error' {
+  if (failure === null) return 'ok';
+  if (failure.kind === 'retry' || (failure.kind === 'error' && failure.retryNextRun))
+    return 'retry';
+  return 'error';
 }
 
 export function resolveUnit(

@@ -47,6 +47,11 @@ export function unitStatus(
     case 'pending':
       return null;
     case 'retry':
+      if (failure.message !== undefined) {
+        return emailChangedTo === null
+          ? `Will retry: ${capitalize(failure.message)}`
+          : `Will retry: email changed to ${emailChangedTo}, but ${failure.message}`;
+      }
       return failure.reason === 'unreachable' ? KEAP_UNREACHABLE : KEAP_BUSY;
     case 'error':
       return emailChangedTo === null

@@ -10,6 +10,7 @@ import {
   repeatedWrites,
   scenarioProblems,
   scenarioWorld,
+  isOptOutOf,
   sentOptOuts,
   sentPatches,
   sheetRows,
@@ -23,7 +24,7 @@ import type { World } from './world';
 const SCENARIO = standardScenario();
 const KEAP_BUSY = 'Will retry: Keap was busy';
 const KEAP_UNREACHABLE = 'Will retry: Keap could not be reached';
-const WRITES: Fault['route'] = ['contacts.patch', 'xmlrpc.optOut'];
+const WRITES: Fault['route'] = ['contacts.patch', 'emailAddresses.updateStatus'];
 
 function patchOf(contactId: number) {
   return (target: { request: { url: string } }) =>
@@ -174,7 +175,7 @@ describe('Keap 429 storms', () => {
 
   it('a storm on the opt-outs only: emails change, opt-outs wait for the next run, which sends only them', () => {
     const w = scenarioWorld(SCENARIO);
-    w.sim.inject({ kind: 'throttle', route: 'xmlrpc.optOut' });
+    w.sim.inject({ kind: 'throttle', route: 'emailAddresses.updateStatus' });
     summaryOf(syncNow(w));
     for (const row of sheetRows(w)) {
       if (row.cells['Opt Out'] !== 'yes') continue;
@@ -214,9 +215,9 @@ describe('a request that gets no answer inside a fetchAll batch', () => {
     w.sim.inject({ kind: 'network', route: 'contacts.patch', times: 1, when: patchOf(4) });
     w.sim.inject({
       kind: 'network',
-      route: 'xmlrpc.optOut',
+      route: 'emailAddresses.updateStatus',
       times: 1,
-      when: (t) => t.request.body.includes('gus.new@example.com'),
+      when: isOptOutOf('gus.new@example.com'),
     });
     summaryOf(syncNow(w));
     expect(repeatedWrites(w)).toEqual([]);

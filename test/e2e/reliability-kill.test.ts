@@ -24,7 +24,7 @@ const API_ROUTES: Fault['route'] = [
   'contacts.list',
   'emailAddresses.list',
   'contacts.patch',
-  'xmlrpc.optOut',
+  'emailAddresses.updateStatus',
 ];
 
 describe('an execution killed at an arbitrary point', () => {

@@ -23,7 +23,7 @@ import {
 import { DAY, OWNER, type World } from './world';
 
 const SIX_MINUTES = 6 * MINUTE;
-const WRITES: Fault['route'] = ['contacts.patch', 'xmlrpc.optOut'];
+const WRITES: Fault['route'] = ['contacts.patch', 'emailAddresses.updateStatus'];
 
 /** 60 rows, each changing its contact's email; every other one also opts out. */
 function sixtyRowWorld(): World {

@@ -89,7 +89,7 @@ describe('a 10,000-row sheet across follow-up executions', () => {
     }
     expect(patches.size).toBe(ROWS);
     expect([...patches.values()].filter((n) => n !== 1)).toEqual([]);
-    expect(world.sim.log.filter((e) => e.route === 'xmlrpc.optOut')).toHaveLength(
+    expect(world.sim.log.filter((e) => e.route === 'emailAddresses.updateStatus')).toHaveLength(
       Math.ceil(ROWS / 3),
     );
     for (let i = 0; i < ROWS; i++) {

@@ -49,7 +49,7 @@ describe('faults that the retries absorb within one run', () => {
     world.sim.inject({ kind: 'throttle', route: 'contacts.list', times: 3 });
     world.sim.inject({ kind: 'throttle', route: 'emailAddresses.list', times: 2 });
     world.sim.inject({ kind: 'throttle', route: 'contacts.patch', times: 4 });
-    world.sim.inject({ kind: 'throttle', route: 'xmlrpc.optOut', times: 3 });
+    world.sim.inject({ kind: 'throttle', route: 'emailAddresses.updateStatus', times: 3 });
     const result = world.run<Summary>('syncNow');
     expect(result.value?.outcome).toBe('completed');
     expect(faultLabels(world)).toHaveLength(12);
@@ -59,7 +59,11 @@ describe('faults that the retries absorb within one run', () => {
 
   it('dropped connections on the reads and on the opt-outs', () => {
     const world = sampleWorld();
-    world.sim.inject({ kind: 'network', route: ['contacts.list', 'xmlrpc.optOut'], times: 3 });
+    world.sim.inject({
+      kind: 'network',
+      route: ['contacts.list', 'emailAddresses.updateStatus'],
+      times: 3,
+    });
     expect(world.call<Summary>('syncNow').outcome).toBe('completed');
     expect(faultLabels(world)).toHaveLength(3);
     expectSampleSynced(world);

@@ -42,9 +42,9 @@ describe('the sample sheet against the sample Keap account', () => {
         'contacts.patch /crm/rest/v2/contacts/111',
         'contacts.patch /crm/rest/v2/contacts/113',
         'contacts.patch /crm/rest/v2/contacts/115',
-        'xmlrpc.optOut /crm/xmlrpc/v1',
-        'xmlrpc.optOut /crm/xmlrpc/v1',
-        'xmlrpc.optOut /crm/xmlrpc/v1',
+        'emailAddresses.updateStatus /crm/rest/v2/emailAddresses/Eve%40Example.com/status',
+        'emailAddresses.updateStatus /crm/rest/v2/emailAddresses/carol.new%40example.com/status',
+        'emailAddresses.updateStatus /crm/rest/v2/emailAddresses/dan%40example.com/status',
       ].sort(),
     );
     expect(world.sim.specViolations).toEqual([]);

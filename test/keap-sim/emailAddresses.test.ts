@@ -56,10 +56,8 @@ describe('/v2/emailAddresses/{email}/status', () => {
     );
   });
 
-  it('opts in from Non-Marketable but not from a hard bounce, and never opts out', () => {
-    const { sim, token } = seeded();
-    sim.setEmailStatus(TENANT, 'a@x.com', 'NON_MARKETABLE');
-    const patch = (email: string, optedIn: boolean) =>
+  function patcher(sim: ReturnType<typeof seeded>['sim'], token: string) {
+    return (email: string, optedIn: boolean) =>
       call(
         sim,
         'PATCH',
@@ -67,9 +65,40 @@ describe('/v2/emailAddresses/{email}/status', () => {
         { ...bearer(token), 'content-type': 'application/json' },
         JSON.stringify({ opted_in: optedIn, reason: 'Asked on the phone' }),
       );
+  }
+
+  it('opts in from Non-Marketable but not from a hard bounce', () => {
+    const { sim, token } = seeded();
+    sim.setEmailStatus(TENANT, 'a@x.com', 'NON_MARKETABLE');
+    const patch = patcher(sim, token);
     expect(json<StatusBody>(patch('a@x.com', true)).status).toBe('SINGLE_OPT_IN');
     expect(json<StatusBody>(patch('b@y.com', true)).status).toBe('HARD_BOUNCE');
-    expect(json<StatusBody>(patch('c@z.com', false)).opted_in).toBe(true);
+    expect(sim.specViolations).toEqual([]);
+  });
+
+  it('opted_in false follows the REST opt-out mode: works, refused (400), noop', () => {
+    const { sim, token } = seeded();
+    const patch = patcher(sim, token);
+    // works (the default): non-marketable MANUAL, the reason kept; a hard bounce stays.
+    expect(json<StatusBody>(patch('c@z.com', false))).toMatchObject({
+      opted_in: false,
+      status: 'MANUAL',
+    });
+    expect(sim.emailStatus(TENANT, 'c@z.com')?.optOutReason).toBe('Asked on the phone');
+    expect(json<StatusBody>(patch('b@y.com', false)).status).toBe('HARD_BOUNCE');
+    sim.setOptOutModes({ restOptOut: 'refused' });
+    const refused = patch('a@x.com', false);
+    expect(refused.status).toBe(400);
+    expect(json<{ code: number; status: string }>(refused)).toMatchObject({
+      code: 400,
+      status: 'INVALID_ARGUMENT',
+    });
+    expect(sim.emailStatus(TENANT, 'a@x.com')?.status).toBe('SINGLE_OPT_IN');
+    sim.setOptOutModes({ restOptOut: 'noop' });
+    expect(json<StatusBody>(patch('a@x.com', false))).toMatchObject({
+      opted_in: true,
+      status: 'SINGLE_OPT_IN',
+    });
     expect(sim.specViolations).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ const OPT_IN_ALLOWED_FROM: readonly EmailStatus[] = [
   'NON_MARKETABLE',
   'MANUAL',
 ];
-/** Unconfirmed: the state an API opt-out (XML-RPC APIEmailService.optOut) leaves. */
+/** Unconfirmed: the state an API opt-out leaves (XML-RPC optOut, and REST opted_in:false in mode 'works'). */
 export const API_OPT_OUT_STATUS: EmailStatus = 'MANUAL';
 /** Unconfirmed: the state of an address added without an opt-in reason. */
 export const NEW_ADDRESS_STATUS: EmailStatus = 'NON_MARKETABLE';
@@ -67,6 +67,16 @@ export class EmailStatusBook {
 
   get(email: string): EmailStatusRecord | undefined {
     return this.records.get(key(email));
+  }
+
+  /** The records of these addresses (any case, each once), ordered by address. */
+  some(emails: readonly string[]): EmailStatusRecord[] {
+    const found = new Map<string, EmailStatusRecord>();
+    for (const email of emails) {
+      const record = this.get(email);
+      if (record) found.set(key(record.email), record);
+    }
+    return [...found.values()].sort((a, b) => key(a.email).localeCompare(key(b.email)));
   }
 
   /** Every record, ordered by address. */

@@ -11,3 +11,14 @@ export { applySeed, type SimSeed, type TenantSeed, type SeededKey } from './seed
 export type { RunningServer } from './httpServer';
 export { AUTHORIZE_PATH, DECISION_FIELD, TENANT_FIELD } from './consentPage';
 export { methodCallXml, type XmlRpcValue } from './xmlrpcCodec';
+export {
+  DEFAULT_OPT_OUT_MODES,
+  REST_OPT_OUT_MODES,
+  XML_RPC_MODES,
+  XML_RPC_SUNSET_MS,
+  isRestOptOutMode,
+  isXmlRpcMode,
+  type OptOutModes,
+  type RestOptOutMode,
+  type XmlRpcMode,
+} from './optOutModes';

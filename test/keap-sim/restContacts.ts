@@ -1,3 +1,4 @@
+import type { RestOptOutMode } from './optOutModes';
 import type { WireResponse } from '../support/wire';
 import { checkEmailList, type StoredContact } from './contacts';
 import { isOptedIn, NEW_ADDRESS_STATUS, type EmailStatusBook } from './emailStatus';
@@ -15,6 +16,8 @@ export interface RestContext {
   query: URLSearchParams;
   params: Record<string, string>;
   body: string;
+  /** How the REST opt-out behaves (optOutModes.ts). */
+  restOptOut: RestOptOutMode;
 }
 
 /** The spec's "Available fields" for contacts. */

@@ -11,12 +11,9 @@ const FILTERS = { emails: 'set', statuses: 'set', opted_in: 'string' } as const;
 export function listEmailAddresses(ctx: RestContext): WireResponse {
   const filter = parseFilter(ctx.query.get('filter'), FILTERS);
   if (!filter.ok) return v2Error(400, filter.message);
-  let records = ctx.tenant.emails.all();
   const emails = filter.clauses.get('emails');
-  if (emails) {
-    const wanted = new Set(emails.map((e) => e.toLowerCase()));
-    records = records.filter((r) => wanted.has(r.email.toLowerCase()));
-  }
+  // By address when the filter names them (no sort of the whole book per request), else all.
+  let records = emails ? ctx.tenant.emails.some(emails) : ctx.tenant.emails.all();
   const statuses = filter.clauses.get('statuses');
   if (statuses) {
     const bad = statuses.find((s) => !isEmailStatus(s));
@@ -44,8 +41,8 @@ export function getEmailAddressStatus(ctx: RestContext): WireResponse {
 }
 
 /**
- * The spec documents this PATCH for opting in only. Keap staff have said there is no REST
- * opt-out, so `opted_in: false` changes nothing here (unconfirmed either way).
+ * The spec documents this PATCH for opting in only; what `opted_in: false` does is unconfirmed,
+ * so it follows the REST opt-out mode (optOutModes.ts): works, refused (400) or noop.
  */
 export function updateEmailAddressStatus(ctx: RestContext): WireResponse {
   let body: { opted_in?: unknown; reason?: unknown };
@@ -61,12 +58,13 @@ export function updateEmailAddressStatus(ctx: RestContext): WireResponse {
   ) {
     return v2Error(400, 'opted_in and reason are required');
   }
-  if (body.opted_in) ctx.tenant.emails.optIn(ctx.params.email, body.reason, ctx.now);
-  else ctx.tenant.emails.ensure(ctx.params.email, ctx.now);
-  return jsonResponse(
-    200,
-    renderStatus(ctx.tenant.emails.get(ctx.params.email) as EmailStatusRecord),
-  );
+  const email = ctx.params.email;
+  if (body.opted_in) ctx.tenant.emails.optIn(email, body.reason, ctx.now);
+  else if (ctx.restOptOut === 'refused') {
+    return v2Error(400, 'Opting out is not supported for this email address');
+  } else if (ctx.restOptOut === 'works') ctx.tenant.emails.optOut(email, body.reason, ctx.now);
+  else ctx.tenant.emails.ensure(email, ctx.now);
+  return jsonResponse(200, renderStatus(ctx.tenant.emails.get(email) as EmailStatusRecord));
 }
 
 function renderStatus(r: EmailStatusRecord): Record<string, unknown> {

@@ -21,6 +21,7 @@ import type { RestContext } from './restContacts';
 import { isKnownHost, resolveRoute, type Route, type RouteName } from './routes';
 import { sharedSpecValidator, type SpecCheck } from './specValidator';
 import { Tenant } from './tenant';
+import { DEFAULT_OPT_OUT_MODES, xmlRpcModeAt, xmlRpcOutage, type OptOutModes } from './optOutModes';
 import { SlidingWindow, Throttle } from './throttle';
 import { parseXmlRpcBody, xmlrpcRouteName, type ParsedXmlRpc } from './xmlrpc';
 
@@ -30,6 +31,8 @@ export interface KeapSimulatorOptions {
   validateRequests?: boolean;
   limits?: Partial<KeapLimits>;
   spikeLimitPerSecond?: number;
+  /** How opt-outs behave (REST v2 and XML-RPC); default REST works, XML-RPC up until its sunset. */
+  optOut?: Partial<OptOutModes>;
 }
 
 export interface SimRequestLog {
@@ -87,6 +90,7 @@ export class KeapSimulator {
   private readonly recent = new SlidingWindow();
   private throttled = 0;
   private maxPerSecond = 0;
+  private optOutModes: OptOutModes;
 
   constructor(options: KeapSimulatorOptions) {
     this.clock = options.clock;
@@ -99,6 +103,7 @@ export class KeapSimulator {
       (t) => this.tenants.has(t),
     );
     this.throttle = new Throttle(() => this.limits);
+    this.optOutModes = { ...DEFAULT_OPT_OUT_MODES, ...options.optOut };
     this.handle = (request) => this.dispatch(request);
   }
 
@@ -167,6 +172,19 @@ export class KeapSimulator {
 
   revokeAccessTokens(): void {
     this.oauth.revokeAccessTokens();
+  }
+
+  /** Changes how opt-outs behave from the next request on (XML-RPC is gone after its sunset anyway). */
+  setOptOutModes(modes: Partial<OptOutModes>): void {
+    this.optOutModes = { ...this.optOutModes, ...modes };
+  }
+
+  /** The modes in force now: XML-RPC reads 'gone' from 2027-01-01 on the clock. */
+  currentOptOutModes(): OptOutModes {
+    return {
+      restOptOut: this.optOutModes.restOptOut,
+      xmlRpc: xmlRpcModeAt(this.optOutModes.xmlRpc, this.clock.now()),
+    };
   }
 
   inject(fault: Fault): void {
@@ -270,6 +288,11 @@ export class KeapSimulator {
       );
     }
 
+    if (route.family === 'xmlrpc') {
+      // A brownout or the shutdown answers from Keap's front end, before any credential check.
+      const outage = xmlRpcOutage(xmlRpcModeAt(this.optOutModes.xmlRpc, now));
+      if (outage) return outage;
+    }
     const spec = route.family === 'restV2' ? this.checkSpec(req, url, route, entry) : undefined;
     const auth = authenticateApiCall(req.headers, now, this.oauth, this.keys);
     entry.tokenKind = auth.tokenKind;
@@ -290,6 +313,7 @@ export class KeapSimulator {
       query: url.searchParams,
       params: route.params,
       body: req.body,
+      restOptOut: this.optOutModes.restOptOut,
     };
     const response = answerApiCall(req, route, ctx, spec, xmlrpc);
     return { ...response, headers: { ...response.headers, ...decision.headers } };

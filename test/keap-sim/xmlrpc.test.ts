@@ -133,3 +133,32 @@ describe('XML-RPC APIEmailService', () => {
     expect(asForm.status).toBe(415);
   });
 });
+
+describe('XML-RPC brownouts and the shutdown (optOutModes.ts)', () => {
+  it('brownout: a 503 HTML page, nothing changes; gone: a 404 HTML page; up again: answers', () => {
+    const { sim, auth } = seeded();
+    sim.setOptOutModes({ xmlRpc: 'brownout' });
+    const brownout = rpc(sim, auth, 'APIEmailService.optOut', ['k', 'ann@x.com', 'r']);
+    expect(brownout.status).toBe(503);
+    expect(brownout.headers['content-type']).toMatch(/text\/html/);
+    expect(sim.emailStatus(TENANT, 'ann@x.com')?.status).toBe('SINGLE_OPT_IN');
+    sim.setOptOutModes({ xmlRpc: 'gone' });
+    const gone = rpc(sim, auth, 'APIEmailService.optOut', ['k', 'ann@x.com', 'r']);
+    expect(gone.status).toBe(404);
+    expect(gone.body).toMatch(/<html/);
+    sim.setOptOutModes({ xmlRpc: 'up' });
+    expect(rpc(sim, auth, 'APIEmailService.optOut', ['k', 'ann@x.com', 'r']).status).toBe(200);
+    expect(sim.emailStatus(TENANT, 'ann@x.com')?.status).toBe('MANUAL');
+  });
+
+  it('is gone from 2027-01-01T00:00Z on the clock, whatever mode was chosen', () => {
+    const { sim, clock } = newSim();
+    clock.set(Date.UTC(2026, 11, 31, 23, 59, 59));
+    sim.addContact(TENANT, { email1: 'ann@x.com' });
+    const auth = bearer(connect(sim).access_token);
+    expect(rpc(sim, auth, 'APIEmailService.getOptStatus', ['k', 'ann@x.com']).status).toBe(200);
+    clock.set(Date.UTC(2027, 0, 1));
+    expect(sim.currentOptOutModes()).toEqual({ restOptOut: 'works', xmlRpc: 'gone' });
+    expect(rpc(sim, auth, 'APIEmailService.getOptStatus', ['k', 'ann@x.com']).status).toBe(404);
+  });
+});

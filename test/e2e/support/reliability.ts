@@ -34,6 +34,8 @@ export interface SentOptOut {
   status: number;
   at: number;
   fn: string;
+  /** REST v2 PATCH .../status (the add-on's way) or XML-RPC optOut (its fallback until 2027). */
+  via: 'rest' | 'xmlrpc';
 }
 
 function answeredStatus(record: RecordedRequest): number {
@@ -59,10 +61,27 @@ export function sentPatches(w: World): SentPatch[] {
   return patches;
 }
 
-/** Every XML-RPC APIEmailService.optOut the add-on sent, in order, with Keap's answer. */
+/**
+ * Every opt-out the add-on sent, in order, with Keap's answer: REST v2
+ * `PATCH /v2/emailAddresses/{email}/status` with opted_in false, and XML-RPC
+ * APIEmailService.optOut (the fallback).
+ */
 export function sentOptOuts(w: World): SentOptOut[] {
   const optOuts: SentOptOut[] = [];
   for (const record of w.rt.requests) {
+    const sent = {
+      status: answeredStatus(record),
+      at: record.at,
+      fn: record.fn,
+    };
+    const rest = /\/crm\/rest\/v2\/emailAddresses\/([^/?]+)\/status(\?|$)/.exec(record.request.url);
+    if (record.request.method === 'PATCH' && rest) {
+      const body = JSON.parse(record.request.body) as { opted_in?: unknown; reason?: unknown };
+      if (body.opted_in !== false) continue;
+      const email = decodeURIComponent(rest[1]);
+      optOuts.push({ email, reason: String(body.reason), ...sent, via: 'rest' });
+      continue;
+    }
     if (record.request.method !== 'POST' || !/\/crm\/xmlrpc\/v1$/.test(record.request.url)) {
       continue;
     }
@@ -71,12 +90,18 @@ export function sentOptOuts(w: World): SentOptOut[] {
     optOuts.push({
       email: String(call.params[1]),
       reason: String(call.params[2]),
-      status: answeredStatus(record),
-      at: record.at,
-      fn: record.fn,
+      ...sent,
+      via: 'xmlrpc',
     });
   }
   return optOuts;
+}
+
+/** True when a sim request is the add-on's opt-out of `email` (either way). */
+export function isOptOutOf(email: string) {
+  return (target: { request: { url: string; body: string } }): boolean =>
+    target.request.url.includes(`/emailAddresses/${encodeURIComponent(email)}/status`) ||
+    (target.request.url.endsWith('/xmlrpc/v1') && target.request.body.includes(email));
 }
 
 const applied = (status: number) => status >= 200 && status < 300;
@@ -90,11 +115,17 @@ export function appliedPatchCounts(w: World): Record<number, number> {
   return counts;
 }
 
-/** Opt-outs Keap accepted, counted per (lower-cased) email. */
+/**
+ * Opt-outs Keap accepted, counted per (lower-cased) email and way: a REST opt-out that changed
+ * nothing followed by the XML-RPC fallback is one of each, not a repeat.
+ */
 export function appliedOptOutCounts(w: World): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const optOut of sentOptOuts(w).filter((o) => applied(o.status))) {
-    const email = optOut.email.toLowerCase();
+    const email =
+      optOut.via === 'rest'
+        ? optOut.email.toLowerCase()
+        : `${optOut.email.toLowerCase()} (XML-RPC)`;
     counts[email] = (counts[email] ?? 0) + 1;
   }
   return counts;

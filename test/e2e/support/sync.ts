@@ -119,11 +119,12 @@ export function changeInKeap(
   if (response.status !== 200) throw new Error(`Keap refused the change: ${response.body}`);
 }
 
-/** The sim's log of requests that change Keap (PATCH and XML-RPC opt-outs). */
+/** Routes of the requests that change Keap: contact PATCHes and opt-outs (REST, XML-RPC). */
+export const WRITE_ROUTES = ['contacts.patch', 'emailAddresses.updateStatus', 'xmlrpc.optOut'];
+
+/** The sim's log of requests that change Keap. */
 export function keapWrites(world: World, since = 0): SimRequestLog[] {
-  return world.sim.log
-    .slice(since)
-    .filter((entry) => entry.route === 'contacts.patch' || entry.route === 'xmlrpc.optOut');
+  return world.sim.log.slice(since).filter((entry) => WRITE_ROUTES.includes(entry.route));
 }
 
 /** Requests to Keap's API (not the token endpoint) made by one execution. */

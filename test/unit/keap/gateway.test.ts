@@ -41,6 +41,12 @@ function miniKeap(
           .map((email) => ({ email, status: statuses.get(email.toLowerCase()), opted_in: false })),
       });
     }
+    const optOutPath = /\/emailAddresses\/([^/]+)\/status$/.exec(url.pathname);
+    if (request.method === 'patch' && optOutPath) {
+      const email = decodeURIComponent(optOutPath[1]).toLowerCase();
+      statuses.set(email, 'MANUAL');
+      return json(200, { email, opted_in: false, status: 'MANUAL' });
+    }
     if (request.method === 'patch') {
       const id = Number(url.pathname.split('/').pop());
       return options.patch
@@ -120,11 +126,15 @@ describe('KeapGateway writes', () => {
     { kind: 'optOut', email: 'bo@y.com', reason: 'asked' },
   ];
 
-  it('sends email changes and opt-outs and reports one result per write, in order', () => {
+  it('sends email changes and REST opt-outs together, reads the opt-outs back, one result per write', () => {
     const { http, gateway } = scriptedGateway(miniKeap());
     expect(gateway.write(writes)).toEqual([{ ok: true }, { ok: true }]);
-    expect(http.sent.map((s) => s.request.method)).toEqual(['patch', 'post']);
-    expect(gateway.counts().writes).toBe(2);
+    expect(http.sent.map((s) => `${s.request.method} ${new URL(s.request.url).pathname}`)).toEqual([
+      'patch /crm/rest/v2/contacts/1',
+      'patch /crm/rest/v2/emailAddresses/bo%40y.com/status',
+      'get /crm/rest/v2/emailAddresses',
+    ]);
+    expect(gateway.counts()).toEqual(expect.objectContaining({ writes: 2, reads: 1 }));
   });
 
   it('words each failure for the row: Keap’s refusal, a missing contact, throttling', () => {
