@@ -9,6 +9,7 @@ import {
   saveKeapApiKey,
   type ConnectionStatus,
 } from '../connection/index';
+import { pauseDailySyncs } from '../sync/index';
 import { checkApiKeyArgument, checkCallbackRequest, checkNoArguments } from './callArguments';
 
 /** Apps Script calls this when Keap sends the person back from its consent page. */
@@ -27,6 +28,7 @@ export function authCallback(...args: unknown[]): GoogleAppsScript.HTML.HtmlOutp
 /** Forgets the Keap connection (token, API key and everything stored with them). */
 export function disconnect(...args: unknown[]): ConnectionStatus {
   checkNoArguments('disconnect', args);
+  pauseDailySyncs();
   return disconnectKeap();
 }
 

@@ -9,6 +9,7 @@ import {
   disableDailySync,
   enableDailySync,
   getSyncStatus,
+  pauseDailySyncs,
   previewSync,
   runSync,
 } from '../sync/index';
@@ -98,7 +99,10 @@ export function menuDisconnect(...args: unknown[]): void {
   const ui = SpreadsheetApp.getUi();
   const answer = ui.alert(DISCONNECT_CONFIRM.title, DISCONNECT_CONFIRM.body, ui.ButtonSet.YES_NO);
   if (answer !== ui.Button.YES) return;
-  showOutcome('disconnect', () => disconnectedAlert(disconnectKeap()));
+  showOutcome('disconnect', () => {
+    pauseDailySyncs();
+    return disconnectedAlert(disconnectKeap());
+  });
 }
 
 /** A menu item's result as an alert; an exception too, in words, not Apps Script's error box. */

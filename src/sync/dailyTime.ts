@@ -66,3 +66,10 @@ export function nextDailyRun(now: number, hour: number, timeZone: string): strin
   if (next <= now) next = localHourToEpoch(now, hour, 1, zone);
   return new Date(next).toISOString();
 }
+
+/** Epoch ms of the latest `hour`:00 in `timeZone` at or before `now` (today's or yesterday's). */
+export function latestDailySlot(now: number, hour: number, timeZone: string): number {
+  const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
+  const today = localHourToEpoch(now, hour, 0, zone);
+  return today <= now ? today : localHourToEpoch(now, hour, -1, zone);
+}

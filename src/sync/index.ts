@@ -7,11 +7,16 @@ import { resolveContactsTab, SheetSetupError } from '../sheet/contactSheet';
 import { matchHeaders } from '../sheet/headers';
 import { previewWith, type SyncPreview } from './preview';
 import { SYNC_LIMITS } from './budget';
-import { closeExhaustedRun, isUnattended, runSyncWith } from './runSync';
+import { interruptedSummary, isUnattended, runSyncWith } from './runSync';
+import { PropertiesCheckpoint } from './checkpoint';
+import type { SyncLease } from './lease';
+import { SpreadsheetLogTab } from '../sheet/logTab';
+import { SheetSession } from '../sheet/tabs';
 import {
   authorizationRequired,
   openSpreadsheet,
   openSpreadsheetWithId,
+  pauseUserTriggers,
   previewPorts,
   SpreadsheetRecords,
   syncLease,
@@ -24,8 +29,8 @@ import type { SyncSummary, SyncTrigger } from './summary';
 import {
   spreadsheetIdForTrigger,
   validHour,
-  type ArmedFollowUp,
   type DailySyncStatus,
+  type EnsureResult,
 } from './triggers';
 
 export type { SyncSummary, SyncTrigger, SyncOutcome } from './summary';
@@ -36,14 +41,53 @@ export type { RowChangePreview, SyncPreview } from './preview';
 export interface SyncStatusView {
   daily: DailySyncStatus;
   lastRun: SyncSummary | null;
-  /** A sync of this spreadsheet is running now or continues in a follow-up run. */
+  /** An execution of a sync of this spreadsheet holds the lease now (it expires on its own). */
   running: boolean;
   settings: SyncSettings;
+  /** The last execution was stopped before it finished; null when it was not. */
+  interrupted?: InterruptedView | null;
+}
+
+export interface InterruptedView {
+  /** True when the person looking started it. */
+  byYou: boolean;
+  startedBy: string | null;
+  /** ISO 8601 of about when the next run continues it; null when no trigger will. */
+  continuesAt: string | null;
+}
+
+function currentUserEmail(): string | null {
+  try {
+    return Session.getEffectiveUser().getEmail() || null;
+  } catch {
+    return null;
+  }
+}
+
+function leaseFor(spreadsheetId: string, trigger?: SyncTrigger): SyncLease {
+  return syncLease(spreadsheetId, { startedBy: currentUserEmail, trigger });
+}
+
+/** The self-repair, without letting its failure stop what the person or run does. */
+function ensureTrigger(spreadsheetId: string, personPresent: boolean): EnsureResult {
+  try {
+    return syncTriggers(spreadsheetId).ensure(personPresent);
+  } catch {
+    return 'off';
+  }
 }
 
 /** Syncs the active spreadsheet (or, from a trigger, the one given by id). */
-export function runSync(trigger: SyncTrigger, spreadsheetId?: string | null): SyncSummary {
-  const ports = syncPorts(openSpreadsheetWithId(spreadsheetId), isUnattended(trigger));
+export function runSync(
+  trigger: SyncTrigger,
+  spreadsheetId?: string | null,
+  firedFollowUp: string | null = null,
+): SyncSummary {
+  const opened = openSpreadsheetWithId(spreadsheetId);
+  const unattended = isUnattended(trigger);
+  ensureTrigger(opened.id, !unattended);
+  const ports = syncPorts(opened, unattended, firedFollowUp);
+  ports.lease = leaseFor(opened.id, trigger);
   return runSyncWith(trigger, ports);
 }
 
@@ -53,14 +97,6 @@ export function previewSync(): SyncPreview {
 
 function dailyStatusOf(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): DailySyncStatus {
   return syncTriggers(spreadsheet.getId()).status(spreadsheet.getSpreadsheetTimeZone());
-}
-
-function currentUserEmail(): string | null {
-  try {
-    return Session.getEffectiveUser().getEmail() || null;
-  } catch {
-    return null;
-  }
 }
 
 export function enableDailySync(hour: number): DailySyncStatus {
@@ -74,25 +110,80 @@ export function enableDailySync(hour: number): DailySyncStatus {
   return dailyStatusOf(spreadsheet);
 }
 
+/**
+ * Disconnect means stop: this user's sync triggers (every spreadsheet: the connection is the
+ * user's) are removed and each daily sync is marked paused, keeping its hour. Best effort:
+ * the disconnect itself must not fail on it.
+ */
+export function pauseDailySyncs(): void {
+  try {
+    pauseUserTriggers();
+  } catch {
+    // A trigger left behind finds no connection and reports it, as before.
+  }
+}
+
 export function disableDailySync(): DailySyncStatus {
   const spreadsheet = openSpreadsheet();
   syncTriggers(spreadsheet.getId()).disableDaily();
   return dailyStatusOf(spreadsheet);
 }
 
+/**
+ * A lease left behind by a killed execution is reported once (a log row and the last run)
+ * and removed, by whoever finds it first: the next run or the sidebar.
+ */
+function reportInterrupted(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  spreadsheetId: string,
+  lease: SyncLease,
+  records: SpreadsheetRecords,
+): void {
+  const left = lease.interrupted();
+  if (!left || !lease.clearInterrupted(left)) return;
+  const summary = interruptedSummary(left);
+  try {
+    new SpreadsheetLogTab(spreadsheet, new SheetSession(spreadsheet)).append(summary);
+  } catch {
+    // The last run below still tells the sidebar.
+  }
+  try {
+    records.saveLastRun(summary);
+  } catch {
+    // Nothing more to do: the next run reports itself.
+  }
+  void spreadsheetId;
+}
+
 export function getSyncStatus(): SyncStatusView {
   const spreadsheet = openSpreadsheet();
   const spreadsheetId = spreadsheet.getId();
   const records = new SpreadsheetRecords(spreadsheetId);
+  const repaired = ensureTrigger(spreadsheetId, true) === 'repaired';
   const triggers = syncTriggers(spreadsheetId);
+  const lease = leaseFor(spreadsheetId);
+  reportInterrupted(spreadsheet, spreadsheetId, lease, records);
+  const daily = triggers.status(spreadsheet.getSpreadsheetTimeZone());
+  const lastRun = records.lastRun();
+  const running = lease.isTaken();
+  let interrupted: InterruptedView | null = null;
+  if (!running && lastRun?.outcome === 'interrupted') {
+    const me = currentUserEmail();
+    const next = pendingRunOf(spreadsheetId) ? triggers.nextFiring() : null;
+    interrupted = {
+      byYou: !lastRun.startedBy || lastRun.startedBy === me,
+      startedBy: lastRun.startedBy ?? null,
+      continuesAt: next === null ? null : new Date(next).toISOString(),
+    };
+  }
   return {
-    daily: triggers.status(spreadsheet.getSpreadsheetTimeZone()),
-    lastRun: records.lastRun(),
-    running: syncLease(spreadsheetId).isTaken() || triggers.record().continuationUid !== null,
+    daily: repaired ? { ...daily, repaired: true } : daily,
+    lastRun,
+    running,
     settings: records.settings(),
+    interrupted,
   };
 }
-
 /** Validates against the sheet (a missing header is named) and saves for this spreadsheet. */
 export function saveSettings(settings: SyncSettings): { ok: boolean; errors: string[] } {
   const checked = validateSettingsInput(settings);
@@ -118,49 +209,49 @@ function spreadsheetOfTrigger(event: { triggerUid?: string } | undefined): strin
   return uid ? spreadsheetIdForTrigger(userStore(), String(uid)) : null;
 }
 
-/** The daily trigger: keeps the Keap connection fresh even when there is nothing to sync. */
+/** A run of this spreadsheet waits to be continued: its checkpoint exists and is not stale. */
+function pendingRunOf(spreadsheetId: string): boolean {
+  const checkpoint = new PropertiesCheckpoint(userStore(), spreadsheetId).load();
+  return (
+    checkpoint !== null && Date.now() - checkpoint.savedAt <= SYNC_LIMITS.staleCheckpointMs
+  );
+}
+
+/**
+ * The recurring (hourly) trigger. Each firing decides for itself, from the user's
+ * properties, without opening the spreadsheet when there is nothing to do: a pending run
+ * continues; else the day's slot starts once it is due; else nothing.
+ */
 export function runDailySync(event?: { triggerUid?: string }): SyncSummary | null {
   if (authorizationRequired()) return null;
+  const spreadsheetId = spreadsheetOfTrigger(event) ?? openSpreadsheetWithId().id;
+  if (pendingRunOf(spreadsheetId)) return runSync('continuation', spreadsheetId);
+  if (!syncTriggers(spreadsheetId).claimDailySlot()) return null;
   try {
     keepConnectionAlive();
   } catch {
     // A lost connection is kept by the connection module; the run below reports it (log row,
     // last run, one e-mail a day). Other failures (Keap unreachable) are the run's to report.
   }
-  return runSync('daily', spreadsheetOfTrigger(event));
+  return runSync('daily', spreadsheetId);
 }
 
 /**
- * The one-off follow-up trigger. Before any work it replaces itself by the next follow-up,
- * so an execution killed at any point leaves the run a trigger to continue it; the run then
- * keeps that one (continuing) or puts the daily trigger back (done).
+ * A one-off follow-up (made where Apps Script allows it, to continue a run sooner than the
+ * hourly trigger would). It is spent once fired: it is removed at the end, whatever happens.
  */
 export function runContinuation(event?: { triggerUid?: string }): SyncSummary | null {
-  const opened = openSpreadsheetWithId(spreadsheetOfTrigger(event));
   const fired = event?.triggerUid ? String(event.triggerUid) : null;
-  const triggers = syncTriggers(opened.id);
-  let armed: ArmedFollowUp | null = null;
-  if (fired !== null) {
+  const spreadsheetId = spreadsheetOfTrigger(event) ?? openSpreadsheetWithId().id;
+  const triggers = syncTriggers(spreadsheetId);
+  try {
+    if (authorizationRequired() || !pendingRunOf(spreadsheetId)) return null;
+    return runSync('continuation', spreadsheetId, fired);
+  } finally {
     try {
-      armed = triggers.armFollowUp(
-        fired,
-        SYNC_LIMITS.followUpSafetyNetMs,
-        SYNC_LIMITS.maxFollowUpsFired,
-      );
+      triggers.cleanUpFollowUps(fired);
     } catch {
-      // The record could not be changed now: the run's end schedules or finishes the chain.
+      // A spent one-off left listed is removed by the next run.
     }
   }
-  if (authorizationRequired()) {
-    // Nothing can run until the person authorizes again: the daily trigger waits for that.
-    try {
-      triggers.finishContinuation();
-    } catch {
-      // The follow-up stays, and finds the same when it fires.
-    }
-    return null;
-  }
-  const ports = syncPorts(opened, true, fired);
-  if (armed?.kind === 'exhausted') return closeExhaustedRun(ports, armed.runId);
-  return runSyncWith('continuation', ports);
 }

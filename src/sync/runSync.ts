@@ -8,6 +8,7 @@ import type { SyncLogPort } from '../sheet/logTab';
 import { SYNC_LIMITS, type SyncLimits } from './budget';
 import type { CheckpointPort, RunCheckpoint } from './checkpoint';
 import { Execution } from './execution';
+import type { LeaseRecord } from './lease';
 import { uniqueId } from './ports';
 import type { PreviewPorts } from './preview';
 import { asSentence, describe } from './stopWords';
@@ -25,15 +26,23 @@ import {
 /** What a preview reads, and what a run writes and schedules. */
 export interface SyncPorts extends PreviewPorts {
   log: SyncLogPort;
-  lease: { acquire(): boolean; release(): void };
+  lease: {
+    acquire(): boolean;
+    release(): void;
+    /** The expired lease taken over by acquire: an execution that was killed. */
+    takenOver?(): LeaseRecord | null;
+  };
   checkpoint: CheckpointPort;
   continuation: {
-    /** The run a pending follow-up trigger will continue, or null when none is pending. */
-    pendingRunId(): string | null;
-    /** Makes sure a follow-up of run `runId` is pending (keeps one that already is). */
+    /**
+     * Tries a quick follow-up for a run with work left. Never needed for safety: the
+     * recurring trigger continues any run whose checkpoint is saved.
+     */
     schedule(delayMs: number, runId: string): void;
-    /** Ends the chain: no follow-up left, and the daily trigger back if it is enabled. */
+    /** The run is over: spent follow-ups are removed. */
     finish(): void;
+    /** This execution got through its work: the day's slot is not started again. */
+    slotStarted?(): void;
   };
   lastRun: { save(summary: SyncSummary): void };
   /**
@@ -66,9 +75,6 @@ function quietly(work: () => void): void {
 
 const STALE_MESSAGE =
   'This sync stopped before finishing: its follow-up run never came. The next run syncs the remaining rows.';
-
-export const FOLLOW_UPS_EXHAUSTED_MESSAGE =
-  'This sync stopped: its follow-up runs kept being cut off before they could finish. The next run syncs the remaining rows.';
 
 /** Started by a trigger: nobody is watching, so failures are recorded and e-mailed. */
 export function isUnattended(trigger: SyncTrigger): boolean {
@@ -135,9 +141,8 @@ function closeRun(
 }
 
 /**
- * The run a pending follow-up continues, or null. A checkpoint no pending follow-up refers
- * to is a leftover (a clear that failed, an execution killed before it scheduled its
- * follow-up): it is dropped, so this run reports only its own work.
+ * The run to continue, or null: the checkpoint alone decides (whichever trigger fired). A
+ * checkpoint older than a day is from a run that broke off: it is closed and dropped.
  */
 function resumableRun(
   ports: SyncPorts,
@@ -146,18 +151,12 @@ function resumableRun(
   limits: SyncLimits,
 ): RunCheckpoint | null {
   let checkpoint: RunCheckpoint | null;
-  let pending: string | null = null;
   try {
     checkpoint = ports.checkpoint.load();
-    if (checkpoint) pending = ports.continuation.pendingRunId();
   } catch {
     return null;
   }
   if (!checkpoint) return null;
-  if (checkpoint.runId !== pending) {
-    quietly(() => ports.checkpoint.clear());
-    return null;
-  }
   if (startedAt - checkpoint.savedAt > limits.staleCheckpointMs) {
     closeRun(ports, trigger, checkpoint, STALE_MESSAGE);
     quietly(() => ports.checkpoint.clear());
@@ -166,29 +165,31 @@ function resumableRun(
   return checkpoint;
 }
 
-/**
- * Closes the run of a follow-up chain that had all its follow-ups (killed ones included):
- * the daily trigger is already back; the log says why the run ended.
- */
-export function closeExhaustedRun(ports: SyncPorts, runId: string | null): SyncSummary | null {
-  let run: RunCheckpoint | null;
-  try {
-    run = ports.checkpoint.load();
-  } catch {
-    return null;
-  }
-  if (!run || (runId !== null && run.runId !== runId)) return null;
-  const summary = closeRun(ports, 'continuation', run, FOLLOW_UPS_EXHAUSTED_MESSAGE);
-  quietly(() => ports.checkpoint.clear());
-  return summary;
+export const INTERRUPTED_MESSAGE =
+  'This sync was interrupted: Google stopped its run before it finished. The next run continues it.';
+
+/** The summary of an execution that was killed, from the lease it left behind. */
+export function interruptedSummary(lease: LeaseRecord): SyncSummary {
+  const startedAt = typeof lease.startedAt === 'number' ? lease.startedAt : lease.expiresAt;
+  const trigger = (['daily', 'menu', 'sidebar', 'continuation'] as const).find(
+    (t) => t === lease.trigger,
+  );
+  return {
+    ...summaryOf(
+      emptyTally(),
+      { startedAt, trigger: trigger ?? 'daily' },
+      'interrupted',
+      INTERRUPTED_MESSAGE,
+    ),
+    startedBy: lease.startedBy ?? null,
+  };
 }
 
-/** A busy follow-up must not end its chain: its own trigger has fired. */
-function keepFollowUpPending(ports: SyncPorts, limits: SyncLimits): void {
-  quietly(() => {
-    const runId = ports.continuation.pendingRunId();
-    if (runId !== null) ports.continuation.schedule(limits.continuationDelayMs, runId);
-  });
+/** One log row for an execution that was killed (the lease it left says who and when). */
+function logInterrupted(ports: SyncPorts): void {
+  const lease = ports.lease.takenOver?.() ?? null;
+  if (!lease) return;
+  quietly(() => ports.log.append(interruptedSummary(lease)));
 }
 
 function leaseFailureMessage(error: unknown): string {
@@ -216,9 +217,9 @@ export function runSyncWith(
     );
   }
   if (!acquired) {
-    if (trigger === 'continuation') keepFollowUpPending(ports, limits);
     return summaryOf(emptyTally(), { startedAt, trigger }, 'busy', BUSY_MESSAGE);
   }
+  logInterrupted(ports);
   try {
     return runHoldingLease(trigger, ports, limits, startedAt);
   } finally {
@@ -269,16 +270,19 @@ function runHoldingLease(
     };
     try {
       ports.checkpoint.save(next);
-      ports.continuation.schedule(limits.continuationDelayMs, run.runId);
     } catch (error) {
       outcome = 'failed';
-      message = `The sync could not schedule its follow-up run (${describe(error)}). The next run syncs the remaining rows.`;
+      message = `The sync could not save where it stopped (${describe(error)}). The next run syncs the remaining rows.`;
+    }
+    if (outcome === 'continuing') {
+      quietly(() => ports.continuation.schedule(limits.continuationDelayMs, run.runId));
     }
   }
   if (outcome !== 'continuing') {
     attempt(notes, 'The checkpoint could not be cleared', () => ports.checkpoint.clear());
-    attempt(notes, 'The daily trigger could not be restored', () => ports.continuation.finish());
+    quietly(() => ports.continuation.finish());
   }
+  quietly(() => ports.continuation.slotStarted?.());
   const final = outcome;
   return recordRun(
     ports,

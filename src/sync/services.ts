@@ -14,7 +14,13 @@ import type { PreviewPorts } from './preview';
 import type { SyncPorts } from './runSync';
 import { readSettings, SETTINGS_KEY, storeSettings, type SyncSettings } from './settings';
 import type { SyncSummary } from './summary';
-import { SyncTriggers, type TriggerHandle, type TriggerService } from './triggers';
+import { withServiceRetry } from './serviceRetry';
+import {
+  pauseAllTriggers,
+  SyncTriggers,
+  type TriggerHandle,
+  type TriggerService,
+} from './triggers';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -23,8 +29,13 @@ const LAST_RUN_KEY = 'keapSync.lastRun';
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** The active spreadsheet; a trigger that knows its spreadsheet uses openSpreadsheetWithId. */
+/** A Google service call, tried again on a transient server error. */
+export function retried<T>(call: () => T): T {
+  return withServiceRetry(call, (ms) => Utilities.sleep(ms));
+}
+
 export function openSpreadsheet(): Spreadsheet {
-  const active = SpreadsheetApp.getActiveSpreadsheet();
+  const active = retried(() => SpreadsheetApp.getActiveSpreadsheet());
   if (active) return active;
   throw new Error(
     'There is no spreadsheet to sync. Open the spreadsheet and start the sync from there.',
@@ -32,22 +43,34 @@ export function openSpreadsheet(): Spreadsheet {
 }
 
 const appsScriptTriggers: TriggerService = {
-  list: () => ScriptApp.getProjectTriggers(),
+  list: () => retried(() => ScriptApp.getProjectTriggers()),
   remove: (trigger: TriggerHandle) =>
-    ScriptApp.deleteTrigger(trigger as GoogleAppsScript.Script.Trigger),
-  createDaily: (handler, hour, timeZone) =>
-    ScriptApp.newTrigger(handler)
-      .timeBased()
-      .everyDays(1)
-      .atHour(hour)
-      .inTimezone(timeZone)
-      .create(),
+    retried(() => ScriptApp.deleteTrigger(trigger as GoogleAppsScript.Script.Trigger)),
+  createHourly: (handler) =>
+    retried(() => ScriptApp.newTrigger(handler).timeBased().everyHours(1).create()),
+  // Not retried: a refusal (add-on rules) is the usual answer, and the caller goes on without it.
   createOnce: (handler, afterMs) =>
     ScriptApp.newTrigger(handler).timeBased().after(afterMs).create(),
 };
 
+/** Disconnect: this user's sync triggers on every spreadsheet are removed, their daily syncs paused. */
+export function pauseUserTriggers(): number {
+  const lock = LockService.getUserLock();
+  if (!lock.tryLock(10_000)) return pauseAllTriggers(appsScriptTriggers, userStore());
+  try {
+    return pauseAllTriggers(appsScriptTriggers, userStore());
+  } finally {
+    lock.releaseLock();
+  }
+}
+
 export function userStore(): KeyValueStore {
-  return PropertiesService.getUserProperties();
+  const store = retried(() => PropertiesService.getUserProperties());
+  return {
+    getProperty: (key) => retried(() => store.getProperty(key)),
+    setProperty: (key, value) => store.setProperty(key, value),
+    deleteProperty: (key) => store.deleteProperty(key),
+  };
 }
 
 /** Null in a time-driven trigger of an add-on, where there is no current document. */
@@ -117,13 +140,17 @@ export function syncTriggers(spreadsheetId: string): SyncTriggers {
   );
 }
 
-export function syncLease(spreadsheetId: string): SyncLease {
+export function syncLease(
+  spreadsheetId: string,
+  who?: { startedBy: () => string | null; trigger?: string },
+): SyncLease {
   return new SyncLease(
     PropertiesService.getScriptProperties(),
     LockService.getScriptLock(),
     spreadsheetId,
     systemClock,
     SYNC_LIMITS.leaseMs,
+    who,
   );
 }
 
@@ -137,7 +164,7 @@ export interface OpenedSpreadsheet {
 }
 
 export function openSpreadsheetWithId(knownId?: string | null): OpenedSpreadsheet {
-  if (knownId) return { spreadsheet: SpreadsheetApp.openById(knownId), id: knownId };
+  if (knownId) return { spreadsheet: retried(() => SpreadsheetApp.openById(knownId)), id: knownId };
   const spreadsheet = openSpreadsheet();
   return { spreadsheet, id: spreadsheet.getId() };
 }
@@ -174,9 +201,11 @@ export function syncPorts(
     lease: syncLease(spreadsheetId),
     checkpoint: new PropertiesCheckpoint(userStore(), spreadsheetId),
     continuation: {
-      pendingRunId: () => triggers.pendingRunId(),
-      schedule: (delayMs, runId) => triggers.scheduleContinuation(delayMs, runId, firedFollowUp),
-      finish: () => triggers.finishContinuation(),
+      schedule: (delayMs) => {
+        triggers.tryFollowUp(delayMs, firedFollowUp);
+      },
+      finish: () => triggers.cleanUpFollowUps(firedFollowUp),
+      slotStarted: () => triggers.markSlotDone(),
     },
     lastRun: { save: (summary) => records.saveLastRun(summary) },
     connectionProblem: () => connectionProblem(),

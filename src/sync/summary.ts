@@ -11,7 +11,9 @@ export type SyncOutcome =
   /** The Keap connection is gone; a person must reconnect. */
   | 'needs-reconnect'
   /** Keap or the sheet failed; the message says what. */
-  | 'failed';
+  | 'failed'
+  /** Google stopped the execution before it finished (known from the lease it left). */
+  | 'interrupted';
 
 export interface SyncSummary {
   /** ISO 8601 start time. */
@@ -29,4 +31,6 @@ export interface SyncSummary {
   errorRows: number[];
   keapRequests: number;
   durationMs: number;
+  /** Who ran the execution, for an interrupted one (its starter is told differently). */
+  startedBy?: string | null;
 }

@@ -1,25 +1,34 @@
 /**
- * The time-driven triggers of one spreadsheet for the current user. Editor add-ons may have
- * at most one time-driven trigger per user per document, so the sync keeps exactly one at
- * any moment: the daily trigger, or, while a long sync continues, a one-off follow-up that
- * puts the daily trigger back when the sheet is done.
+ * The time-driven triggers of one spreadsheet for the current user.
  *
- * An execution can be killed at any point, so the set of triggers is made safe before the
- * work, not after it: a follow-up that fires first replaces itself by the next follow-up
- * (armFollowUp), and only then works. Every replacement removes before it creates (two
- * time-driven triggers at once are refused to add-ons); the record is saved last.
+ * One recurring trigger (`dailySync`, every hour) is installed when the daily sync is turned
+ * on and is never replaced while runs come and go: an execution killed at any service call,
+ * or failing on a Google service error, cannot leave the sync without a trigger. Each firing
+ * decides for itself, from a property read or two, whether there is work: a pending run
+ * (its checkpoint) continues; else the day's slot (hour:00 in the time zone) starts once it
+ * has passed, with a few attempts so a run killed before its first checkpoint is retried an
+ * hour later rather than a day later.
  *
- * The record (user properties, keyed by spreadsheet id) remembers the daily hour while the
- * follow-up stands in for it; an index from trigger id to spreadsheet id lets a trigger
- * find its spreadsheet when it runs with no active document.
+ * Where Apps Script accepts it (a bound script), a run with work left also makes a one-off
+ * `continueSync` so it continues within a minute. Editor add-ons may have one time-driven
+ * trigger per user per document, so there the one-off is refused and the hourly trigger
+ * continues the run. A one-off that fired is spent (it stays listed until deleted): it is
+ * deleted at the end of its execution, and any leftover one is removed at the next run.
+ *
+ * The record (user properties, keyed by spreadsheet id) keeps the hour, the trigger and the
+ * slot state; an index from trigger id to spreadsheet id lets a trigger find its spreadsheet
+ * when it runs with no active document.
  */
 import { readJson, withLock, type Clock, type KeyValueStore, type LockLike } from './ports';
-import { nextDailyRun } from './dailyTime';
+import { latestDailySlot, nextDailyRun } from './dailyTime';
 
 export const DAILY_HANDLER = 'dailySync';
 export const CONTINUE_HANDLER = 'continueSync';
 const OWN_HANDLERS = new Set([DAILY_HANDLER, CONTINUE_HANDLER]);
 const LOCK_WAIT_MS = 10_000;
+const HOUR_MS = 3_600_000;
+/** Starts of one day's slot: a run killed before its first checkpoint gets two more tries. */
+export const SLOT_ATTEMPTS = 3;
 
 export interface TriggerHandle {
   getUniqueId(): string;
@@ -30,7 +39,7 @@ export interface TriggerHandle {
 export interface TriggerService {
   list(): TriggerHandle[];
   remove(trigger: TriggerHandle): void;
-  createDaily(handler: string, hour: number, timeZone: string): TriggerHandle;
+  createHourly(handler: string): TriggerHandle;
   createOnce(handler: string, afterMs: number): TriggerHandle;
 }
 
@@ -38,37 +47,43 @@ export interface DailySchedule {
   hour: number;
   timeZone: string;
   owner: string | null;
-  /** The installed trigger; null while a follow-up stands in for it. */
+  /** The installed recurring trigger; null while paused. */
   uid: string | null;
+  /** 'daily': an everyDays(1) trigger of an earlier version, migrated when a person is present. */
+  kind: 'hourly' | 'daily';
+  /** Epoch ms the hourly trigger was made (its firings are whole hours after it). */
+  installedAt?: number;
+  /** Keap was disconnected: no trigger; turning it back on keeps the hour. */
+  paused?: boolean;
+}
+
+/** The daily slot last started: its scheduled time, the starts so far, and whether it ran. */
+export interface SlotState {
+  at: number;
+  attempts: number;
+  done: boolean;
 }
 
 export interface TriggerRecord {
   daily: DailySchedule | null;
-  continuationUid: string | null;
-  /** The run the pending follow-up continues (the id in its checkpoint). */
-  continuationRunId: string | null;
-  /** Follow-ups of that run that fired so far, killed ones included. */
-  followUpsFired: number;
+  slot: SlotState | null;
+  /** A one-off follow-up made for a pending run (bound scripts only). */
+  followUpUid: string | null;
 }
-
-/** What a follow-up that just fired found, once the triggers are safe again. */
-export type ArmedFollowUp =
-  /** The next follow-up of the run stands in for this one in case this execution dies. */
-  | { kind: 'armed'; runId: string | null }
-  /** The run had its follow-ups: the daily trigger is back, the run must be closed. */
-  | { kind: 'exhausted'; runId: string | null }
-  /** Not the follow-up the record expects (a leftover): removed, nothing else changed. */
-  | { kind: 'stray' };
 
 export interface DailySyncStatus {
   enabled: boolean;
-  /** 0-23 in the spreadsheet's time zone, null when off. */
+  /** 0-23 in the spreadsheet's time zone; also kept while paused. */
   hour: number | null;
   timeZone: string;
   /** ISO 8601 of the next expected run (within the hour Google picks a minute), null when off. */
   nextRunAfter: string | null;
   /** Person who enabled it (runs as them), null when off. */
   owner: string | null;
+  /** Off because Keap was disconnected; it can be turned back on at `hour`. */
+  paused?: boolean;
+  /** The trigger was gone and was put back just now. */
+  repaired?: boolean;
 }
 
 export class InvalidHourError extends Error {
@@ -86,7 +101,7 @@ export function validHour(hour: unknown): number {
   return value;
 }
 
-function recordKey(spreadsheetId: string): string {
+export function recordKey(spreadsheetId: string): string {
   return `keapSync.triggers.${spreadsheetId}`;
 }
 
@@ -110,6 +125,57 @@ function indexedSpreadsheet(store: KeyValueStore, uid: string): string | null {
   return store.getProperty(indexKey(uid));
 }
 
+/** What `ensure` found. */
+export type EnsureResult = 'off' | 'ok' | 'repaired';
+
+function readRecord(store: KeyValueStore, spreadsheetId: string): TriggerRecord {
+  const stored = readJson<Partial<TriggerRecord> & { daily?: Partial<DailySchedule> }>(
+    store,
+    recordKey(spreadsheetId),
+  );
+  const daily = stored?.daily;
+  return {
+    daily:
+      daily && typeof daily.hour === 'number'
+        ? {
+            hour: daily.hour,
+            timeZone: String(daily.timeZone ?? 'UTC'),
+            owner: daily.owner ?? null,
+            uid: daily.uid ?? null,
+            kind: daily.kind === 'hourly' ? 'hourly' : 'daily',
+            ...(typeof daily.installedAt === 'number' ? { installedAt: daily.installedAt } : {}),
+            ...(daily.paused ? { paused: true } : {}),
+          }
+        : null,
+    slot: stored?.slot && typeof stored.slot.at === 'number' ? stored.slot : null,
+    followUpUid: typeof stored?.followUpUid === 'string' ? stored.followUpUid : null,
+  };
+}
+
+/**
+ * Disconnect: removes this user's sync triggers on every spreadsheet (the connection is the
+ * user's) and marks each daily sync paused, keeping its hour.
+ */
+export function pauseAllTriggers(service: TriggerService, store: KeyValueStore): number {
+  let paused = 0;
+  for (const trigger of service.list()) {
+    if (!OWN_HANDLERS.has(trigger.getHandlerFunction())) continue;
+    const uid = trigger.getUniqueId();
+    const spreadsheetId = indexedSpreadsheet(store, uid);
+    service.remove(trigger);
+    store.deleteProperty(indexKey(uid));
+    if (spreadsheetId === null) continue;
+    const record = readRecord(store, spreadsheetId);
+    if (record.daily && !record.daily.paused) {
+      record.daily = { ...record.daily, uid: null, paused: true };
+      paused += 1;
+    }
+    record.followUpUid = null;
+    store.setProperty(recordKey(spreadsheetId), JSON.stringify(record));
+  }
+  return paused;
+}
+
 export class SyncTriggers {
   constructor(
     private readonly service: TriggerService,
@@ -120,29 +186,23 @@ export class SyncTriggers {
   ) {}
 
   record(): TriggerRecord {
-    const stored = readJson<Partial<TriggerRecord>>(this.store, recordKey(this.spreadsheetId));
-    return {
-      daily: stored?.daily ?? null,
-      continuationUid: stored?.continuationUid ?? null,
-      continuationRunId: stored?.continuationRunId ?? null,
-      followUpsFired: typeof stored?.followUpsFired === 'number' ? stored.followUpsFired : 0,
-    };
-  }
-
-  /** The run a pending follow-up will continue, or null when no follow-up is pending. */
-  pendingRunId(): string | null {
-    const { continuationUid, continuationRunId } = this.record();
-    return continuationUid === null ? null : continuationRunId;
+    return readRecord(this.store, this.spreadsheetId);
   }
 
   status(timeZone: string): DailySyncStatus {
-    const { daily, continuationUid } = this.record();
-    const live = new Set(this.service.list().map((t) => t.getUniqueId()));
-    const scheduled =
-      daily !== null &&
-      ((daily.uid !== null && live.has(daily.uid)) ||
-        (continuationUid !== null && live.has(continuationUid)));
-    if (!daily || !scheduled) {
+    const { daily } = this.record();
+    if (daily?.paused) {
+      return {
+        enabled: false,
+        hour: daily.hour,
+        timeZone: daily.timeZone,
+        nextRunAfter: null,
+        owner: daily.owner,
+        paused: true,
+      };
+    }
+    // "On" only with a live trigger: a record alone schedules nothing.
+    if (!daily || daily.uid === null || !this.find(daily.uid)) {
       return { enabled: false, hour: null, timeZone, nextRunAfter: null, owner: null };
     }
     return {
@@ -154,28 +214,43 @@ export class SyncTriggers {
     };
   }
 
-  /** Exactly one daily trigger for this spreadsheet, however often this is called. */
+  /** Epoch ms of the next firing of the hourly trigger (estimated when its creation is unknown). */
+  nextFiring(): number | null {
+    const { daily } = this.record();
+    if (!daily || daily.uid === null || daily.paused) return null;
+    const now = this.clock.now();
+    if (daily.kind !== 'hourly' || daily.installedAt === undefined) return now + HOUR_MS;
+    const hours = Math.floor((now - daily.installedAt) / HOUR_MS) + 1;
+    return daily.installedAt + hours * HOUR_MS;
+  }
+
+  /** Exactly one recurring trigger for this spreadsheet, however often this is called. */
   enableDaily(hour: number, timeZone: string, owner: string | null): void {
     const checkedHour = validHour(hour);
     this.locked(() => {
       const record = this.record();
-      this.removeStrays(record);
       const current = record.daily;
-      const live = current?.uid ? this.find(current.uid) : null;
-      if (current && live && current.hour === checkedHour && current.timeZone === timeZone) {
-        return;
-      }
-      const daily: DailySchedule = { hour: checkedHour, timeZone, owner, uid: null };
-      // While a follow-up runs it holds the one time-driven slot; it installs the daily trigger when done.
-      if (!record.continuationUid || !this.find(record.continuationUid)) {
-        record.continuationUid = null;
-        daily.uid = this.replace([current?.uid], () =>
-          this.service.createDaily(DAILY_HANDLER, checkedHour, timeZone),
-        );
-      } else {
-        this.replace([current?.uid], null);
+      const live =
+        current?.uid && current.kind === 'hourly' && !current.paused ? this.find(current.uid) : null;
+      const now = this.clock.now();
+      // Today's slot, if already past, is not run at once: the first run is the next one.
+      record.slot = { at: latestDailySlot(now, checkedHour, timeZone), attempts: 0, done: true };
+      const daily: DailySchedule = live
+        ? { ...(current as DailySchedule), hour: checkedHour, timeZone, owner }
+        : {
+            hour: checkedHour,
+            timeZone,
+            owner,
+            kind: 'hourly',
+            uid: null,
+            installedAt: now,
+          };
+      if (!live) {
+        this.removeOwn(null);
+        daily.uid = this.create(() => this.service.createHourly(DAILY_HANDLER));
       }
       record.daily = daily;
+      record.followUpUid = null;
       this.save(record);
     });
   }
@@ -183,110 +258,141 @@ export class SyncTriggers {
   disableDaily(): void {
     this.locked(() => {
       const record = this.record();
-      this.replace([record.daily?.uid], null);
+      this.removeOwn(null);
       record.daily = null;
-      this.removeStrays(record);
+      record.slot = null;
+      record.followUpUid = null;
       this.save(record);
     });
   }
 
   /**
-   * Makes sure a follow-up of run `runId` is pending: keeps one that is (armed by this very
-   * execution, or scheduled by an earlier one and not fired yet), else replaces this
-   * spreadsheet's time-driven trigger by a one-off. `spentUid`: the follow-up that started
-   * this execution; it has fired, so it cannot stand for the next one.
+   * Self-repair: the daily sync is on but its trigger is gone (deleted by hand, lost), or it
+   * is an everyDays trigger of an earlier version. Migration changes the trigger, so it only
+   * happens while a person is present; a missing trigger is put back in any run.
    */
-  scheduleContinuation(delayMs: number, runId: string, spentUid: string | null = null): void {
-    this.locked(() => {
-      const record = this.record();
-      const pending = record.continuationUid;
-      if (
-        pending !== null &&
-        pending !== spentUid &&
-        record.continuationRunId === runId &&
-        this.find(pending)
-      ) {
-        return;
-      }
-      this.removeStrays(record);
-      record.continuationUid = this.replace([pending, record.daily?.uid], () =>
-        this.service.createOnce(CONTINUE_HANDLER, delayMs),
-      );
-      if (record.daily) record.daily = { ...record.daily, uid: null };
-      if (record.continuationRunId !== runId) {
-        record.continuationRunId = runId;
-        record.followUpsFired = 0;
-      }
-      this.save(record);
-    });
-  }
-
-  /**
-   * First thing a follow-up does: its one-off has fired (and stays listed, spent, until
-   * deleted), so it is replaced by the next follow-up before any work starts. If this
-   * execution is killed, that one continues the run; if it ends normally, the run keeps it
-   * (continuing) or replaces it by the daily trigger (finished). After `maxFollowUps`
-   * follow-ups of one run, the daily trigger comes back instead.
-   */
-  armFollowUp(firedUid: string, delayMs: number, maxFollowUps: number): ArmedFollowUp {
-    let armed: ArmedFollowUp = { kind: 'stray' };
-    this.locked(() => {
-      const record = this.record();
-      // The record may not know the fired trigger when the execution that made it was
-      // killed before saving: it still continues the run the record waits for.
-      const current = record.continuationUid;
-      const adopt = current !== null && current !== firedUid && !this.find(current);
-      if (current !== firedUid && !adopt) {
-        this.replace([firedUid], null);
-        return;
-      }
-      this.removeStrays({ ...record, continuationUid: firedUid });
-      const runId = record.continuationRunId;
-      record.followUpsFired += 1;
-      if (record.followUpsFired > maxFollowUps) {
-        const daily = record.daily;
-        const uid = this.replace(
-          [firedUid, current],
-          daily ? () => this.service.createDaily(DAILY_HANDLER, daily.hour, daily.timeZone) : null,
-        );
-        if (daily) daily.uid = uid;
-        record.continuationUid = null;
-        record.continuationRunId = null;
-        record.followUpsFired = 0;
-        armed = { kind: 'exhausted', runId };
-      } else {
-        record.continuationUid = this.replace([firedUid, current], () =>
-          this.service.createOnce(CONTINUE_HANDLER, delayMs),
-        );
-        armed = { kind: 'armed', runId };
-      }
-      this.save(record);
-    });
-    return armed;
-  }
-
-  /** The run is over: no follow-up left, and the daily trigger back if it is enabled. */
-  finishContinuation(): void {
+  ensure(personPresent: boolean): EnsureResult {
+    const before = this.record().daily;
+    if (!before || before.paused) return 'off';
+    const alive = before.uid !== null && this.find(before.uid) !== null;
+    if (alive && (before.kind === 'hourly' || !personPresent)) return 'ok';
+    let result: EnsureResult = 'ok';
     this.locked(() => {
       const record = this.record();
       const daily = record.daily;
-      const dailyLive = daily?.uid ? this.find(daily.uid) !== null : false;
-      const chain = record.continuationUid !== null || record.continuationRunId !== null;
-      // The usual end of a one-execution run: nothing to change, nothing written.
-      if (!chain && (!daily || dailyLive)) return;
-      if (daily && !dailyLive) {
-        this.removeStrays(record);
-        daily.uid = this.replace([record.continuationUid, daily.uid], () =>
-          this.service.createDaily(DAILY_HANDLER, daily.hour, daily.timeZone),
-        );
-      } else {
-        this.replace([record.continuationUid], null);
-      }
-      record.continuationUid = null;
-      record.continuationRunId = null;
-      record.followUpsFired = 0;
+      if (!daily || daily.paused) return;
+      const live = daily.uid !== null && this.find(daily.uid) !== null;
+      if (live && (daily.kind === 'hourly' || !personPresent)) return;
+      this.removeOwn(null);
+      const now = this.clock.now();
+      daily.uid = this.create(() => this.service.createHourly(DAILY_HANDLER));
+      daily.installedAt = now;
+      daily.kind = 'hourly';
+      record.followUpUid = null;
       this.save(record);
+      result = live ? 'ok' : 'repaired';
     });
+    return result;
+  }
+
+  /**
+   * A firing of the recurring trigger with no pending run: true when the day's slot has
+   * passed and has not run (and has attempts left); the start is counted before the work.
+   */
+  claimDailySlot(): boolean {
+    const { daily } = this.record();
+    if (!daily || daily.paused) return false;
+    let claimed = false;
+    this.locked(() => {
+      const record = this.record();
+      if (!record.daily) return;
+      const at = latestDailySlot(this.clock.now(), record.daily.hour, record.daily.timeZone);
+      const slot = record.slot && record.slot.at === at ? record.slot : null;
+      if (slot && (slot.done || slot.attempts >= SLOT_ATTEMPTS)) return;
+      // A slot older than the recorded one (clock or time zone change) is not run again.
+      if (record.slot && record.slot.at > at) return;
+      record.slot = { at, attempts: (slot?.attempts ?? 0) + 1, done: false };
+      this.save(record);
+      claimed = true;
+    });
+    return claimed;
+  }
+
+  /** The day's run got going (it ended or left a checkpoint): its slot is not started again. */
+  markSlotDone(): void {
+    const record = this.record();
+    if (!record.slot || record.slot.done) return;
+    this.locked(() => {
+      const fresh = this.record();
+      if (!fresh.slot) return;
+      fresh.slot = { ...fresh.slot, done: true };
+      this.save(fresh);
+    });
+  }
+
+  /**
+   * A run has work left: tries a one-off follow-up so it continues soon. An editor add-on
+   * refuses it (one time-driven trigger per document): the recurring trigger then continues
+   * the run within the hour, so a refusal, like any failure here, changes nothing.
+   */
+  tryFollowUp(delayMs: number, spentUid: string | null = null): boolean {
+    try {
+      let made = false;
+      this.locked(() => {
+        const record = this.record();
+        this.removeSpentFollowUps(record, spentUid);
+        if (record.followUpUid !== null && record.followUpUid !== spentUid) {
+          if (this.find(record.followUpUid)) {
+            made = true;
+            return;
+          }
+        }
+        record.followUpUid = null;
+        try {
+          record.followUpUid = this.create(() => this.service.createOnce(CONTINUE_HANDLER, delayMs));
+          made = true;
+        } catch {
+          // Refused (add-on rules) or failed: the recurring trigger continues the run.
+        }
+        this.save(record);
+      });
+      return made;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Removes this spreadsheet's fired or stray one-offs (`spentUid`: the one that started this run). */
+  cleanUpFollowUps(spentUid: string | null = null): void {
+    const record = this.record();
+    const strays = this.service
+      .list()
+      .filter((t) => t.getHandlerFunction() === CONTINUE_HANDLER && this.isOurs(t.getUniqueId()));
+    const pending = record.followUpUid;
+    const doomed = strays.filter((t) => t.getUniqueId() === spentUid || t.getUniqueId() !== pending);
+    if (doomed.length === 0 && (pending === null || pending !== spentUid)) return;
+    this.locked(() => {
+      const fresh = this.record();
+      this.removeSpentFollowUps(fresh, spentUid);
+      this.save(fresh);
+    });
+  }
+
+  private removeSpentFollowUps(record: TriggerRecord, spentUid: string | null): void {
+    for (const trigger of this.service.list()) {
+      const uid = trigger.getUniqueId();
+      if (trigger.getHandlerFunction() !== CONTINUE_HANDLER || !this.isOurs(uid)) continue;
+      if (uid !== spentUid && uid === record.followUpUid) continue;
+      this.service.remove(trigger);
+      this.store.deleteProperty(indexKey(uid));
+    }
+    if (record.followUpUid === spentUid) record.followUpUid = null;
+  }
+
+  /** This spreadsheet's trigger, or one whose spreadsheet is unknown (it could never find it). */
+  private isOurs(uid: string): boolean {
+    const owner = indexedSpreadsheet(this.store, uid);
+    return owner === null || owner === this.spreadsheetId;
   }
 
   private locked(work: () => void): void {
@@ -296,53 +402,33 @@ export class SyncTriggers {
   }
 
   private save(record: TriggerRecord): void {
-    if (!record.daily && !record.continuationUid && !record.continuationRunId) {
+    if (!record.daily && !record.followUpUid) {
       this.store.deleteProperty(recordKey(this.spreadsheetId));
     } else {
       this.store.setProperty(recordKey(this.spreadsheetId), JSON.stringify(record));
     }
   }
 
-  /**
-   * Removes the triggers `olds` and creates the one `create` makes (if any), with no other
-   * call between the last removal and the creation: an execution killed in that gap is the
-   * only one that leaves no trigger, and add-ons cannot create first (one per document).
-   * The spreadsheet is noted before the creation, so a trigger whose index was never
-   * written (killed right after creating it) still finds its spreadsheet.
-   */
-  private replace(
-    olds: (string | null | undefined)[],
-    create: (() => TriggerHandle) | null,
-  ): string | null {
-    const uids = [...new Set(olds.filter((uid): uid is string => Boolean(uid)))];
-    const live = uids.length > 0 ? this.service.list() : [];
-    const doomed = live.filter((t) => uids.includes(t.getUniqueId()));
-    if (create) this.store.setProperty(LAST_INSTALLED_KEY, this.spreadsheetId);
-    doomed.forEach((trigger) => this.service.remove(trigger));
-    const uid = create ? create().getUniqueId() : null;
-    if (uid) this.store.setProperty(indexKey(uid), this.spreadsheetId);
-    uids.forEach((old) => this.store.deleteProperty(indexKey(old)));
+  /** Creates a trigger, noting the spreadsheet before (a kill right after still finds it). */
+  private create(make: () => TriggerHandle): string {
+    this.store.setProperty(LAST_INSTALLED_KEY, this.spreadsheetId);
+    const uid = make().getUniqueId();
+    this.store.setProperty(indexKey(uid), this.spreadsheetId);
     return uid;
+  }
+
+  /** Removes this spreadsheet's triggers of ours except `keep`. */
+  private removeOwn(keep: string | null): void {
+    for (const trigger of this.service.list()) {
+      const uid = trigger.getUniqueId();
+      if (!OWN_HANDLERS.has(trigger.getHandlerFunction()) || uid === keep) continue;
+      if (!this.isOurs(uid)) continue;
+      this.service.remove(trigger);
+      this.store.deleteProperty(indexKey(uid));
+    }
   }
 
   private find(uid: string): TriggerHandle | null {
     return this.service.list().find((t) => t.getUniqueId() === uid) ?? null;
-  }
-
-  /**
-   * Triggers of ours that the record does not know: this spreadsheet's leftovers, and
-   * triggers whose spreadsheet is unknown (they could never find it).
-   */
-  private removeStrays(record: TriggerRecord): void {
-    const known = new Set([record.daily?.uid, record.continuationUid].filter(Boolean));
-    for (const trigger of this.service.list()) {
-      const uid = trigger.getUniqueId();
-      if (!OWN_HANDLERS.has(trigger.getHandlerFunction()) || known.has(uid)) continue;
-      const owner = indexedSpreadsheet(this.store, uid);
-      if (owner === null || owner === this.spreadsheetId) {
-        this.service.remove(trigger);
-        this.store.deleteProperty(indexKey(uid));
-      }
-    }
   }
 }

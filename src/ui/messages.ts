@@ -42,6 +42,8 @@ export function syncSummaryAlert(summary: SyncSummary): AlertText {
         `So far: ${countsLine(summary)}`,
         errorRowsLine(summary.errorRows, summary.errors),
       );
+    case 'interrupted':
+      return alert('The last sync was interrupted before it finished.', clean(summary.message));
     case 'completed':
     default:
       return alert(
@@ -223,4 +225,44 @@ function alert(...lines: (string | null)[]): AlertText {
 
 function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
+}
+
+export const TRIGGER_REPAIRED_TEXT = 'The daily sync had lost its trigger; it was put back.';
+
+export function dailyPausedText(): string {
+  return 'Daily sync paused: Keap is disconnected.';
+}
+
+/** The button that turns a paused daily sync back on at its kept hour. */
+export function resumeDailyLabel(hour: number): string {
+  return `Turn the daily sync back on (at ${formatHour(hour)})`;
+}
+
+/** "HH:MM" of an ISO time in `timeZone` (the spreadsheet's). */
+export function clockTime(iso: string, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    }).format(new Date(iso));
+  } catch {
+    return iso.slice(11, 16);
+  }
+}
+
+/**
+ * An execution that Google stopped, said to the person who started it, or naming who did;
+ * never "a sync by another person is running" once its lease has expired.
+ */
+export function interruptedText(
+  view: { byYou: boolean; startedBy: string | null; continuesAt: string | null },
+  timeZone: string,
+): string {
+  const who = view.byYou ? 'Your last sync' : `A sync by ${view.startedBy ?? 'another person'}`;
+  const when = view.continuesAt
+    ? `it continues at the next run (about ${clockTime(view.continuesAt, timeZone)}).`
+    : 'sync again to finish it.';
+  return `${who} was interrupted; ${when}`;
 }

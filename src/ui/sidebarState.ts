@@ -8,12 +8,18 @@ import type { ConnectionStatus } from '../connection/status';
 import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/index';
 import type { SyncSummary } from '../sync/summary';
 import { redactSecrets } from './redactSecrets';
+import { dailyPausedText, interruptedText, resumeDailyLabel, TRIGGER_REPAIRED_TEXT } from './messages';
 
 export interface SidebarState {
   connection: ConnectionStatus;
   /** Keap's consent URL with a fresh state token; null unless the person may click Connect. */
   authorizationUrl: string | null;
-  sync: SyncStatusView;
+  sync: SyncStatusView & {
+    /** Sentences the sidebar shows above the sync buttons (repairs, interruptions). */
+    notices: string[];
+    /** The paused daily sync's words and its resume button; null unless paused. */
+    paused: { text: string; resumeLabel: string; hour: number } | null;
+  };
 }
 
 export interface SidebarStateSources {
@@ -69,12 +75,31 @@ function copyConnection(status: ConnectionStatus): ConnectionStatus {
   }
 }
 
-function copySyncStatus(view: SyncStatusView): SyncStatusView {
+function copySyncStatus(view: SyncStatusView): SidebarState['sync'] {
+  const daily = copyDaily(view.daily);
+  const interrupted = view.interrupted
+    ? {
+        byYou: view.interrupted.byYou === true,
+        startedBy: textOrNull(view.interrupted.startedBy),
+        continuesAt: isoOrNull(view.interrupted.continuesAt),
+      }
+    : null;
+  const notices: string[] = [];
+  if (view.daily.repaired === true) notices.push(TRIGGER_REPAIRED_TEXT);
+  if (interrupted && view.running !== true) {
+    notices.push(interruptedText(interrupted, daily.timeZone));
+  }
   return {
-    daily: copyDaily(view.daily),
+    daily,
     lastRun: view.lastRun ? copySummary(view.lastRun) : null,
     running: view.running === true,
     settings: copySettings(view.settings),
+    interrupted,
+    notices,
+    paused:
+      daily.paused && daily.hour !== null
+        ? { text: dailyPausedText(), resumeLabel: resumeDailyLabel(daily.hour), hour: daily.hour }
+        : null,
   };
 }
 
@@ -85,6 +110,8 @@ function copyDaily(daily: DailySyncStatus): DailySyncStatus {
     timeZone: String(daily.timeZone),
     nextRunAfter: isoOrNull(daily.nextRunAfter),
     owner: textOrNull(daily.owner),
+    paused: daily.paused === true,
+    repaired: daily.repaired === true,
   };
 }
 
@@ -102,6 +129,7 @@ function copySummary(summary: SyncSummary): SyncSummary {
     errorRows: (summary.errorRows ?? []).map(count),
     keapRequests: count(summary.keapRequests),
     durationMs: count(summary.durationMs),
+    startedBy: textOrNull(summary.startedBy),
   };
 }
 

@@ -1,11 +1,14 @@
 /**
  * A 10,000-row sheet at realistic latency (300 ms per Keap request, 50 ms per spreadsheet
- * call): the 6-minute limit forces follow-up executions. Nothing is lost or sent twice, the
- * follow-up trigger removes itself, the daily trigger comes back once, the log shows one run.
+ * call): the 6-minute limit forces follow-up executions. Installed as an add-on, the one-off
+ * follow-up is refused (one time-driven trigger per user per document), so the daily sync's
+ * hourly trigger continues the run, with the add-on hourly rule on and off: it completes the
+ * same day, nothing is lost or sent twice, one trigger throughout, the log shows one run.
  */
 import type { ExecutionResult } from '../gas-runtime';
 import { HOUR } from './world';
-import { connectedWorld, pendingFollowUps, runFollowUps, type Summary } from './support/sync';
+import { fireNext, liveClockTriggers, worked } from './support/hourly';
+import { connectedWorld, pendingFollowUps, type Summary } from './support/sync';
 import type { World } from './world';
 
 const ROWS = 10_000;
@@ -29,16 +32,20 @@ function expectedStatus(i: number): string {
     : `Updated: email changed to ${email}`;
 }
 
-describe('a 10,000-row sheet across follow-up executions', () => {
+describe.each([
+  ['on', true],
+  ['off', false],
+])('a 10,000-row sheet across follow-up executions (add-on hourly rule %s)', (_, rule) => {
   let world: World;
   let executions: ExecutionResult<Summary>[];
   let realMs: number;
+  let triggersSeen: string[][];
 
   beforeAll(() => {
     const rows = Array.from({ length: ROWS }, (_, i) => sheetRow(i));
     // Installed as an add-on: one time-driven trigger per document, no active document in it.
     world = connectedWorld([['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'], ...rows], {
-      runtime: { addOnMode: true },
+      runtime: { addOnMode: true, addOnHourlyRule: rule },
     });
     for (let i = 0; i < ROWS; i++) {
       world.addContact(FIRST_ID + i, `old${i}@example.com`, `work${i}@example.com`);
@@ -46,7 +53,16 @@ describe('a 10,000-row sheet across follow-up executions', () => {
     world.call('enableDailySync', [3]);
     const started = Date.now();
     const first = world.run<Summary>('syncNow');
-    executions = [first, ...runFollowUps(world)];
+    triggersSeen = [liveClockTriggers(world)];
+    executions = [first];
+    for (
+      let i = 0;
+      i < 30 && executions[executions.length - 1].value?.outcome === 'continuing';
+      i++
+    ) {
+      executions.push(...fireNext<Summary>(world));
+      triggersSeen.push(liveClockTriggers(world));
+    }
     realMs = Date.now() - started;
   });
 
@@ -54,8 +70,14 @@ describe('a 10,000-row sheet across follow-up executions', () => {
     expect(executions.length).toBeGreaterThanOrEqual(2);
     expect(executions.map((e) => e.fn)).toEqual([
       'syncNow',
-      ...Array(executions.length - 1).fill('continueSync'),
+      ...Array(executions.length - 1).fill('dailySync'),
     ]);
+    // The same day (it started at 08:00 UTC), with one time-driven trigger throughout.
+    const last = executions[executions.length - 1];
+    expect(new Date(last.endedAt).getUTCDate()).toBe(
+      new Date(executions[0].startedAt).getUTCDate(),
+    );
+    expect(triggersSeen.every((live) => live.join() === 'dailySync')).toBe(true);
     for (const e of executions) {
       expect({ killed: e.killed, error: e.error }).toEqual({ killed: false, error: undefined });
       expect(e.endedAt - e.startedAt).toBeLessThan(6 * 60_000);
@@ -118,12 +140,12 @@ describe('a 10,000-row sheet across follow-up executions', () => {
     expect(world.sim.stats().maxPerSecond).toBeLessThanOrEqual(25);
   });
 
-  it('leaves no follow-up behind and the daily trigger back exactly once', () => {
+  it('leaves no follow-up behind and the one recurring trigger in place', () => {
     expect(pendingFollowUps(world)).toEqual([]);
     expect(world.rt.triggers().map((t) => [t.handler, t.schedule?.kind])).toEqual([
-      ['dailySync', 'daily'],
+      ['dailySync', 'hourly'],
     ]);
-    const fired = world.rt.advanceBy(24 * HOUR);
+    const fired = worked(world.rt.advanceBy(24 * HOUR));
     expect(fired.map((e) => e.fn)).toEqual(['dailySync']);
     expect(fired[0].value).toMatchObject({ outcome: 'completed', keapRequests: 0 });
   });

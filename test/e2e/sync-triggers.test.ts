@@ -1,7 +1,9 @@
 /**
- * How a sync is started: the daily trigger (installed once, replaced, removed; running with
- * no active document), the menu (shows the summary), and a second start while one runs.
+ * How a sync is started: the daily sync's one recurring trigger (installed once, kept when
+ * the hour changes, removed; running with no active document), the menu (shows the
+ * summary), and a second start while one runs.
  */
+import { worked } from './support/hourly';
 import { DAY, EDITOR, OWNER } from './world';
 import {
   columnOf,
@@ -30,7 +32,7 @@ function logRows(world: World): Record<string, unknown>[] {
 }
 
 describe('the daily sync trigger', () => {
-  it('is installed exactly once however often it is enabled, replaced by a new hour, removed when disabled', () => {
+  it('is installed exactly once however often it is enabled, kept when the hour changes, removed when disabled', () => {
     const world = sampleWorld();
     for (let i = 0; i < 3; i++) {
       expect(world.call<DailyStatus>('enableDailySync', [6])).toMatchObject({
@@ -39,14 +41,13 @@ describe('the daily sync trigger', () => {
       });
     }
     expect(dailyTriggers(world).map((t) => t.schedule)).toEqual([
-      expect.objectContaining({ kind: 'daily', atHour: 6 }),
+      expect.objectContaining({ kind: 'hourly', everyHours: 1 }),
     ]);
     expect(world.rt.triggers()).toHaveLength(1);
+    const uid = dailyTriggers(world)[0].uid;
 
     expect(world.call<DailyStatus>('enableDailySync', [21])).toMatchObject({ hour: 21 });
-    expect(dailyTriggers(world).map((t) => t.schedule)).toEqual([
-      expect.objectContaining({ kind: 'daily', atHour: 21 }),
-    ]);
+    expect(dailyTriggers(world).map((t) => t.uid)).toEqual([uid]);
 
     expect(world.call<DailyStatus>('disableDailySync')).toMatchObject({ enabled: false });
     expect(world.rt.triggers()).toEqual([]);
@@ -55,9 +56,14 @@ describe('the daily sync trigger', () => {
   it('runs as an add-on with no active document, finds the spreadsheet and syncs it', () => {
     const world = sampleWorld({ runtime: { addOnMode: true } });
     world.call('enableDailySync', [6]);
-    const fired = world.rt.advanceBy(DAY);
+    const all = world.rt.advanceBy(DAY);
+    // The hourly trigger fires 24 times; only the firing after 06:00 runs the sync.
+    expect(all.length).toBe(24);
+    expect(all.every((e) => e.error === undefined)).toBe(true);
+    const fired = worked(all);
     expect(fired.map((e) => [e.fn, e.user, e.error])).toEqual([['dailySync', OWNER, undefined]]);
     expect(fired[0].value).toMatchObject({ trigger: 'daily', outcome: 'completed' });
+    expect(new Date(fired[0].startedAt).getUTCHours()).toBe(6);
 
     expect(keapState(world, SAMPLE_IDS)).toEqual(SAMPLE_KEAP_AFTER_SYNC);
     expect(columnOf(world, 'Sync Status')).toEqual(SAMPLE_STATUSES);
@@ -67,7 +73,7 @@ describe('the daily sync trigger', () => {
     // The trigger stays, and the next day's run has nothing to send.
     expect(dailyTriggers(world)).toHaveLength(1);
     const logged = world.sim.log.length;
-    const next = world.rt.advanceBy(DAY);
+    const next = worked(world.rt.advanceBy(DAY));
     expect(next.map((e) => e.fn)).toEqual(['dailySync']);
     expect(
       world.sim.log.slice(logged).filter((e) => e.route !== 'token' && e.route !== 'userinfo'),

@@ -21,6 +21,13 @@ export interface ExecutionContext {
   event?: unknown;
   /** Kill the execution at its Nth service call (that call does not happen). */
   killAfterServiceCalls?: number;
+  /**
+   * These service calls (their numbers, as killAfterServiceCalls counts) throw a Google
+   * service error instead of happening, as Google's servers do now and then.
+   */
+  failServiceCalls?: number[];
+  /** The error those calls throw; default SERVICE_ERROR_MESSAGE. */
+  serviceErrorMessage?: string;
   /** Called before each service call; a test may start ANOTHER execution from here. */
   onServiceCall?: (info: { n: number; service: string; method: string }) => void;
   ui?: { alertResponses?: string[]; promptResponses?: { button: string; text: string }[] };
@@ -37,6 +44,8 @@ export interface ExecutionSettings {
 export const DEFAULT_USER = 'owner@example.com';
 const AUTH_RANK: Record<AuthMode, number> = { NONE: 0, LIMITED: 1, FULL: 2 };
 export const TIME_LIMIT_MESSAGE = 'Exceeded maximum execution time';
+/** What Apps Script throws when a service fails on Google's side (it passes on its own). */
+export const SERVICE_ERROR_MESSAGE = 'Service error: Spreadsheets';
 
 export class Execution {
   readonly user: string;
@@ -122,6 +131,9 @@ export class Execution {
     this.ctx.onServiceCall?.({ n, service, method });
     if (this.ctx.killAfterServiceCalls !== undefined && n >= this.ctx.killAfterServiceCalls) {
       this.kill(`Execution killed at service call ${n} (${service}.${method})`);
+    }
+    if (this.ctx.failServiceCalls?.includes(n)) {
+      this.fail(this.ctx.serviceErrorMessage ?? SERVICE_ERROR_MESSAGE);
     }
     if (options.spreadsheet) {
       this.ledger.spreadsheetCalls++;

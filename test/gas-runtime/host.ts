@@ -22,6 +22,8 @@ export interface Host {
   readonly timeZone: string;
   readonly redirectUri: string;
   readonly addOnMode: boolean;
+  /** In add-on mode: a one-off trigger fires no sooner than an hour after it was made. */
+  readonly addOnHourlyRule: boolean;
   readonly latency: { fetchMs: number; spreadsheetCallMs: number };
   readonly network: WireHandler;
   readonly workbooks: Map<string, Workbook>;

@@ -11,6 +11,7 @@ export {
 export {
   DEFAULT_USER,
   TIME_LIMIT_MESSAGE,
+  SERVICE_ERROR_MESSAGE,
   type ExecutionContext,
   type AuthMode,
 } from './execution';

@@ -50,6 +50,12 @@ export interface RuntimeOptions {
   redirectUri?: string;
   /** Enforce editor add-on trigger rules (one time-driven trigger per user per document; at most hourly). */
   addOnMode?: boolean;
+  /**
+   * In add-on mode, a one-off trigger fires no sooner than an hour after it is made (Google
+   * may enforce this for published add-ons); default true. Off: it fires when asked. The
+   * one-time-driven-trigger-per-document rule applies either way.
+   */
+  addOnHourlyRule?: boolean;
   /** Seed for ids and tokens; default 1. */
   seed?: number;
   /** Real (wall-clock) ms one execution may take before it is stopped as a runaway loop; default 30000. */
@@ -170,6 +176,7 @@ export class AppsScriptRuntime {
       timeZone: options.timeZone ?? 'Etc/UTC',
       redirectUri: options.redirectUri ?? standardRedirectUri(scriptId),
       addOnMode: options.addOnMode ?? false,
+      addOnHourlyRule: options.addOnHourlyRule ?? true,
       latency: {
         fetchMs: options.latency?.fetchMs ?? 300,
         spreadsheetCallMs: options.latency?.spreadsheetCallMs ?? 50,

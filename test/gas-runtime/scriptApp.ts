@@ -62,7 +62,7 @@ export function createScriptApp(exec: Execution, host: Host): GoogleAppsScript.S
     let schedule = fields.schedule;
     if (schedule?.kind === 'daily' && schedule.minute < 0)
       schedule = { ...schedule, minute: minuteFor(uid) };
-    if (schedule?.kind === 'once' && host.addOnMode)
+    if (schedule?.kind === 'once' && host.addOnMode && host.addOnHourlyRule)
       schedule = { kind: 'once', at: Math.max(schedule.at, now + HOUR_MS) };
     const record: TriggerRecord = {
       ...candidate,

@@ -1,5 +1,6 @@
 import { zonedParts } from './timeZone';
 import { ADDON_TRIGGER_PER_DOCUMENT, TOO_MANY_TRIGGERS } from './triggers';
+import { SERVICE_ERROR_MESSAGE } from './execution';
 import { removeBundles, runtimeWith } from './testSupport';
 import { VirtualClock } from './clock';
 
@@ -103,5 +104,35 @@ describe('time-driven triggers', () => {
     expect(fired.every((r) => (r.value as { hasDocument: boolean }).hasDocument === false)).toBe(
       true,
     );
+  });
+
+  test('add-on hourly rule on (default): a one-off fires no sooner than an hour after it is made', () => {
+    const rt = runtimeWith(BUNDLE, { addOnMode: true });
+    const a = rt.createSpreadsheet({ sheets: { Sheet1: [] } });
+    const made = rt.clock.now();
+    rt.run('enableOnce', [60000], { spreadsheetId: a });
+    expect(rt.triggers()[0]?.nextRunAt).toBe(made + 3600 * 1000);
+    expect(rt.advanceTo(made + 30 * 60000)).toEqual([]);
+    expect(rt.advanceTo(made + 3600 * 1000).map((r) => r.value)).toEqual(['once ran']);
+  });
+
+  test('add-on hourly rule off: a one-off fires when asked; one per document still holds', () => {
+    const rt = runtimeWith(BUNDLE, { addOnMode: true, addOnHourlyRule: false });
+    const a = rt.createSpreadsheet({ sheets: { Sheet1: [] } });
+    const made = rt.clock.now();
+    rt.run('enableOnce', [60000], { spreadsheetId: a });
+    expect(rt.triggers()[0]?.nextRunAt).toBe(made + 60000);
+    expect(rt.run('enableOnce', [60000], { spreadsheetId: a }).error?.message).toBe(
+      ADDON_TRIGGER_PER_DOCUMENT,
+    );
+    expect(rt.advanceTo(made + 60000).map((r) => r.value)).toEqual(['once ran']);
+  });
+
+  test('a service call can be made to throw a Google service error (the next one works)', () => {
+    const rt = runtimeWith(BUNDLE);
+    const failed = rt.run('list', [], { failServiceCalls: [1] });
+    expect(failed.error?.message).toBe(SERVICE_ERROR_MESSAGE);
+    expect(failed.killed).toBe(false);
+    expect(rt.run('list', [], { failServiceCalls: [2] }).error).toBeUndefined();
   });
 });
