@@ -18,6 +18,7 @@ import {
   openSpreadsheetWithId,
   pauseUserTriggers,
   previewPorts,
+  retriedLog,
   SpreadsheetRecords,
   syncLease,
   syncPorts,
@@ -143,7 +144,7 @@ function reportInterrupted(
   if (!left || !lease.clearInterrupted(left)) return;
   const summary = interruptedSummary(left);
   try {
-    new SpreadsheetLogTab(spreadsheet, new SheetSession(spreadsheet)).append(summary);
+    retriedLog(new SpreadsheetLogTab(spreadsheet, new SheetSession(spreadsheet))).append(summary);
   } catch {
     // The last run below still tells the sidebar.
   }
@@ -212,9 +213,7 @@ function spreadsheetOfTrigger(event: { triggerUid?: string } | undefined): strin
 /** A run of this spreadsheet waits to be continued: its checkpoint exists and is not stale. */
 function pendingRunOf(spreadsheetId: string): boolean {
   const checkpoint = new PropertiesCheckpoint(userStore(), spreadsheetId).load();
-  return (
-    checkpoint !== null && Date.now() - checkpoint.savedAt <= SYNC_LIMITS.staleCheckpointMs
-  );
+  return checkpoint !== null && Date.now() - checkpoint.savedAt <= SYNC_LIMITS.staleCheckpointMs;
 }
 
 /**
@@ -225,6 +224,8 @@ function pendingRunOf(spreadsheetId: string): boolean {
 export function runDailySync(event?: { triggerUid?: string }): SyncSummary | null {
   if (authorizationRequired()) return null;
   const spreadsheetId = spreadsheetOfTrigger(event) ?? openSpreadsheetWithId().id;
+  // A sync still runs (its lease holds): this firing would only be "busy".
+  if (leaseFor(spreadsheetId).isTaken()) return null;
   if (pendingRunOf(spreadsheetId)) return runSync('continuation', spreadsheetId);
   if (!syncTriggers(spreadsheetId).claimDailySlot()) return null;
   try {

@@ -248,7 +248,11 @@ function runHoldingLease(
 
   let outcome: SyncOutcome;
   let message: string;
-  if (report.stop) {
+  if (report.stop?.transient && run.executions + 1 <= limits.maxContinuations) {
+    // Google failed for a moment: what was done is kept, and the next run carries on.
+    outcome = 'continuing';
+    message = `${continuingMessage(tally)} (${report.stop.message})`;
+  } else if (report.stop) {
     ({ outcome, message } = report.stop);
   } else if (report.workLeft && run.executions + 1 > limits.maxContinuations) {
     outcome = 'failed';
@@ -282,7 +286,9 @@ function runHoldingLease(
     attempt(notes, 'The checkpoint could not be cleared', () => ports.checkpoint.clear());
     quietly(() => ports.continuation.finish());
   }
-  quietly(() => ports.continuation.slotStarted?.());
+  // A failed run (a Google service error, Keap down) leaves its slot open: the next hourly
+  // firing tries again, up to the slot's attempts.
+  if (outcome !== 'failed') quietly(() => ports.continuation.slotStarted?.());
   const final = outcome;
   return recordRun(
     ports,

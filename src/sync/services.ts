@@ -64,6 +64,11 @@ export function pauseUserTriggers(): number {
   }
 }
 
+/** The log row is what a person reads of an unattended run: a passing service error must not lose it. */
+export function retriedLog(tab: SpreadsheetLogTab): SyncPorts['log'] {
+  return { append: (summary) => retried(() => tab.append(summary)) };
+}
+
 export function userStore(): KeyValueStore {
   const store = retried(() => PropertiesService.getUserProperties());
   return {
@@ -197,7 +202,7 @@ export function syncPorts(
     clock: systemClock,
     settings,
     sheet: new SpreadsheetContactSheet(spreadsheet, settings.sheetName, session),
-    log: new SpreadsheetLogTab(spreadsheet, session),
+    log: retriedLog(new SpreadsheetLogTab(spreadsheet, session)),
     lease: syncLease(spreadsheetId),
     checkpoint: new PropertiesCheckpoint(userStore(), spreadsheetId),
     continuation: {

@@ -3,6 +3,7 @@
  * instruction, and never a parenthesis inside a parenthesis: Keap's and the connection's
  * own texts are already sentences, so they are reworded or followed, not wrapped.
  */
+import { isTransientServiceError } from './serviceRetry';
 import { WORDS } from '../keap/keapErrors';
 import { KeapAccessError, KeapUnavailableError } from '../keap/model';
 import { SheetSetupError } from '../sheet/contactSheet';
@@ -11,6 +12,8 @@ import type { SyncOutcome } from './summary';
 export interface Stop {
   outcome: Extract<SyncOutcome, 'needs-reconnect' | 'failed'>;
   message: string;
+  /** A Google service failed on its side: the run continues at the next run, as if cut short. */
+  transient?: boolean;
 }
 
 export const RETRY_NEXT_RUN = 'Rows not yet synced are tried again on the next run.';
@@ -89,5 +92,6 @@ export function stopFor(error: unknown): Stop {
   return {
     outcome: 'failed',
     message: `The sync stopped unexpectedly: ${asSentence(describe(error))} ${RETRY_NEXT_RUN}`,
+    ...(isTransientServiceError(error) ? { transient: true } : {}),
   };
 }

@@ -231,7 +231,9 @@ export class SyncTriggers {
       const record = this.record();
       const current = record.daily;
       const live =
-        current?.uid && current.kind === 'hourly' && !current.paused ? this.find(current.uid) : null;
+        current?.uid && current.kind === 'hourly' && !current.paused
+          ? this.find(current.uid)
+          : null;
       const now = this.clock.now();
       // Today's slot, if already past, is not run at once: the first run is the next one.
       record.slot = { at: latestDailySlot(now, checkedHour, timeZone), attempts: 0, done: true };
@@ -349,7 +351,9 @@ export class SyncTriggers {
         }
         record.followUpUid = null;
         try {
-          record.followUpUid = this.create(() => this.service.createOnce(CONTINUE_HANDLER, delayMs));
+          record.followUpUid = this.create(() =>
+            this.service.createOnce(CONTINUE_HANDLER, delayMs),
+          );
           made = true;
         } catch {
           // Refused (add-on rules) or failed: the recurring trigger continues the run.
@@ -369,7 +373,9 @@ export class SyncTriggers {
       .list()
       .filter((t) => t.getHandlerFunction() === CONTINUE_HANDLER && this.isOurs(t.getUniqueId()));
     const pending = record.followUpUid;
-    const doomed = strays.filter((t) => t.getUniqueId() === spentUid || t.getUniqueId() !== pending);
+    const doomed = strays.filter(
+      (t) => t.getUniqueId() === spentUid || t.getUniqueId() !== pending,
+    );
     if (doomed.length === 0 && (pending === null || pending !== spentUid)) return;
     this.locked(() => {
       const fresh = this.record();

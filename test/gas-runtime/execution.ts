@@ -60,6 +60,8 @@ export class Execution {
   readonly promptResponses: { button: string; text: string }[];
   killed = false;
   killMessage = '';
+  /** The document of the trigger that started a time-driven run (add-on rules count it). */
+  triggerDocumentId: string | null = null;
   private realmRef: Realm | undefined;
   private contextRef: vm.Context | undefined;
 

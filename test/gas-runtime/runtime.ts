@@ -382,6 +382,11 @@ export class AppsScriptRuntime {
       executionLimitMs: this.executionLimitMs,
       spreadsheetCallMs: this.host.latency.spreadsheetCallMs,
     });
+    // An add-on's time-driven run has no active document, yet it belongs to its trigger's.
+    const uid = (args[0] as { triggerUid?: unknown } | undefined)?.triggerUid;
+    if (ctx.timeDriven && typeof uid === 'string') {
+      exec.triggerDocumentId = this.host.triggers.find(uid)?.documentId ?? null;
+    }
     let value: unknown;
     let error: ExecutionResult['error'];
     try {
@@ -456,10 +461,19 @@ export class AppsScriptRuntime {
     return list.map((t) => this.host.triggers.info(t));
   }
 
+  /**
+   * Extra context (a kill point, service faults, hooks) for the next trigger the runtime
+   * fires, then cleared: a test can fault a firing exactly as the schedule makes it.
+   */
+  nextFiringContext: ExecutionContext | null = null;
+
   private fire(t: TriggerRecord): ExecutionResult {
     const scheduled = t.nextRunAt as number;
     t.nextRunAt = t.schedule ? nextRun(t.schedule, scheduled, this.clock.now()) : null;
+    const extra = this.nextFiringContext ?? {};
+    this.nextFiringContext = null;
     return this.run(t.handler, [clockEvent(t.uid, this.clock.now())], {
+      ...extra,
       user: t.owner,
       spreadsheetId: this.host.addOnMode ? null : t.documentId,
       authMode: 'FULL',

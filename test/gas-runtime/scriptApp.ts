@@ -52,7 +52,7 @@ export function createScriptApp(exec: Execution, host: Host): GoogleAppsScript.S
     const candidate = {
       handler,
       owner: exec.user,
-      documentId: exec.spreadsheetId,
+      documentId: exec.spreadsheetId ?? exec.triggerDocumentId,
       createdAt: now,
       ...fields,
     };

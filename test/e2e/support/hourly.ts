@@ -30,7 +30,8 @@ export function fireNext<T = unknown>(world: World, user = OWNER): ExecutionResu
     .filter((t) => t.nextRunAt !== null)
     .sort((a, b) => (a.nextRunAt as number) - (b.nextRunAt as number))[0];
   if (!next) throw new Error('no trigger will fire');
-  return worked(world.rt.advanceTo(next.nextRunAt as number) as ExecutionResult<T>[]);
+  const at = Math.max(next.nextRunAt as number, world.clock.now());
+  return worked(world.rt.advanceTo(at) as ExecutionResult<T>[]);
 }
 
 /**
