@@ -170,11 +170,15 @@ export function getSyncStatus(): SyncStatusView {
   let interrupted: InterruptedView | null = null;
   if (!running && lastRun?.outcome === 'interrupted') {
     const me = currentUserEmail();
-    const next = pendingRunOf(spreadsheetId) ? triggers.nextFiring() : null;
+    // A run with a checkpoint continues at the trigger's next firing; one killed before its
+    // first checkpoint is done again by the next daily run.
+    const firing = pendingRunOf(spreadsheetId) ? triggers.nextFiring() : null;
+    const continuesAt =
+      firing !== null ? new Date(firing).toISOString() : daily.enabled ? daily.nextRunAfter : null;
     interrupted = {
       byYou: !lastRun.startedBy || lastRun.startedBy === me,
       startedBy: lastRun.startedBy ?? null,
-      continuesAt: next === null ? null : new Date(next).toISOString(),
+      continuesAt,
     };
   }
   return {

@@ -456,6 +456,11 @@ export class AppsScriptRuntime {
 
   // --- triggers ------------------------------------------------------------------------
 
+  /** A person deleting a trigger by hand (the Apps Script dashboard); true when it existed. */
+  deleteTrigger(uid: string): boolean {
+    return this.host.triggers.remove(uid);
+  }
+
   triggers(user?: string): TriggerInfo[] {
     const list = user === undefined ? this.host.triggers.records : this.host.triggers.forUser(user);
     return list.map((t) => this.host.triggers.info(t));
