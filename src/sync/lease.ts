@@ -68,12 +68,7 @@ export class SyncLease {
         const now = this.clock.now();
         if (stored && stored.expiresAt > now && stored.owner !== this.owner) return false;
         if (stored && stored.expiresAt <= now) this.interruptedRecord = stored;
-        let startedBy: string | null = null;
-        try {
-          startedBy = this.who.startedBy();
-        } catch {
-          startedBy = null;
-        }
+        const startedBy = this.startedBy();
         const lease: LeaseRecord = {
           owner: this.owner,
           expiresAt: now + this.ttlMs,
@@ -87,6 +82,15 @@ export class SyncLease {
       },
       () => false,
     );
+  }
+
+  /** Who runs this execution; unknown (null) when Google will not say. */
+  private startedBy(): string | null {
+    try {
+      return this.who.startedBy();
+    } catch {
+      return null;
+    }
   }
 
   /** The expired lease this execution took over when it acquired (an interrupted execution). */

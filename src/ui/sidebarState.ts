@@ -8,7 +8,12 @@ import type { ConnectionStatus } from '../connection/status';
 import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/index';
 import type { SyncSummary } from '../sync/summary';
 import { redactSecrets } from './redactSecrets';
-import { dailyPausedText, interruptedText, resumeDailyLabel, TRIGGER_REPAIRED_TEXT } from './messages';
+import {
+  dailyPausedText,
+  interruptedText,
+  resumeDailyLabel,
+  TRIGGER_REPAIRED_TEXT,
+} from './messages';
 
 export interface SidebarState {
   connection: ConnectionStatus;
@@ -110,8 +115,8 @@ function copyDaily(daily: DailySyncStatus): DailySyncStatus {
     timeZone: String(daily.timeZone),
     nextRunAfter: isoOrNull(daily.nextRunAfter),
     owner: textOrNull(daily.owner),
-    paused: daily.paused === true,
-    repaired: daily.repaired === true,
+    ...(daily.paused === true ? { paused: true } : {}),
+    ...(daily.repaired === true ? { repaired: true } : {}),
   };
 }
 
@@ -129,7 +134,7 @@ function copySummary(summary: SyncSummary): SyncSummary {
     errorRows: (summary.errorRows ?? []).map(count),
     keapRequests: count(summary.keapRequests),
     durationMs: count(summary.durationMs),
-    startedBy: textOrNull(summary.startedBy),
+    ...(summary.startedBy ? { startedBy: String(summary.startedBy) } : {}),
   };
 }
 

@@ -52,7 +52,7 @@ function fireNextAll(w: World): ExecutionResult[] {
 /** The world after the daily run's first execution: it continues at the next firing. */
 function continuingWorld(): World {
   const w = longWorld();
-  expect(summaryOf(fireHourly(w)).outcome).toBe('continuing');
+  expect(summaryOf(fireHourly(w) as Parameters<typeof summaryOf>[0]).outcome).toBe('continuing');
   return w;
 }
 

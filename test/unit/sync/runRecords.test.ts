@@ -112,9 +112,10 @@ describe('a checkpoint left behind', () => {
     });
   }
 
-  it('that no pending follow-up refers to: Sync now reports only its own work', () => {
+  it('older than a day: it is closed, and Sync now reports only its own work', () => {
     const h = twoRows();
     leftover(h, 'old-run');
+    h.clock.advance(h.limits.staleCheckpointMs);
     const startedAt = new Date(h.clock.now()).toISOString();
     const summary = runSyncWith('sidebar', h.ports(), h.limits);
     expect(summary).toMatchObject({
@@ -123,6 +124,15 @@ describe('a checkpoint left behind', () => {
       rowsSeen: 2,
       emailsUpdated: 2,
     });
+    expect(h.checkpoint.saved).toBeNull();
+  });
+
+  it('with no follow-up trigger pending: the checkpoint alone decides, the run continues', () => {
+    const h = twoRows();
+    leftover(h, 'orphan-run');
+    h.pendingRun = null;
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary).toMatchObject({ trigger: 'daily', emailsUpdated: 802 });
     expect(h.checkpoint.saved).toBeNull();
   });
 

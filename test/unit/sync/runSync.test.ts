@@ -218,7 +218,8 @@ describe('the next run', () => {
     h.keap.addContact(2, { EMAIL1: 'b@x.com' });
     h.sheet.failWrites = new Error('Service Spreadsheets timed out');
     const broken = runSyncWith('daily', h.ports(), h.limits);
-    expect(broken.outcome).toBe('failed');
+    // A passing Google error: the run is kept for the next run, not closed as failed.
+    expect(broken.outcome).toBe('continuing');
     expect(h.state.state.size).toBe(0);
     const sent = h.keap.sent.length;
     h.sheet.failWrites = null;
@@ -464,12 +465,30 @@ describe('one sync at a time', () => {
     expect(h.scheduled).toHaveLength(0);
   });
 
-  it('a busy follow-up schedules itself again so the run is not dropped', () => {
+  it('a busy follow-up changes nothing: the recurring trigger continues the run later', () => {
     const h = messyHarness();
     h.pendingRun = 'run-1';
     h.leaseTaken = true;
-    runSyncWith('continuation', h.ports(), h.limits);
-    expect(h.scheduled).toHaveLength(1);
+    const summary = runSyncWith('continuation', h.ports(), h.limits);
+    expect(summary.outcome).toBe('busy');
+    expect(h.scheduled).toHaveLength(0);
+    expect(h.finished).toBe(0);
+  });
+
+  it('a run that left a checkpoint continues from it, whichever trigger fires', () => {
+    const h = messyHarness();
+    h.pendingRun = null;
+    h.checkpoint.save({
+      startedAt: 1,
+      runId: 'run-9',
+      trigger: 'daily',
+      executions: 1,
+      tally: emptyTally(),
+      savedAt: h.clock.now(),
+    });
+    const summary = runSyncWith('daily', h.ports(), h.limits);
+    expect(summary.trigger).toBe('daily');
+    expect(summary.startedAt).toBe(new Date(1).toISOString());
   });
 
   it('gives the lease back, even after a failure', () => {

@@ -1,4 +1,5 @@
 import {
+  pauseAllTriggers,
   spreadsheetIdForTrigger,
   SyncTriggers,
   type TriggerHandle,
@@ -7,7 +8,7 @@ import {
 import { FakeLock, ManualClock, MemoryStore } from './support/fakes';
 
 interface FakeTrigger extends TriggerHandle {
-  kind: 'daily' | 'once';
+  kind: 'daily' | 'hourly' | 'once';
   hour?: number;
   timeZone?: string;
   afterMs?: number;
@@ -36,12 +37,22 @@ class FakeScriptApp implements TriggerService {
   createDaily(handler: string, hour: number, timeZone: string): TriggerHandle {
     return this.make(handler, { kind: 'daily', hour, timeZone });
   }
+  createHourly(handler: string): TriggerHandle {
+    return this.make(handler, { kind: 'hourly' });
+  }
+  /** Set to refuse one-offs, as an editor add-on does while another time-driven trigger exists. */
+  refuseOnce = false;
   createOnce(handler: string, afterMs: number): TriggerHandle {
+    if (this.refuseOnce) {
+      throw new Error(
+        'This add-on has created too many time-based triggers in this document for this Google Account user.',
+      );
+    }
     return this.make(handler, { kind: 'once', afterMs });
   }
   timeDriven(): string[] {
     return this.triggers.map(
-      (t) => `${t.getHandlerFunction()}${t.hour === undefined ? '' : `@${t.hour}`}`,
+      (t) => `${t.getHandlerFunction()}${t.hour === undefined ? '' : `@${t.hour}`}:${t.kind}`,
     );
   }
 }
@@ -52,16 +63,18 @@ function setup() {
   const clock = new ManualClock(Date.parse('2025-03-01T04:00:00Z'));
   const lock = new FakeLock();
   const triggers = (id = 'sheet-1') => new SyncTriggers(app, store, lock, id, clock);
-  return { app, store, triggers, lock };
+  return { app, store, triggers, lock, clock };
 }
 
+const HOUR = 3_600_000;
+
 describe('the daily sync trigger', () => {
-  it('installs exactly one daily trigger however often it is enabled', () => {
+  it('installs exactly one hourly trigger however often it is enabled', () => {
     const { app, triggers } = setup();
     triggers().enableDaily(6, 'UTC', 'ann@x.com');
     triggers().enableDaily(6, 'UTC', 'ann@x.com');
     triggers().enableDaily(6, 'UTC', 'ann@x.com');
-    expect(app.timeDriven()).toEqual(['dailySync@6']);
+    expect(app.timeDriven()).toEqual(['dailySync:hourly']);
     expect(triggers().status('UTC')).toEqual({
       enabled: true,
       hour: 6,
@@ -71,11 +84,13 @@ describe('the daily sync trigger', () => {
     });
   });
 
-  it('replaces the trigger for a new hour', () => {
+  it('keeps the same trigger for a new hour (the hour lives in the record)', () => {
     const { app, triggers } = setup();
     triggers().enableDaily(6, 'UTC', null);
+    const uid = app.triggers[0].getUniqueId();
     triggers().enableDaily(22, 'UTC', null);
-    expect(app.timeDriven()).toEqual(['dailySync@22']);
+    expect(app.triggers.map((t) => t.getUniqueId())).toEqual([uid]);
+    expect(triggers().status('UTC').hour).toBe(22);
   });
 
   it('refuses hours outside 0-23 and fractions, changing nothing', () => {
@@ -109,7 +124,8 @@ describe('the daily sync trigger', () => {
     triggers('a').enableDaily(1, 'UTC', null);
     triggers('b').enableDaily(2, 'UTC', null);
     triggers('a').disableDaily();
-    expect(app.timeDriven()).toEqual(['dailySync@2']);
+    expect(app.triggers).toHaveLength(1);
+    expect(triggers('b').status('UTC')).toMatchObject({ enabled: true, hour: 2 });
   });
 
   it('removes leftover triggers of ours that no record knows', () => {
@@ -117,7 +133,7 @@ describe('the daily sync trigger', () => {
     app.createDaily('dailySync', 5, 'UTC');
     app.createDaily('somethingElse', 5, 'UTC');
     triggers().enableDaily(6, 'UTC', null);
-    expect(app.timeDriven()).toEqual(['somethingElse@5', 'dailySync@6']);
+    expect(app.timeDriven()).toEqual(['somethingElse@5:daily', 'dailySync:hourly']);
   });
 
   it('reports off when the trigger was deleted behind its back', () => {
@@ -126,118 +142,119 @@ describe('the daily sync trigger', () => {
     app.triggers.splice(0, 1);
     expect(triggers().status('UTC').enabled).toBe(false);
   });
-});
-
-describe('a long sync continuing in a follow-up trigger', () => {
-  it('keeps one time-driven trigger at a time and restores the daily one when done', () => {
-    const { app, triggers } = setup();
-    triggers().enableDaily(6, 'UTC', null);
-    triggers().scheduleContinuation(60_000, 'run-1');
-    expect(app.timeDriven()).toEqual(['continueSync']);
-    expect(app.triggers[0].afterMs).toBe(60_000);
-    expect(triggers().status('UTC')).toMatchObject({ enabled: true, hour: 6 });
-    expect(triggers().pendingRunId()).toBe('run-1');
-
-    triggers().finishContinuation();
-    expect(app.timeDriven()).toEqual(['dailySync@6']);
-    expect(triggers().pendingRunId()).toBeNull();
-  });
-
-  it('a follow-up that fires replaces itself by the next one before it works', () => {
-    const { app, triggers } = setup();
-    triggers().enableDaily(6, 'UTC', null);
-    triggers().scheduleContinuation(60_000, 'run-1');
-    const fired = app.triggers[0].getUniqueId();
-
-    const armed = triggers().armFollowUp(fired, 480_000, 5);
-    expect(armed).toEqual({ kind: 'armed', runId: 'run-1' });
-    // Killed from here on, the run still has a trigger: never none, never two.
-    expect(app.timeDriven()).toEqual(['continueSync']);
-    expect(app.triggers[0].getUniqueId()).not.toBe(fired);
-    expect(app.triggers[0].afterMs).toBe(480_000);
-    expect(triggers().pendingRunId()).toBe('run-1');
-  });
-
-  it('the run keeps the armed follow-up when it continues, and creates none when the fired one could not be replaced', () => {
-    const { app, triggers } = setup();
-    triggers().enableDaily(6, 'UTC', null);
-    triggers().scheduleContinuation(60_000, 'run-1');
-    const fired = app.triggers[0].getUniqueId();
-    triggers().armFollowUp(fired, 480_000, 5);
-    const armed = app.triggers[0].getUniqueId();
-
-    triggers().scheduleContinuation(60_000, 'run-1', fired);
-    expect(app.triggers.map((t) => t.getUniqueId())).toEqual([armed]);
-
-    // The fired one-off is still listed (spent) when arming failed: it is replaced.
-    const { app: app2, triggers: triggers2 } = setup();
-    triggers2().scheduleContinuation(60_000, 'run-2');
-    const spent = app2.triggers[0].getUniqueId();
-    triggers2().scheduleContinuation(60_000, 'run-2', spent);
-    expect(app2.triggers).toHaveLength(1);
-    expect(app2.triggers[0].getUniqueId()).not.toBe(spent);
-  });
-
-  it('a new run replaces the follow-up of an older one', () => {
-    const { app, triggers } = setup();
-    triggers().scheduleContinuation(60_000, 'run-1');
-    const first = app.triggers[0].getUniqueId();
-    triggers().scheduleContinuation(60_000, 'run-2');
-    expect(app.triggers).toHaveLength(1);
-    expect(app.triggers[0].getUniqueId()).not.toBe(first);
-    expect(triggers().pendingRunId()).toBe('run-2');
-  });
-
-  it('after too many follow-ups of one run (killed ones too), the daily trigger comes back', () => {
-    const { app, triggers } = setup();
-    triggers().enableDaily(6, 'UTC', null);
-    triggers().scheduleContinuation(60_000, 'run-1');
-    const results: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      results.push(triggers().armFollowUp(app.triggers[0].getUniqueId(), 480_000, 2).kind);
-    }
-    expect(results).toEqual(['armed', 'armed', 'exhausted']);
-    expect(app.timeDriven()).toEqual(['dailySync@6']);
-    expect(triggers().pendingRunId()).toBeNull();
-  });
-
-  it('a leftover follow-up the record does not know is removed and changes nothing else', () => {
-    const { app, triggers } = setup();
-    triggers().enableDaily(6, 'UTC', null);
-    const stray = app.createOnce('continueSync', 1000);
-    expect(triggers().armFollowUp(stray.getUniqueId(), 480_000, 5)).toEqual({ kind: 'stray' });
-    expect(app.timeDriven()).toEqual(['dailySync@6']);
-  });
-
-  it('leaves no trigger behind when no daily sync was enabled', () => {
-    const { app, triggers } = setup();
-    triggers().scheduleContinuation(60_000, 'run-1');
-    triggers().finishContinuation();
-    expect(app.triggers).toHaveLength(0);
-  });
-
-  it('enabling the daily sync during a follow-up waits for the follow-up to finish', () => {
-    const { app, triggers } = setup();
-    triggers().scheduleContinuation(60_000, 'run-1');
-    triggers().enableDaily(8, 'UTC', null);
-    expect(app.timeDriven()).toEqual(['continueSync']);
-    triggers().finishContinuation();
-    expect(app.timeDriven()).toEqual(['dailySync@8']);
-  });
-
-  it('disabling the daily sync during a follow-up keeps it off afterwards', () => {
-    const { app, triggers } = setup();
-    triggers().enableDaily(6, 'UTC', null);
-    triggers().scheduleContinuation(60_000, 'run-1');
-    triggers().disableDaily();
-    expect(app.timeDriven()).toEqual(['continueSync']);
-    triggers().finishContinuation();
-    expect(app.triggers).toHaveLength(0);
-  });
 
   it('says so when the schedule is being changed by another execution', () => {
     const { triggers, lock } = setup();
     lock.busy = true;
     expect(() => triggers().enableDaily(6, 'UTC', null)).toThrow(/in progress/);
+  });
+});
+
+describe('self-repair', () => {
+  it('puts a lost trigger back and says so; a live one is left alone', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    expect(triggers().ensure(false)).toBe('ok');
+    app.triggers.splice(0, 1);
+    expect(triggers().ensure(false)).toBe('repaired');
+    expect(app.timeDriven()).toEqual(['dailySync:hourly']);
+    expect(triggers().status('UTC').enabled).toBe(true);
+  });
+
+  it('migrates an everyDays trigger of an earlier version only when a person is present', () => {
+    const { app, store, triggers } = setup();
+    const old = app.createDaily('dailySync', 6, 'UTC');
+    store.setProperty(`keapSync.trigger.${old.getUniqueId()}`, 'sheet-1');
+    store.setProperty(
+      'keapSync.triggers.sheet-1',
+      JSON.stringify({
+        daily: { hour: 6, timeZone: 'UTC', owner: null, uid: old.getUniqueId() },
+        continuationUid: null,
+      }),
+    );
+    expect(triggers().ensure(false)).toBe('ok');
+    expect(app.timeDriven()).toEqual(['dailySync@6:daily']);
+    expect(triggers().ensure(true)).toBe('ok');
+    expect(app.timeDriven()).toEqual(['dailySync:hourly']);
+    expect(triggers().record().daily?.kind).toBe('hourly');
+  });
+
+  it('does nothing when the daily sync is off', () => {
+    const { app, triggers } = setup();
+    expect(triggers().ensure(true)).toBe('off');
+    expect(app.triggers).toHaveLength(0);
+  });
+});
+
+describe('the daily slot', () => {
+  it('is not due on the day it was turned on after its hour; due once the next day', () => {
+    const { triggers, clock } = setup();
+    triggers().enableDaily(3, 'UTC', null); // 04:00: today's 03:00 has passed
+    expect(triggers().claimDailySlot()).toBe(false);
+    clock.advance(23 * HOUR); // 03:00 the next day
+    expect(triggers().claimDailySlot()).toBe(true);
+    triggers().markSlotDone();
+    clock.advance(HOUR);
+    expect(triggers().claimDailySlot()).toBe(false);
+  });
+
+  it('gives a slot whose run never got going three starts, then waits for the next day', () => {
+    const { triggers, clock } = setup();
+    triggers().enableDaily(5, 'UTC', null);
+    clock.advance(HOUR); // 05:00
+    const starts = [0, 1, 2, 3].map(() => {
+      const claimed = triggers().claimDailySlot();
+      clock.advance(HOUR);
+      return claimed;
+    });
+    expect(starts).toEqual([true, true, true, false]);
+  });
+});
+
+describe('the quick follow-up', () => {
+  it('is made where Apps Script accepts it, and the recurring trigger stays', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    expect(triggers().tryFollowUp(60_000)).toBe(true);
+    expect(app.timeDriven()).toEqual(['dailySync:hourly', 'continueSync:once']);
+    // Asked again while it is pending: still one.
+    expect(triggers().tryFollowUp(60_000)).toBe(true);
+    expect(app.triggers).toHaveLength(2);
+  });
+
+  it('refused (editor add-on): nothing changes, the recurring trigger continues the run', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    app.refuseOnce = true;
+    expect(triggers().tryFollowUp(60_000)).toBe(false);
+    expect(app.timeDriven()).toEqual(['dailySync:hourly']);
+  });
+
+  it('a fired one-off is removed at the end of its execution; the next is a new one', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    triggers().tryFollowUp(60_000);
+    const fired = app.triggers[1].getUniqueId();
+    triggers().tryFollowUp(60_000, fired);
+    expect(app.triggers.map((t) => t.getUniqueId())).not.toContain(fired);
+    expect(app.timeDriven()).toEqual(['dailySync:hourly', 'continueSync:once']);
+    const next = app.triggers[1].getUniqueId();
+    triggers().cleanUpFollowUps(next);
+    expect(app.timeDriven()).toEqual(['dailySync:hourly']);
+  });
+});
+
+describe('Disconnect', () => {
+  it("removes the user's sync triggers on every spreadsheet and pauses each daily sync", () => {
+    const { app, store, triggers } = setup();
+    triggers('a').enableDaily(1, 'UTC', null);
+    triggers('b').enableDaily(2, 'UTC', null);
+    app.createDaily('somethingElse', 5, 'UTC');
+    expect(pauseAllTriggers(app, store)).toBe(2);
+    expect(app.timeDriven()).toEqual(['somethingElse@5:daily']);
+    expect(triggers('a').status('UTC')).toMatchObject({ enabled: false, paused: true, hour: 1 });
+    expect(triggers('a').ensure(true)).toBe('off');
+    triggers('a').enableDaily(1, 'UTC', null);
+    expect(triggers('a').status('UTC')).toMatchObject({ enabled: true, hour: 1 });
   });
 });

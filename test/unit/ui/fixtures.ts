@@ -100,7 +100,11 @@ export function sidebarState(
   sync: SyncStatusView = syncStatus(),
 ): SidebarState {
   const mayConnect = connection.state === 'not-connected' || connection.state === 'needs-reconnect';
-  return { connection, authorizationUrl: mayConnect ? AUTHORIZATION_URL : null, sync };
+  return {
+    connection,
+    authorizationUrl: mayConnect ? AUTHORIZATION_URL : null,
+    sync: { notices: [], paused: null, ...sync },
+  };
 }
 
 export function rowChange(overrides: Partial<RowChangePreview> = {}): RowChangePreview {

@@ -51,7 +51,7 @@ describe('composeSidebarState', () => {
     });
     expect(state.authorizationUrl).toBeNull();
     expect(state.connection).toEqual(CONNECTIONS.needsReconnect);
-    expect(state.sync).toEqual(sync);
+    expect(state.sync).toEqual({ ...sync, interrupted: null, notices: [], paused: null });
   });
 
   it('passes what the sidebar shows: connection, daily sync, last run and settings', () => {
@@ -62,7 +62,7 @@ describe('composeSidebarState', () => {
       buildAuthorizationUrl: () => AUTHORIZATION_URL,
     });
     expect(state.connection).toEqual(CONNECTIONS.connected);
-    expect(state.sync).toEqual(sync);
+    expect(state.sync).toEqual({ ...sync, interrupted: null, notices: [], paused: null });
   });
 
   it('drops fields nobody asked for, so a token or secret riding along never reaches the browser', () => {
@@ -118,5 +118,57 @@ describe('composeSidebarState', () => {
     );
     expect(state.sync.daily.nextRunAfter).toBe('2026-05-06T04:00:00.000Z');
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+  });
+});
+
+describe('composeSidebarState: what the sidebar says about the daily sync', () => {
+  it('says when a lost trigger was put back', () => {
+    const sync = syncStatus({ daily: { ...dailyOn(7), repaired: true } });
+    const state = composeSidebarState({
+      connection: CONNECTIONS.connected,
+      sync,
+      buildAuthorizationUrl: () => null,
+    });
+    expect(state.sync.notices).toEqual(['The daily sync had lost its trigger; it was put back.']);
+  });
+
+  it('tells the starter of an interrupted run, and names them to others', () => {
+    const build = (byYou: boolean) =>
+      composeSidebarState({
+        connection: CONNECTIONS.connected,
+        sync: syncStatus({
+          daily: { enabled: false, hour: null, timeZone: 'UTC', nextRunAfter: null, owner: null },
+          interrupted: { byYou, startedBy: 'ann@x.com', continuesAt: '2026-05-05T07:12:00.000Z' },
+        }),
+        buildAuthorizationUrl: () => null,
+      }).sync.notices;
+    expect(build(true)).toEqual([
+      'Your last sync was interrupted; it continues at the next run (about 07:12).',
+    ]);
+    expect(build(false)).toEqual([
+      'A sync by ann@x.com was interrupted; it continues at the next run (about 07:12).',
+    ]);
+  });
+
+  it('shows a paused daily sync and offers it back at its hour', () => {
+    const state = composeSidebarState({
+      connection: CONNECTIONS.connected,
+      sync: syncStatus({
+        daily: {
+          enabled: false,
+          hour: 6,
+          timeZone: 'UTC',
+          nextRunAfter: null,
+          owner: null,
+          paused: true,
+        },
+      }),
+      buildAuthorizationUrl: () => null,
+    });
+    expect(state.sync.paused).toEqual({
+      text: 'Daily sync paused: Keap is disconnected.',
+      resumeLabel: 'Turn the daily sync back on (at 06:00)',
+      hour: 6,
+    });
   });
 });

@@ -20,6 +20,7 @@ jest.mock('../../../src/sync/index', () => ({
   enableDailySync: jest.fn(),
   disableDailySync: jest.fn(),
   getSyncStatus: jest.fn(),
+  pauseDailySyncs: jest.fn(),
 }));
 
 const mocked = {
@@ -255,6 +256,8 @@ describe('menu items', () => {
     mocked.connection.disconnectKeap.mockReturnValue(CONNECTIONS.notConnected);
     ui.menuDisconnect();
     expect(mocked.connection.disconnectKeap).toHaveBeenCalledTimes(1);
+    // Disconnect means stop: the daily syncs are paused first.
+    expect(mocked.sync.pauseDailySyncs).toHaveBeenCalledTimes(1);
     expect(fake.shown[1].body).toContain('Disconnected from Keap');
   });
 });

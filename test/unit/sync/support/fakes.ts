@@ -329,7 +329,6 @@ export class SyncHarness {
       },
       checkpoint: this.checkpoint,
       continuation: {
-        pendingRunId: () => this.pendingRun,
         schedule: (delayMs, runId) => {
           this.scheduled.push(delayMs);
           this.pendingRun = runId;
