@@ -26,7 +26,8 @@ export function checkpointKey(spreadsheetId: string): string {
 export interface CheckpointPort {
   load(): RunCheckpoint | null;
   save(checkpoint: RunCheckpoint): void;
-  clear(): void;
+  /** `runId`: the run that ended (its leftover checkpoint is then never resumed). */
+  clear(runId?: string): void;
 }
 
 export class PropertiesCheckpoint implements CheckpointPort {
@@ -35,8 +36,17 @@ export class PropertiesCheckpoint implements CheckpointPort {
     private readonly spreadsheetId: string,
   ) {}
 
+  /**
+   * The run whose checkpoint could not be cleared at its end. The checkpoint alone decides
+   * whether a run continues, so an ended run's leftover must not be taken for a pending one.
+   */
+  private endedKey(): string {
+    return `keapSync.runEnded.${this.spreadsheetId}`;
+  }
+
   load(): RunCheckpoint | null {
     const checkpoint = readJson<RunCheckpoint>(this.store, checkpointKey(this.spreadsheetId));
+    if (checkpoint && checkpoint.runId === this.store.getProperty(this.endedKey())) return null;
     const valid =
       checkpoint !== null &&
       typeof checkpoint.startedAt === 'number' &&
@@ -51,7 +61,15 @@ export class PropertiesCheckpoint implements CheckpointPort {
     this.store.setProperty(checkpointKey(this.spreadsheetId), JSON.stringify(checkpoint));
   }
 
-  clear(): void {
+  /** The run is over. The run id is noted first: if the removal fails, the leftover is known. */
+  clear(runId?: string): void {
+    if (runId !== undefined) {
+      try {
+        this.store.setProperty(this.endedKey(), runId);
+      } catch {
+        // The removal below usually works; the note only matters when it does not.
+      }
+    }
     this.store.deleteProperty(checkpointKey(this.spreadsheetId));
   }
 }

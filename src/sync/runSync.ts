@@ -283,7 +283,7 @@ function runHoldingLease(
     }
   }
   if (outcome !== 'continuing') {
-    attempt(notes, 'The checkpoint could not be cleared', () => ports.checkpoint.clear());
+    attempt(notes, 'The checkpoint could not be cleared', () => ports.checkpoint.clear(run.runId));
     quietly(() => ports.continuation.finish());
   }
   // A failed run (a Google service error, Keap down) leaves its slot open: the next hourly

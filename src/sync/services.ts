@@ -209,7 +209,7 @@ export function syncPorts(
       schedule: (delayMs) => {
         triggers.tryFollowUp(delayMs, firedFollowUp);
       },
-      finish: () => triggers.cleanUpFollowUps(firedFollowUp),
+      finish: () => triggers.removeFollowUps(),
       slotStarted: () => triggers.markSlotDone(),
     },
     lastRun: { save: (summary) => records.saveLastRun(summary) },

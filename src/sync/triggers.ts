@@ -69,6 +69,8 @@ export interface TriggerRecord {
   slot: SlotState | null;
   /** A one-off follow-up made for a pending run (bound scripts only). */
   followUpUid: string | null;
+  /** When it fires; after that it is spent, even if still listed (its execution was killed). */
+  followUpDueAt?: number;
 }
 
 export interface DailySyncStatus {
@@ -149,6 +151,7 @@ function readRecord(store: KeyValueStore, spreadsheetId: string): TriggerRecord 
         : null,
     slot: stored?.slot && typeof stored.slot.at === 'number' ? stored.slot : null,
     followUpUid: typeof stored?.followUpUid === 'string' ? stored.followUpUid : null,
+    ...(typeof stored?.followUpDueAt === 'number' ? { followUpDueAt: stored.followUpDueAt } : {}),
   };
 }
 
@@ -343,17 +346,16 @@ export class SyncTriggers {
       this.locked(() => {
         const record = this.record();
         this.removeSpentFollowUps(record, spentUid);
-        if (record.followUpUid !== null && record.followUpUid !== spentUid) {
-          if (this.find(record.followUpUid)) {
-            made = true;
-            return;
-          }
+        if (record.followUpUid !== null && this.find(record.followUpUid)) {
+          made = true;
+          return;
         }
         record.followUpUid = null;
         try {
           record.followUpUid = this.create(() =>
             this.service.createOnce(CONTINUE_HANDLER, delayMs),
           );
+          record.followUpDueAt = this.clock.now() + delayMs;
           made = true;
         } catch {
           // Refused (add-on rules) or failed: the recurring trigger continues the run.
@@ -384,15 +386,35 @@ export class SyncTriggers {
     });
   }
 
-  private removeSpentFollowUps(record: TriggerRecord, spentUid: string | null): void {
+  /** The run is over: no one-off of this spreadsheet is needed any more. */
+  removeFollowUps(): void {
+    const strays = this.service
+      .list()
+      .filter((t) => t.getHandlerFunction() === CONTINUE_HANDLER && this.isOurs(t.getUniqueId()));
+    if (strays.length === 0 && this.record().followUpUid === null) return;
+    this.locked(() => {
+      const record = this.record();
+      this.removeSpentFollowUps(record, null, true);
+      this.save(record);
+    });
+  }
+
+  private removeSpentFollowUps(record: TriggerRecord, spentUid: string | null, all = false): void {
+    const spent =
+      all ||
+      record.followUpUid === spentUid ||
+      (record.followUpDueAt !== undefined && this.clock.now() >= record.followUpDueAt);
     for (const trigger of this.service.list()) {
       const uid = trigger.getUniqueId();
       if (trigger.getHandlerFunction() !== CONTINUE_HANDLER || !this.isOurs(uid)) continue;
-      if (uid !== spentUid && uid === record.followUpUid) continue;
+      if (uid === record.followUpUid && !spent) continue;
       this.service.remove(trigger);
       this.store.deleteProperty(indexKey(uid));
     }
-    if (record.followUpUid === spentUid) record.followUpUid = null;
+    if (spent) {
+      record.followUpUid = null;
+      delete record.followUpDueAt;
+    }
   }
 
   /** This spreadsheet's trigger, or one whose spreadsheet is unknown (it could never find it). */
