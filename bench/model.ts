@@ -50,7 +50,7 @@ export function describeModel(model: CostModel): string[] {
     `  Keap throttle            ${model.keapPerMinute.toLocaleString('en-US')} requests/min per OAuth app, spike arrest ${model.keapPerSecond}/s (simulator defaults); refused requests answer 429`,
     `  Execution limit          ${model.executionLimitMs / MINUTE_MS} min per execution; continuation triggers fire when due (runtime addOnMode off, as in test/e2e)`,
     `  Daily trigger budget     ${model.dailyTriggerBudgetMs / MINUTE_MS} min of summed execution time per day (consumer account)`,
-    `  Not modelled             the script's own CPU time; daily quotas (UrlFetch ${model.urlFetchPerDay.toLocaleString('en-US')}/day on a consumer account is flagged in the details)`,
+    `  Not modelled             the script's own CPU time (measured in Node and reported apart, not added to the modelled time); daily quotas (UrlFetch ${model.urlFetchPerDay.toLocaleString('en-US')}/day on a consumer account is flagged in the details)`,
     `  Spec validation          ${model.validateRequests ? 'ON: every REST v2 request is checked against Keap’s OpenAPI spec' : 'OFF for speed (the e2e tests validate every REST v2 request against Keap’s OpenAPI spec; run with --validate to check here too)'}`,
     `  Add-on bundle            ${model.bundleDir}/Code.js`,
   ];

@@ -150,7 +150,7 @@ function cpuTarget(result: ScenarioResult): TargetCheck | null {
   return {
     verdict: verdict(perTen <= MAX_CPU_MS_PER_10000_ROWS),
     target: `${result.rows} rows ${result.scenario}: bundle CPU time in Node <= ${MAX_CPU_MS_PER_10000_ROWS / 1000} s per 10,000 rows`,
-    measured: `${(perTen / 1000).toFixed(2)} s per 10,000 rows (${(result.cpu.bundleMs / 1000).toFixed(2)} s over ${result.measurement.executions} executions; simulator's ${(result.cpu.simulatorMs / 1000).toFixed(2)} s not counted)`,
+    measured: `${(perTen / 1000).toFixed(2)} s per 10,000 rows (${(result.cpu.bundleMs / 1000).toFixed(2)} s over ${result.measurement.executions} executions; services' ${(result.cpu.serviceMs / 1000).toFixed(2)} s, the simulator's ${(result.cpu.simulatorMs / 1000).toFixed(2)} s among them, not counted)`,
   };
 }
 

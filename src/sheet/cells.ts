@@ -17,8 +17,13 @@ const FORMULA_ERRORS = new Set([
   '#CALC!',
 ]);
 
+/** Cross-realm safe (no instanceof); most cells are strings or numbers, answered at once. */
 export function isDate(value: CellValue): value is Date {
-  return Object.prototype.toString.call(value) === '[object Date]';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.prototype.toString.call(value) === '[object Date]'
+  );
 }
 
 export function isBlankCell(value: CellValue): boolean {
