@@ -46,7 +46,16 @@ export class PropertiesCheckpoint implements CheckpointPort {
 
   load(): RunCheckpoint | null {
     const checkpoint = readJson<RunCheckpoint>(this.store, checkpointKey(this.spreadsheetId));
-    if (checkpoint && checkpoint.runId === this.store.getProperty(this.endedKey())) return null;
+    if (checkpoint && checkpoint.runId === this.store.getProperty(this.endedKey())) {
+      // An ended run's leftover (its execution was cut off while clearing it): removed now.
+      try {
+        this.store.deleteProperty(checkpointKey(this.spreadsheetId));
+        this.store.deleteProperty(this.endedKey());
+      } catch {
+        // Still marked as ended: the next load tries again.
+      }
+      return null;
+    }
     const valid =
       checkpoint !== null &&
       typeof checkpoint.startedAt === 'number' &&

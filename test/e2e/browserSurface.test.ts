@@ -294,7 +294,9 @@ describe('every function the browser can call', () => {
     expect(s.w.rt.userProperties(EDITOR)).toEqual({});
     // The owner's daily sync still runs as the owner, with the owner's connection.
     const fired = s.w.rt.advanceBy(24 * 3600_000);
-    expect(fired.map((r) => [r.fn, r.user, r.error])).toEqual([
+    // The hourly trigger fires every hour; the firings that did work are the two daily runs.
+    expect(fired.every((r) => r.fn === 'dailySync' && r.user === OWNER && !r.error)).toBe(true);
+    expect(fired.filter((r) => r.value !== null).map((r) => [r.fn, r.user, r.error])).toEqual([
       ['dailySync', OWNER, undefined],
       ['dailySync', OWNER, undefined],
     ]);

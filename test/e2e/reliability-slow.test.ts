@@ -137,7 +137,8 @@ describe('a follow-up execution that is killed', () => {
     w.sim.inject({ kind: 'slow', delayMs: 150_000, route: 'contacts.patch', times: 48 });
     const first = syncNow(w);
     expect(summaryOf(first).outcome).toBe('continuing');
-    expect(w.rt.triggers(OWNER).map((t) => t.handler)).toEqual(['continueSync']);
+    // The hourly trigger stays; a bound script also gets the quick one-off follow-up.
+    expect(w.rt.triggers(OWNER).map((t) => t.handler)).toEqual(['dailySync', 'continueSync']);
     return { w, first };
   }
 

@@ -268,7 +268,9 @@ export function makeTrouble(w: World, trouble: Trouble): void {
     idle(w, 25 * HOUR);
     if (!tokenExpired(w)) throw new Error('the access token should have expired');
   } else {
-    idle(w, HOUR);
+    // Late enough for the daily slot to be due (the hourly trigger works only then), early
+    // enough for the 24-hour access token to look valid.
+    idle(w, 23 * HOUR);
     w.sim.revokeAccessTokens();
     if (tokenExpired(w)) throw new Error('the access token should look valid');
   }
