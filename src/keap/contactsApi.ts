@@ -5,11 +5,13 @@
 import { KEAP_REST_V2_BASE, MAX_URL_LENGTH, PAGE_SIZE, PAGE_TOKEN_RESERVE } from './config';
 import type { EmailField, EmailSlot, KeapContact } from './model';
 import type { KeapRequest } from './requestRunner';
-import { parseListPage, type Page } from './restPaging';
+import { parseListPage, UnreadableAnswerError, type Page } from './restPaging';
 import { chunkForUrl } from './urlChunks';
 
 const JSON_ACCEPT = { Accept: 'application/json' };
 const EMAIL_FIELDS: ReadonlySet<string> = new Set<EmailField>(['EMAIL1', 'EMAIL2', 'EMAIL3']);
+/** In the spec's enum of email fields beside EMAIL1-3. */
+const UNSPECIFIED_FIELD = 'EMAIL_FIELD_UNSPECIFIED';
 
 function contactListUrl(idList: string): string {
   // `filter=ids%3D%3D1,2,3`: "==" encoded, commas plain, as in Keap's own examples.
@@ -38,14 +40,22 @@ export function connectionProbeRequest(): KeapRequest {
   };
 }
 
-function toEmailSlots(raw: unknown): EmailSlot[] {
-  if (!Array.isArray(raw)) return [];
+/**
+ * The contact's whole email list, or null when it is not in the shape the spec gives. The
+ * PATCH that changes EMAIL1 replaces the whole list, so a slot the add-on could not read
+ * (a missing list, a field name in another case, an unknown slot) would be deleted by it:
+ * such an answer is never a basis for a write.
+ */
+function toEmailSlots(raw: unknown): EmailSlot[] | null {
+  if (!Array.isArray(raw)) return null;
   const slots: EmailSlot[] = [];
   for (const item of raw) {
     const { email, field } = (item ?? {}) as { email?: unknown; field?: unknown };
-    if (typeof email === 'string' && typeof field === 'string' && EMAIL_FIELDS.has(field)) {
-      slots.push({ field: field as EmailField, email });
-    }
+    if (typeof email !== 'string' || typeof field !== 'string') return null;
+    // The spec's placeholder value names no slot a PATCH could keep or write.
+    if (field === UNSPECIFIED_FIELD) continue;
+    if (!EMAIL_FIELDS.has(field)) return null;
+    slots.push({ field: field as EmailField, email });
   }
   return slots;
 }
@@ -57,9 +67,10 @@ export function parseContactPage(body: string): Page<KeapContact> {
     const raw = (contact ?? {}) as { id?: unknown; email_addresses?: unknown };
     // The spec types the id as a string; older answers send a number.
     const id = Number(raw.id);
-    if (Number.isSafeInteger(id) && id > 0) {
-      items.push({ id, emails: toEmailSlots(raw.email_addresses) });
-    }
+    if (!Number.isSafeInteger(id) || id <= 0) throw new UnreadableAnswerError('a contact list');
+    const emails = toEmailSlots(raw.email_addresses);
+    if (emails === null) throw new UnreadableAnswerError('a contact list');
+    items.push({ id, emails });
   }
   return { items, nextPageToken: page.nextPageToken };
 }

@@ -13,7 +13,7 @@ import {
 } from '../../../src/keap/contactsApi';
 import { emailStatusRequests, parseEmailStatusPage } from '../../../src/keap/emailStatusApi';
 import type { KeapRequest } from '../../../src/keap/requestRunner';
-import { withPageToken } from '../../../src/keap/restPaging';
+import { UnreadableAnswerError, withPageToken } from '../../../src/keap/restPaging';
 import type { SpecInput, SpecResult } from './specCheckProcess';
 
 const SPEC = join(__dirname, '../../../../shared/keap/keap-rest-v2.openapi.yml');
@@ -116,7 +116,7 @@ describe('REST v2 requests conform to the spec', () => {
 });
 
 describe('reading list answers', () => {
-  it('reads contacts with string or number ids and only EMAIL1-3 slots', () => {
+  it('reads contacts with string or number ids, their EMAIL1-3 slots in full', () => {
     const page = parseContactPage(
       JSON.stringify({
         contacts: [
@@ -127,8 +127,7 @@ describe('reading list answers', () => {
               { email: 'f@x.com', field: 'EMAIL_FIELD_UNSPECIFIED' },
             ],
           },
-          { id: 8 },
-          { id: 'not-a-number', email_addresses: [] },
+          { id: 8, email_addresses: [] },
         ],
         next_page_token: 'p2',
       }),
@@ -138,6 +137,20 @@ describe('reading list answers', () => {
       { id: 8, emails: [] },
     ]);
     expect(page.nextPageToken).toBe('p2');
+  });
+
+  it.each([
+    ['no email list', { id: 8 }],
+    ['an id that is not a number', { id: 'not-a-number', email_addresses: [] }],
+    [
+      'a slot name in another case',
+      { id: 8, email_addresses: [{ email: 'a@x.com', field: 'Email1' }] },
+    ],
+    ['an undocumented slot', { id: 8, email_addresses: [{ email: 'a@x.com', field: 'EMAIL9' }] }],
+  ])('refuses a contact with %s: it could not be written back in full', (_, contact) => {
+    expect(() => parseContactPage(JSON.stringify({ contacts: [contact] }))).toThrow(
+      UnreadableAnswerError,
+    );
   });
 
   it('treats an empty next_page_token as the last page', () => {
