@@ -76,16 +76,11 @@ async function main(): Promise<number> {
   }
 
   printWelcome(pg, optOut);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.stdout.write('\nStopping the playground and the Keap simulator...\n');
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await pg.close();
-  return 0;
+  // No signal handler on purpose: a sync holds this thread (UrlFetchApp is synchronous, so
+  // the runtime blocks on Atomics.wait), and a handler would only run once it ends. Without
+  // one, Ctrl-C or SIGTERM ends the process at once; the server's port goes with it and the
+  // Keap simulator child exits when its IPC channel closes (keapSimChild.ts).
+  return new Promise<never>(() => undefined);
 }
 
 /** The simulator's opt-out modes from the flags, or a message naming the values allowed. */

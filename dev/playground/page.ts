@@ -82,6 +82,8 @@ table { border-collapse: collapse; font-size: 12px; }
 th, td { border: 1px solid #e2e3e3; padding: 2px 6px; white-space: nowrap; max-width: 200px; overflow: hidden; text-overflow: ellipsis; }
 th { background: #f8f9fa; color: #5f6368; font-weight: normal; position: sticky; top: 0; }
 td.rowno { background: #f8f9fa; color: #5f6368; text-align: center; }
+td.flag { cursor: pointer; }
+td input { width: 100%; box-sizing: border-box; font: inherit; border: 2px solid #1a73e8; padding: 0 2px; }
 tr.header td { font-weight: 500; }
 .dev { background: #fff; border: 1px solid #dadce0; border-radius: 4px; padding: 6px 10px; }
 .dev summary { cursor: pointer; color: #5f6368; }
@@ -172,15 +174,68 @@ const PAGE_SCRIPT = `
         td.textContent = row[c2] === undefined ? '' : row[c2];
         td.title = td.textContent;
         if (hiddenColumn(c2)) td.className = 'hidden-column';
+        makeEditable(td, tab.name, r + 1, c2 + 1);
         tr.appendChild(td);
       }
       grid.appendChild(tr);
     });
   }
 
+  // Editing as in Sheets: double-click (or Enter) to type, Enter saves, Escape cancels; a
+  // TRUE/FALSE cell flips on a click, like the Opt Out checkbox.
+  var editing = false;
+  function saveCell(tabName, row, column, text) {
+    return post('/api/sheet/cell', { tab: tabName, row: row, column: column, text: text }).then(function (answer) {
+      if (!answer.ok) showAlert('The cell was not changed', answer.error.message);
+    });
+  }
+  function makeEditable(td, tabName, row, column) {
+    td.tabIndex = 0;
+    td.dataset.cell = columnName(column - 1) + row;
+    var flag = td.textContent === 'TRUE' || td.textContent === 'FALSE';
+    if (flag) {
+      td.className += ' flag';
+      td.addEventListener('click', function () {
+        saveCell(tabName, row, column, td.textContent === 'TRUE' ? 'FALSE' : 'TRUE').then(forceRefresh);
+      });
+      return;
+    }
+    var open = function () {
+      if (editing) return;
+      editing = true;
+      var input = document.createElement('input');
+      input.value = td.textContent;
+      input.setAttribute('aria-label', 'Cell ' + td.dataset.cell);
+      td.textContent = '';
+      td.appendChild(input);
+      input.focus();
+      var done = false;
+      var finish = function (save) {
+        if (done) return;
+        done = true;
+        editing = false;
+        var text = input.value;
+        (save ? saveCell(tabName, row, column, text) : Promise.resolve()).then(forceRefresh);
+      };
+      input.addEventListener('keydown', function (event) {
+        if (event.key === 'Enter') finish(true);
+        else if (event.key === 'Escape') finish(false);
+      });
+      input.addEventListener('blur', function () { finish(true); });
+    };
+    td.addEventListener('dblclick', open);
+    td.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter' && event.target === td) open();
+    });
+  }
+  function forceRefresh() {
+    refreshing = false;
+    refreshSheet();
+  }
+
   var refreshing = false;
   function refreshSheet() {
-    if (refreshing) return;
+    if (refreshing || editing) return;
     refreshing = true;
     fetch('/api/sheet')
       .then(function (r) { return r.json(); })

@@ -40,6 +40,10 @@ export const KEAP_HOSTS = [
   'signin.infusionsoft.com',
 ];
 
+/** A green "K" tile: the playground's tab is told apart from the real Sheets tab. */
+const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#188038"/><text x="16" y="23" font-family="Arial,sans-serif" font-size="20" font-weight="bold" fill="#fff" text-anchor="middle">K</text></svg>';
+
 export interface PlaygroundOptions {
   /** 0 (default) picks a free port. */
   port?: number;
@@ -167,6 +171,26 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
+/** Sheets' own grid limits: an edit outside them is refused as Sheets would. */
+const MAX_EDIT_ROW = 10_000_000;
+const MAX_EDIT_COLUMN = 18_278;
+const MAX_CELL_TEXT = 50_000;
+
+function cellEdit(
+  body: Record<string, unknown>,
+  tabs: readonly string[],
+): { tab: string; row: number; column: number; text: string } | string {
+  const { tab, row, column, text } = body;
+  if (typeof tab !== 'string' || !tabs.includes(tab)) return 'No such tab.';
+  const inGrid = (n: unknown, max: number): n is number =>
+    typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= max;
+  if (!inGrid(row, MAX_EDIT_ROW) || !inGrid(column, MAX_EDIT_COLUMN)) return 'No such cell.';
+  if (typeof text !== 'string' || text.length > MAX_CELL_TEXT) {
+    return `A cell holds text of at most ${MAX_CELL_TEXT} characters.`;
+  }
+  return { tab, row, column, text };
+}
+
 function errorOf(result: ExecutionResult): JsonError | null {
   return result.error ? { name: result.error.name, message: result.error.message } : null;
 }
@@ -197,7 +221,9 @@ function createRuntimeWorld(
     redirectUri: options.callbackUrl,
     timeZone,
     addOnMode: true,
-    realTimeLimitMs: 120_000,
+    // Apps Script's 6 minutes end a run first (the runtime's limit on the wall clock here);
+    // this guard only stops a script that never calls a service.
+    realTimeLimitMs: 390_000,
     ...(options.bundleDir ? { bundleDir: options.bundleDir } : {}),
   });
   const configure = (on: boolean): void => {
@@ -305,6 +331,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     string,
     (req: IncomingMessage, res: ServerResponse, arg: string) => Promise<void> | void
   > = {
+    // Browsers ask every page's origin for one (the playground page, the OAuth callback tab).
+    'GET /favicon.ico': (_req, res) => {
+      send(res, 200, 'image/svg+xml', FAVICON_SVG);
+    },
     'GET /': (_req, res) => {
       send(
         res,
@@ -389,6 +419,19 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         };
       });
       sendJson(res, 200, { tabs });
+    },
+    // A person typing into a cell, as in Sheets: the text is parsed like typed input
+    // (TRUE/FALSE, numbers, dates, '=formula'), so the edit -> sync loop can be tried.
+    'POST /api/sheet/cell': async (req, res) => {
+      const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+      const edit = cellEdit(body, rt.sheetNames(spreadsheetId));
+      if (typeof edit === 'string') {
+        sendJson(res, 400, { ok: false, error: { name: 'Error', message: edit } });
+        return;
+      }
+      rt.sheet(spreadsheetId, edit.tab).setCell(edit.row, edit.column, edit.text);
+      log(`edit ${edit.tab}!${edit.row}:${edit.column}`);
+      sendJson(res, 200, { ok: true });
     },
     'POST /dev/revoke': async (_req, res) => {
       await sim.command({ type: 'revoke' });

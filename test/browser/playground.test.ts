@@ -4,7 +4,7 @@
  * stops the simulator and exits 0. (Run here without `npm start`'s build step: `npm test`
  * has built dist/ already, and rebuilding while other test files read it would race.)
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../dev/playground/server';
@@ -76,4 +76,39 @@ describe('npm start -- --smoke', () => {
     expect(await answers(`${simUrl}/`)).toBe(false);
     expect(await answers(`${pageUrl}/`)).toBe(false);
   });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'stops at once on %s: the page and the Keap simulator stop answering',
+    async (signal) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', pathToFileURL(require.resolve('tsx')).href, 'dev/playground.ts'],
+        { cwd: REPO_ROOT, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => resolve(code)),
+      );
+      const deadline = Date.now() + 60_000;
+      while (!/Press Ctrl-C to stop/.test(out) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const pageUrl = /Open (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      const simUrl = /Keap simulator: +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      expect(pageUrl).toBeDefined();
+      expect(simUrl).toBeDefined();
+      expect(await answers(`${pageUrl}/`)).toBe(true);
+      child.kill(signal);
+      await exited;
+      // The simulator child notices its parent is gone (IPC closed) and exits too.
+      let simUp = true;
+      for (let i = 0; i < 50 && simUp; i++) {
+        simUp = await answers(`${simUrl}/`);
+        if (simUp) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(await answers(`${pageUrl}/`)).toBe(false);
+      expect(simUp).toBe(false);
+    },
+  );
 });

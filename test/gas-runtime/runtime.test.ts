@@ -64,6 +64,7 @@ var internals = (function () {
 var storedHelper = function () { return 'anonymous'; };
 var arrowHelper = () => 'arrow';
 function failing() { throw new Error('boom'); }
+function spin() { for (;;) {} }
 `;
 
 function setup(options = {}) {
@@ -200,6 +201,13 @@ describe('the 6-minute limit', () => {
     expect(r.value).toBeUndefined();
     expect(r.ledger.virtualMs).toBeGreaterThan(360000);
     expect(r.ledger.virtualMs).toBeLessThanOrEqual(360000 + 50);
+  });
+
+  test("a script that never calls a service ends with the same message, not Node's", () => {
+    const { rt } = setup({ realTimeLimitMs: 200 });
+    const r = rt.run('spin');
+    expect(r.killed).toBe(true);
+    expect(r.error?.message).toBe(TIME_LIMIT_MESSAGE);
   });
 
   test('catching the kill does not help: every later call throws too', () => {

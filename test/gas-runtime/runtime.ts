@@ -11,7 +11,13 @@ import type { WireHandler } from '../support/wire';
 import { CacheStores } from './cache';
 import { VirtualClock } from './clock';
 import { createExecutionContext } from './context';
-import { DEFAULT_USER, Execution, type AuthMode, type ExecutionContext } from './execution';
+import {
+  DEFAULT_USER,
+  Execution,
+  TIME_LIMIT_MESSAGE,
+  type AuthMode,
+  type ExecutionContext,
+} from './execution';
 import type { Faults, Host } from './host';
 import { escapeHtml, htmlOutputState } from './html';
 import { addLedgers, type Ledger } from './ledger';
@@ -389,6 +395,7 @@ export class AppsScriptRuntime {
     }
     let value: unknown;
     let error: ExecutionResult['error'];
+    let timedOut = false;
     try {
       const context = createExecutionContext(exec, this.host);
       this.bundle().runInContext(context, { timeout: this.realTimeLimitMs });
@@ -406,18 +413,24 @@ export class AppsScriptRuntime {
       value = vm.runInContext('__kssInvoke()', context, { timeout: this.realTimeLimitMs });
     } catch (thrown) {
       error = describeError(thrown);
+      // The real-time guard against a script that never calls a service: Apps Script ends
+      // such a script with its own time-limit message, never Node's.
+      timedOut = (thrown as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
     } finally {
       this.host.locks.releaseAll(exec.id);
     }
     if (exec.killed) {
       error = { name: 'Exception', message: exec.killMessage };
       value = undefined;
+    } else if (timedOut) {
+      error = { name: 'Exception', message: TIME_LIMIT_MESSAGE };
+      value = undefined;
     }
     const endedAt = this.clock.now();
     exec.ledger.virtualMs = endedAt - exec.startedAt;
     const result: ExecutionResult<T> = {
       ...(error ? { error } : { value: exec.realm.toHost(value) as T }),
-      killed: exec.killed,
+      killed: exec.killed || timedOut,
       ledger: exec.ledger,
       logs: exec.logs,
       ui: exec.ui,

@@ -18,7 +18,7 @@ export function consentHtml(
     .join('');
   return `<!doctype html>
 <html lang="en">
-  <head><meta charset="utf-8"><title>Keap - Allow access</title></head>
+  <head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Keap - Allow access</title></head>
   <body>
     <h1>Allow ${esc(appName)} to access your Keap account?</h1>
     <form method="post" action="${AUTHORIZE_PATH}">
@@ -34,7 +34,7 @@ export function consentHtml(
 export function authorizeErrorHtml(message: string): string {
   return `<!doctype html>
 <html lang="en">
-  <head><meta charset="utf-8"><title>Keap - Authorization error</title></head>
+  <head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Keap - Authorization error</title></head>
   <body><h1>Authorization error</h1><p id="error">${esc(message)}</p></body>
 </html>`;
 }
