@@ -106,10 +106,27 @@ export function isEmpty(cell: Cell): boolean {
   return cell.value === '' && !cell.formula;
 }
 
+export type MetadataVisibility = 'DOCUMENT' | 'PROJECT';
+
+/** Developer metadata of the spreadsheet itself (location SPREADSHEET). */
+export interface DeveloperMetadataRecord {
+  id: number;
+  key: string;
+  value: string | null;
+  visibility: MetadataVisibility;
+  /** The script project that made it: PROJECT metadata is visible to that project only. */
+  project: string;
+}
+
+/** Keys and values of all of a spreadsheet's developer metadata together, in characters. */
+export const MAX_METADATA_CHARACTERS = 30_000;
+
 export class Workbook {
   activeSheetIndex = 0;
   private nextSheetId = 0;
+  private nextMetadataId = 0;
   readonly sheets: SheetData[] = [];
+  readonly metadata: DeveloperMetadataRecord[] = [];
 
   constructor(
     readonly id: string,
@@ -134,6 +151,35 @@ export class Workbook {
 
   sheetByName(name: string): SheetData | undefined {
     return this.sheets.find((s) => s.name === name);
+  }
+
+  /** Characters all metadata would take with `change` applied (a record replaced or added). */
+  metadataCharacters(change?: {
+    replacing?: DeveloperMetadataRecord;
+    key: string;
+    value: string | null;
+  }): number {
+    let total = 0;
+    for (const record of this.metadata) {
+      if (record === change?.replacing) continue;
+      total += record.key.length + (record.value?.length ?? 0);
+    }
+    if (change) total += change.key.length + (change.value?.length ?? 0);
+    return total;
+  }
+
+  addMetadata(
+    key: string,
+    value: string | null,
+    visibility: MetadataVisibility,
+    project: string,
+  ): DeveloperMetadataRecord {
+    // Ids look like Google's: positive, spreadsheet-scoped, not in creation order.
+    this.nextMetadataId += 1;
+    const id = 1000003 + this.nextMetadataId * 7717;
+    const record = { id, key, value, visibility, project };
+    this.metadata.push(record);
+    return record;
   }
 
   removeSheet(sheet: SheetData): void {
