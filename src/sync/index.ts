@@ -106,8 +106,6 @@ export function enableDailySync(hour: number): DailySyncStatus {
   const spreadsheetId = spreadsheet.getId();
   const timeZone = spreadsheet.getSpreadsheetTimeZone();
   syncTriggers(spreadsheetId).enableDaily(checkedHour, timeZone, currentUserEmail());
-  // The daily run may have no document properties: keep this user's copy of the settings.
-  new SpreadsheetRecords(spreadsheetId).mirrorSettings();
   return dailyStatusOf(spreadsheet);
 }
 
@@ -159,7 +157,7 @@ function reportInterrupted(
 export function getSyncStatus(): SyncStatusView {
   const spreadsheet = openSpreadsheet();
   const spreadsheetId = spreadsheet.getId();
-  const records = new SpreadsheetRecords(spreadsheetId);
+  const records = new SpreadsheetRecords(spreadsheetId, spreadsheet);
   const repaired = ensureTrigger(spreadsheetId, true) === 'repaired';
   const triggers = syncTriggers(spreadsheetId);
   const lease = leaseFor(spreadsheetId);
@@ -204,7 +202,7 @@ export function saveSettings(settings: SyncSettings): { ok: boolean; errors: str
     if (error instanceof SheetSetupError) return { ok: false, errors: [error.message] };
     throw error;
   }
-  new SpreadsheetRecords(spreadsheet.getId()).saveSettings(checked.settings);
+  new SpreadsheetRecords(spreadsheet.getId(), spreadsheet).saveSettings(checked.settings);
   return { ok: true, errors: [] };
 }
 
