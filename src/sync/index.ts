@@ -202,7 +202,19 @@ export function saveSettings(settings: SyncSettings): { ok: boolean; errors: str
     if (error instanceof SheetSetupError) return { ok: false, errors: [error.message] };
     throw error;
   }
-  new SpreadsheetRecords(spreadsheet.getId(), spreadsheet).saveSettings(checked.settings);
+  try {
+    new SpreadsheetRecords(spreadsheet.getId(), spreadsheet).saveSettings(checked.settings);
+  } catch (error) {
+    // The spreadsheet's metadata may be full (other add-ons' too) or Google's service may fail:
+    // the settings saved before stay in force, and the person is told.
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      errors: [
+        `The settings could not be saved in the spreadsheet, so the earlier ones still apply: ${reason}`,
+      ],
+    };
+  }
   return { ok: true, errors: [] };
 }
 

@@ -227,3 +227,54 @@ describe('settings of earlier versions are carried into the spreadsheet once', (
     ]);
   });
 });
+
+describe('the record in the spreadsheet under strain', () => {
+  it('the spreadsheet has no room left for metadata: nothing is lost, and saving says so', () => {
+    const w = sharedWorld();
+    addLeadsTab(w);
+    w.rt.setDocumentProperty(w.spreadsheetId, SETTINGS_KEY, JSON.stringify(LEADS_SETTINGS));
+    // Another add-on filled the spreadsheet's 30,000 characters of metadata.
+    w.rt.addDeveloperMetadata(w.spreadsheetId, {
+      key: 'other.addon',
+      value: 'x'.repeat(29_980),
+      visibility: 'DOCUMENT',
+      project: 'another-script',
+    });
+    // Not carried, so kept where they were, and still the ones in force.
+    expect(sidebarSettings(w, EDITOR)).toEqual(LEADS_SETTINGS);
+    expect(w.rt.documentProperties(w.spreadsheetId)[SETTINGS_KEY]).toBe(
+      JSON.stringify(LEADS_SETTINGS),
+    );
+    const saved = w.call<{ ok: boolean; errors: string[] }>(
+      'saveSettings',
+      [{ sheetName: '', headers: DEFAULT_HEADERS }],
+      EDITOR,
+    );
+    expect(saved.ok).toBe(false);
+    expect(saved.errors).toEqual([
+      expect.stringMatching(
+        /^The settings could not be saved in the spreadsheet, so the earlier ones still apply: /,
+      ),
+    ]);
+    expect(sidebarSettings(w, OWNER)).toEqual(LEADS_SETTINGS);
+  });
+
+  it('two records left by two people carrying the settings at once: one is read, a save keeps one', () => {
+    const w = sharedWorld();
+    addLeadsTab(w);
+    for (const value of [LEADS_SETTINGS, { sheetName: '', headers: DEFAULT_HEADERS }]) {
+      w.rt.addDeveloperMetadata(w.spreadsheetId, {
+        key: SETTINGS_KEY,
+        value: JSON.stringify(value),
+        visibility: 'PROJECT',
+      });
+    }
+    expect(sidebarSettings(w, OWNER)).toEqual(LEADS_SETTINGS);
+    expect(dailyRun(w).map((run) => run.outcome)).toEqual(['completed']);
+    expect(keapEmails(w)).toEqual(['lead1@example.com', 'lead2@example.com', 'lead3@example.com']);
+    expect(w.call('saveSettings', [LEADS_SETTINGS], EDITOR)).toEqual({ ok: true, errors: [] });
+    expect(settingsRecords(w).map((record) => record.value)).toEqual([
+      JSON.stringify(LEADS_SETTINGS),
+    ]);
+  });
+});
