@@ -39,12 +39,21 @@ function removeKey(key) {
   try { found.setValue('again'); return 'no error'; } catch (e) { return String(e); }
 }
 function noKey() { ss_().addDeveloperMetadata('', 'x', V.PROJECT); }
+function markSheet(name) { ss_().getSheetByName(name).addDeveloperMetadata('marker', V.PROJECT); }
+function markedSheet() {
+  var found = ss_().createDeveloperMetadataFinder().withKey('marker').find();
+  if (found.length === 0) return null;
+  var location = found[0].getLocation();
+  return [String(location.getLocationType()), location.getSheet().getName()];
+}
+function onSheet(name) { return ss_().getSheetByName(name).getDeveloperMetadata().length; }
+function dropSheet(name) { var ss = ss_(); ss.deleteSheet(ss.getSheetByName(name)); }
 function enumNames() { return [String(V.DOCUMENT), String(V.PROJECT)]; }
 `;
 
 function setup() {
   const rt = runtimeWith(BUNDLE);
-  const id = rt.createSpreadsheet({ sheets: { Contacts: [['Email']] } });
+  const id = rt.createSpreadsheet({ sheets: { Contacts: [['Email']], Log: [['When']] } });
   return { rt, id, ctx: { spreadsheetId: id } };
 }
 
@@ -143,5 +152,24 @@ describe('developer metadata of a spreadsheet', () => {
     const changed = rt.run('change', ['k', 'w'], ctx);
     expect(changed.ledger.spreadsheetCalls).toBe(3);
     expect(changed.ledger.serviceCalls).toBe(3);
+  });
+
+  test("a sheet's metadata is found from the spreadsheet, follows a rename and goes with the sheet", () => {
+    const { rt, id, ctx } = setup();
+    rt.run('markSheet', ['Log'], ctx);
+    expect(rt.run('all', [], ctx).value).toEqual([]);
+    expect(rt.run('onSheet', ['Log'], ctx).value).toBe(1);
+    expect(rt.run('onSheet', ['Contacts'], ctx).value).toBe(0);
+    rt.sheet(id, 'Log').rename('Old log');
+    const found = rt.run('markedSheet', [], ctx);
+    expect(found.value).toEqual(['SHEET', 'Old log']);
+    // find + getName: the location and its sheet come with the record.
+    expect(found.ledger.spreadsheetCalls).toBe(3);
+    expect(rt.developerMetadata(id)).toEqual([
+      expect.objectContaining({ key: 'marker', sheet: 'Old log', visibility: 'PROJECT' }),
+    ]);
+    rt.run('dropSheet', ['Old log'], ctx);
+    expect(rt.run('markedSheet', [], ctx).value).toBeNull();
+    expect(rt.developerMetadata(id)).toEqual([]);
   });
 });

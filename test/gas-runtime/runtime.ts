@@ -264,8 +264,13 @@ export class AppsScriptRuntime {
   }
 
   /** The spreadsheet's developer metadata, every project's (as the Sheets API's owner sees it). */
-  developerMetadata(spreadsheetId: string): DeveloperMetadataRecord[] {
-    return this.workbook(spreadsheetId).metadata.map((record) => ({ ...record }));
+  developerMetadata(
+    spreadsheetId: string,
+  ): (Omit<DeveloperMetadataRecord, 'sheet'> & { sheet: string | null })[] {
+    return this.workbook(spreadsheetId).metadata.map((record) => ({
+      ...record,
+      sheet: record.sheet ? record.sheet.name : null,
+    }));
   }
 
   /**

@@ -108,7 +108,7 @@ export function isEmpty(cell: Cell): boolean {
 
 export type MetadataVisibility = 'DOCUMENT' | 'PROJECT';
 
-/** Developer metadata of the spreadsheet itself (location SPREADSHEET). */
+/** Developer metadata of the spreadsheet itself or of one of its sheets (rows and columns are not modelled). */
 export interface DeveloperMetadataRecord {
   id: number;
   key: string;
@@ -116,6 +116,8 @@ export interface DeveloperMetadataRecord {
   visibility: MetadataVisibility;
   /** The script project that made it: PROJECT metadata is visible to that project only. */
   project: string;
+  /** Location SHEET: the sheet it moves and is deleted with; null: location SPREADSHEET. */
+  sheet: SheetData | null;
 }
 
 /** Keys and values of all of a spreadsheet's developer metadata together, in characters. */
@@ -173,11 +175,12 @@ export class Workbook {
     value: string | null,
     visibility: MetadataVisibility,
     project: string,
+    sheet: SheetData | null = null,
   ): DeveloperMetadataRecord {
     // Ids look like Google's: positive, spreadsheet-scoped, not in creation order.
     this.nextMetadataId += 1;
     const id = 1000003 + this.nextMetadataId * 7717;
-    const record = { id, key, value, visibility, project };
+    const record = { id, key, value, visibility, project, sheet };
     this.metadata.push(record);
     return record;
   }
@@ -186,6 +189,10 @@ export class Workbook {
     const i = this.sheets.indexOf(sheet);
     if (i >= 0) this.sheets.splice(i, 1);
     sheet.deleted = true;
+    // A sheet's metadata goes with it.
+    for (let m = this.metadata.length - 1; m >= 0; m--) {
+      if (this.metadata[m].sheet === sheet) this.metadata.splice(m, 1);
+    }
     if (this.activeSheetIndex >= this.sheets.length) this.activeSheetIndex = 0;
   }
 }

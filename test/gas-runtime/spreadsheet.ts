@@ -158,28 +158,12 @@ function spreadsheetObject(exec: Execution, host: Host, wb: Workbook) {
       if (!s) exec.fail('Range not found');
       return rangeFromA1(exec, host, wb, s, bang >= 0 ? text.slice(bang + 1) : text);
     },
-    addDeveloperMetadata(key: unknown, second?: unknown, third?: unknown) {
-      // (key), (key, visibility), (key, value), (key, value, visibility): the runtime's enums
-      // are their names, so a second argument that names a visibility is one.
-      const secondIsVisibility = third === undefined && isVisibility(second);
-      const value = secondIsVisibility || second === undefined ? null : metadataText(exec, second);
-      const visibility = secondIsVisibility ? second : third === undefined ? 'DOCUMENT' : third;
-      if (!isVisibility(visibility)) {
-        exec.fail(
-          "The parameters (String,String,String) don't match the method signature for SpreadsheetApp.Spreadsheet.addDeveloperMetadata.",
-        );
-      }
-      const name = metadataKey(exec, key);
-      checkMetadataSize(exec, wb, { key: name, value });
-      wb.addMetadata(name, value, visibility, host.scriptId);
+    addDeveloperMetadata(key: unknown, value?: unknown, visibility?: unknown) {
+      addMetadata(exec, host, wb, null, 'Spreadsheet', key, value, visibility);
       return SELF;
     },
     getDeveloperMetadata() {
-      return exec.realm.array(
-        wb.metadata
-          .filter((record) => visibleTo(host, record))
-          .map((record) => metadataObject(exec, host, wb, record)),
-      );
+      return metadataAt(exec, host, wb, null);
     },
     createDeveloperMetadataFinder() {
       return metadataFinder(exec, host, wb);
@@ -200,7 +184,41 @@ function spreadsheetObject(exec: Execution, host: Host, wb: Workbook) {
   });
 }
 
-// --- developer metadata (the spreadsheet's own; sheets, rows and columns are not modelled) -----
+// --- developer metadata (of the spreadsheet and of its sheets; rows and columns are not modelled)
+
+/** (key), (key, visibility), (key, value), (key, value, visibility), on the spreadsheet or a sheet. */
+function addMetadata(
+  exec: Execution,
+  host: Host,
+  wb: Workbook,
+  sheet: SheetData | null,
+  kind: string,
+  key: unknown,
+  second?: unknown,
+  third?: unknown,
+): void {
+  // The runtime's enums are their names, so a second argument that names a visibility is one.
+  const secondIsVisibility = third === undefined && isVisibility(second);
+  const value = secondIsVisibility || second === undefined ? null : metadataText(exec, second);
+  const visibility = secondIsVisibility ? second : third === undefined ? 'DOCUMENT' : third;
+  if (!isVisibility(visibility)) {
+    exec.fail(
+      `The parameters (String,String,String) don't match the method signature for SpreadsheetApp.${kind}.addDeveloperMetadata.`,
+    );
+  }
+  const name = metadataKey(exec, key);
+  checkMetadataSize(exec, wb, { key: name, value });
+  wb.addMetadata(name, value, visibility, host.scriptId, sheet);
+}
+
+/** The metadata at exactly this location (the spreadsheet itself, or one sheet). */
+function metadataAt(exec: Execution, host: Host, wb: Workbook, sheet: SheetData | null) {
+  return exec.realm.array(
+    wb.metadata
+      .filter((record) => record.sheet === sheet && visibleTo(host, record))
+      .map((record) => metadataObject(exec, host, wb, record)),
+  );
+}
 
 function isVisibility(value: unknown): value is MetadataVisibility {
   return value === 'DOCUMENT' || value === 'PROJECT';
@@ -254,10 +272,11 @@ function metadataObject(
     getKey: () => record.key,
     getValue: () => record.value,
     getVisibility: () => record.visibility,
+    // The location comes with the record (a sheet by its id), so reading it is no round trip.
     getLocation: () => ({
-      getLocationType: () => 'SPREADSHEET',
-      getSpreadsheet: () => spreadsheetObject(exec, host, wb),
-      getSheet: () => null,
+      getLocationType: () => (record.sheet ? 'SHEET' : 'SPREADSHEET'),
+      getSpreadsheet: () => (record.sheet ? null : spreadsheetObject(exec, host, wb)),
+      getSheet: () => (record.sheet ? sheetObject(exec, host, wb, record.sheet) : null),
       getRow: () => null,
       getColumn: () => null,
     }),
@@ -283,6 +302,7 @@ function metadataObject(
     },
     moveToSpreadsheet() {
       live();
+      record.sheet = null;
       return SELF;
     },
     remove() {
@@ -296,7 +316,10 @@ function metadataObject(
   });
 }
 
-/** Spreadsheet.createDeveloperMetadataFinder(): filters are local, find() is the round trip. */
+/**
+ * Spreadsheet.createDeveloperMetadataFinder(): searches every location of the spreadsheet;
+ * filters are local, find() is the round trip.
+ */
 function metadataFinder(exec: Execution, host: Host, wb: Workbook): object {
   const filters: ((record: DeveloperMetadataRecord) => boolean)[] = [];
   const impl = {
@@ -321,7 +344,7 @@ function metadataFinder(exec: Execution, host: Host, wb: Workbook): object {
       return SELF;
     },
     withLocationType(type: unknown) {
-      filters.push(() => type === 'SPREADSHEET');
+      filters.push((record) => type === (record.sheet ? 'SHEET' : 'SPREADSHEET'));
       return SELF;
     },
     onIntersectingLocations: () => SELF,
@@ -533,6 +556,13 @@ function sheetObject(exec: Execution, host: Host, wb: Workbook, s: SheetData): o
     autoResizeColumn: () => SELF,
     autoResizeColumns: () => SELF,
     setTabColor: () => SELF,
+    addDeveloperMetadata(key: unknown, value?: unknown, visibility?: unknown) {
+      addMetadata(exec, host, wb, s, 'Sheet', key, value, visibility);
+      return SELF;
+    },
+    getDeveloperMetadata() {
+      return metadataAt(exec, host, wb, s);
+    },
   };
   const wrapped = instrument(exec, 'Sheet', impl, { spreadsheet: true });
   sheetOf.set(wrapped, s);
