@@ -157,7 +157,7 @@ function reportInterrupted(
 export function getSyncStatus(): SyncStatusView {
   const spreadsheet = openSpreadsheet();
   const spreadsheetId = spreadsheet.getId();
-  const records = new SpreadsheetRecords(spreadsheetId, spreadsheet);
+  const records = new SpreadsheetRecords(spreadsheetId, new SheetSession(spreadsheet));
   const repaired = ensureTrigger(spreadsheetId, true) === 'repaired';
   const triggers = syncTriggers(spreadsheetId);
   const lease = leaseFor(spreadsheetId);
@@ -203,7 +203,9 @@ export function saveSettings(settings: SyncSettings): { ok: boolean; errors: str
     throw error;
   }
   try {
-    new SpreadsheetRecords(spreadsheet.getId(), spreadsheet).saveSettings(checked.settings);
+    new SpreadsheetRecords(spreadsheet.getId(), new SheetSession(spreadsheet)).saveSettings(
+      checked.settings,
+    );
   } catch (error) {
     // The spreadsheet's metadata may be full (other add-ons' too) or Google's service may fail:
     // the settings saved before stay in force, and the person is told.

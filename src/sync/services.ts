@@ -96,19 +96,13 @@ function documentStore(): KeyValueStore | null {
 
 /** Developer metadata of the spreadsheet holding its settings, kept to this script. */
 class MetadataSettingsRecord implements SharedSettingsRecord {
-  private found: GoogleAppsScript.Spreadsheet.DeveloperMetadata[] | null = null;
+  constructor(private readonly session: SheetSession) {}
 
-  constructor(private readonly spreadsheet: Spreadsheet) {}
-
+  /** Found with the rest of this script's metadata (one call the log tab shares). */
   private records(): GoogleAppsScript.Spreadsheet.DeveloperMetadata[] {
-    this.found ??= retried(() =>
-      this.spreadsheet
-        .createDeveloperMetadataFinder()
-        .withKey(SETTINGS_KEY)
-        .withVisibility(SpreadsheetApp.DeveloperMetadataVisibility.PROJECT)
-        .find(),
+    return retried(() => this.session.ownMetadata()).filter(
+      (found) => found.getKey() === SETTINGS_KEY,
     );
-    return this.found;
   }
 
   read(): string | null {
@@ -121,16 +115,15 @@ class MetadataSettingsRecord implements SharedSettingsRecord {
     if (first) retried(() => first.setValue(text));
     else {
       retried(() =>
-        this.spreadsheet.addDeveloperMetadata(
+        this.session.spreadsheet.addDeveloperMetadata(
           SETTINGS_KEY,
           text,
           SpreadsheetApp.DeveloperMetadataVisibility.PROJECT,
         ),
       );
-      this.found = null;
     }
     for (const record of extra) retried(() => record.remove());
-    if (first) this.found = [first];
+    if (!first || extra.length > 0) this.session.metadataChanged();
   }
 }
 
@@ -142,11 +135,12 @@ class MetadataSettingsRecord implements SharedSettingsRecord {
 export class SpreadsheetRecords {
   private readonly record: MetadataSettingsRecord;
 
+  /** `session`: shared with the execution's other sheet adapters (one metadata look-up). */
   constructor(
     private readonly spreadsheetId: string,
-    spreadsheet: Spreadsheet,
+    session: SheetSession,
   ) {
-    this.record = new MetadataSettingsRecord(spreadsheet);
+    this.record = new MetadataSettingsRecord(session);
   }
 
   /** The user's copy of a document property of this spreadsheet. */
@@ -237,8 +231,8 @@ export function openSpreadsheetWithId(knownId?: string | null): OpenedSpreadshee
 }
 
 export function previewPorts({ spreadsheet, id }: OpenedSpreadsheet): PreviewPorts {
-  const settings = new SpreadsheetRecords(id, spreadsheet).settings();
   const session = new SheetSession(spreadsheet);
+  const settings = new SpreadsheetRecords(id, session).settings();
   return {
     clock: systemClock,
     settings,
@@ -256,10 +250,10 @@ export function syncPorts(
   unattended: boolean,
   firedFollowUp: string | null = null,
 ): SyncPorts {
-  const records = new SpreadsheetRecords(spreadsheetId, spreadsheet);
+  const session = new SheetSession(spreadsheet, !unattended);
+  const records = new SpreadsheetRecords(spreadsheetId, session);
   const settings = records.settings();
   const triggers = syncTriggers(spreadsheetId);
-  const session = new SheetSession(spreadsheet, !unattended);
   return {
     clock: systemClock,
     settings,

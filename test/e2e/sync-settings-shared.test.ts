@@ -278,3 +278,37 @@ describe('the record in the spreadsheet under strain', () => {
     ]);
   });
 });
+
+describe('the log tab is found by its mark, read with the settings', () => {
+  const LOG = 'Keap Sync Log';
+
+  function syncNow(w: World): RunSummary {
+    return w.call<RunSummary>('syncNow');
+  }
+
+  it('a log tab of an earlier version is marked once; renamed by a person, it keeps the rows', () => {
+    const w = sharedWorld();
+    // An earlier version's log tab: found by its name, then marked.
+    w.rt.addSheet(w.spreadsheetId, LOG, [['When', 'How']]);
+    expect(syncNow(w).outcome).toBe('completed');
+    expect(w.sheet(LOG).values()).toHaveLength(2);
+    expect(w.rt.developerMetadata(w.spreadsheetId)).toContainEqual(
+      expect.objectContaining({ key: 'keapSync.logTab', sheet: LOG, visibility: 'PROJECT' }),
+    );
+    w.sheet(LOG).rename('Sync history');
+    expect(syncNow(w).outcome).toBe('completed');
+    expect(w.rt.sheetNames(w.spreadsheetId)).not.toContain(LOG);
+    expect(w.sheet('Sync history').values()).toHaveLength(3);
+  });
+
+  it('deleted by a person, a new log tab is made and marked', () => {
+    const w = sharedWorld();
+    expect(syncNow(w).outcome).toBe('completed');
+    w.rt.deleteSheet(w.spreadsheetId, LOG);
+    expect(syncNow(w).outcome).toBe('completed');
+    expect(w.sheet(LOG).values()).toHaveLength(2);
+    expect(
+      w.rt.developerMetadata(w.spreadsheetId).filter((record) => record.key === 'keapSync.logTab'),
+    ).toEqual([expect.objectContaining({ sheet: LOG })]);
+  });
+});

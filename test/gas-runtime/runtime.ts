@@ -294,6 +294,14 @@ export class AppsScriptRuntime {
     ).id;
   }
 
+  /** Deletes a sheet as a person would (its developer metadata goes with it). */
+  deleteSheet(spreadsheetId: string, name: string): void {
+    const wb = this.workbook(spreadsheetId);
+    const data = wb.sheetByName(name);
+    if (!data) throw new Error(`No sheet named ${name} in ${spreadsheetId}`);
+    wb.removeSheet(data);
+  }
+
   /** Adds a sheet as a person would (for tests that build a spreadsheet step by step). */
   addSheet(spreadsheetId: string, name: string, rows: unknown[][] = []): SheetHandle {
     const wb = this.workbook(spreadsheetId);
