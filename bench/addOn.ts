@@ -30,7 +30,14 @@ const LOG_TAB = 'Keap Sync Log';
 const RECORD_HEADER = 'Keap Sync Record';
 const EMAIL_COLUMN = 2;
 /** The runtime's services whose every call is a spreadsheet round trip. */
-const SPREADSHEET_SERVICES = new Set(['SpreadsheetApp', 'Spreadsheet', 'Sheet', 'Range']);
+const SPREADSHEET_SERVICES = new Set([
+  'SpreadsheetApp',
+  'Spreadsheet',
+  'Sheet',
+  'Range',
+  'DeveloperMetadataFinder',
+  'DeveloperMetadata',
+]);
 /** Real-time guard per execution (a runaway-loop stop, not part of the cost model). */
 const REAL_TIME_LIMIT_MS = 120_000;
 

@@ -6,6 +6,8 @@ import type { SyncSummary } from '../sync/summary';
 import { formulaSafe } from './formulaSafe';
 import { SheetSession } from './tabs';
 
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 export const LOG_TAB_NAME = 'Keap Sync Log';
@@ -51,6 +53,9 @@ export interface SyncLogPort {
   append(summary: SyncSummary): void;
 }
 
+/** Key of the developer metadata that marks the log tab (its value is empty). */
+export const LOG_TAB_MARK = 'keapSync.logTab';
+
 export class SpreadsheetLogTab implements SyncLogPort {
   private readonly session: SheetSession;
 
@@ -61,12 +66,40 @@ export class SpreadsheetLogTab implements SyncLogPort {
     this.session = session ?? new SheetSession(spreadsheet);
   }
 
+  /**
+   * The log tab is found by the mark it carries (developer metadata of the tab, read with the
+   * settings in the same call), so a run does not also look it up by name; a tab without the
+   * mark (made by an earlier version) is found by name once and marked.
+   */
   append(summary: SyncSummary): void {
-    let sheet = this.spreadsheet.getSheetByName(LOG_TAB_NAME);
+    let sheet = this.markedTab();
     if (!sheet) {
-      sheet = this.session.insertTab(LOG_TAB_NAME);
-      sheet.appendRow(LOG_HEADER);
+      sheet = this.spreadsheet.getSheetByName(LOG_TAB_NAME);
+      if (!sheet) {
+        sheet = this.session.insertTab(LOG_TAB_NAME);
+        sheet.appendRow(LOG_HEADER);
+      }
+      this.mark(sheet);
     }
     sheet.appendRow(logRow(summary));
+  }
+
+  private markedTab(): Sheet | null {
+    try {
+      const mark = this.session.ownMetadata().find((found) => found.getKey() === LOG_TAB_MARK);
+      return mark?.getLocation().getSheet() ?? null;
+    } catch {
+      // Without the marks the tab is found by its name.
+      return null;
+    }
+  }
+
+  private mark(sheet: Sheet): void {
+    try {
+      sheet.addDeveloperMetadata(LOG_TAB_MARK, SpreadsheetApp.DeveloperMetadataVisibility.PROJECT);
+      this.session.metadataChanged();
+    } catch {
+      // Unmarked, it is found by name again next time (e.g. the spreadsheet's metadata is full).
+    }
   }
 }

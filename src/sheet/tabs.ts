@@ -1,5 +1,6 @@
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+type DeveloperMetadata = GoogleAppsScript.Spreadsheet.DeveloperMetadata;
 
 /**
  * What the sheet adapters of one execution share, so no spreadsheet call is made twice:
@@ -8,6 +9,7 @@ type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
  */
 export class SheetSession {
   private tabCount: number | null = null;
+  private own: DeveloperMetadata[] | null = null;
   /** The contacts tab, once some adapter has found it. */
   home: Sheet | null = null;
 
@@ -16,6 +18,23 @@ export class SheetSession {
     readonly spreadsheet: Spreadsheet,
     private readonly watched = true,
   ) {}
+
+  /**
+   * This script's developer metadata anywhere in the spreadsheet (the settings, the mark on
+   * the log tab), found with one call per execution and shared by the adapters.
+   */
+  ownMetadata(): DeveloperMetadata[] {
+    this.own ??= this.spreadsheet
+      .createDeveloperMetadataFinder()
+      .withVisibility(SpreadsheetApp.DeveloperMetadataVisibility.PROJECT)
+      .find();
+    return this.own;
+  }
+
+  /** Metadata was added: the next look finds it anew. */
+  metadataChanged(): void {
+    this.own = null;
+  }
 
   /** Adds one of the add-on's own tabs at the end without leaving the person on it. */
   insertTab(name: string): Sheet {

@@ -106,8 +106,6 @@ export function enableDailySync(hour: number): DailySyncStatus {
   const spreadsheetId = spreadsheet.getId();
   const timeZone = spreadsheet.getSpreadsheetTimeZone();
   syncTriggers(spreadsheetId).enableDaily(checkedHour, timeZone, currentUserEmail());
-  // The daily run may have no document properties: keep this user's copy of the settings.
-  new SpreadsheetRecords(spreadsheetId).mirrorSettings();
   return dailyStatusOf(spreadsheet);
 }
 
@@ -159,7 +157,7 @@ function reportInterrupted(
 export function getSyncStatus(): SyncStatusView {
   const spreadsheet = openSpreadsheet();
   const spreadsheetId = spreadsheet.getId();
-  const records = new SpreadsheetRecords(spreadsheetId);
+  const records = new SpreadsheetRecords(spreadsheetId, new SheetSession(spreadsheet));
   const repaired = ensureTrigger(spreadsheetId, true) === 'repaired';
   const triggers = syncTriggers(spreadsheetId);
   const lease = leaseFor(spreadsheetId);
@@ -204,7 +202,21 @@ export function saveSettings(settings: SyncSettings): { ok: boolean; errors: str
     if (error instanceof SheetSetupError) return { ok: false, errors: [error.message] };
     throw error;
   }
-  new SpreadsheetRecords(spreadsheet.getId()).saveSettings(checked.settings);
+  try {
+    new SpreadsheetRecords(spreadsheet.getId(), new SheetSession(spreadsheet)).saveSettings(
+      checked.settings,
+    );
+  } catch (error) {
+    // The spreadsheet's metadata may be full (other add-ons' too) or Google's service may fail:
+    // the settings saved before stay in force, and the person is told.
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      errors: [
+        `The settings could not be saved in the spreadsheet, so the earlier ones still apply: ${reason}`,
+      ],
+    };
+  }
   return { ok: true, errors: [] };
 }
 

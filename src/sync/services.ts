@@ -12,7 +12,14 @@ import { SyncLease } from './lease';
 import { readJson, type Clock, type KeyValueStore } from './ports';
 import type { PreviewPorts } from './preview';
 import type { SyncPorts } from './runSync';
-import { readSettings, SETTINGS_KEY, storeSettings, type SyncSettings } from './settings';
+import {
+  loadSharedSettings,
+  saveSharedSettings,
+  SETTINGS_KEY,
+  type EarlierSettings,
+  type SharedSettingsRecord,
+  type SyncSettings,
+} from './settings';
 import type { SyncSummary } from './summary';
 import { withServiceRetry } from './serviceRetry';
 import {
@@ -87,37 +94,86 @@ function documentStore(): KeyValueStore | null {
   }
 }
 
+/** Developer metadata of the spreadsheet holding its settings, kept to this script. */
+class MetadataSettingsRecord implements SharedSettingsRecord {
+  constructor(private readonly session: SheetSession) {}
+
+  /** Found with the rest of this script's metadata (one call the log tab shares). */
+  private records(): GoogleAppsScript.Spreadsheet.DeveloperMetadata[] {
+    return retried(() => this.session.ownMetadata()).filter(
+      (found) => found.getKey() === SETTINGS_KEY,
+    );
+  }
+
+  read(): string | null {
+    return this.records()[0]?.getValue() ?? null;
+  }
+
+  /** Two editors carrying the settings at once may leave two records: the first is kept. */
+  write(text: string): void {
+    const [first, ...extra] = this.records();
+    if (first) retried(() => first.setValue(text));
+    else {
+      retried(() =>
+        this.session.spreadsheet.addDeveloperMetadata(
+          SETTINGS_KEY,
+          text,
+          SpreadsheetApp.DeveloperMetadataVisibility.PROJECT,
+        ),
+      );
+    }
+    for (const record of extra) retried(() => record.remove());
+    if (!first || extra.length > 0) this.session.metadataChanged();
+  }
+}
+
 /**
- * Settings and the last run belong to the spreadsheet (document properties). Unattended
- * runs may have no document properties, so the user's properties keep a copy per spreadsheet.
+ * Settings belong to the spreadsheet and live in it (developer metadata), so an unattended
+ * run that opens it by id reads what an editor saved. The last run is kept in document
+ * properties, and in the user's properties per spreadsheet where there are none.
  */
 export class SpreadsheetRecords {
-  constructor(private readonly spreadsheetId: string) {}
+  private readonly record: MetadataSettingsRecord;
+
+  /** `session`: shared with the execution's other sheet adapters (one metadata look-up). */
+  constructor(
+    private readonly spreadsheetId: string,
+    session: SheetSession,
+  ) {
+    this.record = new MetadataSettingsRecord(session);
+  }
 
   /** The user's copy of a document property of this spreadsheet. */
   private mirrorKey(documentKey: string): string {
     return `${documentKey}.${this.spreadsheetId}`;
   }
 
+  /**
+   * Where earlier versions kept the settings. Looked up only when asked: a run that finds the
+   * record in the spreadsheet pays nothing for them.
+   */
+  private earlier(): EarlierSettings {
+    const key = this.mirrorKey(SETTINGS_KEY);
+    let documents: KeyValueStore | null | undefined;
+    let mirror: EarlierSettings['mirror'] | undefined;
+    return {
+      get documents() {
+        if (documents === undefined) documents = documentStore();
+        return documents;
+      },
+      get mirror() {
+        mirror ??= { store: userStore(), key };
+        return mirror;
+      },
+    };
+  }
+
   settings(): SyncSettings {
-    const documents = documentStore();
-    if (documents) return readSettings(documents);
-    return readSettings({
-      getProperty: (key) => userStore().getProperty(this.mirrorKey(key)),
-      setProperty: () => undefined,
-      deleteProperty: () => undefined,
-    });
+    return loadSharedSettings(this.record, this.earlier());
   }
 
   saveSettings(settings: SyncSettings): void {
-    const documents = documentStore();
-    if (documents) storeSettings(documents, settings);
-    this.mirrorSettings(settings);
-  }
-
-  /** Keeps the user's copy of the settings for unattended runs. */
-  mirrorSettings(settings: SyncSettings = this.settings()): void {
-    userStore().setProperty(this.mirrorKey(SETTINGS_KEY), JSON.stringify(settings));
+    saveSharedSettings(this.record, settings, this.earlier());
   }
 
   lastRun(): SyncSummary | null {
@@ -175,8 +231,8 @@ export function openSpreadsheetWithId(knownId?: string | null): OpenedSpreadshee
 }
 
 export function previewPorts({ spreadsheet, id }: OpenedSpreadsheet): PreviewPorts {
-  const settings = new SpreadsheetRecords(id).settings();
   const session = new SheetSession(spreadsheet);
+  const settings = new SpreadsheetRecords(id, session).settings();
   return {
     clock: systemClock,
     settings,
@@ -194,10 +250,10 @@ export function syncPorts(
   unattended: boolean,
   firedFollowUp: string | null = null,
 ): SyncPorts {
-  const records = new SpreadsheetRecords(spreadsheetId);
+  const session = new SheetSession(spreadsheet, !unattended);
+  const records = new SpreadsheetRecords(spreadsheetId, session);
   const settings = records.settings();
   const triggers = syncTriggers(spreadsheetId);
-  const session = new SheetSession(spreadsheet, !unattended);
   return {
     clock: systemClock,
     settings,

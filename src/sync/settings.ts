@@ -1,6 +1,10 @@
 /**
- * The sync's settings belong to the spreadsheet (document properties): which tab, and what
- * its headers are called. Reading is forgiving (defaults fill gaps); saving validates.
+ * The sync's settings belong to the spreadsheet: which tab, and what its headers are called.
+ * They are kept IN it (one developer metadata record, see SharedSettingsRecord), so every run
+ * that opens the spreadsheet, unattended or not, reads the same current values. Earlier
+ * versions kept them in document properties, copied into each user's properties: those are
+ * carried into the record once and not read again. Reading is forgiving (defaults fill
+ * gaps); saving validates.
  */
 import { DEFAULT_HEADER_NAMES, normalizeHeader, type InputHeaderNames } from '../sheet/headers';
 import { readJson, type KeyValueStore } from './ports';
@@ -31,7 +35,10 @@ function text(value: unknown): string | null {
 
 /** Stored settings merged over the defaults; anything unreadable falls back to its default. */
 export function readSettings(store: KeyValueStore): SyncSettings {
-  const stored = readJson<Partial<SyncSettings>>(store, SETTINGS_KEY);
+  return settingsOf(readJson<Partial<SyncSettings>>(store, SETTINGS_KEY));
+}
+
+function settingsOf(stored: Partial<SyncSettings> | null): SyncSettings {
   const settings = defaultSettings();
   if (!stored || typeof stored !== 'object') return settings;
   settings.sheetName = text(stored.sheetName) ?? '';
@@ -88,4 +95,116 @@ export function validateSettingsInput(input: unknown): {
 
 export function storeSettings(store: KeyValueStore, settings: SyncSettings): void {
   store.setProperty(SETTINGS_KEY, JSON.stringify(settings));
+}
+
+/** The spreadsheet's own record of its settings (a developer metadata value). */
+export interface SharedSettingsRecord {
+  /** The stored text; null when the spreadsheet has no record yet. */
+  read(): string | null;
+  write(text: string): void;
+}
+
+/** Where earlier versions kept the settings; each null when this run cannot reach it. */
+export interface EarlierSettings {
+  /** The spreadsheet's document properties (out of reach in an add-on's unattended run). */
+  documents: KeyValueStore | null;
+  /** This user's copy, under `key`. */
+  mirror: { store: KeyValueStore; key: string } | null;
+}
+
+interface StoredSettings extends Partial<SyncSettings> {
+  /**
+   * Carried from one user's copy by a run that could not reach the document properties: the
+   * next run that can reach them lets what they hold win.
+   */
+  fromCopy?: boolean;
+}
+
+function parseStored(text: string | null): StoredSettings | null {
+  if (text === null || text === '') return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' ? (parsed as StoredSettings) : null;
+  } catch {
+    return null;
+  }
+}
+
+function recordText(settings: SyncSettings, fromCopy: boolean): string {
+  return JSON.stringify(fromCopy ? { ...settings, fromCopy: true } : settings);
+}
+
+/**
+ * The settings every run of this spreadsheet sees: the record in the spreadsheet. Without one
+ * (a spreadsheet set up by an earlier version), the document properties, else this user's
+ * copy, are carried into it once and then removed, so they are never read as the truth
+ * again. A record that cannot be written leaves them where they were: nothing is lost.
+ */
+export function loadSharedSettings(
+  record: SharedSettingsRecord,
+  earlier: EarlierSettings,
+): SyncSettings {
+  const stored = parseStored(record.read());
+  // Copies left by earlier versions are not looked at again (no cost on every run).
+  if (stored && !stored.fromCopy) return settingsOf(stored);
+  const fromDocument = earlier.documents
+    ? readJson<StoredSettings>(earlier.documents, SETTINGS_KEY)
+    : null;
+  if (fromDocument) return carry(record, settingsOf(fromDocument), false, earlier);
+  // The document properties are reachable and hold nothing: a carried copy is the truth now.
+  if (stored) {
+    return earlier.documents
+      ? carry(record, settingsOf(stored), false, earlier)
+      : settingsOf(stored);
+  }
+  const fromMirror = earlier.mirror
+    ? readJson<StoredSettings>(earlier.mirror.store, earlier.mirror.key)
+    : null;
+  if (fromMirror) return carry(record, settingsOf(fromMirror), earlier.documents === null, earlier);
+  return defaultSettings();
+}
+
+function carry(
+  record: SharedSettingsRecord,
+  settings: SyncSettings,
+  fromCopy: boolean,
+  earlier: EarlierSettings,
+): SyncSettings {
+  try {
+    record.write(recordText(settings, fromCopy));
+  } catch {
+    // Not carried this time: the earlier copies stay, and the next run tries again.
+    return settings;
+  }
+  if (!fromCopy) forgetEarlier(earlier);
+  else deleteQuietly(earlier.mirror?.store, earlier.mirror?.key);
+  return settings;
+}
+
+/** Saved from the sidebar: the record holds them; copies of earlier versions are gone. */
+export function saveSharedSettings(
+  record: SharedSettingsRecord,
+  settings: SyncSettings,
+  earlier: EarlierSettings,
+): void {
+  record.write(recordText(settings, false));
+  forgetEarlier(earlier);
+}
+
+function forgetEarlier(earlier: EarlierSettings): void {
+  if (earlier.documents && earlier.documents.getProperty(SETTINGS_KEY) !== null) {
+    deleteQuietly(earlier.documents, SETTINGS_KEY);
+  }
+  if (earlier.mirror && earlier.mirror.store.getProperty(earlier.mirror.key) !== null) {
+    deleteQuietly(earlier.mirror.store, earlier.mirror.key);
+  }
+}
+
+function deleteQuietly(store: KeyValueStore | undefined, key: string | undefined): void {
+  if (!store || key === undefined) return;
+  try {
+    store.deleteProperty(key);
+  } catch {
+    // Left behind, it is not read while the record exists.
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * Spreadsheet round trips per execution, as the runtime counts them (every call on
- * SpreadsheetApp, Spreadsheet, Sheet and Range). The sheet is read in one block and
+ * SpreadsheetApp, Spreadsheet, Sheet and Range, and developer metadata's finds and writes). The sheet is read in one block and
  * written in one block, so the count does not grow with the number of rows.
  */
 import { connectedWorld, runCountingCalls, type Summary } from './support/sync';
@@ -10,13 +10,14 @@ const budget = (rows: number) => 10 + rows / 500;
 
 /**
  * What each kind of run needs with the records in a hidden column of the contacts tab:
- * open (2: spreadsheet, id), contacts tab (2: find, read; the records come with it), log tab
- * (2: find, append); a run that changes rows also re-reads the contacts tab (1), writes
- * statuses and records in one block (2) and reads once more to check the write (1). The
- * first run also creates the log tab (count the tabs, insert, show the contacts tab again,
- * its header) and hides the record column.
+ * open (2: spreadsheet, id), the add-on's developer metadata (1: the settings and the mark
+ * that finds the log tab), contacts tab (2: find, read; the records come with it), log tab
+ * (1: append); a run that changes rows also re-reads the contacts tab (1), writes statuses
+ * and records in one block (2) and reads once more to check the write (1). The first run
+ * also looks for the log tab by name, creates it (count the tabs, insert, show the contacts
+ * tab again, its header, its mark) and hides the record column.
  */
-const LIMITS = { nothingChanged: 6, changed: 10, firstRun: 15 };
+const LIMITS = { nothingChanged: 6, changed: 10, firstRun: 17 };
 
 type Measured = Record<
   'firstRun' | 'nothingChanged' | 'changed',

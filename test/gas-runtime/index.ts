@@ -17,7 +17,8 @@ export {
 } from './execution';
 export { addLedgers, requestKey, emptyLedger, type Ledger } from './ledger';
 export { SheetHandle } from './sheetHandle';
-export type { CellValue } from './sheetModel';
+export { MAX_METADATA_CHARACTERS } from './sheetModel';
+export type { CellValue, DeveloperMetadataRecord, MetadataVisibility } from './sheetModel';
 export type { UiEvent, MenuEntry } from './ui';
 export type { TriggerInfo, Schedule } from './triggers';
 export type { LogRecord } from './logging';

@@ -29,7 +29,14 @@ import { PropertyStores, type Store } from './properties';
 import { describeError, isDate, isPlainObject } from './realm';
 import { SheetHandle } from './sheetHandle';
 import { spreadsheetForEvent } from './spreadsheet';
-import { applyInput, DEFAULT_COLUMNS, DEFAULT_ROWS, Workbook } from './sheetModel';
+import {
+  applyInput,
+  DEFAULT_COLUMNS,
+  DEFAULT_ROWS,
+  Workbook,
+  type DeveloperMetadataRecord,
+  type MetadataVisibility,
+} from './sheetModel';
 import { StateTokenRegistry } from './stateTokens';
 import {
   clockEvent,
@@ -260,6 +267,45 @@ export class AppsScriptRuntime {
 
   sheetNames(spreadsheetId: string): string[] {
     return this.workbook(spreadsheetId).sheets.map((s) => s.name);
+  }
+
+  /** The spreadsheet's developer metadata, every project's (as the Sheets API's owner sees it). */
+  developerMetadata(
+    spreadsheetId: string,
+  ): (Omit<DeveloperMetadataRecord, 'sheet'> & { sheet: string | null })[] {
+    return this.workbook(spreadsheetId).metadata.map((record) => ({
+      ...record,
+      sheet: record.sheet ? record.sheet.name : null,
+    }));
+  }
+
+  /**
+   * Adds developer metadata as another script would (`project`; default this one), or as an
+   * earlier version of the add-on left it. Not limited: a test may fill the spreadsheet up.
+   */
+  addDeveloperMetadata(
+    spreadsheetId: string,
+    record: {
+      key: string;
+      value?: string | null;
+      visibility?: MetadataVisibility;
+      project?: string;
+    },
+  ): number {
+    return this.workbook(spreadsheetId).addMetadata(
+      record.key,
+      record.value ?? null,
+      record.visibility ?? 'DOCUMENT',
+      record.project ?? this.host.scriptId,
+    ).id;
+  }
+
+  /** Deletes a sheet as a person would (its developer metadata goes with it). */
+  deleteSheet(spreadsheetId: string, name: string): void {
+    const wb = this.workbook(spreadsheetId);
+    const data = wb.sheetByName(name);
+    if (!data) throw new Error(`No sheet named ${name} in ${spreadsheetId}`);
+    wb.removeSheet(data);
   }
 
   /** Adds a sheet as a person would (for tests that build a spreadsheet step by step). */

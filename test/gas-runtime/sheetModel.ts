@@ -106,10 +106,29 @@ export function isEmpty(cell: Cell): boolean {
   return cell.value === '' && !cell.formula;
 }
 
+export type MetadataVisibility = 'DOCUMENT' | 'PROJECT';
+
+/** Developer metadata of the spreadsheet itself or of one of its sheets (rows and columns are not modelled). */
+export interface DeveloperMetadataRecord {
+  id: number;
+  key: string;
+  value: string | null;
+  visibility: MetadataVisibility;
+  /** The script project that made it: PROJECT metadata is visible to that project only. */
+  project: string;
+  /** Location SHEET: the sheet it moves and is deleted with; null: location SPREADSHEET. */
+  sheet: SheetData | null;
+}
+
+/** Keys and values of all of a spreadsheet's developer metadata together, in characters. */
+export const MAX_METADATA_CHARACTERS = 30_000;
+
 export class Workbook {
   activeSheetIndex = 0;
   private nextSheetId = 0;
+  private nextMetadataId = 0;
   readonly sheets: SheetData[] = [];
+  readonly metadata: DeveloperMetadataRecord[] = [];
 
   constructor(
     readonly id: string,
@@ -136,10 +155,44 @@ export class Workbook {
     return this.sheets.find((s) => s.name === name);
   }
 
+  /** Characters all metadata would take with `change` applied (a record replaced or added). */
+  metadataCharacters(change?: {
+    replacing?: DeveloperMetadataRecord;
+    key: string;
+    value: string | null;
+  }): number {
+    let total = 0;
+    for (const record of this.metadata) {
+      if (record === change?.replacing) continue;
+      total += record.key.length + (record.value?.length ?? 0);
+    }
+    if (change) total += change.key.length + (change.value?.length ?? 0);
+    return total;
+  }
+
+  addMetadata(
+    key: string,
+    value: string | null,
+    visibility: MetadataVisibility,
+    project: string,
+    sheet: SheetData | null = null,
+  ): DeveloperMetadataRecord {
+    // Ids look like Google's: positive, spreadsheet-scoped, not in creation order.
+    this.nextMetadataId += 1;
+    const id = 1000003 + this.nextMetadataId * 7717;
+    const record = { id, key, value, visibility, project, sheet };
+    this.metadata.push(record);
+    return record;
+  }
+
   removeSheet(sheet: SheetData): void {
     const i = this.sheets.indexOf(sheet);
     if (i >= 0) this.sheets.splice(i, 1);
     sheet.deleted = true;
+    // A sheet's metadata goes with it.
+    for (let m = this.metadata.length - 1; m >= 0; m--) {
+      if (this.metadata[m].sheet === sheet) this.metadata.splice(m, 1);
+    }
     if (this.activeSheetIndex >= this.sheets.length) this.activeSheetIndex = 0;
   }
 }

@@ -14,13 +14,24 @@ import {
   parseA1,
   type Cell,
   type CellValue,
+  type DeveloperMetadataRecord,
   type GridRect,
+  MAX_METADATA_CHARACTERS,
+  type MetadataVisibility,
   type SheetData,
   type Workbook,
 } from './sheetModel';
 import { createUi } from './ui';
 
 const sheetOf = new WeakMap<object, SheetData>();
+
+const DeveloperMetadataVisibility = { DOCUMENT: 'DOCUMENT', PROJECT: 'PROJECT' };
+const DeveloperMetadataLocationType = {
+  SPREADSHEET: 'SPREADSHEET',
+  SHEET: 'SHEET',
+  ROW: 'ROW',
+  COLUMN: 'COLUMN',
+};
 
 export function createSpreadsheetApp(
   exec: Execution,
@@ -35,6 +46,8 @@ export function createSpreadsheetApp(
     return spreadsheetObject(exec, host, wb);
   };
   const impl = {
+    DeveloperMetadataVisibility,
+    DeveloperMetadataLocationType,
     getActiveSpreadsheet() {
       exec.requireAuth('LIMITED', 'SpreadsheetApp.getActiveSpreadsheet');
       return exec.spreadsheetId === null ? null : open(exec.spreadsheetId);
@@ -145,6 +158,16 @@ function spreadsheetObject(exec: Execution, host: Host, wb: Workbook) {
       if (!s) exec.fail('Range not found');
       return rangeFromA1(exec, host, wb, s, bang >= 0 ? text.slice(bang + 1) : text);
     },
+    addDeveloperMetadata(key: unknown, value?: unknown, visibility?: unknown) {
+      addMetadata(exec, host, wb, null, 'Spreadsheet', key, value, visibility);
+      return SELF;
+    },
+    getDeveloperMetadata() {
+      return metadataAt(exec, host, wb, null);
+    },
+    createDeveloperMetadataFinder() {
+      return metadataFinder(exec, host, wb);
+    },
     toast(message: unknown, title?: unknown, timeoutSeconds?: number) {
       exec.ui.push({
         type: 'toast',
@@ -154,7 +177,196 @@ function spreadsheetObject(exec: Execution, host: Host, wb: Workbook) {
       });
     },
   };
-  return instrument(exec, 'Spreadsheet', impl, { spreadsheet: true });
+  return instrument(exec, 'Spreadsheet', impl, {
+    spreadsheet: true,
+    // Making a finder is local: only its find() asks Google.
+    uncounted: ['createDeveloperMetadataFinder'],
+  });
+}
+
+// --- developer metadata (of the spreadsheet and of its sheets; rows and columns are not modelled)
+
+/** (key), (key, visibility), (key, value), (key, value, visibility), on the spreadsheet or a sheet. */
+function addMetadata(
+  exec: Execution,
+  host: Host,
+  wb: Workbook,
+  sheet: SheetData | null,
+  kind: string,
+  key: unknown,
+  second?: unknown,
+  third?: unknown,
+): void {
+  // The runtime's enums are their names, so a second argument that names a visibility is one.
+  const secondIsVisibility = third === undefined && isVisibility(second);
+  const value = secondIsVisibility || second === undefined ? null : metadataText(exec, second);
+  const visibility = secondIsVisibility ? second : third === undefined ? 'DOCUMENT' : third;
+  if (!isVisibility(visibility)) {
+    exec.fail(
+      `The parameters (String,String,String) don't match the method signature for SpreadsheetApp.${kind}.addDeveloperMetadata.`,
+    );
+  }
+  const name = metadataKey(exec, key);
+  checkMetadataSize(exec, wb, { key: name, value });
+  wb.addMetadata(name, value, visibility, host.scriptId, sheet);
+}
+
+/** The metadata at exactly this location (the spreadsheet itself, or one sheet). */
+function metadataAt(exec: Execution, host: Host, wb: Workbook, sheet: SheetData | null) {
+  return exec.realm.array(
+    wb.metadata
+      .filter((record) => record.sheet === sheet && visibleTo(host, record))
+      .map((record) => metadataObject(exec, host, wb, record)),
+  );
+}
+
+function isVisibility(value: unknown): value is MetadataVisibility {
+  return value === 'DOCUMENT' || value === 'PROJECT';
+}
+
+/** PROJECT metadata is seen only by the project that made it; DOCUMENT metadata by all. */
+function visibleTo(host: Host, record: DeveloperMetadataRecord): boolean {
+  return record.visibility === 'DOCUMENT' || record.project === host.scriptId;
+}
+
+function metadataKey(exec: Execution, key: unknown): string {
+  if (typeof key !== 'string' || key === '') {
+    exec.fail('Invalid argument: key');
+  }
+  return key;
+}
+
+function metadataText(exec: Execution, value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string') exec.fail('Invalid argument: value');
+  return value;
+}
+
+function checkMetadataSize(
+  exec: Execution,
+  wb: Workbook,
+  change: { replacing?: DeveloperMetadataRecord; key: string; value: string | null },
+): void {
+  if (wb.metadataCharacters(change) > MAX_METADATA_CHARACTERS) {
+    exec.fail(
+      `The developer metadata of this spreadsheet would exceed ${MAX_METADATA_CHARACTERS} characters.`,
+    );
+  }
+}
+
+/**
+ * One metadata record as the script holds it. Its getters read the answer Google already
+ * sent (the Sheets API returns whole records), so they are not round trips; every change is.
+ */
+function metadataObject(
+  exec: Execution,
+  host: Host,
+  wb: Workbook,
+  record: DeveloperMetadataRecord,
+): object {
+  const live = () => {
+    if (!wb.metadata.includes(record)) exec.fail('The developer metadata no longer exists.');
+  };
+  const impl = {
+    getId: () => record.id,
+    getKey: () => record.key,
+    getValue: () => record.value,
+    getVisibility: () => record.visibility,
+    // The location comes with the record (a sheet by its id), so reading it is no round trip.
+    getLocation: () => ({
+      getLocationType: () => (record.sheet ? 'SHEET' : 'SPREADSHEET'),
+      getSpreadsheet: () => (record.sheet ? null : spreadsheetObject(exec, host, wb)),
+      getSheet: () => (record.sheet ? sheetObject(exec, host, wb, record.sheet) : null),
+      getRow: () => null,
+      getColumn: () => null,
+    }),
+    setKey(key: unknown) {
+      live();
+      const name = metadataKey(exec, key);
+      checkMetadataSize(exec, wb, { replacing: record, key: name, value: record.value });
+      record.key = name;
+      return SELF;
+    },
+    setValue(value: unknown) {
+      live();
+      const text = metadataText(exec, value);
+      checkMetadataSize(exec, wb, { replacing: record, key: record.key, value: text });
+      record.value = text;
+      return SELF;
+    },
+    setVisibility(visibility: unknown) {
+      live();
+      if (!isVisibility(visibility)) exec.fail('Invalid argument: visibility');
+      record.visibility = visibility;
+      return SELF;
+    },
+    moveToSpreadsheet() {
+      live();
+      record.sheet = null;
+      return SELF;
+    },
+    remove() {
+      live();
+      wb.metadata.splice(wb.metadata.indexOf(record), 1);
+    },
+  };
+  return instrument(exec, 'DeveloperMetadata', impl, {
+    spreadsheet: true,
+    uncounted: ['getId', 'getKey', 'getValue', 'getVisibility', 'getLocation'],
+  });
+}
+
+/**
+ * Spreadsheet.createDeveloperMetadataFinder(): searches every location of the spreadsheet;
+ * filters are local, find() is the round trip.
+ */
+function metadataFinder(exec: Execution, host: Host, wb: Workbook): object {
+  const filters: ((record: DeveloperMetadataRecord) => boolean)[] = [];
+  const impl = {
+    withKey(key: unknown) {
+      const wanted = String(key);
+      filters.push((record) => record.key === wanted);
+      return SELF;
+    },
+    withValue(value: unknown) {
+      const wanted = String(value);
+      filters.push((record) => record.value === wanted);
+      return SELF;
+    },
+    withId(id: unknown) {
+      const wanted = Number(id);
+      filters.push((record) => record.id === wanted);
+      return SELF;
+    },
+    withVisibility(visibility: unknown) {
+      if (!isVisibility(visibility)) exec.fail('Invalid argument: visibility');
+      filters.push((record) => record.visibility === visibility);
+      return SELF;
+    },
+    withLocationType(type: unknown) {
+      filters.push((record) => type === (record.sheet ? 'SHEET' : 'SPREADSHEET'));
+      return SELF;
+    },
+    onIntersectingLocations: () => SELF,
+    find() {
+      return exec.realm.array(
+        wb.metadata
+          .filter((record) => visibleTo(host, record) && filters.every((f) => f(record)))
+          .map((record) => metadataObject(exec, host, wb, record)),
+      );
+    },
+  };
+  return instrument(exec, 'DeveloperMetadataFinder', impl, {
+    spreadsheet: true,
+    uncounted: [
+      'withKey',
+      'withValue',
+      'withId',
+      'withVisibility',
+      'withLocationType',
+      'onIntersectingLocations',
+    ],
+  });
 }
 
 function sheetObject(exec: Execution, host: Host, wb: Workbook, s: SheetData): object {
@@ -344,6 +556,13 @@ function sheetObject(exec: Execution, host: Host, wb: Workbook, s: SheetData): o
     autoResizeColumn: () => SELF,
     autoResizeColumns: () => SELF,
     setTabColor: () => SELF,
+    addDeveloperMetadata(key: unknown, value?: unknown, visibility?: unknown) {
+      addMetadata(exec, host, wb, s, 'Sheet', key, value, visibility);
+      return SELF;
+    },
+    getDeveloperMetadata() {
+      return metadataAt(exec, host, wb, s);
+    },
   };
   const wrapped = instrument(exec, 'Sheet', impl, { spreadsheet: true });
   sheetOf.set(wrapped, s);

@@ -134,6 +134,16 @@ export function apiRequests(result: ExecutionResult): Record<string, number> {
   );
 }
 
+/** The runtime's services whose calls are spreadsheet round trips (see the ledger). */
+const SPREADSHEET_SERVICES = [
+  'SpreadsheetApp',
+  'Spreadsheet',
+  'Sheet',
+  'Range',
+  'DeveloperMetadataFinder',
+  'DeveloperMetadata',
+];
+
 /** Runs `fn` with the spreadsheet open and records each spreadsheet call's method name. */
 export function runCountingCalls<T>(
   world: World,
@@ -146,7 +156,7 @@ export function runCountingCalls<T>(
     spreadsheetId: world.spreadsheetId,
     authMode: 'FULL',
     onServiceCall: ({ service, method }) => {
-      if (['SpreadsheetApp', 'Spreadsheet', 'Sheet', 'Range'].includes(service)) {
+      if (SPREADSHEET_SERVICES.includes(service)) {
         calls.push(`${service}.${method}`);
       }
     },
