@@ -29,15 +29,6 @@ const CONTACTS_TAB = 'Contacts';
 const LOG_TAB = 'Keap Sync Log';
 const RECORD_HEADER = 'Keap Sync Record';
 const EMAIL_COLUMN = 2;
-/** The runtime's services whose every call is a spreadsheet round trip. */
-const SPREADSHEET_SERVICES = new Set([
-  'SpreadsheetApp',
-  'Spreadsheet',
-  'Sheet',
-  'Range',
-  'DeveloperMetadataFinder',
-  'DeveloperMetadata',
-]);
 /** Real-time guard per execution (a runaway-loop stop, not part of the cost model). */
 const REAL_TIME_LIMIT_MS = 120_000;
 
@@ -201,8 +192,8 @@ export function runAddOnScenario(
       user: OWNER,
       spreadsheetId: world.spreadsheetId,
       authMode: 'FULL',
-      onServiceCall: ({ service, method }) => {
-        if (!SPREADSHEET_SERVICES.has(service)) return;
+      onServiceCall: ({ service, method, spreadsheet }) => {
+        if (!spreadsheet) return;
         const name = `${service}.${method}`;
         sheetCalls[name] = (sheetCalls[name] ?? 0) + 1;
       },

@@ -29,7 +29,13 @@ export interface ExecutionContext {
   /** The error those calls throw; default SERVICE_ERROR_MESSAGE. */
   serviceErrorMessage?: string;
   /** Called before each service call; a test may start ANOTHER execution from here. */
-  onServiceCall?: (info: { n: number; service: string; method: string }) => void;
+  /** `spreadsheet`: the call is a spreadsheet round trip (counted in spreadsheetCalls). */
+  onServiceCall?: (info: {
+    n: number;
+    service: string;
+    method: string;
+    spreadsheet: boolean;
+  }) => void;
   ui?: { alertResponses?: string[]; promptResponses?: { button: string; text: string }[] };
   /** Set by the runtime for time-driven triggers: no UI is available there. */
   timeDriven?: boolean;
@@ -130,7 +136,7 @@ export class Execution {
   ): T {
     if (this.killed) this.fail(this.killMessage);
     const n = ++this.ledger.serviceCalls;
-    this.ctx.onServiceCall?.({ n, service, method });
+    this.ctx.onServiceCall?.({ n, service, method, spreadsheet: options.spreadsheet === true });
     if (this.ctx.killAfterServiceCalls !== undefined && n >= this.ctx.killAfterServiceCalls) {
       this.kill(`Execution killed at service call ${n} (${service}.${method})`);
     }

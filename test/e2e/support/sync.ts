@@ -134,16 +134,6 @@ export function apiRequests(result: ExecutionResult): Record<string, number> {
   );
 }
 
-/** The runtime's services whose calls are spreadsheet round trips (see the ledger). */
-const SPREADSHEET_SERVICES = [
-  'SpreadsheetApp',
-  'Spreadsheet',
-  'Sheet',
-  'Range',
-  'DeveloperMetadataFinder',
-  'DeveloperMetadata',
-];
-
 /** Runs `fn` with the spreadsheet open and records each spreadsheet call's method name. */
 export function runCountingCalls<T>(
   world: World,
@@ -155,8 +145,8 @@ export function runCountingCalls<T>(
     user: 'owner@example.com',
     spreadsheetId: world.spreadsheetId,
     authMode: 'FULL',
-    onServiceCall: ({ service, method }) => {
-      if (SPREADSHEET_SERVICES.includes(service)) {
+    onServiceCall: ({ service, method, spreadsheet }) => {
+      if (spreadsheet) {
         calls.push(`${service}.${method}`);
       }
     },
