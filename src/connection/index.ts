@@ -33,6 +33,7 @@ import {
 import { connectionProblemFrom } from './connectionProblem';
 import { deriveConnectionStatus } from './connectionStatus';
 import { notSetUpReason, readClientCredentials, type CredentialsLookup } from './credentials';
+import { apiKeyAccount, oauthAccount } from './keapAccount';
 import { accountFromScope, asKeapToken } from './keapToken';
 import { clearLostAccess, LOST_ACCESS_WORDS, readLostAccess, recordLostAccess } from './lostAccess';
 import { keapRedirectUri, openKeapOAuth, type KeapOAuth } from './oauthService';
@@ -182,6 +183,24 @@ export function connectionProblem(): string | null {
     missingCredentials: lookup.ok ? [] : lookup.missing,
     hasOAuthToken: () => asKeapToken(oauthFor(lookup).service.getToken()) !== null,
   });
+}
+
+/**
+ * The Keap account the stored connection reaches (keapAccount.ts), or null when it cannot
+ * tell. Stored state only: no request, no refresh. An OAuth token's scope names the tenant;
+ * Keap sends the scope again with each refresh.
+ */
+export function connectedAccount(): string | null {
+  const user = userStore();
+  const apiKey = readApiKey(user);
+  if (apiKey) return apiKeyAccount(apiKey.savedAt);
+  const token = asKeapToken(oauthFor(clientCredentials()).service.getToken());
+  if (!token) return null;
+  return (
+    oauthAccount(token.scope) ??
+    readRecord<OAuthConnectionRecord>(user, USER_KEYS.oauthConnection)?.account ??
+    null
+  );
 }
 
 /**

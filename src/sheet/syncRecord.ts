@@ -11,14 +11,19 @@
 
 export const SYNC_RECORD_HEADER = 'Keap Sync Record';
 
-/** Marks a cell as ours and its layout's version. */
-const PREFIX = 'ksr1';
+/**
+ * Marks a cell as ours and its layout's version. ksr2 adds the Keap account and the tries
+ * of an error; ksr1 cells (earlier versions) are still read, as records of an unknown
+ * account.
+ */
+const PREFIX = 'ksr2';
+const PREFIX_V1 = 'ksr1';
 const SEPARATOR = '|';
 
 /**
  * 'ok': synced; skipped while the row is unchanged.
- * 'error': Keap refused it or does not know the contact; skipped until the row is edited
- * (Keap never reuses or pre-assigns ids, so trying again unchanged cannot help).
+ * 'error': Keap refused it or does not know the contact; tried again unchanged only after a
+ * back-off (src/sync/rowRetry.ts): the contact may be created, merged or fixed in Keap.
  * 'retry': Keap was busy; skipped by the rest of the run that wrote it, tried by the next.
  */
 export type StateResult = 'ok' | 'error' | 'retry';
@@ -29,29 +34,68 @@ export interface StateRecord {
   result: StateResult;
   /** Id of the run that wrote it. */
   run: string;
+  /**
+   * The Keap account the record describes (src/connection/keapAccount.ts); absent for a
+   * record of an earlier version, which cannot tell.
+   */
+  account?: string;
+  /** Consecutive runs that ended in this error (an 'error' only; absent means 1). */
+  tries?: number;
 }
 
 export type SyncState = Map<number, StateRecord>;
 
 const RESULTS: readonly StateResult[] = ['ok', 'error', 'retry'];
 
+/** An account id fit for a cell: what keapAccount.ts makes (host names, key ids). */
+const ACCOUNT_PATTERN = /^[a-z0-9][a-z0-9.-]{0,99}$/;
+
 export function recordCell(contactId: number, record: StateRecord): string {
-  return [PREFIX, contactId, record.fingerprint, record.syncedAt, record.result, record.run].join(
-    SEPARATOR,
-  );
+  const account =
+    record.account !== undefined && ACCOUNT_PATTERN.test(record.account) ? record.account : '';
+  const tries = record.result === 'error' ? String(record.tries ?? 1) : '';
+  return [
+    PREFIX,
+    contactId,
+    record.fingerprint,
+    record.syncedAt,
+    record.result,
+    record.run,
+    account,
+    tries,
+  ].join(SEPARATOR);
 }
 
 /** The contact and record a cell holds; null for anything else (blank, edited, foreign). */
 export function parseRecordCell(value: unknown): { contactId: number; record: StateRecord } | null {
   if (typeof value !== 'string') return null;
   const [prefix, id, fingerprint, syncedAt, result, run, ...rest] = value.split(SEPARATOR);
-  if (prefix !== PREFIX || rest.length > 0 || run === undefined) return null;
+  if (run === undefined) return null;
+  let account: string | undefined;
+  let tries: number | undefined;
+  if (prefix === PREFIX_V1) {
+    if (rest.length > 0) return null;
+  } else if (prefix === PREFIX) {
+    if (rest.length !== 2) return null;
+    const [accountCell, triesCell] = rest;
+    if (accountCell !== '') {
+      if (!ACCOUNT_PATTERN.test(accountCell)) return null;
+      account = accountCell;
+    }
+    if (triesCell !== '') {
+      tries = Number(triesCell);
+      if (!Number.isSafeInteger(tries) || tries < 1) return null;
+    }
+  } else return null;
   const contactId = Number(id);
   const when = Number(syncedAt);
   const outcome = RESULTS.find((r) => r === result);
   if (!Number.isSafeInteger(contactId) || contactId <= 0 || fingerprint === '') return null;
   if (!Number.isFinite(when) || outcome === undefined) return null;
-  return { contactId, record: { fingerprint, syncedAt: when, result: outcome, run } };
+  const record: StateRecord = { fingerprint, syncedAt: when, result: outcome, run };
+  if (account !== undefined) record.account = account;
+  if (tries !== undefined && outcome === 'error') record.tries = tries;
+  return { contactId, record };
 }
 
 /**

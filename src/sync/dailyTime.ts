@@ -73,3 +73,14 @@ export function latestDailySlot(now: number, hour: number, timeZone: string): nu
   const today = localHourToEpoch(now, hour, 0, zone);
   return today <= now ? today : localHourToEpoch(now, hour, -1, zone);
 }
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Mon 7 Dec 2026": the day of `epochMs` in `timeZone`, the add-on's one way to write a day. */
+export function formatDay(epochMs: number, timeZone: string): string {
+  const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
+  const p = localParts(epochMs, zone);
+  const weekday = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
+  return `${WEEKDAYS[weekday]} ${p.day} ${MONTHS[p.month - 1]} ${p.year}`;
+}

@@ -3,22 +3,42 @@
  * time budget is spent, then the statuses and records written in blocks where their rows
  * are now (checked once after writing).
  */
+import { accountLabel } from '../connection/keapAccount';
 import { KeapAccessError, type KeapGateway } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
 import { OLD_STATE_TAB_NAME, recordsOfSheet } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
 import { parseSheet } from '../sheet/rowParsing';
-import { recordCell, type SyncState } from '../sheet/syncRecord';
+import { recordCell, type StateRecord, type SyncState } from '../sheet/syncRecord';
 import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
 import { chunk, executionBudget, type SyncLimits } from './budget';
 import { ChunkPipeline } from './chunkSync';
+import { formatDay } from './dailyTime';
 import { recordResultOf, type UnitResult } from './plan';
 import type { SyncPorts } from './runSync';
-import { errorStatus, KEAP_BUSY, optOutNotSentStatus, UP_TO_DATE, unitStatus } from './statusText';
+import { nextTryAt, triesAfter } from './rowRetry';
+import {
+  errorStatus,
+  inAccount,
+  KEAP_BUSY,
+  optOutNotSentStatus,
+  UP_TO_DATE,
+  unitStatus,
+  withNextTry,
+} from './statusText';
 import { describe, stopFor, type Stop } from './stopWords';
 import { emptyTally, MAX_ERROR_ROWS, type RunTally } from './tally';
-import { buildWorklist, type SkippedRow } from './worklist';
+import { buildWorklist, recordFor, type RecordScope, type SkippedRow } from './worklist';
+
+/** The label of `current` when the records name other Keap accounts too, else null. */
+export function namedAccount(state: SyncState, current: string | null): string | null {
+  if (current === null) return null;
+  for (const record of state.values()) {
+    if (record.account !== undefined && record.account !== current) return accountLabel(current);
+  }
+  return null;
+}
 
 export interface ExecutionReport {
   tally: RunTally;
@@ -41,13 +61,20 @@ export class Execution {
   private oldRecords: SyncState = new Map();
   /** A row's Sync Status as this execution first read it. */
   private shown: (row: number) => unknown = () => '';
+  /** The records as this execution first read them, and whose records count. */
+  private state: SyncState = new Map();
+  private scope: RecordScope;
+  /** The Keap account's name when more than one account has synced this sheet, else null. */
+  private accountNamed: string | null = null;
 
   constructor(
     private readonly ports: SyncPorts,
     private readonly runId: string,
     private readonly firstOfRun: boolean,
     private readonly limits: SyncLimits,
-  ) {}
+  ) {
+    this.scope = { runId, account: null, now: 0 };
+  }
 
   run(): ExecutionReport {
     const startedAt = this.ports.clock.now();
@@ -80,8 +107,12 @@ export class Execution {
     this.shown = shown;
     const { state, old } = recordsOfSheet(values, columns, () => sheet.readOldRecords());
     this.oldRecords = old;
+    this.state = state;
     this.recordsMisplaced = misplacedRecords(values, columns, this.oldRecords).size > 0;
-    const worklist = buildWorklist(rows, state, this.runId, (row) => !isBlankCell(shown(row)));
+    const account = this.ports.keapAccount?.() ?? null;
+    this.scope = { runId: this.runId, account, now: startedAt };
+    this.accountNamed = namedAccount(state, account);
+    const worklist = buildWorklist(rows, state, this.scope, (row) => !isBlankCell(shown(row)));
     this.tally.rowsSeen = worklist.rowsSeen;
 
     // An error the row already shows is not written again: an unchanged sheet costs no write.
@@ -136,7 +167,7 @@ export class Execution {
       this.pending.push({
         row: row.row,
         key: row.key,
-        status: ok ? UP_TO_DATE : KEAP_BUSY,
+        status: this.named(ok ? UP_TO_DATE : KEAP_BUSY),
         syncedAt: ok && row.syncedAt > 0 ? new Date(row.syncedAt) : null,
         onlyIfBlank: true,
       });
@@ -157,8 +188,8 @@ export class Execution {
     // An earlier execution changed this row's email and said the opt-out was still to come.
     const partial = unit.request.email === null ? null : optOutNotSentStatus(unit.request.email);
     const continued = partial !== null && unit.rows.every((r) => this.shown(r.row) === partial);
-    const status = unitStatus(result, continued ? unit.request.email : null);
-    if (status === null) {
+    const shownStatus = unitStatus(result, continued ? unit.request.email : null);
+    if (shownStatus === null) {
       this.workLeft = true;
       if (result.emailChangedTo !== null) {
         const note = optOutNotSentStatus(result.emailChangedTo);
@@ -180,16 +211,37 @@ export class Execution {
 
     const now = this.ports.clock.now();
     const syncedAt = failure === null ? new Date(now) : null;
-    const outcome = recordResultOf(failure);
-    const record = recordCell(unit.contactId, {
+    const fields: StateRecord = {
       fingerprint: unit.fingerprint,
       syncedAt: now,
-      result: outcome,
+      result: recordResultOf(failure),
       run: this.runId,
-    });
+    };
+    if (this.scope.account !== null) fields.account = this.scope.account;
+    let status = shownStatus;
+    if (fields.result === 'error') {
+      const previous = recordFor(this.state, unit.contactId, this.scope.account);
+      fields.tries = triesAfter(previous, unit.fingerprint);
+      status = withNextTry(status, this.day(nextTryAt(fields)));
+    }
+    status = this.named(status);
+    const record = recordCell(unit.contactId, fields);
     this.pending.push(
       ...unit.rows.map((ref) => ({ row: ref.row, key: ref.key, status, syncedAt, record })),
     );
+  }
+
+  /** The status, naming the Keap account when more than one has synced this sheet. */
+  private named(status: string): string {
+    return this.accountNamed === null ? status : inAccount(status, this.accountNamed);
+  }
+
+  private timeZone: string | null = null;
+
+  /** A day as people read it, in the spreadsheet's time zone (asked once, only when needed). */
+  private day(epochMs: number): string {
+    this.timeZone ??= this.ports.timeZone?.() ?? 'UTC';
+    return formatDay(epochMs, this.timeZone);
   }
 
   /**

@@ -8,6 +8,7 @@ import { recordsOfSheet } from '../sheet/oldStateTab';
 import { contactIdCellOf, parseSheet } from '../sheet/rowParsing';
 import { chunk, SYNC_LIMITS, type SyncLimits } from './budget';
 import { planChunk, readKeapState } from './chunkSync';
+import { formatDay } from './dailyTime';
 import type { UnitPlan } from './plan';
 import type { Clock } from './ports';
 import { stopFor } from './stopWords';
@@ -38,6 +39,13 @@ export interface PreviewPorts {
   sheet: ContactSheetPort;
   /** Opened only when some row needs Keap. Throws KeapAccessError when there is no connection. */
   openGateway(deadline: number): KeapGateway;
+  /**
+   * The Keap account the stored connection reaches (src/connection/keapAccount.ts), from
+   * stored state only; null when it cannot tell. Records of other accounts are no records.
+   */
+  keapAccount?(): string | null;
+  /** The spreadsheet's time zone, for days written in statuses (asked only when needed). */
+  timeZone?(): string;
 }
 
 /** Rows listed per kind; the counts in the message cover every row. */
@@ -65,8 +73,14 @@ function planRows(plan: UnitPlan): RowChangePreview[] {
   }));
 }
 
+export function knownErrorMessage(day: string): string {
+  return `The last sync of this row failed (see its Sync Status); it is tried again on ${day}, or when the row is edited`;
+}
+
 export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMITS): SyncPreview {
   const startedAt = ports.clock.now();
+  let timeZone: string | null = null;
+  const zone = (): string => (timeZone ??= ports.timeZone?.() ?? 'UTC');
   const preview: SyncPreview = { rowsSeen: 0, changes: [], errors: [], unchanged: 0, message: '' };
   let worklist: Worklist;
   try {
@@ -75,7 +89,8 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
       ports.sheet.tabName(),
     );
     const { state } = recordsOfSheet(values, columns, () => ports.sheet.readOldRecords());
-    worklist = buildWorklist(rows, state, 'preview');
+    const account = ports.keapAccount?.() ?? null;
+    worklist = buildWorklist(rows, state, { runId: 'preview', account, now: startedAt });
   } catch (error) {
     return { ...preview, message: stopFor(error).message };
   }
@@ -85,7 +100,7 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     ...worklist.issues,
     ...worklist.knownErrorRows.map((ref) => ({
       ...ref,
-      message: 'The last sync of this row failed (see its Sync Status); edit the row to try again',
+      message: knownErrorMessage(formatDay(ref.nextTryAt, zone())),
     })),
   ].map(issueRow);
   const changes: RowChangePreview[] = [];

@@ -2,7 +2,12 @@
  * The one place the sync reads Apps Script globals: it builds the ports of runSync and
  * previewSync from SpreadsheetApp, PropertiesService, LockService and ScriptApp.
  */
-import { connectionProblem, openKeapGateway, notifyOwnerOncePerDay } from '../connection';
+import {
+  connectedAccount,
+  connectionProblem,
+  notifyOwnerOncePerDay,
+  openKeapGateway,
+} from '../connection';
 import { SpreadsheetContactSheet } from '../sheet/contactSheet';
 import { SpreadsheetLogTab } from '../sheet/logTab';
 import { SheetSession } from '../sheet/tabs';
@@ -238,6 +243,8 @@ export function previewPorts({ spreadsheet, id }: OpenedSpreadsheet): PreviewPor
     settings,
     sheet: new SpreadsheetContactSheet(spreadsheet, settings.sheetName, session),
     openGateway: (deadline) => openKeapGateway({ deadline }),
+    keapAccount: () => connectedAccount(),
+    timeZone: () => retried(() => spreadsheet.getSpreadsheetTimeZone()),
   };
 }
 
@@ -271,6 +278,8 @@ export function syncPorts(
     lastRun: { save: (summary) => records.saveLastRun(summary) },
     connectionProblem: () => connectionProblem(),
     openGateway: (deadline) => openKeapGateway({ deadline }),
+    keapAccount: () => connectedAccount(),
+    timeZone: () => retried(() => spreadsheet.getSpreadsheetTimeZone()),
     notifyOwner: (kind, subject, body) => {
       notifyOwnerOncePerDay(kind, subject, body);
     },

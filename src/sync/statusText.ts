@@ -59,3 +59,13 @@ export function unitStatus(
         : errorStatus(`email changed to ${emailChangedTo}, but ${failure.message}`);
   }
 }
+
+/** An error's status with the day its row is tried again without an edit. */
+export function withNextTry(status: string, day: string): string {
+  return `${status.replace(/[.\s]+$/, '')}. Trying again on ${day}, or when the row is edited`;
+}
+
+/** A status naming the Keap account it describes (when several have synced the sheet). */
+export function inAccount(status: string, accountLabel: string): string {
+  return `${status} (Keap account ${accountLabel})`;
+}

@@ -6,6 +6,15 @@ import type { ParsedRow, RowRequest } from '../sheet/rowParsing';
 import type { SyncState, StateRecord } from '../sheet/syncRecord';
 import { findConflicts, type RowIdentity } from './duplicates';
 import { rowFingerprint } from './fingerprint';
+import { isRetryDue, nextTryAt } from './rowRetry';
+
+/** Whose records count, and when: the run, the Keap account it reaches, the time now. */
+export interface RecordScope {
+  runId: string;
+  /** Null when the connection does not say which account it reaches: every record counts. */
+  account: string | null;
+  now: number;
+}
 
 export interface RowRef {
   /** 1-based sheet row at the time of the read. */
@@ -26,6 +35,11 @@ export interface SkippedRow extends RowRef {
   syncedAt: number;
 }
 
+export interface KnownErrorRow extends RowRef {
+  /** Epoch ms of the day the row is tried again without an edit. */
+  nextTryAt: number;
+}
+
 /** One contact to sync; several rows when the same id appears with the same values. */
 export interface WorkUnit {
   contactId: number;
@@ -40,23 +54,40 @@ export interface Worklist {
   issues: RowIssue[];
   /** Rows whose contact was synced with these values before (or earlier in this run). */
   skippedRows: SkippedRow[];
-  /** Unchanged rows whose last sync ended in an error (their status still says so). */
-  knownErrorRows: RowRef[];
+  /** Unchanged rows whose last sync ended in an error not yet due again (their status says so). */
+  knownErrorRows: KnownErrorRow[];
   units: WorkUnit[];
 }
 
 /**
+ * The contact's record, if it describes the account this run reaches. A record of another
+ * Keap account is no record: that account's "synced" or "not found" says nothing of this one.
+ */
+export function recordFor(
+  state: SyncState,
+  contactId: number,
+  account: string | null,
+): StateRecord | undefined {
+  const record = state.get(contactId);
+  if (!record || account === null || record.account === undefined) return record;
+  return record.account === account ? record : undefined;
+}
+
+/**
  * A row needs no work when its contact was handled with the same values: synced ('ok'),
- * refused for good ('error'), or found busy earlier in this same run ('retry' is tried
- * again by the next run, not by the continuation of this one).
+ * refused and not yet due again ('error', src/sync/rowRetry.ts), or found busy earlier in
+ * this same run ('retry' is tried again by the next run, not by the continuation of this one).
  */
 export function alreadyHandled(
   record: StateRecord | undefined,
   fingerprint: string,
-  runId: string,
+  scope: RecordScope,
 ): boolean {
   if (!record || record.fingerprint !== fingerprint) return false;
-  return record.result !== 'retry' || record.run === runId;
+  if (record.result === 'retry') return record.run === scope.runId;
+  if (record.result === 'error')
+    return record.run === scope.runId || !isRetryDue(record, scope.now);
+  return true;
 }
 
 /**
@@ -67,7 +98,7 @@ export function alreadyHandled(
 export function buildWorklist(
   rows: readonly ParsedRow[],
   state: SyncState,
-  runId: string,
+  scope: RecordScope,
   hasStatus: (row: number) => boolean = () => true,
 ): Worklist {
   const fingerprints = new Map<number, string>();
@@ -85,7 +116,7 @@ export function buildWorklist(
   const errorsToAnswer = new Set<number>();
   for (const row of rows) {
     if (row.kind !== 'valid' || hasStatus(row.row)) continue;
-    const record = state.get(row.request.contactId);
+    const record = recordFor(state, row.request.contactId, scope.account);
     if (record?.result === 'error') errorsToAnswer.add(row.request.contactId);
   }
 
@@ -113,9 +144,10 @@ export function buildWorklist(
     }
     const fingerprint = fingerprints.get(row.row) as string;
     const ref = { row: row.row, key: row.key };
-    const record = state.get(contactId);
-    if (record && alreadyHandled(record, fingerprint, runId) && !errorsToAnswer.has(contactId)) {
-      if (record.result === 'error') worklist.knownErrorRows.push(ref);
+    const record = recordFor(state, contactId, scope.account);
+    if (record && alreadyHandled(record, fingerprint, scope) && !errorsToAnswer.has(contactId)) {
+      if (record.result === 'error')
+        worklist.knownErrorRows.push({ ...ref, nextTryAt: nextTryAt(record) });
       else
         worklist.skippedRows.push({
           ...ref,

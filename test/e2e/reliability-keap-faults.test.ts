@@ -19,6 +19,7 @@ import {
   syncNow,
   type Scenario,
 } from './support/reliability';
+import { triedAgain } from './support/nextTry';
 import type { World } from './world';
 
 const SCENARIO = standardScenario();
@@ -166,7 +167,7 @@ describe('Keap 429 storms', () => {
       sheetRows(w).map((r) => [String(r.cells['Contact ID']), r.status]),
     );
     expect(byId['6']).toBe('Up to date');
-    expect(byId['404']).toBe('Error: Contact 404 was not found in Keap');
+    expect(byId['404']).toBe(triedAgain('Error: Contact 404 was not found in Keap'));
 
     w.sim.clearFaults();
     expect(summaryOf(syncNow(w)).outcome).toBe('completed');

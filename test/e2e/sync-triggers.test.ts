@@ -70,14 +70,19 @@ describe('the daily sync trigger', () => {
     expect(logRows(world)).toEqual([
       expect.objectContaining({ How: 'daily', 'Rows seen': 20, Outcome: 'completed' }),
     ]);
-    // The trigger stays, and the next day's run has nothing to send.
+    // The trigger stays, and the next day's run has nothing to send: it only asks Keap again
+    // about the two contacts Keap refused yesterday (one read), as their statuses said.
     expect(dailyTriggers(world)).toHaveLength(1);
     const logged = world.sim.log.length;
     const next = worked(world.rt.advanceBy(DAY));
     expect(next.map((e) => e.fn)).toEqual(['dailySync']);
     expect(
-      world.sim.log.slice(logged).filter((e) => e.route !== 'token' && e.route !== 'userinfo'),
-    ).toEqual([]);
+      world.sim.log
+        .slice(logged)
+        .filter((e) => e.route !== 'token' && e.route !== 'userinfo')
+        .map((e) => e.route),
+    ).toEqual(['contacts.list']);
+    expect(columnOf(world, 'Sync Status')).toEqual(SAMPLE_STATUSES);
   });
 });
 

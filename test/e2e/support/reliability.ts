@@ -8,6 +8,7 @@ import type { ExecutionContext, ExecutionResult, RecordedRequest } from '../../g
 import { API_OPT_OUT_STATUS } from '../../keap-sim';
 import { parseMethodCall } from '../../keap-sim/xmlrpcCodec';
 import { HEADERS, OWNER, TENANT, World, type WorldOptions } from '../world';
+import { triedAgain, withAnyDay } from './nextTry';
 
 export const SYNC_STATUS = 'Sync Status';
 export const LAST_SYNCED = 'Last Synced';
@@ -237,7 +238,7 @@ export function sheetRows(w: World, tab = 'Contacts'): RowView[] {
   return values.slice(1).map((row, i) => ({
     row: i + 2,
     cells: Object.fromEntries(header.map((h, c) => [String(h), row[c]])),
-    status: statusAt < 0 ? '' : String(row[statusAt] ?? ''),
+    status: statusAt < 0 ? '' : String(withAnyDay(row[statusAt] ?? '')),
     lastSynced: syncedAt < 0 ? '' : row[syncedAt],
   }));
 }
@@ -454,7 +455,7 @@ export function standardScenario(): Scenario {
       syncRow([8, 'hal.new@example.com', '', ''], 'hal.new@example.com'),
       {
         cells: [404, 'nobody@example.com', '', ''],
-        expect: { kind: 'error', status: 'Error: Contact 404 was not found in Keap' },
+        expect: { kind: 'error', status: triedAgain('Error: Contact 404 was not found in Keap') },
       },
       {
         cells: [9, 'not-an-email', '', ''],

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ExecutionResult, TriggerInfo } from '../../gas-runtime';
 import { applySeed, type SimSeed, type SimRequestLog } from '../../keap-sim';
 import { TENANT, World, type WorldOptions } from '../world';
+import { triedAgain, withAnyDay } from './nextTry';
 
 export const EXAMPLES_DIR = join(__dirname, '..', '..', '..', 'examples');
 
@@ -160,8 +161,10 @@ export function headerRow(world: World, tab = 'Contacts'): unknown[] {
 }
 
 /** One column's values under its header, by header text. */
+/** A column's values; Sync Status with the day of a next try written as <day> (nextTry.ts). */
 export function columnOf(world: World, header: string, tab = 'Contacts'): unknown[] {
-  return world.column(header, tab);
+  const values = world.column(header, tab);
+  return header === 'Sync Status' ? values.map(withAnyDay) : values;
 }
 
 /** The columns the sync writes; every other cell must stay as it was. */
@@ -195,14 +198,14 @@ export const SAMPLE_STATUSES: string[] = [
   'Up to date', // 8: Frank, already unsubscribed in Keap
   'Up to date', // 9: Grace, Opt Out FALSE changes nothing
   '', // 10: blank row
-  'Error: Contact 999999 was not found in Keap', // 11
+  triedAgain('Error: Contact 999999 was not found in Keap'), // 11
   'Error: Contact ID 108 is also on row 13 with different values', // 12
   'Error: Contact ID 108 is also on row 12 with different values', // 13
   "Error: 'ivan(at)example.com' is not a valid email address", // 14
   'Error: The email is 76 characters long; Keap allows at most 75', // 15
   'Error: Contact ID is missing', // 16
   'Updated: email changed to liam@example.com', // 17: contact had no email
-  'Error: Cannot opt out: the row has no email and the contact has none in Keap', // 18
+  triedAgain('Error: Cannot opt out: the row has no email and the contact has none in Keap'), // 18
   'Updated: email changed to noah@example.com', // 19: same contact twice, same values
   'Updated: email changed to noah@example.com', // 20
   "Error: Contact ID must be a whole number (got 'abc')", // 21

@@ -104,7 +104,7 @@ describe('checking the status write', () => {
 describe('checking the write of statuses with their records', () => {
   const before = [
     HEADER,
-    [1, 'a@x.com', '', 'Up to date', T0, 'ksr1|1|fa|1|ok|r0'],
+    [1, 'a@x.com', '', 'Up to date', T0, 'ksr2|1|fa|1|ok|r0||'],
     [2, 'b@x.com', '', '', '', ''],
     [3, 'c@x.com', '', '', '', ''],
   ];
@@ -129,9 +129,9 @@ describe('checking the write of statuses with their records', () => {
       repairStatusWrites(plan, before, after, DEFAULT_HEADER_NAMES)?.blocks ?? [],
     );
     expect(recordsById(fixed)).toEqual({
-      '1': 'ksr1|1|fa|1|ok|r0',
-      '2': 'ksr1|2|f2|2|ok|r1',
-      '3': 'ksr1|3|f3|2|ok|r1',
+      '1': 'ksr2|1|fa|1|ok|r0||',
+      '2': 'ksr2|2|f2|2|ok|r1||',
+      '3': 'ksr2|3|f3|2|ok|r1||',
     });
   });
 });

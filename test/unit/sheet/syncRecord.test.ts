@@ -62,6 +62,41 @@ describe('the Keap Sync Record column', () => {
     expect(readSyncState([['h'], ...cells.map((c) => [c])], 1).size).toBe(0);
   });
 
+  it('keeps the Keap account and the tries of an error', () => {
+    const refused: StateRecord = {
+      ...OK,
+      result: 'error',
+      account: 'xy123.infusionsoft.com',
+      tries: 3,
+    };
+    expect(recordCell(7, refused)).toBe(
+      'ksr2|7|v1:00ab|1700000000000|error|r1|xy123.infusionsoft.com|3',
+    );
+    expect(parseRecordCell(recordCell(7, refused))).toEqual({ contactId: 7, record: refused });
+    // Tries belong to errors only; a synced record drops them.
+    expect(
+      parseRecordCell(recordCell(7, { ...refused, result: 'ok' }))?.record.tries,
+    ).toBeUndefined();
+  });
+
+  it('still reads the cells of earlier versions, as records of an unknown account', () => {
+    expect(parseRecordCell('ksr1|9|v1:00ab|5|error|r0')).toEqual({
+      contactId: 9,
+      record: { fingerprint: 'v1:00ab', syncedAt: 5, result: 'error', run: 'r0' },
+    });
+  });
+
+  it('refuses an account or tries it did not write', () => {
+    for (const cell of [
+      'ksr2|6|v1:2|1|error|r|XY.com|1',
+      'ksr2|6|v1:2|1|error|r|a b|1',
+      'ksr2|6|v1:2|1|error|r|a.com|0',
+      'ksr2|6|v1:2|1|error|r|a.com|x',
+      'ksr2|6|v1:2|1|error|r|a.com|1|more',
+    ])
+      expect(parseRecordCell(cell)).toBeNull();
+  });
+
   it('has no records when the sheet has no record column yet', () => {
     expect(readSyncState([['Contact ID'], [1]], null).size).toBe(0);
   });

@@ -170,10 +170,16 @@ describe('every row ends with a status', () => {
   it('a row whose contact last ended in an error and shows nothing is synced again for its words', () => {
     const h = new SyncHarness([HEADER, [404, 'a@x.com', '', '']]);
     runSyncWith('sidebar', h.ports(), h.limits);
-    expect(h.sheet.column('Sync Status')).toEqual(['Error: Contact 404 was not found in Keap']);
+    const notFound = 'Error: Contact 404 was not found in Keap. Trying again on';
+    expect(h.sheet.column('Sync Status')).toEqual([
+      `${notFound} Sun 2 Mar 2025, or when the row is edited`,
+    ]);
     h.sheet.values[1][4] = '';
     runSyncWith('sidebar', h.ports(), h.limits);
-    expect(h.sheet.column('Sync Status')).toEqual(['Error: Contact 404 was not found in Keap']);
+    // Asked again at once for its words: a second failure, so the next try waits two days.
+    expect(h.sheet.column('Sync Status')).toEqual([
+      `${notFound} Mon 3 Mar 2025, or when the row is edited`,
+    ]);
   });
 
   it('an unchanged sheet whose rows all show a status writes nothing', () => {

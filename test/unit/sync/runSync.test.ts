@@ -57,7 +57,7 @@ describe('a sync of a messy sheet', () => {
       'Up to date',
       "Error: 'not an email' is not a valid email address",
       'Up to date',
-      'Error: Contact 999 was not found in Keap',
+      'Error: Contact 999 was not found in Keap. Trying again on Sun 2 Mar 2025, or when the row is edited',
       'Error: Contact ID 108 is also on row 12 with different values',
       'Error: Contact ID 108 is also on row 11 with different values',
       'Up to date',
@@ -587,7 +587,7 @@ describe('when Keap fails', () => {
     });
     const summary = runSyncWith('sidebar', h.ports(), h.limits);
     expect(h.sheet.column('Sync Status')).toEqual([
-      'Error: Keap refused the email change: the email address is not valid',
+      'Error: Keap refused the email change: the email address is not valid. Trying again on Sun 2 Mar 2025, or when the row is edited',
     ]);
     expect(summary).toMatchObject({ errors: 1, errorRows: [2] });
   });
@@ -628,7 +628,7 @@ describe('sheet problems', () => {
       'Keap Sync Record',
     ]);
     expect(h.sheet.values[1].slice(0, 4)).toEqual([1, 'a@x.com', '=SUM(1)', 'Up to date']);
-    expect(h.sheet.values[1][5]).toMatch(/^ksr1\|1\|/);
+    expect(h.sheet.values[1][5]).toMatch(/^ksr2\|1\|/);
     expect([...h.sheet.hiddenColumns]).toEqual([6]);
     expect(h.sheet.values[2]).toEqual(['', '', 'stray note']);
   });

@@ -10,6 +10,9 @@ const columns = findColumns(
 );
 const parse = (rows: unknown[][]) => rows.map((cells, i) => parseRow(cells, i + 2, columns));
 const RUN = 'run-b';
+const DAY = 86_400_000;
+/** This run, in an account the records do not name, a moment after the records were written. */
+const SCOPE = { runId: RUN, account: null, now: 2 };
 
 describe('what an execution has to do', () => {
   const rows = parse([
@@ -24,7 +27,7 @@ describe('what an execution has to do', () => {
   ]);
 
   it('makes one unit per contact, merges identical rows and reports bad ones', () => {
-    const work = buildWorklist(rows, new Map(), RUN);
+    const work = buildWorklist(rows, new Map(), SCOPE);
     expect(work.rowsSeen).toBe(7);
     expect(work.units.map((u) => [u.contactId, u.rows.map((r) => r.row)])).toEqual([
       [1, [2]],
@@ -45,7 +48,7 @@ describe('what an execution has to do', () => {
         [5, 'bad', '', ''],
       ]),
       new Map(),
-      RUN,
+      SCOPE,
     );
     expect(work.units).toHaveLength(0);
     expect(work.issues.map((i) => i.row)).toEqual([2, 3]);
@@ -70,7 +73,7 @@ describe('what an execution has to do', () => {
       ],
       [2, { fingerprint: 'v1:stale', syncedAt: 1, result: 'ok', run: 'run-a' }],
     ]);
-    const work = buildWorklist(rows, state, RUN);
+    const work = buildWorklist(rows, state, SCOPE);
     expect(work.skippedRows.map((r) => r.row)).toEqual([2]);
     expect(work.units.map((u) => u.contactId)).toEqual([2, 3]);
   });
@@ -89,11 +92,11 @@ describe('what an execution has to do', () => {
     const busyThisRun: SyncState = new Map([
       [1, { fingerprint, syncedAt: 1, result: 'retry', run: RUN }],
     ]);
-    expect(buildWorklist(one, busyEarlier, RUN).units).toHaveLength(1);
-    expect(buildWorklist(one, busyThisRun, RUN).units).toHaveLength(0);
+    expect(buildWorklist(one, busyEarlier, SCOPE).units).toHaveLength(1);
+    expect(buildWorklist(one, busyThisRun, SCOPE).units).toHaveLength(0);
   });
 
-  it('does not send a row Keap refused again until it is edited, and keeps it counted as an error', () => {
+  it('does not send a row Keap refused again before its next try, and keeps it counted as an error', () => {
     const fingerprint = rowFingerprint({
       contactId: 1,
       email: 'a@x.com',
@@ -103,9 +106,94 @@ describe('what an execution has to do', () => {
     const refused: SyncState = new Map([
       [1, { fingerprint, syncedAt: 1, result: 'error', run: 'run-a' }],
     ]);
-    const unchanged = buildWorklist(parse([[1, 'a@x.com', '', '']]), refused, RUN);
+    const unchanged = buildWorklist(parse([[1, 'a@x.com', '', '']]), refused, SCOPE);
     expect(unchanged.units).toHaveLength(0);
-    expect(unchanged.knownErrorRows.map((r) => r.row)).toEqual([2]);
-    expect(buildWorklist(parse([[1, 'b@x.com', '', '']]), refused, RUN).units).toHaveLength(1);
+    expect(unchanged.knownErrorRows.map((r) => [r.row, r.nextTryAt])).toEqual([[2, 1 + DAY]]);
+    expect(buildWorklist(parse([[1, 'b@x.com', '', '']]), refused, SCOPE).units).toHaveLength(1);
+  });
+});
+
+describe('rows Keap refused are tried again, later and later', () => {
+  const fingerprint = rowFingerprint({
+    contactId: 1,
+    email: 'a@x.com',
+    optOut: false,
+    reason: null,
+  });
+  const row = parse([[1, 'a@x.com', '', '']]);
+  const refusedAt = 10 * DAY;
+  const refused = (tries: number, run = 'run-a'): SyncState =>
+    new Map([[1, { fingerprint, syncedAt: refusedAt, result: 'error', run, tries }]]);
+  const tried = (state: SyncState, afterDays: number, runId = RUN): boolean =>
+    buildWorklist(row, state, { runId, account: null, now: refusedAt + afterDays * DAY }).units
+      .length === 1;
+
+  it.each([
+    [1, 1],
+    [2, 2],
+    [3, 4],
+    [4, 7],
+    [5, 7],
+    [12, 7],
+  ])('after %i failed tries, waits %i days (the next daily run that day counts)', (tries, days) => {
+    expect(tried(refused(tries), days - 0.6)).toBe(false);
+    // The daily run a day later may reach the row a little earlier in the day.
+    expect(tried(refused(tries), days - 0.4)).toBe(true);
+  });
+
+  it('never tries again within the run that recorded the error', () => {
+    expect(tried(refused(1, RUN), 3)).toBe(false);
+  });
+
+  it('counts an error of an earlier version (no tries) as the first', () => {
+    const old: SyncState = new Map([
+      [1, { fingerprint, syncedAt: refusedAt, result: 'error', run: 'x' }],
+    ]);
+    expect(tried(old, 0.4)).toBe(false);
+    expect(tried(old, 0.6)).toBe(true);
+  });
+});
+
+describe('records of another Keap account are no records', () => {
+  const fingerprint = rowFingerprint({
+    contactId: 1,
+    email: 'a@x.com',
+    optOut: false,
+    reason: null,
+  });
+  const row = parse([[1, 'a@x.com', '', '']]);
+  const syncedIn = (account?: string): SyncState =>
+    new Map([
+      [
+        1,
+        { fingerprint, syncedAt: 1, result: 'ok', run: 'run-a', ...(account ? { account } : {}) },
+      ],
+    ]);
+  const work = (state: SyncState, account: string | null) =>
+    buildWorklist(row, state, { runId: RUN, account, now: 2 });
+
+  it('syncs a row synced in the sandbox again for production', () => {
+    expect(
+      work(syncedIn('sandbox1.infusionsoft.com'), 'prod9.infusionsoft.com').units,
+    ).toHaveLength(1);
+    expect(work(syncedIn('prod9.infusionsoft.com'), 'prod9.infusionsoft.com').units).toHaveLength(
+      0,
+    );
+  });
+
+  it('does not skip a row for one account because another did not find the contact', () => {
+    const notFound: SyncState = new Map([
+      [
+        1,
+        { fingerprint, syncedAt: 1, result: 'error', run: 'run-a', account: 'a1.infusionsoft.com' },
+      ],
+    ]);
+    expect(work(notFound, 'b2.infusionsoft.com').units).toHaveLength(1);
+    expect(work(notFound, 'a1.infusionsoft.com').knownErrorRows).toHaveLength(1);
+  });
+
+  it('keeps records of earlier versions (no account) and trusts all when the account is unknown', () => {
+    expect(work(syncedIn(), 'prod9.infusionsoft.com').units).toHaveLength(0);
+    expect(work(syncedIn('sandbox1.infusionsoft.com'), null).units).toHaveLength(0);
   });
 });
