@@ -21,10 +21,10 @@ import {
 import type { Faults, Host } from './host';
 import { escapeHtml, htmlOutputState } from './html';
 import { addLedgers, type Ledger } from './ledger';
+import { standardRedirectUri } from './libraries';
 import { LockTable } from './locks';
 import type { LogRecord } from './logging';
 import type { SentMail } from './mail';
-import { standardRedirectUri } from './oauth2Library';
 import { PropertyStores, type Store } from './properties';
 import { describeError, isDate, isPlainObject } from './realm';
 import { SheetHandle } from './sheetHandle';
@@ -59,8 +59,6 @@ export interface RuntimeOptions {
   latency?: { fetchMs?: number; spreadsheetCallMs?: number };
   /** Default 360000 (6 minutes). */
   executionLimitMs?: number;
-  /** What OAuth2.getRedirectUri() returns; default https://script.google.com/macros/d/{scriptId}/usercallback. */
-  redirectUri?: string;
   /** Enforce editor add-on trigger rules (one time-driven trigger per user per document; at most hourly). */
   addOnMode?: boolean;
   /**
@@ -187,7 +185,7 @@ export class AppsScriptRuntime {
       clock: this.clock,
       scriptId,
       timeZone: options.timeZone ?? 'Etc/UTC',
-      redirectUri: options.redirectUri ?? standardRedirectUri(scriptId),
+      redirectUri: standardRedirectUri(scriptId),
       addOnMode: options.addOnMode ?? false,
       addOnHourlyRule: options.addOnHourlyRule ?? true,
       latency: {
@@ -217,6 +215,7 @@ export class AppsScriptRuntime {
     return this.host.scriptId;
   }
 
+  /** The script's redirect URI, as the OAuth2 library builds it from ScriptApp.getScriptId(). */
   get redirectUri(): string {
     return this.host.redirectUri;
   }
