@@ -21,7 +21,7 @@ import {
 import type { Faults, Host } from './host';
 import { escapeHtml, htmlOutputState } from './html';
 import { addLedgers, type Ledger } from './ledger';
-import { standardRedirectUri } from './libraries';
+import { oauth2LibraryScript, standardRedirectUri } from './libraries';
 import { LockTable } from './locks';
 import type { LogRecord } from './logging';
 import type { SentMail } from './mail';
@@ -179,6 +179,8 @@ export class AppsScriptRuntime {
     this.bundleDir = options.bundleDir ?? resolve(__dirname, '../../dist');
     this.executionLimitMs = options.executionLimitMs ?? 360000;
     this.realTimeLimitMs = options.realTimeLimitMs ?? 30000;
+    // Compiled once per process; without ../shared beside the repo this throws, naming the path.
+    oauth2LibraryScript();
     const scriptId = options.scriptId ?? DEFAULT_SCRIPT_ID;
     const faults = () => this.faults;
     this.host = {
