@@ -258,6 +258,41 @@ function names() {
     expect(rt.run('names', [], { user: USER }).value).toEqual(['one', 'two']);
   });
 
+  test('what the stand-in did not do: a miss is remembered (memory, and 6 h in a cache); getRedirectUri asks ScriptApp', () => {
+    const MISS = `
+function miss(withCache) {
+  var s = OAuth2.createService('late').setPropertyStore(PropertiesService.getUserProperties());
+  if (withCache) s.setCache(CacheService.getUserCache());
+  var before = s.getToken();
+  Utilities.sleep(1);
+  return [before, s.getToken(), s.getToken(true) && s.getToken(true).access_token];
+}
+function uri() { return OAuth2.getRedirectUri(); }
+`;
+    const rt = runtimeWith(MISS);
+    const storeMeanwhile = ({ method }: { method: string }) => {
+      if (method === 'sleep')
+        rt.setUserProperty(USER, 'oauth2.late', JSON.stringify({ access_token: 'late-at' }));
+    };
+    expect(rt.run('miss', [false], { user: USER, onServiceCall: storeMeanwhile }).value).toEqual([
+      null,
+      null,
+      'late-at',
+    ]);
+    rt.setUserProperty(USER, 'oauth2.late', null);
+    // With a cache the miss is cached for 6 hours: even a re-read skipping memory finds it.
+    expect(rt.run('miss', [true], { user: USER, onServiceCall: storeMeanwhile }).value).toEqual([
+      null,
+      null,
+      null,
+    ]);
+    const methods: string[] = [];
+    rt.run('uri', [], {
+      onServiceCall: ({ service, method }) => methods.push(`${service}.${method}`),
+    });
+    expect(methods).toEqual(['ScriptApp.getScriptId']);
+  });
+
   test('a missing library file stops with a message naming the path', () => {
     expect(OAUTH2_LIBRARY_PATH).toMatch(/\/shared\/apps-script\/oauth2-library\/OAuth2\.gs$/);
     expect(() => compileLibrary('/nowhere/shared/apps-script/oauth2-library/OAuth2.gs')).toThrow(
