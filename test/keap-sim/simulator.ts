@@ -22,7 +22,7 @@ import { isKnownHost, resolveRoute, type Route, type RouteName } from './routes'
 import { sharedSpecValidator, type SpecCheck } from './specValidator';
 import { Tenant } from './tenant';
 import { DEFAULT_OPT_OUT_MODES, xmlRpcModeAt, xmlRpcOutage, type OptOutModes } from './optOutModes';
-import { SlidingWindow, Throttle, type RefusedBy } from './throttle';
+import { SlidingWindow, Throttle, type Caller, type RefusedBy } from './throttle';
 import { parseXmlRpcBody, xmlrpcRouteName, type ParsedXmlRpc } from './xmlrpc';
 
 export interface KeapSimulatorOptions {
@@ -75,6 +75,15 @@ export interface ContactView {
 }
 
 const SECOND = 1000;
+
+/** Whose daily quota: an OAuth app's (shared by all its users) or one API key's. */
+export type QuotaHolder = { clientId: string } | { apiKey: string };
+
+function callerOf(who: QuotaHolder): Caller {
+  return 'clientId' in who
+    ? { kind: 'oauth', clientId: who.clientId }
+    : { kind: 'key', key: who.apiKey };
+}
 
 export class KeapSimulator {
   readonly handle: WireHandler;
@@ -197,12 +206,13 @@ export class KeapSimulator {
    * shares it) or of this API key: `count` requests, by default all that is left. It resets at
    * 00:00 UTC like the add-on's own use.
    */
-  spendDailyQuota(who: { clientId: string } | { apiKey: string }, count?: number): void {
-    const caller =
-      'clientId' in who
-        ? { kind: 'oauth' as const, clientId: who.clientId }
-        : { kind: 'key' as const, key: who.apiKey };
-    this.throttle.spendDaily(this.clock.now(), caller, count);
+  spendDailyQuota(who: QuotaHolder, count?: number): void {
+    this.throttle.spendDaily(this.clock.now(), callerOf(who), count);
+  }
+
+  /** Requests left today of this OAuth client's or API key's quota. */
+  dailyQuotaLeft(who: QuotaHolder): number {
+    return this.throttle.dailyLeft(this.clock.now(), callerOf(who));
   }
 
   inject(fault: Fault): void {

@@ -174,6 +174,7 @@ describe('daily quota (per client id, per API key)', () => {
     clock.set(Date.UTC(2026, 4, 1, 20, 0, 0));
     const token = connect(sim).access_token;
     sim.spendDailyQuota({ clientId: CLIENT.clientId }, 40);
+    expect(sim.dailyQuotaLeft({ clientId: CLIENT.clientId })).toBe(60);
     expect(
       call(sim, 'GET', contacts, bearer(token)).headers['x-keap-product-quota-available'],
     ).toBe('59');

@@ -115,6 +115,13 @@ export class Throttle {
     };
   }
 
+  /** Requests left of today's quota of this caller. */
+  dailyLeft(now: number, caller: Caller): number {
+    const l = this.limits();
+    const limit = caller.kind === 'oauth' ? l.clientPerDay : l.keyPerDay;
+    return Math.max(0, limit - bucketsFor(this.apps, callerKey(caller)).day.count(now));
+  }
+
   /**
    * Someone else (another user of the same OAuth app, another script with the same key) uses
    * `count` requests of today's quota; by default all that is left.
