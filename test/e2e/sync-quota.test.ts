@@ -276,3 +276,22 @@ describe('a quota another user spends in the middle of the run (429 Quota Exceed
     expect(liveClockTriggers(w)).toEqual(['dailySync']);
   });
 });
+
+describe('a sync from the sidebar meets the quota while the daily sync is off', () => {
+  it('continues by a one-off trigger just after the reset, then leaves no trigger', () => {
+    const w = quotaWorld();
+    w.call('disableDailySync');
+    leaveInQuota(w, RESERVE + 40);
+    const first = summaryOf(syncNow(w));
+    expect(first.outcome).toBe('daily-limit');
+    const [oneOff, ...others] = w.rt.triggers().filter((t) => t.nextRunAt !== null);
+    expect(others).toEqual([]);
+    expect(oneOff.handler).toBe('continueSync');
+    expect(oneOff.nextRunAt).toBe(RESET + 60_000);
+    const next = fireOnce(w);
+    expect(next.value).toMatchObject({ outcome: 'completed', trigger: 'sidebar', errors: 0 });
+    expect(everyRowFinished(w)).toEqual([]);
+    expect(repeatedWrites(w)).toEqual([]);
+    expect(liveClockTriggers(w)).toEqual([]);
+  });
+});
