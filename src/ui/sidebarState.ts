@@ -9,6 +9,7 @@ import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/inde
 import type { SyncSummary } from '../sync/summary';
 import { redactSecrets } from './redactSecrets';
 import {
+  dailyLimitText,
   dailyPausedText,
   interruptedText,
   resumeDailyLabel,
@@ -94,12 +95,15 @@ function copySyncStatus(view: SyncStatusView): SidebarState['sync'] {
   if (interrupted && view.running !== true) {
     notices.push(interruptedText(interrupted, daily.timeZone));
   }
+  const waitingUntil = isoOrNull(view.waitingForKeapUntil);
+  if (waitingUntil !== null) notices.push(dailyLimitText(waitingUntil, daily.timeZone));
   return {
     daily,
     lastRun: view.lastRun ? copySummary(view.lastRun) : null,
     running: view.running === true,
     settings: copySettings(view.settings),
     interrupted,
+    ...(waitingUntil === null ? {} : { waitingForKeapUntil: waitingUntil }),
     notices,
     paused:
       daily.paused && daily.hour !== null
@@ -135,6 +139,7 @@ function copySummary(summary: SyncSummary): SyncSummary {
     keapRequests: count(summary.keapRequests),
     durationMs: count(summary.durationMs),
     ...(summary.startedBy ? { startedBy: String(summary.startedBy) } : {}),
+    ...(summary.continuesAt ? { continuesAt: isoOrNull(summary.continuesAt) ?? '' } : {}),
   };
 }
 
