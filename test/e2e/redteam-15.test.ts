@@ -6,7 +6,7 @@
  */
 import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
 import { liveClockTriggers, pendingRun, worked } from './support/hourly';
-import { logRows, repeatedWrites, syncWorld } from './support/reliability';
+import { logRows, repeatedWrites, sentPatches, syncWorld } from './support/reliability';
 import { DAY, EDITOR, HOUR, OWNER, World } from './world';
 
 const ROWS = 60;
@@ -337,6 +337,78 @@ describe('settings changed between two executions of one run (item 4)', () => {
     expect(String(w.column('Sync Status', 'People')[0])).toMatch(/^Error: /);
     expect({ rowsSeen: last.rowsSeen, errors: last.errors }).toEqual({ rowsSeen: 2, errors: 1 });
     expect(last.emailsUpdated).toBeLessThanOrEqual(last.rowsSeen);
+  });
+});
+
+// ---- item 6: never send what was not read ----------------------------------------------
+
+const OLD_SLOT = { email: 'old@example.com', field: 'EMAIL1' };
+
+/*
+ * DEFECT: four contact-list answers (200, valid JSON) whose email list is not one slot per
+ * field are still taken as the contact's whole list, and the replace-all PATCH built from
+ * them deletes EMAIL2 or sends Keap a list it did not describe:
+ *  - an address under EMAIL_FIELD_UNSPECIFIED is skipped (src/keap/contactsApi.ts
+ *    toEmailSlots(), `if (field === UNSPECIFIED_FIELD) continue;` ~line 55), so the PATCH
+ *    drops it: Keap loses keep@example.com;
+ *  - the same contact twice in one answer (pages that overlap) with different lists: the
+ *    later one wins silently (src/keap/gateway.ts readContacts -> readByKey, Map by id), the
+ *    PATCH drops EMAIL2;
+ *  - one field twice, or an empty address: passed through into the PATCH (the simulator
+ *    refuses it; Keap's behaviour is not documented, and an empty EMAIL2 may clear it).
+ * Required by #15 item 6: "Any answer that does not have the expected shape is 'Keap sent an
+ * answer the add-on could not read' (row will retry), never a basis for a write."
+ */
+describe('a contact list whose email slots are not one address per field (item 6)', () => {
+  test.failing.each([
+    [
+      'an address under EMAIL_FIELD_UNSPECIFIED',
+      [
+        {
+          id: '1',
+          email_addresses: [
+            OLD_SLOT,
+            { email: 'keep@example.com', field: 'EMAIL_FIELD_UNSPECIFIED' },
+          ],
+        },
+      ],
+    ],
+    [
+      'the contact twice, with different lists',
+      [
+        { id: '1', email_addresses: [OLD_SLOT, { email: 'keep@example.com', field: 'EMAIL2' }] },
+        { id: '1', email_addresses: [OLD_SLOT] },
+      ],
+    ],
+    [
+      'EMAIL2 twice',
+      [
+        {
+          id: '1',
+          email_addresses: [
+            OLD_SLOT,
+            { email: 'keep@example.com', field: 'EMAIL2' },
+            { email: 'other@example.com', field: 'EMAIL2' },
+          ],
+        },
+      ],
+    ],
+    ['an empty EMAIL2', [{ id: '1', email_addresses: [OLD_SLOT, { email: '', field: 'EMAIL2' }] }]],
+  ])('%s: no PATCH is built from it, EMAIL2 stays', (_, contacts) => {
+    const w = syncWorld([[1, 'new@example.com', '', '']]);
+    w.addContact(1, 'old@example.com', 'keep@example.com');
+    w.sim.inject({
+      kind: 'status',
+      status: 200,
+      body: JSON.stringify({ contacts }),
+      route: 'contacts.list',
+    });
+    const run = w.call<Summary>('syncNow');
+    expect({ patches: sentPatches(w).length, keap: w.emailsOf(1) }).toEqual({
+      patches: 0,
+      keap: { EMAIL1: 'old@example.com', EMAIL2: 'keep@example.com' },
+    });
+    expect(run.message).toMatch(/could not read/);
   });
 });
 
