@@ -202,6 +202,36 @@ describe('Disconnect while a sync runs or its trigger is missing (item 5)', () =
   );
 });
 
+describe('one Google service error reading the stored Keap token (item 1)', () => {
+  /*
+   * DEFECT (known: test/e2e/sync-followups.test.ts tolerates it as "a known gap"): one
+   * transient service error on the user-properties read of the token when the follow-up
+   * opens its Keap client is reported as "Another run held the Keap connection for too
+   * long" (no other run exists) and closes the run as failed. The daily run's slot was
+   * already marked done by its first execution, so the 12 rows left wait for the NEXT DAY's
+   * run, not the next firing. Cause: src/connection/tokenAccess.ts accessToken() (~line 53):
+   * `catch { throw new KeapUnavailableError(LOCK_BUSY_WORDS) }` assumes "only the library's
+   * waitLock throws here", but hasAccess() also reads user properties; the read is not
+   * wrapped in the service retry, and the stop is not "transient" for runSync.ts, which
+   * would have kept the checkpoint.
+   */
+  test.failing('in a follow-up is retried, or the run continues at the next firing', () => {
+    const dry = longWorld();
+    fireNext(dry);
+    const calls: string[] = [];
+    fireNext(dry, { onServiceCall: ({ service, method }) => calls.push(`${service}.${method}`) });
+    // The token read of the Keap client: the last user-properties read before Keap.
+    const firstFetch = calls.indexOf('UrlFetchApp.fetchAll');
+    const tokenRead = calls.lastIndexOf('UserProperties.getProperty', firstFetch) + 1;
+    const w = longWorld();
+    expect(summary(fireNext(w)[0]).outcome).toBe('continuing');
+    const second = summary(worked(fireNext(w, { failServiceCalls: [tokenRead] }))[0]);
+    letRun(w, 6 * HOUR);
+    expect(primaryEmails(w)).toEqual(ALL_NEW);
+    expect(second.message).not.toMatch(/Another run held the Keap connection/);
+  });
+});
+
 // ---- items 1, 2: a follow-up that fails must leave a trigger that finishes the work ------
 
 describe('a manual sync continued by its one-off follow-up (daily sync off; items 1, 2)', () => {
