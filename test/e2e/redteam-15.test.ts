@@ -502,25 +502,25 @@ describe('held up', () => {
   it.each([
     [
       'America/New_York',
-      Date.UTC(2026, 9, 31, 12),
       1,
+      Date.UTC(2026, 9, 31, 12),
       ['2026-11-01T05', '2026-11-02T06', '2026-11-03T06'],
     ],
     [
       'America/New_York',
-      Date.UTC(2026, 2, 7, 12),
       2,
+      Date.UTC(2026, 2, 7, 12),
       ['2026-03-08T06', '2026-03-09T06', '2026-03-10T06'],
     ],
     [
       'Europe/Berlin',
-      Date.UTC(2026, 9, 24, 12),
       2,
+      Date.UTC(2026, 9, 24, 12),
       ['2026-10-25T01', '2026-10-26T01', '2026-10-27T01'],
     ],
   ] as const)(
-    'one daily run per local day across a DST change (%s, hour %s)',
-    (timeZone, start, hour, hours) => {
+    'one daily run per local day across a DST change (%s, daily hour %j)',
+    (timeZone, hour, start, hours) => {
       const w = new World({ rows: [[1, 'a@example.com', '', '']], runtime: { timeZone } });
       w.clock.set(start);
       w.connect();
@@ -558,5 +558,48 @@ describe('held up', () => {
     expect(pendingRun(w)).toBeUndefined();
     expect(primaryEmails(w)).toEqual(ALL_NEW);
     expect(liveClockTriggers(w)).toEqual(['dailySync']);
+  });
+
+  it('a checkpoint older than a day: closed with one "failed" row and e-mail, then a new run ends the work', () => {
+    const w = longWorld();
+    expect(summary(fireNext(w)[0]).outcome).toBe('continuing');
+    w.rt.deleteTrigger(w.rt.triggers(OWNER)[0].uid);
+    w.clock.set(w.clock.now() + 30 * HOUR);
+    expect(sidebar(w).sync.notices).toContain(
+      'The daily sync had lost its trigger; it was put back.',
+    );
+    letRun(w, DAY);
+    expect(logRows(w).map((row) => row[9])).toEqual([
+      'Outcome',
+      'failed',
+      'completed',
+      'completed',
+    ]);
+    expect(w.rt.mail.map((m) => m.subject)).toEqual([
+      'Keap Sheets Sync: the daily sync did not finish',
+    ]);
+    expect(primaryEmails(w)).toEqual(ALL_NEW);
+  });
+
+  it('a record cell hand-edited into a newer record of another account: nothing is written twice, every row placed', () => {
+    const w = syncWorld([
+      [1, 'a@example.com', '', ''],
+      [2, 'b@example.com', '', ''],
+    ]);
+    w.addContact(1, 'old1@example.com', 'keep1@example.com');
+    w.addContact(2, 'old2@example.com');
+    w.call('syncNow');
+    const values = w.sheet().values();
+    const column = values[0].indexOf('Keap Sync Record');
+    const forged = String(values[1][column]).split('|');
+    forged[3] = String(Date.UTC(2100, 0, 1));
+    forged[6] = 'zz999.infusionsoft.com';
+    w.sheet().setCell(3, column + 1, forged.join('|')); // row 2 now names contact 1
+    const patches = sentPatches(w).length;
+    expect(w.call<Summary>('syncNow').outcome).toBe('completed');
+    expect(sentPatches(w).length).toBe(patches);
+    const records = w.column('Keap Sync Record').map((cell) => String(cell).split('|')[1]);
+    expect(records).toEqual(['1', '2']);
+    expect(w.emailsOf(1)).toEqual({ EMAIL1: 'a@example.com', EMAIL2: 'keep1@example.com' });
   });
 });
