@@ -5,7 +5,12 @@
  */
 import type { Clock } from './clock';
 import { RETRY_LIMITS, type RateLimits, type RetryLimits } from './config';
-import { contactReadRequests, parseContactPage, setEmailsRequest } from './contactsApi';
+import {
+  contactReadRequests,
+  parseContactPage,
+  sameEmailList,
+  setEmailsRequest,
+} from './contactsApi';
 import { emailStatusRequests, parseEmailStatusPage } from './emailStatusApi';
 import type { HttpPort, HttpResponse } from './httpPort';
 import { describeFailure, WORDS } from './keapErrors';
@@ -107,20 +112,30 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     }
   }
 
-  /** Reads the wanted keys in batched list requests; whatever else Keap sends is dropped. */
+  /**
+   * Reads the wanted keys in batched list requests; whatever else Keap sends is dropped. With
+   * `agree`, a key answered twice (pages that overlap) must be answered alike, or the whole
+   * answer is unreadable: neither copy is known to be the whole truth.
+   */
   function readByKey<K, T>(
     wanted: Set<K>,
     what: string,
     requestsFor: (keys: K[]) => KeapRequest[],
     parse: (body: string) => Page<T>,
     keyOf: (item: T) => K,
+    agree?: (a: T, b: T) => boolean,
   ): Map<K, T> {
     const found = new Map<K, T>();
     if (wanted.size === 0) return found;
     const items = guardedRead(what, () => readAllPages(requestsFor([...wanted]), parse, what));
     for (const item of items) {
       const key = keyOf(item);
-      if (wanted.has(key)) found.set(key, item);
+      if (!wanted.has(key)) continue;
+      const earlier = found.get(key);
+      if (agree && earlier !== undefined && !agree(earlier, item)) {
+        throw new KeapUnavailableError(`${WORDS.unreadable} (while reading ${what}).`);
+      }
+      found.set(key, item);
     }
     return found;
   }
@@ -150,7 +165,14 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
   const gateway: KeapGateway = {
     readContacts(ids: number[]): Map<number, KeapContact> {
       const wanted = new Set(ids.filter((id) => Number.isSafeInteger(id) && id > 0));
-      return readByKey(wanted, 'contacts', contactReadRequests, parseContactPage, (c) => c.id);
+      return readByKey(
+        wanted,
+        'contacts',
+        contactReadRequests,
+        parseContactPage,
+        (c) => c.id,
+        sameEmailList,
+      );
     },
 
     readOptStates(emails: string[]): Map<string, EmailOptState> {
