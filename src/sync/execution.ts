@@ -110,7 +110,7 @@ export class Execution {
     this.state = state;
     this.recordsMisplaced = misplacedRecords(values, columns, this.oldRecords).size > 0;
     const account = this.ports.keapAccount?.() ?? null;
-    this.scope = { runId: this.runId, account, now: startedAt };
+    this.scope = { runId: this.runId, account, now: startedAt, timeZone: () => this.zone() };
     this.accountNamed = namedAccount(state, account);
     const worklist = buildWorklist(rows, state, this.scope, (row) => !isBlankCell(shown(row)));
     this.tally.rowsSeen = worklist.rowsSeen;
@@ -222,7 +222,7 @@ export class Execution {
     if (fields.result === 'error') {
       const previous = recordFor(this.state, unit.contactId, this.scope.account);
       fields.tries = triesAfter(previous, unit.fingerprint);
-      status = withNextTry(status, this.day(nextTryAt(fields)));
+      status = withNextTry(status, this.day(nextTryAt(fields, this.zone())));
     }
     status = this.named(status);
     const record = recordCell(unit.contactId, fields);
@@ -238,10 +238,15 @@ export class Execution {
 
   private timeZone: string | null = null;
 
-  /** A day as people read it, in the spreadsheet's time zone (asked once, only when needed). */
-  private day(epochMs: number): string {
+  /** The spreadsheet's time zone (asked once, only when needed). */
+  private zone(): string {
     this.timeZone ??= this.ports.timeZone?.() ?? 'UTC';
-    return formatDay(epochMs, this.timeZone);
+    return this.timeZone;
+  }
+
+  /** A day as people read it, in the spreadsheet's time zone. */
+  private day(epochMs: number): string {
+    return formatDay(epochMs, this.zone());
   }
 
   /**

@@ -298,7 +298,7 @@ describe('the day a refused row says it is tried again (item 7)', () => {
    * written by src/sync/execution.ts account() (`withNextTry(status, this.day(nextTryAt))`):
    * the day shown must be the day of the first daily run at or after the due moment.
    */
-  test.failing('the row is tried on the day its status names', () => {
+  test('the row is tried on the day its status names', () => {
     const w = syncWorld([[404, 'x@example.com', '', '']], { runtime: { addOnMode: true } });
     w.clock.set(w.clock.now() + 14 * HOUR); // 22:00 on Mon 6 Jan 2025
     w.call('syncNow');
