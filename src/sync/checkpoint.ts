@@ -17,6 +17,43 @@ export interface RunCheckpoint {
   executions: number;
   tally: RunTally;
   savedAt: number;
+  /**
+   * The Keap account the run writes to (src/connection/keapAccount.ts), null when the
+   * connection did not say; absent in checkpoints of earlier versions.
+   */
+  account?: string | null;
+  /** The tab the run syncs; absent in checkpoints of earlier versions. */
+  sheetName?: string;
+}
+
+/** What a run is about: the Keap account it writes to and the tab it syncs (null: unknown). */
+export interface RunContext {
+  account: string | null;
+  sheetName: string | null;
+}
+
+/** How the world moved under a pending run; `from` and `to` are account ids or tab names. */
+export interface RunChange {
+  kind: 'account' | 'tab';
+  from: string;
+  to: string;
+}
+
+/**
+ * Whether a pending run may be continued now: not when the connection reaches another Keap
+ * account, nor when the settings name another tab. Either way the run's counts describe
+ * another account's contacts or another tab's rows, so it is ended and a new run starts.
+ * Unknown on either side (an older checkpoint, a connection that does not say) is no change.
+ */
+export function changeSince(checkpoint: RunCheckpoint, now: RunContext): RunChange | null {
+  const { account, sheetName } = checkpoint;
+  if (typeof account === 'string' && now.account !== null && account !== now.account) {
+    return { kind: 'account', from: account, to: now.account };
+  }
+  if (typeof sheetName === 'string' && now.sheetName !== null && sheetName !== now.sheetName) {
+    return { kind: 'tab', from: sheetName, to: now.sheetName };
+  }
+  return null;
 }
 
 export function checkpointKey(spreadsheetId: string): string {

@@ -46,6 +46,8 @@ export interface ExecutionReport {
   workLeft: boolean;
   stop: Stop | null;
   notes: string[];
+  /** The Keap account this execution's records describe (null: the connection did not say). */
+  account: string | null;
 }
 
 export class Execution {
@@ -94,7 +96,13 @@ export class Execution {
       this.tally.keapRequests = counts.reads + counts.writes + counts.token;
     }
     this.tally.durationMs = this.ports.clock.now() - startedAt;
-    return { tally: this.tally, workLeft: this.workLeft, stop: this.stop, notes: this.notes };
+    return {
+      tally: this.tally,
+      workLeft: this.workLeft,
+      stop: this.stop,
+      notes: this.notes,
+      account: this.scope.account,
+    };
   }
 
   private syncRows(startedAt: number): void {

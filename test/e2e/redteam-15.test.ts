@@ -325,7 +325,7 @@ describe('a pending run continued after the connection moved to another Keap acc
    * continuation (src/sync/runSync.ts resumableRun) does not compare it with the current
    * connection, so it should close the old run (its own log row) and start a new one.
    */
-  test.failing('is not logged as one run of 108 updates for 60 rows', () => {
+  test('is not logged as one run of 108 updates for 60 rows', () => {
     const w = longWorld();
     w.sim.addTenant('sbx42');
     for (let i = 1; i <= ROWS; i += 1)
@@ -351,7 +351,7 @@ describe('settings changed between two executions of one run (item 4)', () => {
    * (src/sync/checkpoint.ts) does not keep the settings it was started with, so a changed
    * tab is not noticed.
    */
-  test.failing('the run that ends says how many rows of the synced tab are errors', () => {
+  test('the run that ends says how many rows of the synced tab are errors', () => {
     const w = longWorld();
     expect(summary(fireNext(w)[0]).outcome).toBe('continuing');
     w.rt.addSheet(w.spreadsheetId, 'People', [
