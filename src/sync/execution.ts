@@ -55,6 +55,8 @@ export interface ExecutionReport {
   /** Keap's daily request limit stopped the execution; the run waits for its reset. */
   dailyLimit: DailyLimitStop | null;
   notes: string[];
+  /** The Keap account this execution's records describe (null: the connection did not say). */
+  account: string | null;
 }
 
 export interface DailyLimitStop {
@@ -125,6 +127,7 @@ export class Execution {
       stop: this.stop,
       dailyLimit: this.dailyLimit,
       notes: this.notes,
+      account: this.scope.account,
     };
   }
 
@@ -141,7 +144,7 @@ export class Execution {
     this.state = state;
     this.recordsMisplaced = misplacedRecords(values, columns, this.oldRecords).size > 0;
     const account = this.ports.keapAccount?.() ?? null;
-    this.scope = { runId: this.runId, account, now: startedAt };
+    this.scope = { runId: this.runId, account, now: startedAt, timeZone: () => this.zone() };
     this.accountNamed = namedAccount(state, account);
     const worklist = buildWorklist(rows, state, this.scope, (row) => !isBlankCell(shown(row)));
     this.tally.rowsSeen = worklist.rowsSeen;
@@ -279,7 +282,7 @@ export class Execution {
     if (fields.result === 'error') {
       const previous = recordFor(this.state, unit.contactId, this.scope.account);
       fields.tries = triesAfter(previous, unit.fingerprint);
-      status = withNextTry(status, this.day(nextTryAt(fields)));
+      status = withNextTry(status, this.day(nextTryAt(fields, this.zone())));
     }
     status = this.named(status);
     this.answered.add(unit);

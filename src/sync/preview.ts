@@ -90,7 +90,12 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     );
     const { state } = recordsOfSheet(values, columns, () => ports.sheet.readOldRecords());
     const account = ports.keapAccount?.() ?? null;
-    worklist = buildWorklist(rows, state, { runId: 'preview', account, now: startedAt });
+    worklist = buildWorklist(rows, state, {
+      runId: 'preview',
+      account,
+      now: startedAt,
+      timeZone: zone,
+    });
   } catch (error) {
     return { ...preview, message: stopFor(error).message };
   }

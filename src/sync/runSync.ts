@@ -6,12 +6,19 @@
  */
 import type { SyncLogPort } from '../sheet/logTab';
 import { SYNC_LIMITS, type SyncLimits } from './budget';
-import { isStale, isWaitingForKeap, type CheckpointPort, type RunCheckpoint } from './checkpoint';
+import {
+  changeSince,
+  isStale,
+  isWaitingForKeap,
+  type CheckpointPort,
+  type RunCheckpoint,
+} from './checkpoint';
 import { formatMoment } from './dailyTime';
 import { Execution } from './execution';
 import type { LeaseRecord } from './lease';
 import { uniqueId } from './ports';
 import type { PreviewPorts } from './preview';
+import { runEndedByChange } from './statusText';
 import { asSentence, describe } from './stopWords';
 import type { SyncOutcome, SyncSummary, SyncTrigger } from './summary';
 import {
@@ -105,6 +112,7 @@ function recordRun(
   trigger: SyncTrigger,
   build: (notes: string[]) => SyncSummary,
   notes: string[],
+  notify = true,
 ): SyncSummary {
   let summary = build(notes);
   if (summary.outcome !== 'continuing') {
@@ -120,7 +128,7 @@ function recordRun(
       if (saved) quietly(() => ports.lastRun.save(summary));
     }
   }
-  notifyIfUnattended(ports, trigger, summary);
+  if (notify) notifyIfUnattended(ports, trigger, summary);
   return summary;
 }
 
@@ -128,24 +136,50 @@ function withNotes(message: string, notes: string[]): string {
   return notes.length > 0 ? `${message} (${notes.join('; ')})` : message;
 }
 
-/** Closes a run without running it: its log row, last run and, if unattended, the e-mail. */
+/**
+ * Closes a run without running it: its log row, last run and, if unattended and `notify`,
+ * the e-mail.
+ */
 function closeRun(
   ports: SyncPorts,
   trigger: SyncTrigger,
   run: { startedAt: number; trigger: SyncTrigger; tally: RunTally },
   message: string,
+  notify = true,
 ): SyncSummary {
   return recordRun(
     ports,
     trigger,
     (notes) => summaryOf(run.tally, run, 'failed', withNotes(message, notes)),
     [],
+    notify,
   );
+}
+
+/** The tab the settings lead to now; null when there is none (the execution says so). */
+function currentTab(ports: SyncPorts): string | null {
+  try {
+    return ports.sheet.tabName();
+  } catch {
+    return null;
+  }
+}
+
+/** The Keap account the connection reaches now; null when it does not say (or cannot be read). */
+function currentAccount(ports: SyncPorts): string | null {
+  try {
+    return ports.keapAccount?.() ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * The run to continue, or null: the checkpoint alone decides (whichever trigger fired). A
- * checkpoint older than a day is from a run that broke off: it is closed and dropped.
+ * checkpoint older than a day is from a run that broke off: it is closed and dropped. So is
+ * one of another Keap account or another tab (checkpoint.ts changeSince): its counts describe
+ * other contacts or rows, so it ends with its own log row (no e-mail: nothing is wrong, and a
+ * new run takes over in this execution).
  */
 function resumableRun(
   ports: SyncPorts,
@@ -163,6 +197,15 @@ function resumableRun(
   if (isStale(checkpoint, startedAt, limits.staleCheckpointMs)) {
     closeRun(ports, trigger, checkpoint, STALE_MESSAGE);
     quietly(() => ports.checkpoint.clear());
+    return null;
+  }
+  const change = changeSince(checkpoint, {
+    account: currentAccount(ports),
+    sheetName: currentTab(ports),
+  });
+  if (change !== null) {
+    closeRun(ports, trigger, checkpoint, runEndedByChange(change), false);
+    quietly(() => ports.checkpoint.clear(checkpoint.runId));
     return null;
   }
   return checkpoint;
@@ -301,6 +344,8 @@ function runHoldingLease(
       tally,
       savedAt: ports.clock.now(),
       ...(waits ? { waitUntil } : {}),
+      account: report.account ?? run.account ?? null,
+      sheetName: currentTab(ports) ?? run.sheetName,
     };
     try {
       ports.checkpoint.save(next);

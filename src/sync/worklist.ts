@@ -14,6 +14,8 @@ export interface RecordScope {
   /** Null when the connection does not say which account it reaches: every record counts. */
   account: string | null;
   now: number;
+  /** The spreadsheet's time zone, asked only when a refused row's retry day matters; UTC if absent. */
+  timeZone?: () => string;
 }
 
 export interface RowRef {
@@ -73,6 +75,10 @@ export function recordFor(
   return record.account === account ? record : undefined;
 }
 
+function zoneOf(scope: RecordScope): string {
+  return scope.timeZone?.() ?? 'UTC';
+}
+
 /**
  * A row needs no work when its contact was handled with the same values: synced ('ok'),
  * refused and not yet due again ('error', src/sync/rowRetry.ts), or found busy earlier in
@@ -86,7 +92,7 @@ export function alreadyHandled(
   if (!record || record.fingerprint !== fingerprint) return false;
   if (record.result === 'retry') return record.run === scope.runId;
   if (record.result === 'error')
-    return record.run === scope.runId || !isRetryDue(record, scope.now);
+    return record.run === scope.runId || !isRetryDue(record, scope.now, zoneOf(scope));
   return true;
 }
 
@@ -147,7 +153,7 @@ export function buildWorklist(
     const record = recordFor(state, contactId, scope.account);
     if (record && alreadyHandled(record, fingerprint, scope) && !errorsToAnswer.has(contactId)) {
       if (record.result === 'error')
-        worklist.knownErrorRows.push({ ...ref, nextTryAt: nextTryAt(record) });
+        worklist.knownErrorRows.push({ ...ref, nextTryAt: nextTryAt(record, zoneOf(scope)) });
       else
         worklist.skippedRows.push({
           ...ref,

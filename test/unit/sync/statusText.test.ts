@@ -1,5 +1,5 @@
 import type { UnitResult } from '../../../src/sync/plan';
-import { unitStatus } from '../../../src/sync/statusText';
+import { runEndedByChange, unitStatus } from '../../../src/sync/statusText';
 
 const result = (change: Partial<UnitResult>): UnitResult => ({
   plan: {} as UnitResult['plan'],
@@ -36,5 +36,25 @@ describe('status texts', () => {
     ],
   ])('%p -> %p', (change, text) => {
     expect(unitStatus(result(change))).toBe(text);
+  });
+});
+
+describe('the log row of a pending run that another account or tab ended', () => {
+  it('names what changed in words people know', () => {
+    expect(
+      runEndedByChange({
+        kind: 'account',
+        from: 'xy123.infusionsoft.com',
+        to: 'sbx42.infusionsoft.com',
+      }),
+    ).toBe(
+      'This sync stopped before finishing: the Keap connection changed from Keap account xy123 to Keap account sbx42 while it was under way. A new sync for the account now connected started in its place.',
+    );
+    expect(runEndedByChange({ kind: 'account', from: 'key-1', to: 'key-2' })).toMatch(
+      /: the Keap connection changed to another API key while/,
+    );
+    expect(runEndedByChange({ kind: 'tab', from: 'Contacts', to: 'People' })).toMatch(
+      /the tab to sync changed from 'Contacts' to 'People' while it was under way\. A new sync of 'People' started/,
+    );
   });
 });
