@@ -158,6 +158,81 @@ describeWithBrowser('a person connects, syncs, schedules, previews and disconnec
     await shootSidebar(opened, '08-preview');
   });
 
+  it('settings: columns chosen from the sheet, a header gone from row 1 refused, reset to defaults', async () => {
+    const { sidebar } = opened;
+    pg.rt.addSheet(pg.spreadsheetId, 'Leads', [
+      ['Keap #', 'Mail', 'Unsubscribe?'],
+      [101, '', 'yes'],
+    ]);
+    const contacts = pg.rt.sheet(pg.spreadsheetId, 'Contacts');
+    const headers = contacts.displayValues()[0].map((h) => h.trim());
+    const optOutColumn = headers.findIndex((h) => /^opt-?out\??$/i.test(h));
+    expect(optOutColumn).toBeGreaterThanOrEqual(0);
+    const optOutHeader = contacts.displayValues()[0][optOutColumn];
+    const optionsOf = (id: string) => sidebar.getByTestId(id).locator('option').allTextContents();
+
+    await sidebar.getByTestId('settings-toggle').click();
+    await sidebar.locator('#settings-contact-id option').nth(1).waitFor({ state: 'attached' });
+    expect(await optionsOf('settings-sheet')).toEqual([
+      'Default: Contacts, else the first tab',
+      'Contacts',
+      'Leads',
+    ]);
+    const choices = await optionsOf('settings-contact-id');
+    expect(choices[0]).toBe('Default: Contact ID');
+    expect(choices).toEqual(
+      expect.arrayContaining(headers.filter((h) => /contact_id|phone/i.test(h))),
+    );
+    expect(choices).not.toContain('Sync Status');
+    expect(await sidebar.getByTestId('settings-contact-id').inputValue()).toBe('');
+
+    // Another tab: its own headers to choose from.
+    await sidebar.getByTestId('settings-sheet').selectOption('Leads');
+    await sidebar
+      .locator('#settings-contact-id option', { hasText: 'Keap #' })
+      .waitFor({ state: 'attached' });
+    expect(await optionsOf('settings-email')).toEqual([
+      'Default: Email',
+      'Keap #',
+      'Mail',
+      'Unsubscribe?',
+    ]);
+    await sidebar.getByTestId('settings-sheet').selectOption('Contacts');
+    await sidebar
+      .locator('#settings-contact-id option', { hasText: 'Keap #' })
+      .waitFor({ state: 'detached' });
+
+    // A column chosen, then renamed in the sheet before Save: refused, with its name.
+    await sidebar.getByTestId('settings-opt-out').selectOption(optOutHeader);
+    contacts.setCell(1, optOutColumn + 1, 'Unsubscribed');
+    await sidebar.getByTestId('settings-save').click();
+    const errors = sidebar.getByTestId('settings-errors');
+    await errors.waitFor();
+    expect(await errors.textContent()).toBe(
+      `Row 1 of the 'Contacts' tab has no '${optOutHeader.trim()}' column (chosen for 'Opt Out').`,
+    );
+    contacts.setCell(1, optOutColumn + 1, optOutHeader);
+
+    await sidebar.getByTestId('settings-save').click();
+    await sidebar.getByTestId('settings-result').filter({ hasText: 'Settings saved.' }).waitFor();
+    const saved = pg.rt.run<{ sync: { settings: { headers: { optOut: string } } } }>(
+      'getSidebarState',
+      [],
+      { user: pg.user, spreadsheetId: pg.spreadsheetId },
+    );
+    expect(saved.value?.sync.settings.headers.optOut).toBe(optOutHeader.trim());
+    await shootSidebar(opened, '20-settings');
+
+    await sidebar.getByTestId('settings-reset').click();
+    await sidebar
+      .getByTestId('settings-result')
+      .filter({ hasText: 'Settings reset to defaults.' })
+      .waitFor();
+    expect(await sidebar.getByTestId('settings-opt-out').inputValue()).toBe('');
+    expect(await sidebar.getByTestId('settings-sheet').inputValue()).toBe('');
+    await sidebar.getByTestId('settings-toggle').click();
+  });
+
   it('disconnects after confirming and shows Not connected', async () => {
     const { sidebar } = opened;
     await sidebar.getByTestId('disconnect').click();
