@@ -4,7 +4,12 @@
  * the sidebar's data in src/ui/sidebarState.ts. Each checks its arguments first: the browser
  * can call any of them.
  */
-import { authorizationUrlIfSetUp, disconnectKeap, getConnectionStatus } from '../connection/index';
+import {
+  authorizationUrlIfSetUp,
+  disconnectKeap,
+  getConnectionStatus,
+  lastConsentAnswer,
+} from '../connection/index';
 import {
   disableDailySync,
   enableDailySync,
@@ -58,6 +63,7 @@ export function getSidebarState(...args: unknown[]): SidebarState {
     connection: getConnectionStatus(),
     sync: getSyncStatus(),
     buildAuthorizationUrl: authorizationUrlIfSetUp,
+    consent: lastConsentAnswer(),
   });
 }
 

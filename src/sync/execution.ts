@@ -4,7 +4,7 @@
  * are now (checked once after writing).
  */
 import { accountLabel } from '../connection/keapAccount';
-import { KeapAccessError, type KeapGateway } from '../keap/model';
+import { KeapAccessError, KeapUnavailableError, type KeapGateway } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
 import { OLD_STATE_TAB_NAME, recordsOfSheet } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
@@ -27,9 +27,15 @@ import {
   unitStatus,
   withNextTry,
 } from './statusText';
-import { describe, stopFor, type Stop } from './stopWords';
+import { describe, keapTroubleSentence, stopFor, type Stop } from './stopWords';
 import { emptyTally, MAX_ERROR_ROWS, type RunTally } from './tally';
-import { buildWorklist, recordFor, type RecordScope, type SkippedRow } from './worklist';
+import {
+  buildWorklist,
+  recordFor,
+  type RecordScope,
+  type SkippedRow,
+  type WorkUnit,
+} from './worklist';
 
 /** The label of `current` when the records name other Keap accounts too, else null. */
 export function namedAccount(state: SyncState, current: string | null): string | null {
@@ -66,6 +72,9 @@ export class Execution {
   private scope: RecordScope;
   /** The Keap account's name when more than one account has synced this sheet, else null. */
   private accountNamed: string | null = null;
+  /** The rows that need Keap, and those whose result is in (the others were not reached). */
+  private units: readonly WorkUnit[] = [];
+  private readonly reached = new Set<WorkUnit>();
 
   constructor(
     private readonly ports: SyncPorts,
@@ -82,6 +91,9 @@ export class Execution {
       this.syncRows(startedAt);
     } catch (error) {
       this.stop = stopFor(error);
+      if (error instanceof KeapUnavailableError) {
+        this.answerUnreachedRows(keapTroubleSentence(error.message));
+      }
     }
     try {
       this.writeBack();
@@ -114,6 +126,7 @@ export class Execution {
     this.accountNamed = namedAccount(state, account);
     const worklist = buildWorklist(rows, state, this.scope, (row) => !isBlankCell(shown(row)));
     this.tally.rowsSeen = worklist.rowsSeen;
+    this.units = worklist.units;
 
     // An error the row already shows is not written again: an unchanged sheet costs no write.
     for (const issue of worklist.issues) {
@@ -174,6 +187,22 @@ export class Execution {
     }
   }
 
+  /**
+   * Keap stopped the run (it refused or failed a read): the rows it did not reach say why on
+   * their own row, in Keap's words, instead of keeping an empty or an old status. No record
+   * is written, so each is sent again by the next run.
+   */
+  private answerUnreachedRows(reason: string): void {
+    const status = this.named(`Will retry: ${reason}`);
+    for (const unit of this.units) {
+      if (this.reached.has(unit)) continue;
+      for (const ref of unit.rows) {
+        if (this.shown(ref.row) === status) continue;
+        this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
+      }
+    }
+  }
+
   private countErrors(rows: number[]): void {
     this.tally.errors += rows.length;
     this.tally.errorRows = [...this.tally.errorRows, ...rows]
@@ -183,6 +212,7 @@ export class Execution {
 
   private account(result: UnitResult): void {
     const { unit } = result.plan;
+    this.reached.add(unit);
     if (result.emailChangedTo !== null) this.tally.emailsUpdated += 1;
     if (result.optedOut) this.tally.optedOut += 1;
     // An earlier execution changed this row's email and said the opt-out was still to come.

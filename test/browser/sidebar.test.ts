@@ -288,6 +288,26 @@ describeWithBrowser('error states', () => {
     await waitForConnection(sidebar, 'not-connected');
   });
 
+  it('after Deny on Keap’s page the sidebar stops waiting and says access was not granted', async () => {
+    const { page, sidebar } = opened;
+    await waitForConnection(sidebar, 'not-connected');
+    const popup = page.waitForEvent('popup');
+    await sidebar.locator('#connect').click();
+    const consent = await popup;
+    await consent.locator('#deny').waitFor();
+    await sidebar.getByTestId('connect-waiting').waitFor();
+    await Promise.all([consent.waitForURL(/\/usercallback\?/), consent.locator('#deny').click()]);
+    expect(await consent.locator('h1').textContent()).toBe('Not connected');
+    await consent.close();
+    await sidebar.getByTestId('connect-waiting').waitFor({ state: 'hidden' });
+    expect(await sidebar.locator('#error-text').textContent()).toBe(
+      'Access to Keap was not granted (Deny was chosen on Keap’s page), so nothing was connected. To try again, click Connect to Keap.',
+    );
+    await waitForConnection(sidebar, 'not-connected');
+    await shootSidebar(opened, '21-consent-denied');
+    await sidebar.getByTestId('error-dismiss').click();
+  });
+
   it('when Keap revokes the connection, a sync says to reconnect and Reconnect works', async () => {
     const { sidebar } = opened;
     const callbackPage = await approveInConsentTab(opened, 'connect');

@@ -104,6 +104,7 @@ export function sidebarState(
     connection,
     authorizationUrl: mayConnect ? AUTHORIZATION_URL : null,
     sync: { notices: [], paused: null, ...sync },
+    consent: null,
   };
 }
 

@@ -13,6 +13,7 @@ jest.mock('../../../src/connection/index', () => ({
   getConnectionStatus: jest.fn(),
   authorizationUrlIfSetUp: jest.fn(),
   disconnectKeap: jest.fn(),
+  lastConsentAnswer: jest.fn(() => null),
 }));
 jest.mock('../../../src/sync/index', () => ({
   runSync: jest.fn(),
