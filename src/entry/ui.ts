@@ -18,6 +18,7 @@ import {
   previewSync,
   runSync,
 } from '../sync/index';
+import { formatMoment } from '../ui/dates';
 import { buildAddonMenu } from '../ui/menu';
 import {
   type AlertText,
@@ -127,6 +128,8 @@ function show(ui: GoogleAppsScript.Base.Ui, text: AlertText): void {
   ui.alert(text.title, text.body, ui.ButtonSet.OK);
 }
 
+/** The add-on's one way to show a time (src/ui/dates.ts), as the sidebar shows it too. */
 function timeFormatter(timeZone: string): (iso: string) => string {
-  return (iso) => Utilities.formatDate(new Date(iso), timeZone, 'EEE d MMM yyyy, HH:mm');
+  const locale = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetLocale();
+  return (iso) => formatMoment(iso, { timeZone, locale });
 }

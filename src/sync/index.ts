@@ -12,6 +12,7 @@ import { PropertiesCheckpoint } from './checkpoint';
 import type { SyncLease } from './lease';
 import { LOG_TAB_NAME, SpreadsheetLogTab } from '../sheet/logTab';
 import { SheetSession } from '../sheet/tabs';
+import { intlLocale } from '../ui/dates';
 import {
   authorizationRequired,
   openSpreadsheet,
@@ -51,6 +52,8 @@ export interface SyncStatusView {
   /** An execution of a sync of this spreadsheet holds the lease now (it expires on its own). */
   running: boolean;
   settings: SyncSettings;
+  /** The spreadsheet's locale as Intl names it ('en-US'): times are shown in it. */
+  locale?: string;
   /** The last execution was stopped before it finished; null when it was not. */
   interrupted?: InterruptedView | null;
 }
@@ -160,6 +163,14 @@ function reportInterrupted(
   void spreadsheetId;
 }
 
+function localeOf(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): string {
+  try {
+    return intlLocale(spreadsheet.getSpreadsheetLocale());
+  } catch {
+    return 'en-US';
+  }
+}
+
 export function getSyncStatus(): SyncStatusView {
   const spreadsheet = openSpreadsheet();
   const spreadsheetId = spreadsheet.getId();
@@ -191,6 +202,7 @@ export function getSyncStatus(): SyncStatusView {
     running,
     settings: records.settings(),
     interrupted,
+    locale: localeOf(spreadsheet),
   };
 }
 /** Row 1 of a tab, as many cells as it uses (one read). */

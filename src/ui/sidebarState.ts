@@ -116,6 +116,7 @@ function copySyncStatus(view: SyncStatusView): SidebarState['sync'] {
     lastRun: view.lastRun ? copySummary(view.lastRun) : null,
     running: view.running === true,
     settings: copySettings(view.settings),
+    locale: typeof view.locale === 'string' ? view.locale : 'en-US',
     interrupted,
     notices,
     paused:

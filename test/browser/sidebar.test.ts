@@ -5,6 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { startPlayground, type Playground } from '../../dev/playground/server';
+import { formatMoment } from '../../src/ui/dates';
 import {
   approveInConsentTab,
   BROWSER_TESTS_RUN,
@@ -121,6 +122,15 @@ describeWithBrowser('a person connects, syncs, schedules, previews and disconnec
     expect(await sidebar.getByTestId('daily-disable').isVisible()).toBe(true);
     const daily = pg.rt.triggers(pg.user).filter((t) => t.handler === 'dailySync');
     expect(daily).toHaveLength(1);
+    // The sidebar writes a time as the menu does: the spreadsheet's locale and time zone.
+    const state = pg.rt.run<{
+      sync: { locale: string; daily: { timeZone: string; nextRunAfter: string } };
+    }>('getSidebarState', [], { user: pg.user, spreadsheetId: pg.spreadsheetId }).value;
+    const next = state?.sync.daily.nextRunAfter ?? '';
+    const where = { timeZone: state?.sync.daily.timeZone ?? '', locale: state?.sync.locale ?? '' };
+    expect(await sidebar.getByTestId('daily-status').textContent()).toContain(
+      `Next run: ${formatMoment(next, where)} or within the hour after.`,
+    );
     await shootSidebar(opened, '07-daily-on');
   });
 

@@ -61,6 +61,7 @@ export function syncStatus(overrides: Partial<SyncStatusView> = {}): SyncStatusV
     daily: daily(),
     lastRun: null,
     running: false,
+    locale: 'en-US',
     settings: {
       sheetName: 'Contacts',
       headers: {
