@@ -231,7 +231,7 @@ describeWithBrowser('a person connects, syncs, schedules, previews and disconnec
       { user: pg.user, spreadsheetId: pg.spreadsheetId },
     );
     expect(saved.value?.sync.settings.headers.optOut).toBe(optOutHeader.trim());
-    await shootSidebar(opened, '20-settings');
+    await shootSidebar(opened, '20-settings', '#settings-section');
 
     await sidebar.getByTestId('settings-reset').click();
     await sidebar
