@@ -6,6 +6,8 @@
  */
 import { applySeed, KeapSimulator, type OptOutModes, type SimSeed } from '../../test/keap-sim';
 import type { RunningServer } from '../../test/keap-sim';
+import { serveOverHttp } from '../../test/keap-sim/httpServer';
+import type { WireHandler } from '../../test/support/wire';
 import type { ChildReply, ParentMessage } from './simProtocol';
 
 let sim: KeapSimulator | undefined;
@@ -16,14 +18,39 @@ function reply(message: ChildReply): void {
   if (process.send) process.send(message);
 }
 
+/**
+ * Keap's consent page redirects the browser to the redirect URI the add-on sent, the script's
+ * own at script.google.com (the OAuth2 library builds it from the script id). No browser can
+ * reach that here, so such a redirect is pointed at the playground's callback page instead,
+ * query string and all; everything else Keap answers is left as it is.
+ */
+function withBrowserRedirects(
+  handler: WireHandler,
+  redirects: Record<string, string>,
+): WireHandler {
+  return (request) => {
+    const answer = handler(request);
+    const location = answer.headers.location;
+    if (answer.status < 300 || answer.status >= 400 || !location) return answer;
+    for (const [from, to] of Object.entries(redirects)) {
+      if (location === from || location.startsWith(`${from}?`)) {
+        const headers = { ...answer.headers, location: to + location.slice(from.length) };
+        return { ...answer, headers };
+      }
+    }
+    return answer;
+  };
+}
+
 async function start(
   seed: SimSeed,
   validateRequests: boolean,
   optOut: Partial<OptOutModes> = {},
+  browserRedirects: Record<string, string> = {},
 ): Promise<void> {
   sim = new KeapSimulator({ clock: { now: () => Date.now() }, validateRequests, optOut });
   const { apiKeys } = applySeed(sim, seed);
-  server = await sim.listen(0, '127.0.0.1');
+  server = await serveOverHttp(withBrowserRedirects(sim.handle, browserRedirects), 0, '127.0.0.1');
   reply({ type: 'ready', url: server.url, apiKeys, tenants: sim.tenantNames() });
 }
 
@@ -62,10 +89,12 @@ function stop(): void {
 process.on('message', (raw) => {
   const message = raw as ParentMessage;
   if (message.type === 'start') {
-    start(message.seed, message.validateRequests, message.optOut).catch((err: unknown) => {
-      reply({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
-      process.exit(1);
-    });
+    start(message.seed, message.validateRequests, message.optOut, message.browserRedirects).catch(
+      (err: unknown) => {
+        reply({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+        process.exit(1);
+      },
+    );
     return;
   }
   if (message.type === 'stop') {

@@ -5,7 +5,7 @@
  *
  * Routes: GET / (the page), GET /sidebar (showSidebar()'s HTML with a google.script.run
  * bridge), POST /run/<fn> (google.script.run), POST /menu/<fn> (a menu item, its alerts back),
- * GET /usercallback (the OAuth redirect URI), GET /api/sheet, and dev-only /dev/* controls.
+ * GET /usercallback (where the browser lands for the OAuth redirect URI), GET /api/sheet, and dev-only /dev/* controls.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,6 +15,8 @@ import { join, resolve } from 'node:path';
 import {
   AppsScriptRuntime,
   createHttpWire,
+  DEFAULT_SCRIPT_ID,
+  standardRedirectUri,
   type ExecutionResult,
   type HttpWire,
   type MenuEntry,
@@ -69,6 +71,12 @@ export interface PlaygroundOptions {
 
 export interface Playground {
   url: string;
+  /**
+   * The add-on's redirect URI, as the OAuth2 library builds it (script.google.com and the
+   * script id): what the sidebar shows and what is registered at Keap.
+   */
+  redirectUri: string;
+  /** Where the browser lands instead when Keap redirects it to `redirectUri`. */
   callbackUrl: string;
   simUrl: string;
   user: string;
@@ -209,7 +217,6 @@ function createRuntimeWorld(
     user: string;
     rows: string[][];
     clientSecret: string;
-    callbackUrl: string;
     network: WireHandler;
   },
 ): RuntimeWorld {
@@ -218,7 +225,6 @@ function createRuntimeWorld(
     network: options.network,
     clock: new WallClock(),
     latency: { fetchMs: 0, spreadsheetCallMs: 0 },
-    redirectUri: options.callbackUrl,
     timeZone,
     addOnMode: true,
     // Apps Script's 6 minutes end a run first (the runtime's limit on the wall clock here);
@@ -273,6 +279,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const callbackUrl = url + CALLBACK_PATH;
+  const redirectUri = standardRedirectUri(DEFAULT_SCRIPT_ID);
   const closeServer = (): Promise<void> =>
     new Promise((done) => {
       server.close(() => done());
@@ -286,11 +293,12 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         ...seed,
         clients: [
           ...(seed.clients ?? []),
-          { clientId: PLAYGROUND_CLIENT_ID, clientSecret, redirectUris: [callbackUrl] },
+          { clientId: PLAYGROUND_CLIENT_ID, clientSecret, redirectUris: [redirectUri] },
         ],
       },
       {
         validateRequests: options.validateRequests ?? true,
+        browserRedirects: { [redirectUri]: callbackUrl },
         ...(options.optOut ? { optOut: options.optOut } : {}),
       },
     );
@@ -307,7 +315,6 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       user,
       rows,
       clientSecret,
-      callbackUrl,
       network: keapOnlyNetwork(wire, sim.url),
     });
   } catch (err) {
@@ -404,7 +411,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       sendJson(res, 200, error ? { ok: false, error, alerts } : { ok: true, alerts });
     },
     [`GET ${CALLBACK_PATH}`]: (req, res) => {
-      const page = rt.userCallback(url + (req.url ?? CALLBACK_PATH), user);
+      // The browser came here instead of the script's redirect URI (see keapSimChild.ts).
+      const query = new URL(req.url ?? CALLBACK_PATH, url).search;
+      const page = rt.userCallback(rt.redirectUri + query, user);
       if (page.result) logResult('redirect', page.result);
       send(res, page.status, 'text/html; charset=utf-8', page.html);
     },
@@ -508,6 +517,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   let closing: Promise<void> | undefined;
   return {
     url,
+    redirectUri: rt.redirectUri,
     callbackUrl,
     simUrl: sim.url,
     user,

@@ -21,7 +21,11 @@ const STOP_TIMEOUT_MS = 5_000;
 
 export function startSimProcess(
   seed: SimSeed,
-  options: { validateRequests?: boolean; optOut?: Partial<OptOutModes> } = {},
+  options: {
+    validateRequests?: boolean;
+    optOut?: Partial<OptOutModes>;
+    browserRedirects?: Record<string, string>;
+  } = {},
 ): Promise<SimProcess> {
   const child = fork(join(__dirname, 'keapSimChild.ts'), [], {
     execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href],
@@ -94,6 +98,7 @@ export function startSimProcess(
       seed,
       validateRequests: options.validateRequests ?? true,
       ...(options.optOut ? { optOut: options.optOut } : {}),
+      ...(options.browserRedirects ? { browserRedirects: options.browserRedirects } : {}),
     });
   });
 }

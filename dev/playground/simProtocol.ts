@@ -2,7 +2,17 @@
 import type { OptOutModes, RouteName, SeededKey, SimSeed } from '../../test/keap-sim';
 
 export type ParentMessage =
-  | { type: 'start'; seed: SimSeed; validateRequests: boolean; optOut?: Partial<OptOutModes> }
+  | {
+      type: 'start';
+      seed: SimSeed;
+      validateRequests: boolean;
+      optOut?: Partial<OptOutModes>;
+      /**
+       * Where the browser really lands when Keap redirects it to one of these URIs (the
+       * script's redirect URI at script.google.com, which no browser can reach here).
+       */
+      browserRedirects?: Record<string, string>;
+    }
   | { type: 'stop' }
   | { type: 'revoke'; id: number }
   | {

@@ -49,6 +49,8 @@ export const API_KEY_RATE_LIMITS: RateLimits = { perSecond: 10, perMinute: 240 }
 
 /** Response headers that say how many requests are left in the current throttle window. */
 export const THROTTLE_HEADER_PREFIXES = ['x-keap-product-throttle-', 'x-keap-tenant-throttle-'];
+/** Response headers that report the day's quota (150,000 per client id, 30,000 per API key). */
+export const QUOTA_HEADER_PREFIX = 'x-keap-product-quota-';
 
 export interface RetryLimits {
   /** Retries after a 5xx answer or a network failure (on top of the first try). */

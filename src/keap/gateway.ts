@@ -6,10 +6,12 @@
 import type { Clock } from './clock';
 import { RETRY_LIMITS, type RateLimits, type RetryLimits } from './config';
 import { contactReadRequests, parseContactPage, setEmailsRequest } from './contactsApi';
+import { DailyQuota } from './dailyQuota';
 import { emailStatusRequests, parseEmailStatusPage } from './emailStatusApi';
 import type { HttpPort, HttpResponse } from './httpPort';
 import { describeFailure, WORDS } from './keapErrors';
 import {
+  KeapDailyLimitError,
   KeapUnavailableError,
   type EmailOptState,
   type KeapContact,
@@ -55,6 +57,7 @@ const MAX_PAGES_PER_GROUP = 50;
 
 export function createKeapGateway(options: GatewayOptions): KeapGateway {
   const pacer = new Pacer(options.limits, options.clock);
+  const quota = new DailyQuota();
   const retry = options.retry ?? RETRY_LIMITS;
   const runner = new RequestRunner({
     http: options.http,
@@ -63,23 +66,33 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     auth: options.auth,
     retry,
     maxBatch: options.limits.perSecond,
+    quota,
   });
   const counts = { reads: 0, writes: 0 };
   /** XML-RPC found down (brownout, shutdown) in this execution: not called again. */
   const xmlRpc = { down: false };
 
-  /** Runs list requests page after page and returns every item; throws if Keap cannot answer. */
+  /**
+   * Runs list requests page after page and returns every item; throws if Keap cannot answer
+   * (KeapDailyLimitError when the daily quota stopped them). `inFlight`: the read finishes
+   * work already sent, so it may use the quota's reserve.
+   */
   function readAllPages<T>(
     firstPages: KeapRequest[],
     parse: (body: string) => Page<T>,
     what: string,
+    inFlight: boolean,
   ): T[] {
     const items: T[] = [];
     let requests = firstPages;
     for (let page = 0; requests.length > 0; page += 1) {
       if (page >= MAX_PAGES_PER_GROUP) throw new KeapUnavailableError(`Keap kept paging ${what}.`);
-      const { outcomes, sent } = runner.run(requests);
+      const { outcomes, sent } = runner.run(requests, undefined, inFlight);
       counts.reads += sent;
+      const quotaStop = quota.stoppedUntil();
+      if (quotaStop !== null && outcomes.some((outcome) => outcome.kind === 'not-sent')) {
+        throw new KeapDailyLimitError(quotaStop);
+      }
       const next: KeapRequest[] = [];
       outcomes.forEach((outcome, index) => {
         const result = parse(requireSuccess(outcome, what).body);
@@ -114,10 +127,13 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     requestsFor: (keys: K[]) => KeapRequest[],
     parse: (body: string) => Page<T>,
     keyOf: (item: T) => K,
+    inFlight: boolean,
   ): Map<K, T> {
     const found = new Map<K, T>();
     if (wanted.size === 0) return found;
-    const items = guardedRead(what, () => readAllPages(requestsFor([...wanted]), parse, what));
+    const items = guardedRead(what, () =>
+      readAllPages(requestsFor([...wanted]), parse, what, inFlight),
+    );
     for (const item of items) {
       const key = keyOf(item);
       if (wanted.has(key)) found.set(key, item);
@@ -125,20 +141,56 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     return found;
   }
 
-  /** Sends writes so none reaches Keap twice (writeRecovery.ts); one answer per write. */
+  function readContacts(ids: number[], inFlight: boolean): Map<number, KeapContact> {
+    const wanted = new Set(ids.filter((id) => Number.isSafeInteger(id) && id > 0));
+    return readByKey(
+      wanted,
+      'contacts',
+      contactReadRequests,
+      parseContactPage,
+      (c) => c.id,
+      inFlight,
+    );
+  }
+
+  function readOptStates(emails: string[], inFlight: boolean): Map<string, EmailOptState> {
+    const wanted = new Set(
+      emails.map((email) => email.trim().toLowerCase()).filter((email) => email !== ''),
+    );
+    return readByKey(
+      wanted,
+      'email statuses',
+      emailStatusRequests,
+      parseEmailStatusPage,
+      (state) => state.email,
+      inFlight,
+    );
+  }
+
+  /** Reads that finish writes already sent (checks, read-backs): they may use the quota's reserve. */
+  const inFlightReader = {
+    readContacts: (ids: number[]) => readContacts(ids, true),
+    readOptStates: (emails: string[]) => readOptStates(emails, true),
+  };
+
+  /**
+   * Sends writes so none reaches Keap twice (writeRecovery.ts); one answer per write.
+   * `inFlight`: the writes finish a change already sent (the XML-RPC fallback of an opt-out).
+   */
   function sendAtMostOnce<R>(
     writes: KeapWrite[],
     requestOf: (write: KeapWrite) => KeapRequest,
     resultOf: (write: KeapWrite, outcome: RequestOutcome) => R,
     applied: (write: KeapWrite) => R,
+    inFlight = false,
   ): R[] {
     return applyWritesAtMostOnce<R>(writes, {
       send: (batch) => {
-        const { outcomes, sent } = runner.run(batch.map(requestOf), options.deadline);
+        const { outcomes, sent } = runner.run(batch.map(requestOf), options.deadline, inFlight);
         counts.writes += sent;
         return outcomes;
       },
-      reader: gateway,
+      reader: inFlightReader,
       resultOf,
       applied,
       clock: options.clock,
@@ -148,23 +200,9 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
   }
 
   const gateway: KeapGateway = {
-    readContacts(ids: number[]): Map<number, KeapContact> {
-      const wanted = new Set(ids.filter((id) => Number.isSafeInteger(id) && id > 0));
-      return readByKey(wanted, 'contacts', contactReadRequests, parseContactPage, (c) => c.id);
-    },
+    readContacts: (ids) => readContacts(ids, false),
 
-    readOptStates(emails: string[]): Map<string, EmailOptState> {
-      const wanted = new Set(
-        emails.map((email) => email.trim().toLowerCase()).filter((email) => email !== ''),
-      );
-      return readByKey(
-        wanted,
-        'email statuses',
-        emailStatusRequests,
-        parseEmailStatusPage,
-        (state) => state.email,
-      );
-    },
+    readOptStates: (emails) => readOptStates(emails, false),
 
     write(writes: KeapWrite[]): WriteResult[] {
       if (writes.length === 0) return [];
@@ -185,8 +223,9 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
                 xmlRpcOptOutRequest((write as OptOutWrite).email, (write as OptOutWrite).reason),
               (_write, outcome) => readXmlRpcAttempt(outcome),
               () => ({ kind: 'accepted' }),
+              true,
             ),
-          readOptStates: (emails) => gateway.readOptStates(emails),
+          readOptStates: inFlightReader.readOptStates,
           now: () => options.clock.now(),
           xmlRpc,
         },
@@ -199,6 +238,8 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     counts(): KeapRequestCounts {
       return { reads: counts.reads, writes: counts.writes, token: options.tokenRefreshes() };
     },
+
+    dailyLimitResetsAt: () => quota.stoppedUntil(),
   };
   return gateway;
 }

@@ -66,6 +66,11 @@ export interface KeapGateway {
    */
   write(writes: KeapWrite[]): WriteResult[];
   counts(): KeapRequestCounts;
+  /**
+   * Epoch ms when Keap's daily quota resets, once this gateway stopped sending for it (spent,
+   * or too low to finish more work); else null. Writes it did not send came back unattempted.
+   */
+  dailyLimitResetsAt?(): number | null;
 }
 
 /** The Keap connection is gone (refresh token rejected, app revoked): a person must reconnect. */
@@ -81,5 +86,17 @@ export class KeapUnavailableError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'KeapUnavailableError';
+  }
+}
+
+/**
+ * Keap's daily request quota is spent, or too low to finish more work: the sync stops sending
+ * until it resets (`resetsAt`, epoch ms; 00:00 UTC). A kind of unavailability, so a check of
+ * a lost write that it cuts short leaves the write unconfirmed, as any failed read does.
+ */
+export class KeapDailyLimitError extends KeapUnavailableError {
+  constructor(readonly resetsAt: number) {
+    super(`Keap's daily request quota is spent until ${new Date(resetsAt).toISOString()}.`);
+    this.name = 'KeapDailyLimitError';
   }
 }

@@ -3,10 +3,13 @@
  * 429/5xx/network faults, one credential recovery after a 401, and a deadline after which
  * no new request starts. It knows nothing of what the requests mean; callers interpret the
  * outcomes. The one distinction it makes: a GET may be sent again after a network fault, a
- * write (any other method) never is, because Keap may already have applied it.
+ * write (any other method) never is, because Keap may already have applied it. With a
+ * DailyQuota it also stops sending when Keap's daily quota runs low or is spent (unsent
+ * requests come back 'not-sent', a 429 for the spent quota too: Keap did not apply it).
  */
 import type { Clock } from './clock';
 import type { RetryLimits } from './config';
+import { isQuotaRefusal, type DailyQuota } from './dailyQuota';
 import type { HttpMethod, HttpPort, HttpRequest, HttpResponse } from './httpPort';
 import { KeapAccessError } from './model';
 import type { Pacer } from './pacing';
@@ -61,6 +64,8 @@ export interface RunnerDeps {
   retry: RetryLimits;
   /** Largest fetchAll batch (the per-second limit is a natural choice). */
   maxBatch: number;
+  /** Keap's daily quota as the answers report it; without it, the runner ignores the quota. */
+  quota?: DailyQuota;
 }
 
 interface RequestState {
@@ -79,11 +84,12 @@ export class RequestRunner {
 
   /**
    * Runs every request to a final outcome, in request order. `deadline` (epoch ms): no
-   * request starts after it; unsent ones come back 'not-sent'. Throws KeapAccessError when
-   * Keap keeps refusing the credentials.
+   * request starts after it; unsent ones come back 'not-sent'. `inFlight`: the requests
+   * finish work already sent (a read-back), so they may use the quota's reserve. Throws
+   * KeapAccessError when Keap keeps refusing the credentials.
    */
-  run(requests: KeapRequest[], deadline?: number): RunResult {
-    const { clock, pacer, auth, maxBatch } = this.deps;
+  run(requests: KeapRequest[], deadline?: number, inFlight = false): RunResult {
+    const { clock, pacer, auth, maxBatch, quota } = this.deps;
     const states: RequestState[] = requests.map((request) => ({
       request,
       notBefore: 0,
@@ -97,6 +103,11 @@ export class RequestRunner {
     const counter = { sent: 0 };
     const stopAll = (): void => {
       for (const index of pending) outcomes[index] = states[index].last ?? { kind: 'not-sent' };
+      pending = [];
+    };
+    /** The quota is spent or kept for work in flight: nothing pending was applied by Keap. */
+    const stopForQuota = (): void => {
+      for (const index of pending) outcomes[index] = { kind: 'not-sent' };
       pending = [];
     };
 
@@ -116,7 +127,12 @@ export class RequestRunner {
         clock.sleep(next - now);
         continue;
       }
-      const allowed = pacer.take(Math.min(ready.length, maxBatch));
+      const wanted = Math.min(ready.length, maxBatch);
+      if (quota && !quota.allows(wanted, now, inFlight)) {
+        stopForQuota();
+        break;
+      }
+      const allowed = pacer.take(wanted);
       if (deadline !== undefined && clock.now() >= deadline) continue;
       const batch = ready.slice(0, allowed);
       const credentials = auth.headers();
@@ -124,7 +140,9 @@ export class RequestRunner {
         batch.map((index) => withCredentials(states[index].request, credentials)),
         counter,
       );
-      pacer.observe(answers.filter(isResponse).map((response) => response.headers));
+      const answerHeaders = answers.filter(isResponse).map((response) => response.headers);
+      pacer.observe(answerHeaders);
+      quota?.observe(answerHeaders, clock.now());
 
       const rejected: number[] = [];
       const finished = new Set<number>();
@@ -168,6 +186,12 @@ export class RequestRunner {
       state.last = { kind: 'unreachable' };
       state.faultRetries += 1;
       return retryDelayMs('network', state.faultRetries, limits) ?? 'final';
+    }
+    if (this.deps.quota && isQuotaRefusal(answer.status, answer.headers, this.deps.clock.now())) {
+      // Retrying cannot help before the reset: the runner stops (see run) and Keap applied nothing.
+      this.deps.quota.noteSpent(answer.headers, this.deps.clock.now());
+      state.last = { kind: 'not-sent' };
+      return 'final';
     }
     state.last = { kind: 'answered', response: answer };
     switch (classifyStatus(answer.status)) {

@@ -1,7 +1,7 @@
 /**
  * Reads Keap's throttle headers (x-keap-product-throttle-*, x-keap-tenant-throttle-*): how
- * many requests are left in the current window and how fast the window refills. Quota
- * headers (daily) are not read here: a spent daily quota shows up as 429s and is retried.
+ * many requests are left in the current window and how fast the window refills. The daily
+ * quota headers are read in dailyQuota.ts: a spent quota stops the run, it is not paced.
  */
 import { THROTTLE_HEADER_PREFIXES } from './config';
 

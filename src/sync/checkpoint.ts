@@ -17,6 +17,25 @@ export interface RunCheckpoint {
   executions: number;
   tally: RunTally;
   savedAt: number;
+  /**
+   * Epoch ms: Keap's daily limit stopped the run until then (its reset, 00:00 UTC). Firings
+   * before it return at once instead of spending requests on a quota that is spent.
+   */
+  waitUntil?: number;
+}
+
+/** True while the run waits for Keap's daily limit to reset. */
+export function isWaitingForKeap(checkpoint: RunCheckpoint, now: number): boolean {
+  return typeof checkpoint.waitUntil === 'number' && now < checkpoint.waitUntil;
+}
+
+/**
+ * True when the run broke off: its last execution is older than `staleMs`. A run that waits
+ * for Keap's daily limit is measured from the reset, so a wait of most of a day (and the
+ * hour until the trigger fires after it) does not end it.
+ */
+export function isStale(checkpoint: RunCheckpoint, now: number, staleMs: number): boolean {
+  return now - Math.max(checkpoint.savedAt, checkpoint.waitUntil ?? 0) > staleMs;
 }
 
 export function checkpointKey(spreadsheetId: string): string {

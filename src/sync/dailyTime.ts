@@ -77,6 +77,14 @@ export function latestDailySlot(now: number, hour: number, timeZone: string): nu
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** "19:00 on Mon 7 Dec 2026": a moment in `timeZone`, e.g. when Keap's daily limit resets. */
+export function formatMoment(epochMs: number, timeZone: string): string {
+  const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
+  const p = localParts(epochMs, zone);
+  const time = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+  return `${time} on ${formatDay(epochMs, zone)}`;
+}
+
 /** "Mon 7 Dec 2026": the day of `epochMs` in `timeZone`, the add-on's one way to write a day. */
 export function formatDay(epochMs: number, timeZone: string): string {
   const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';

@@ -4,7 +4,12 @@
  * are now (checked once after writing).
  */
 import { accountLabel } from '../connection/keapAccount';
-import { KeapAccessError, KeapUnavailableError, type KeapGateway } from '../keap/model';
+import {
+  KeapAccessError,
+  KeapDailyLimitError,
+  KeapUnavailableError,
+  type KeapGateway,
+} from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
 import { OLD_STATE_TAB_NAME, recordsOfSheet } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
@@ -14,11 +19,12 @@ import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
 import { chunk, executionBudget, type SyncLimits } from './budget';
 import { ChunkPipeline } from './chunkSync';
-import { formatDay } from './dailyTime';
+import { formatDay, formatMoment } from './dailyTime';
 import { recordResultOf, type UnitResult } from './plan';
 import type { SyncPorts } from './runSync';
 import { nextTryAt, triesAfter } from './rowRetry';
 import {
+  dailyLimitStatus,
   errorStatus,
   inAccount,
   KEAP_BUSY,
@@ -51,7 +57,18 @@ export interface ExecutionReport {
   /** Rows remain that this execution did not reach (or whose writes were not sent in time). */
   workLeft: boolean;
   stop: Stop | null;
+  /** Keap's daily request limit stopped the execution; the run waits for its reset. */
+  dailyLimit: DailyLimitStop | null;
   notes: string[];
+}
+
+export interface DailyLimitStop {
+  /** Epoch ms of the reset (00:00 UTC). */
+  resetsAt: number;
+  /** The reset as people read it, in the spreadsheet's time zone. */
+  when: string;
+  /** Rows the run continues with after the reset. */
+  rowsWaiting: number;
 }
 
 export class Execution {
@@ -61,6 +78,12 @@ export class Execution {
   private gateway: KeapGateway | null = null;
   private workLeft = false;
   private stop: Stop | null = null;
+  private dailyLimit: DailyLimitStop | null = null;
+  /** The contacts to sync, and those whose rows got their status (with or without a record). */
+  private units: readonly WorkUnit[] = [];
+  private readonly answered = new Set<WorkUnit>();
+  /** Answered with the part done so far (email changed, opt-out still to send). */
+  private readonly unfinished = new Set<WorkUnit>();
   /** Record cells the first read found beside other contacts' rows (recordAlignment.ts). */
   private recordsMisplaced = false;
   /** Records of the old state tab, still to be written into the record column. */
@@ -72,9 +95,6 @@ export class Execution {
   private scope: RecordScope;
   /** The Keap account's name when more than one account has synced this sheet, else null. */
   private accountNamed: string | null = null;
-  /** The rows that need Keap, and those whose result is in (the others were not reached). */
-  private units: readonly WorkUnit[] = [];
-  private readonly reached = new Set<WorkUnit>();
 
   constructor(
     private readonly ports: SyncPorts,
@@ -90,9 +110,12 @@ export class Execution {
     try {
       this.syncRows(startedAt);
     } catch (error) {
-      this.stop = stopFor(error);
-      if (error instanceof KeapUnavailableError) {
-        this.answerUnreachedRows(keapTroubleSentence(error.message));
+      if (error instanceof KeapDailyLimitError) this.waitForDailyLimit(error.resetsAt);
+      else {
+        this.stop = stopFor(error);
+        if (error instanceof KeapUnavailableError) {
+          this.answerUnreachedRows(keapTroubleSentence(error.message));
+        }
       }
     }
     try {
@@ -106,7 +129,13 @@ export class Execution {
       this.tally.keapRequests = counts.reads + counts.writes + counts.token;
     }
     this.tally.durationMs = this.ports.clock.now() - startedAt;
-    return { tally: this.tally, workLeft: this.workLeft, stop: this.stop, notes: this.notes };
+    return {
+      tally: this.tally,
+      workLeft: this.workLeft,
+      stop: this.stop,
+      dailyLimit: this.dailyLimit,
+      notes: this.notes,
+    };
   }
 
   private syncRows(startedAt: number): void {
@@ -165,6 +194,29 @@ export class Execution {
       pipeline?.abandon().forEach((result) => this.account(result));
       throw error;
     }
+    // Writes the gateway held back for the daily limit came back unsent: the run waits.
+    const resetsAt = this.gateway?.dailyLimitResetsAt?.() ?? null;
+    if (resetsAt !== null) throw new KeapDailyLimitError(resetsAt);
+  }
+
+  /**
+   * Keap's daily request limit was reached (or another user of the add-on spent it): every
+   * row not yet answered says so and keeps no record, so the run syncs it after the reset.
+   * A row already showing these words is not written again.
+   */
+  private waitForDailyLimit(resetsAt: number): void {
+    const when = this.moment(resetsAt);
+    const status = this.named(dailyLimitStatus(when));
+    const waiting = this.units.filter((unit) => !this.answered.has(unit));
+    for (const unit of waiting) {
+      for (const ref of unit.rows) {
+        if (this.shown(ref.row) === status) continue;
+        this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
+      }
+    }
+    this.workLeft ||= waiting.length > 0;
+    const rowsWaiting = [...waiting, ...this.unfinished].reduce((n, u) => n + u.rows.length, 0);
+    this.dailyLimit = { resetsAt, when, rowsWaiting };
   }
 
   /**
@@ -195,7 +247,7 @@ export class Execution {
   private answerUnreachedRows(reason: string): void {
     const status = this.named(`Will retry: ${reason}`);
     for (const unit of this.units) {
-      if (this.reached.has(unit)) continue;
+      if (this.answered.has(unit)) continue;
       for (const ref of unit.rows) {
         if (this.shown(ref.row) === status) continue;
         this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
@@ -212,7 +264,6 @@ export class Execution {
 
   private account(result: UnitResult): void {
     const { unit } = result.plan;
-    this.reached.add(unit);
     if (result.emailChangedTo !== null) this.tally.emailsUpdated += 1;
     if (result.optedOut) this.tally.optedOut += 1;
     // An earlier execution changed this row's email and said the opt-out was still to come.
@@ -222,6 +273,8 @@ export class Execution {
     if (shownStatus === null) {
       this.workLeft = true;
       if (result.emailChangedTo !== null) {
+        this.answered.add(unit);
+        this.unfinished.add(unit);
         const note = optOutNotSentStatus(result.emailChangedTo);
         this.pending.push(
           ...unit.rows.map((ref) => ({ row: ref.row, key: ref.key, status: note, syncedAt: null })),
@@ -255,6 +308,7 @@ export class Execution {
       status = withNextTry(status, this.day(nextTryAt(fields)));
     }
     status = this.named(status);
+    this.answered.add(unit);
     const record = recordCell(unit.contactId, fields);
     this.pending.push(
       ...unit.rows.map((ref) => ({ row: ref.row, key: ref.key, status, syncedAt, record })),
@@ -270,8 +324,17 @@ export class Execution {
 
   /** A day as people read it, in the spreadsheet's time zone (asked once, only when needed). */
   private day(epochMs: number): string {
+    return formatDay(epochMs, this.zone());
+  }
+
+  /** A time and day as people read them, in the spreadsheet's time zone. */
+  private moment(epochMs: number): string {
+    return formatMoment(epochMs, this.zone());
+  }
+
+  private zone(): string {
     this.timeZone ??= this.ports.timeZone?.() ?? 'UTC';
-    return formatDay(epochMs, this.timeZone);
+    return this.timeZone;
   }
 
   /**

@@ -8,7 +8,7 @@ import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import { previewWith, type SyncPreview } from './preview';
 import { SYNC_LIMITS } from './budget';
 import { interruptedSummary, isUnattended, runSyncWith } from './runSync';
-import { PropertiesCheckpoint } from './checkpoint';
+import { isStale, isWaitingForKeap, PropertiesCheckpoint } from './checkpoint';
 import type { SyncLease } from './lease';
 import { LOG_TAB_NAME, SpreadsheetLogTab } from '../sheet/logTab';
 import { SheetSession } from '../sheet/tabs';
@@ -56,6 +56,11 @@ export interface SyncStatusView {
   locale?: string;
   /** The last execution was stopped before it finished; null when it was not. */
   interrupted?: InterruptedView | null;
+  /**
+   * ISO 8601: your run stopped at Keap's daily request limit and continues after this moment
+   * (Keap's reset, 00:00 UTC); null when no run waits.
+   */
+  waitingForKeapUntil?: string | null;
 }
 
 export interface InterruptedView {
@@ -187,7 +192,7 @@ export function getSyncStatus(): SyncStatusView {
     const me = currentUserEmail();
     // A run with a checkpoint continues at the trigger's next firing; one killed before its
     // first checkpoint is done again by the next daily run.
-    const firing = pendingRunOf(spreadsheetId) ? triggers.nextFiring() : null;
+    const firing = pendingRunOf(spreadsheetId) === 'now' ? triggers.nextFiring() : null;
     const continuesAt =
       firing !== null ? new Date(firing).toISOString() : daily.enabled ? daily.nextRunAfter : null;
     interrupted = {
@@ -203,8 +208,23 @@ export function getSyncStatus(): SyncStatusView {
     settings: records.settings(),
     interrupted,
     locale: localeOf(spreadsheet),
+    waitingForKeapUntil: waitingForKeapUntil(spreadsheetId),
   };
 }
+
+/** When this person's run waits for Keap's daily limit, the reset it waits for (ISO 8601). */
+function waitingForKeapUntil(spreadsheetId: string): string | null {
+  try {
+    const checkpoint = new PropertiesCheckpoint(userStore(), spreadsheetId).load();
+    return checkpoint && isWaitingForKeap(checkpoint, Date.now())
+      ? new Date(checkpoint.waitUntil as number).toISOString()
+      : null;
+  } catch {
+    // The sidebar shows the rest; the last run's message says the same.
+    return null;
+  }
+}
+
 /** Row 1 of a tab, as many cells as it uses (one read). */
 function headerRowOf(tab: GoogleAppsScript.Spreadsheet.Sheet): unknown[] {
   const width = Math.max(tab.getLastColumn(), 1);
@@ -277,10 +297,15 @@ function spreadsheetOfTrigger(event: { triggerUid?: string } | undefined): strin
   return uid ? spreadsheetIdForTrigger(userStore(), String(uid)) : null;
 }
 
-/** A run of this spreadsheet waits to be continued: its checkpoint exists and is not stale. */
-function pendingRunOf(spreadsheetId: string): boolean {
+/**
+ * A run of this spreadsheet waits to be continued: its checkpoint exists and is not stale.
+ * 'later': it waits for Keap's daily limit to reset, so a firing now would only be refused.
+ */
+function pendingRunOf(spreadsheetId: string): 'now' | 'later' | null {
   const checkpoint = new PropertiesCheckpoint(userStore(), spreadsheetId).load();
-  return checkpoint !== null && Date.now() - checkpoint.savedAt <= SYNC_LIMITS.staleCheckpointMs;
+  const now = Date.now();
+  if (checkpoint === null || isStale(checkpoint, now, SYNC_LIMITS.staleCheckpointMs)) return null;
+  return isWaitingForKeap(checkpoint, now) ? 'later' : 'now';
 }
 
 /**
@@ -293,7 +318,10 @@ export function runDailySync(event?: { triggerUid?: string }): SyncSummary | nul
   const spreadsheetId = spreadsheetOfTrigger(event) ?? openSpreadsheetWithId().id;
   // A sync still runs (its lease holds): this firing would only be "busy".
   if (leaseFor(spreadsheetId).isTaken()) return null;
-  if (pendingRunOf(spreadsheetId)) return runSync('continuation', spreadsheetId);
+  const pending = pendingRunOf(spreadsheetId);
+  // Waiting for Keap's daily limit to reset: nothing to do before it, not even the day's slot.
+  if (pending === 'later') return null;
+  if (pending === 'now') return runSync('continuation', spreadsheetId);
   if (!syncTriggers(spreadsheetId).claimDailySlot()) return null;
   try {
     keepConnectionAlive();
@@ -313,7 +341,7 @@ export function runContinuation(event?: { triggerUid?: string }): SyncSummary | 
   const spreadsheetId = spreadsheetOfTrigger(event) ?? openSpreadsheetWithId().id;
   const triggers = syncTriggers(spreadsheetId);
   try {
-    if (authorizationRequired() || !pendingRunOf(spreadsheetId)) return null;
+    if (authorizationRequired() || pendingRunOf(spreadsheetId) !== 'now') return null;
     return runSync('continuation', spreadsheetId, fired);
   } finally {
     try {

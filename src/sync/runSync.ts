@@ -6,7 +6,8 @@
  */
 import type { SyncLogPort } from '../sheet/logTab';
 import { SYNC_LIMITS, type SyncLimits } from './budget';
-import type { CheckpointPort, RunCheckpoint } from './checkpoint';
+import { isStale, isWaitingForKeap, type CheckpointPort, type RunCheckpoint } from './checkpoint';
+import { formatMoment } from './dailyTime';
 import { Execution } from './execution';
 import type { LeaseRecord } from './lease';
 import { uniqueId } from './ports';
@@ -18,7 +19,9 @@ import {
   BUSY_MESSAGE,
   completedMessage,
   continuingMessage,
+  dailyLimitMessage,
   emptyTally,
+  stillWaitingMessage,
   summaryOf,
   type RunTally,
 } from './tally';
@@ -157,7 +160,7 @@ function resumableRun(
     return null;
   }
   if (!checkpoint) return null;
-  if (startedAt - checkpoint.savedAt > limits.staleCheckpointMs) {
+  if (isStale(checkpoint, startedAt, limits.staleCheckpointMs)) {
     closeRun(ports, trigger, checkpoint, STALE_MESSAGE);
     quietly(() => ports.checkpoint.clear());
     return null;
@@ -228,13 +231,32 @@ export function runSyncWith(
   }
 }
 
+/** Margin after Keap's reset before a follow-up fires, for clocks that differ a little. */
+const AFTER_RESET_MS = 60_000;
+
+/**
+ * A person asked for a sync while the run waits for Keap's daily limit: nothing is sent (the
+ * limit is spent until the reset), nothing is logged again; the answer says when it continues.
+ */
+function stillWaiting(ports: SyncPorts, run: RunCheckpoint, waitUntil: number): SyncSummary {
+  const when = formatMoment(waitUntil, ports.timeZone?.() ?? 'UTC');
+  return {
+    ...summaryOf(run.tally, run, 'daily-limit', stillWaitingMessage(when)),
+    continuesAt: new Date(waitUntil).toISOString(),
+  };
+}
+
 function runHoldingLease(
   trigger: SyncTrigger,
   ports: SyncPorts,
   limits: SyncLimits,
   startedAt: number,
 ): SyncSummary {
-  const run: RunCheckpoint = resumableRun(ports, trigger, startedAt, limits) ?? {
+  const resumed = resumableRun(ports, trigger, startedAt, limits);
+  if (resumed && isWaitingForKeap(resumed, startedAt)) {
+    return stillWaiting(ports, resumed, resumed.waitUntil as number);
+  }
+  const run: RunCheckpoint = resumed ?? {
     startedAt,
     runId: uniqueId(startedAt),
     trigger,
@@ -242,13 +264,19 @@ function runHoldingLease(
     tally: emptyTally(),
     savedAt: startedAt,
   };
+  delete run.waitUntil;
   const report = new Execution(ports, run.runId, run.executions === 0, limits).run();
   const notes = [...report.notes];
   const tally = addExecution(run.tally, report.tally);
 
   let outcome: SyncOutcome;
   let message: string;
-  if (report.stop?.transient && run.executions + 1 <= limits.maxContinuations) {
+  const waitUntil = report.dailyLimit?.resetsAt;
+  if (report.dailyLimit && report.workLeft) {
+    // Keap's daily limit: what was done is kept; the run continues after the reset.
+    outcome = 'daily-limit';
+    message = dailyLimitMessage(tally, report.dailyLimit.rowsWaiting, report.dailyLimit.when);
+  } else if (report.stop?.transient && run.executions + 1 <= limits.maxContinuations) {
     // Google failed for a moment: what was done is kept, and the next run carries on.
     outcome = 'continuing';
     message = `${continuingMessage(tally)} (${report.stop.message})`;
@@ -265,12 +293,14 @@ function runHoldingLease(
     message = completedMessage(tally);
   }
 
-  if (outcome === 'continuing') {
+  const waits = outcome === 'daily-limit';
+  if (outcome === 'continuing' || waits) {
     const next: RunCheckpoint = {
       ...run,
       executions: run.executions + 1,
       tally,
       savedAt: ports.clock.now(),
+      ...(waits ? { waitUntil } : {}),
     };
     try {
       ports.checkpoint.save(next);
@@ -278,11 +308,16 @@ function runHoldingLease(
       outcome = 'failed';
       message = `The sync could not save where it stopped (${describe(error)}). The next run syncs the remaining rows.`;
     }
-    if (outcome === 'continuing') {
-      quietly(() => ports.continuation.schedule(limits.continuationDelayMs, run.runId));
+    // The recurring trigger continues the run after the reset. Without one (the daily sync
+    // is off), a one-off just after the reset does, where Apps Script allows one.
+    const delayMs = waits
+      ? (waitUntil as number) + AFTER_RESET_MS - ports.clock.now()
+      : limits.continuationDelayMs;
+    if (outcome === 'continuing' || outcome === 'daily-limit') {
+      quietly(() => ports.continuation.schedule(delayMs, run.runId));
     }
   }
-  if (outcome !== 'continuing') {
+  if (outcome !== 'continuing' && outcome !== 'daily-limit') {
     attempt(notes, 'The checkpoint could not be cleared', () => ports.checkpoint.clear(run.runId));
     quietly(() => ports.continuation.finish());
   }
@@ -290,10 +325,12 @@ function runHoldingLease(
   // firing tries again, up to the slot's attempts.
   if (outcome !== 'failed') quietly(() => ports.continuation.slotStarted?.());
   const final = outcome;
+  const continuesAt =
+    final === 'daily-limit' ? { continuesAt: new Date(waitUntil as number).toISOString() } : {};
   return recordRun(
     ports,
     trigger,
-    (all) => summaryOf(tally, run, final, withNotes(message, all)),
+    (all) => ({ ...summaryOf(tally, run, final, withNotes(message, all)), ...continuesAt }),
     notes,
   );
 }

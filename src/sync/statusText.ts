@@ -60,6 +60,15 @@ export function unitStatus(
   }
 }
 
+/**
+ * A row the run did not reach, or whose change it did not send, because Keap's daily request
+ * limit was reached. `when`: the reset as people read it. The row keeps no record, so the run
+ * syncs it when it continues.
+ */
+export function dailyLimitStatus(when: string): string {
+  return `Will retry: Keap's daily request limit was reached; continues after ${when}`;
+}
+
 /** An error's status with the day its row is tried again without an edit. */
 export function withNextTry(status: string, day: string): string {
   return `${status.replace(/[.\s]+$/, '')}. Trying again on ${day}, or when the row is edited`;

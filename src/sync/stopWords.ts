@@ -5,7 +5,7 @@
  */
 import { isTransientServiceError } from './serviceRetry';
 import { WORDS } from '../keap/keapErrors';
-import { KeapAccessError, KeapUnavailableError } from '../keap/model';
+import { KeapAccessError, KeapDailyLimitError, KeapUnavailableError } from '../keap/model';
 import { SheetSetupError } from '../sheet/contactSheet';
 import type { SyncOutcome } from './summary';
 
@@ -16,6 +16,8 @@ export interface Stop {
   transient?: boolean;
 }
 
+export const DAILY_LIMIT_SENTENCE =
+  "Keap's daily request limit for this add-on was reached; Keap resets it at 00:00 UTC.";
 export const RETRY_NEXT_RUN = 'Rows not yet synced are tried again on the next run.';
 const SYNCED_ONCE_CONNECTED = 'Rows not yet synced are synced once Keap is connected again.';
 const OPEN_AND_CONNECT =
@@ -81,6 +83,10 @@ export function keapTroubleSentence(message: string): string {
 export function stopFor(error: unknown): Stop {
   if (error instanceof KeapAccessError) {
     return { outcome: 'needs-reconnect', message: reconnectMessage(error.reason) };
+  }
+  // A run handles the daily limit itself (it waits for the reset); this is for the preview.
+  if (error instanceof KeapDailyLimitError) {
+    return { outcome: 'failed', message: DAILY_LIMIT_SENTENCE };
   }
   if (error instanceof KeapUnavailableError) {
     return {

@@ -13,7 +13,12 @@ export type SyncOutcome =
   /** Keap or the sheet failed; the message says what. */
   | 'failed'
   /** Google stopped the execution before it finished (known from the lease it left). */
-  | 'interrupted';
+  | 'interrupted'
+  /**
+   * Keap's daily request limit (shared by every user of the add-on) was reached: the run
+   * stopped before using it up and continues after it resets at 00:00 UTC (`continuesAt`).
+   */
+  | 'daily-limit';
 
 export interface SyncSummary {
   /** ISO 8601 start time. */
@@ -33,4 +38,6 @@ export interface SyncSummary {
   durationMs: number;
   /** Who ran the execution, for an interrupted one (its starter is told differently). */
   startedBy?: string | null;
+  /** ISO 8601: when a run stopped by Keap's daily limit continues (its reset). */
+  continuesAt?: string;
 }

@@ -88,6 +88,22 @@ export function continuingMessage(tally: RunTally): string {
   return `Part of the sheet is synced (${countsSentence(tally).replace(/\.$/, '')}); the rest continues automatically in a few minutes.`;
 }
 
+/**
+ * A run stopped by Keap's daily request limit. `when`: its reset as people read it (00:00
+ * UTC in the spreadsheet's time zone); `rowsWaiting`: rows it continues with then.
+ */
+export function dailyLimitMessage(tally: RunTally, rowsWaiting: number, when: string): string {
+  return (
+    `Keap's daily request limit for this add-on was reached, so the sync stopped before using it up. ` +
+    `So far: ${countsSentence(tally)} ${plural(rowsWaiting, 'row')} continue after ${when}, when Keap resets the limit.`
+  );
+}
+
+/** A person asked for a sync while the run waits for Keap's daily limit: nothing was sent. */
+export function stillWaitingMessage(when: string): string {
+  return `Keap's daily request limit for this add-on was reached earlier, so nothing was sent now. The sync continues after ${when}, when Keap resets the limit.`;
+}
+
 export const BUSY_MESSAGE =
   'Another sync of this spreadsheet is already running. Try again in a few minutes.';
 

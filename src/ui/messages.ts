@@ -45,6 +45,13 @@ export function syncSummaryAlert(summary: SyncSummary): AlertText {
       );
     case 'interrupted':
       return alert('The last sync was interrupted before it finished.', clean(summary.message));
+    case 'daily-limit':
+      return alert(
+        "The sync paused: Keap's daily request limit was reached. It continues by itself after Keap resets the limit.",
+        clean(summary.message),
+        `So far: ${countsLine(summary)}`,
+        errorRowsLine(summary.errorRows, summary.errors),
+      );
     case 'completed':
     default:
       // The message counts the run ("Synced 120 rows: ..."): the counts are not said twice.
@@ -263,6 +270,14 @@ export function clockTime(iso: string, timeZone: string): string {
   } catch {
     return iso.slice(11, 16);
   }
+}
+
+/**
+ * The sidebar's notice while a run waits for Keap's daily request limit to reset (00:00 UTC,
+ * shown in the spreadsheet's time zone).
+ */
+export function dailyLimitText(continuesAt: string, timeZone: string): string {
+  return `Keap's daily request limit for this add-on was reached, so the sync paused. It continues after ${clockTime(continuesAt, timeZone)} (00:00 UTC), when Keap resets the limit; nothing needs doing.`;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/inde
 import type { SyncSummary } from '../sync/summary';
 import { redactSecrets } from './redactSecrets';
 import {
+  dailyLimitText,
   dailyPausedText,
   interruptedText,
   resumeDailyLabel,
@@ -111,6 +112,8 @@ function copySyncStatus(view: SyncStatusView): SidebarState['sync'] {
   if (interrupted && view.running !== true) {
     notices.push(interruptedText(interrupted, daily.timeZone));
   }
+  const waitingUntil = isoOrNull(view.waitingForKeapUntil);
+  if (waitingUntil !== null) notices.push(dailyLimitText(waitingUntil, daily.timeZone));
   return {
     daily,
     lastRun: view.lastRun ? copySummary(view.lastRun) : null,
@@ -118,6 +121,7 @@ function copySyncStatus(view: SyncStatusView): SidebarState['sync'] {
     settings: copySettings(view.settings),
     locale: typeof view.locale === 'string' ? view.locale : 'en-US',
     interrupted,
+    ...(waitingUntil === null ? {} : { waitingForKeapUntil: waitingUntil }),
     notices,
     paused:
       daily.paused && daily.hour !== null
@@ -153,6 +157,7 @@ function copySummary(summary: SyncSummary): SyncSummary {
     keapRequests: count(summary.keapRequests),
     durationMs: count(summary.durationMs),
     ...(summary.startedBy ? { startedBy: String(summary.startedBy) } : {}),
+    ...(summary.continuesAt ? { continuesAt: isoOrNull(summary.continuesAt) ?? '' } : {}),
   };
 }
 

@@ -282,13 +282,13 @@ describeWithBrowser('error states', () => {
       .locator('[data-testid="missing-properties"] code')
       .allTextContents();
     expect(missing).toEqual(['KEAP_CLIENT_ID', 'KEAP_CLIENT_SECRET']);
-    expect(await sidebar.getByTestId('redirect-uri').inputValue()).toBe(pg.callbackUrl);
+    expect(await sidebar.getByTestId('redirect-uri').inputValue()).toBe(pg.redirectUri);
     expect(await sidebar.getByTestId('sync-section').isVisible()).toBe(false);
 
     await sidebar.getByTestId('copy-redirect-uri').click();
     await sidebar.getByTestId('copy-status').filter({ hasText: 'Copied.' }).waitFor();
     expect(await sidebarFrame(page).evaluate('navigator.clipboard.readText()')).toBe(
-      pg.callbackUrl,
+      pg.redirectUri,
     );
     await shootSidebar(opened, '11-setup-needed');
 

@@ -1,16 +1,17 @@
 /**
  * A fresh global scope for one execution, as Apps Script gives each execution: a new vm
- * context whose Date reads the virtual clock, with the service fakes as globals.
+ * context whose Date reads the virtual clock, with the service fakes as globals and the real
+ * OAuth2 library (libraries.ts) run in it.
  */
 import vm from 'node:vm';
 import { createCacheService } from './cache';
 import type { Execution } from './execution';
 import type { Host } from './host';
 import { createHtmlService } from './html';
+import { loadOAuth2Library } from './libraries';
 import { createLockService } from './locks';
 import { createLogging } from './logging';
 import { createMailApp } from './mail';
-import { createOAuth2Library } from './oauth2Library';
 import { createPropertiesService } from './properties';
 import { Realm } from './realm';
 import { createScriptApp } from './scriptApp';
@@ -49,29 +50,20 @@ export function createExecutionContext(exec: Execution, host: Host): vm.Context 
   (vm.runInContext(VIRTUAL_DATE, context) as (now: () => number) => void)(() => host.clock.now());
   exec.attach(context, new Realm(context));
 
-  const ScriptApp = createScriptApp(exec, host);
-  const UrlFetchApp = createUrlFetchApp(exec, host);
   const { Logger, console } = createLogging(exec, host);
   const globals: Record<string, unknown> = {
     SpreadsheetApp: createSpreadsheetApp(exec, host),
     PropertiesService: createPropertiesService(exec, host),
     CacheService: createCacheService(exec, host),
     LockService: createLockService(exec, host),
-    UrlFetchApp,
-    ScriptApp,
+    UrlFetchApp: createUrlFetchApp(exec, host),
+    ScriptApp: createScriptApp(exec, host),
     HtmlService: createHtmlService(exec, host),
     Session: createSession(exec, host),
     Utilities: createUtilities(exec, host),
     MailApp: createMailApp(exec, host),
     Logger,
     console,
-    OAuth2: createOAuth2Library({
-      ScriptApp: ScriptApp as never,
-      UrlFetchApp: UrlFetchApp as never,
-      realm: exec.realm,
-      now: () => host.clock.now(),
-      redirectUri: host.redirectUri,
-    }),
   };
   for (const [name, value] of Object.entries(globals)) {
     Object.defineProperty(context, name, {
@@ -81,5 +73,7 @@ export function createExecutionContext(exec: Execution, host: Host): vm.Context 
       enumerable: false,
     });
   }
+  // The manifest's library, as Apps Script loads it for every execution: the real file.
+  loadOAuth2Library(context);
   return context;
 }

@@ -33,5 +33,5 @@ export {
   SERVER_ERROR_MESSAGE,
 } from './properties';
 export { MAX_URL_LENGTH, formEncode } from './urlFetch';
-export { standardRedirectUri } from './oauth2Library';
+export { standardRedirectUri, OAUTH2_LIBRARY_PATH } from './libraries';
 export { createHttpWire, type HttpWire, type HttpWireOptions } from './httpWire';

@@ -21,10 +21,10 @@ import {
 import type { Faults, Host } from './host';
 import { escapeHtml, htmlOutputState } from './html';
 import { addLedgers, type Ledger } from './ledger';
+import { oauth2LibraryScript, standardRedirectUri } from './libraries';
 import { LockTable } from './locks';
 import type { LogRecord } from './logging';
 import type { SentMail } from './mail';
-import { standardRedirectUri } from './oauth2Library';
 import { PropertyStores, type Store } from './properties';
 import { describeError, isDate, isPlainObject } from './realm';
 import { SheetHandle } from './sheetHandle';
@@ -59,8 +59,6 @@ export interface RuntimeOptions {
   latency?: { fetchMs?: number; spreadsheetCallMs?: number };
   /** Default 360000 (6 minutes). */
   executionLimitMs?: number;
-  /** What OAuth2.getRedirectUri() returns; default https://script.google.com/macros/d/{scriptId}/usercallback. */
-  redirectUri?: string;
   /** Enforce editor add-on trigger rules (one time-driven trigger per user per document; at most hourly). */
   addOnMode?: boolean;
   /**
@@ -181,13 +179,15 @@ export class AppsScriptRuntime {
     this.bundleDir = options.bundleDir ?? resolve(__dirname, '../../dist');
     this.executionLimitMs = options.executionLimitMs ?? 360000;
     this.realTimeLimitMs = options.realTimeLimitMs ?? 30000;
+    // Compiled once per process; without ../shared beside the repo this throws, naming the path.
+    oauth2LibraryScript();
     const scriptId = options.scriptId ?? DEFAULT_SCRIPT_ID;
     const faults = () => this.faults;
     this.host = {
       clock: this.clock,
       scriptId,
       timeZone: options.timeZone ?? 'Etc/UTC',
-      redirectUri: options.redirectUri ?? standardRedirectUri(scriptId),
+      redirectUri: standardRedirectUri(scriptId),
       addOnMode: options.addOnMode ?? false,
       addOnHourlyRule: options.addOnHourlyRule ?? true,
       latency: {
@@ -217,6 +217,7 @@ export class AppsScriptRuntime {
     return this.host.scriptId;
   }
 
+  /** The script's redirect URI, as the OAuth2 library builds it from ScriptApp.getScriptId(). */
   get redirectUri(): string {
     return this.host.redirectUri;
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync, verify } from 'node:crypto';
 import { VirtualClock } from './clock';
 import { removeBundles, runtimeWith } from './testSupport';
 
@@ -9,6 +9,10 @@ function digest(text) { return Utilities.computeDigest(Utilities.DigestAlgorithm
 function roundTrip(text) {
   var encoded = Utilities.base64EncodeWebSafe(text);
   return [encoded, Utilities.newBlob(Utilities.base64DecodeWebSafe(encoded)).getDataAsString()];
+}
+function rsa(text, key) {
+  var sig = Utilities.computeRsaSha256Signature(text, key);
+  return [Array.isArray(sig), sig];
 }
 function format(tz, pattern) { return Utilities.formatDate(new Date(), tz, pattern); }
 function uuid() { return Utilities.getUuid(); }
@@ -39,6 +43,24 @@ describe('Utilities', () => {
     const [encoded, decoded] = rt.run<string[]>('roundTrip', ['a?b>c~ü']).value as string[];
     expect(encoded).toBe(Buffer.from('a?b>c~ü').toString('base64url') + '=');
     expect(decoded).toBe('a?b>c~ü');
+  });
+
+  test('computeRsaSha256Signature signs with a PEM key (signed bytes); a bad key is an invalid argument', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const rt = runtimeWith(BUNDLE);
+    const [isArray, bytes] = rt.run<[boolean, number[]]>('rsa', ['héllo', pem]).value as [
+      boolean,
+      number[],
+    ];
+    expect(isArray).toBe(true);
+    expect(bytes.every((b) => b >= -128 && b <= 127)).toBe(true);
+    const signature = Buffer.from(bytes.map((b) => b & 0xff));
+    expect(verify('sha256', Buffer.from('héllo', 'utf8'), publicKey, signature)).toBe(true);
+    expect(rt.run('rsa', ['x', 'not a key']).error).toMatchObject({
+      name: 'Exception',
+      message: 'Invalid argument: key',
+    });
   });
 
   test('formatDate prints the virtual time in the given zone', () => {

@@ -1,5 +1,8 @@
-/** Utilities and Blob: encoding, digests with Apps Script's signed bytes, sleep, formatDate. */
-import { createHash, createHmac } from 'node:crypto';
+/**
+ * Utilities and Blob: encoding, digests, HMAC and RSA-SHA256 signatures with Apps Script's
+ * signed bytes, sleep, formatDate.
+ */
+import { createHash, createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { instrument, SELF, type Execution } from './execution';
 import type { Host } from './host';
 import { formatDate } from './formatDate';
@@ -111,6 +114,15 @@ export function createUtilities(exec: Execution, host: Host): GoogleAppsScript.U
         exec,
         createHmac(name, toBuffer(key, charset)).update(toBuffer(value, charset)).digest(),
       );
+    },
+    computeRsaSha256Signature(value: unknown, key: string, charset?: string) {
+      let privateKey: KeyObject;
+      try {
+        privateKey = createPrivateKey(String(key));
+      } catch {
+        return exec.fail('Invalid argument: key');
+      }
+      return signedBytes(exec, sign('sha256', toBuffer(value, charset), privateKey));
     },
     newBlob: (data: unknown, contentType?: string, name?: string) =>
       createBlob(exec, data, contentType ?? null, name ?? null),

@@ -1,11 +1,5 @@
 import { WireNetworkError, type WireRequest, type WireResponse } from '../support/wire';
-import {
-  INVALID_ACCESS_TOKEN,
-  jsonResponse,
-  QUOTA_EXCEEDED_BODY,
-  textResponse,
-  v2Error,
-} from './responses';
+import { INVALID_ACCESS_TOKEN, requestRefused, textResponse, v2Error } from './responses';
 import type { RouteName } from './routes';
 
 /** Failures a test can inject: matched by route name or predicate, for N requests or until cleared. */
@@ -72,7 +66,7 @@ export class FaultBook {
               : textResponse(f.status, f.body, 'text/plain'),
         };
       case 'throttle':
-        return { kind: 'respond', label, response: jsonResponse(429, QUOTA_EXCEEDED_BODY) };
+        return { kind: 'respond', label, response: requestRefused() };
       case 'unauthorized':
         return { kind: 'respond', label, response: INVALID_ACCESS_TOKEN() };
       case 'network':

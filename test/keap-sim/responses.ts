@@ -69,3 +69,12 @@ export const QUOTA_EXCEEDED_BODY = {
   message: 'Quota Exceeded',
   status: 'Request Throttled',
 };
+
+/**
+ * Keap's answer to a request that a throttle or the spent daily quota refused: 429 with the
+ * documented body. Unconfirmed, and chosen here only: a spent daily quota gets the same answer
+ * as a throttle, and the refusal carries the product headers (quota `available` 0 once spent).
+ */
+export function requestRefused(headers: Record<string, string> = {}): WireResponse {
+  return jsonResponse(429, QUOTA_EXCEEDED_BODY, headers);
+}

@@ -16,13 +16,13 @@ import { FaultBook, type Fault } from './faults';
 import { serveOverHttp, type RunningServer } from './httpServer';
 import { DEFAULT_KEAP_LIMITS, type KeapLimits } from './limits';
 import { OAuthServer, type ClientAuth, type OAuthClient } from './oauth';
-import { gatewayFault, jsonResponse, QUOTA_EXCEEDED_BODY } from './responses';
+import { gatewayFault, requestRefused } from './responses';
 import type { RestContext } from './restContacts';
 import { isKnownHost, resolveRoute, type Route, type RouteName } from './routes';
 import { sharedSpecValidator, type SpecCheck } from './specValidator';
 import { Tenant } from './tenant';
 import { DEFAULT_OPT_OUT_MODES, xmlRpcModeAt, xmlRpcOutage, type OptOutModes } from './optOutModes';
-import { SlidingWindow, Throttle } from './throttle';
+import { SlidingWindow, Throttle, type Caller, type RefusedBy } from './throttle';
 import { parseXmlRpcBody, xmlrpcRouteName, type ParsedXmlRpc } from './xmlrpc';
 
 export interface KeapSimulatorOptions {
@@ -52,11 +52,15 @@ export interface SimRequestLog {
   validationErrors: string[];
   fault?: string;
   throttled?: boolean;
+  /** Which throttle or daily quota refused it (with `throttled`). */
+  refusedBy?: RefusedBy;
 }
 
 export interface SimStats {
   byRoute: Record<string, number>;
   throttled: number;
+  /** Of those, requests refused because a daily quota was spent. */
+  quotaRefusals: number;
   refreshes: number;
   invalidGrants: number;
   /** Refreshes that sent client credentials in the body instead of the Basic header. */
@@ -71,6 +75,15 @@ export interface ContactView {
 }
 
 const SECOND = 1000;
+
+/** Whose daily quota: an OAuth app's (shared by all its users) or one API key's. */
+export type QuotaHolder = { clientId: string } | { apiKey: string };
+
+function callerOf(who: QuotaHolder): Caller {
+  return 'clientId' in who
+    ? { kind: 'oauth', clientId: who.clientId }
+    : { kind: 'key', key: who.apiKey };
+}
 
 export class KeapSimulator {
   readonly handle: WireHandler;
@@ -89,6 +102,7 @@ export class KeapSimulator {
   private readonly byRoute: Record<string, number> = {};
   private readonly recent = new SlidingWindow();
   private throttled = 0;
+  private quotaRefusals = 0;
   private maxPerSecond = 0;
   private optOutModes: OptOutModes;
 
@@ -187,6 +201,20 @@ export class KeapSimulator {
     };
   }
 
+  /**
+   * Someone else spends today's quota of this OAuth client (every user of a published add-on
+   * shares it) or of this API key: `count` requests, by default all that is left. It resets at
+   * 00:00 UTC like the add-on's own use.
+   */
+  spendDailyQuota(who: QuotaHolder, count?: number): void {
+    this.throttle.spendDaily(this.clock.now(), callerOf(who), count);
+  }
+
+  /** Requests left today of this OAuth client's or API key's quota. */
+  dailyQuotaLeft(who: QuotaHolder): number {
+    return this.throttle.dailyLeft(this.clock.now(), callerOf(who));
+  }
+
   inject(fault: Fault): void {
     this.faults.inject(fault);
   }
@@ -203,6 +231,7 @@ export class KeapSimulator {
     return {
       byRoute: { ...this.byRoute },
       throttled: this.throttled,
+      quotaRefusals: this.quotaRefusals,
       refreshes: this.oauth.counts.refreshes,
       invalidGrants: this.oauth.counts.invalidGrants,
       refreshesWithoutBasic: this.oauth.counts.refreshesWithoutBasic,
@@ -303,7 +332,9 @@ export class KeapSimulator {
     if (!decision.allowed) {
       this.throttled++;
       entry.throttled = true;
-      return jsonResponse(429, QUOTA_EXCEEDED_BODY, decision.headers);
+      entry.refusedBy = decision.refusedBy;
+      if (decision.refusedBy === 'day' || decision.refusedBy === 'tenant-day') this.quotaRefusals++;
+      return requestRefused(decision.headers);
     }
     const tenant = this.tenant(auth.tenant);
     const ctx: RestContext = {

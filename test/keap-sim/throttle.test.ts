@@ -1,5 +1,5 @@
 import type { WireResponse } from '../support/wire';
-import { API, bearer, call, connect, json, newSim, TENANT } from './testKit';
+import { API, bearer, call, CLIENT, connect, json, newSim, TENANT, V2 } from './testKit';
 
 const userinfo = `${API}/crm/rest/v1/oauth/connect/userinfo`;
 
@@ -115,5 +115,99 @@ describe('tenant throttle (per Keap account, any credential)', () => {
     expect(call(sim, 'GET', userinfo, { 'x-keap-api-key': key }).status).toBe(429);
     const other = connect(sim, 'ab999').access_token;
     expect(call(sim, 'GET', userinfo, bearer(other)).status).toBe(200);
+  });
+});
+
+describe('daily quota (per client id, per API key)', () => {
+  const contacts = `${V2}/contacts?filter=ids%3D%3D1&fields=email_addresses`;
+
+  it('sends the quota headers on every REST answer: a success, a refusal of the request, XML-RPC', () => {
+    const { sim, clock } = newSim({ limits: { clientPerDay: 10 } });
+    clock.set(Date.UTC(2026, 4, 1, 15, 0, 0));
+    const token = connect(sim).access_token;
+    const answers = [
+      call(sim, 'GET', contacts, bearer(token)),
+      call(sim, 'GET', `${V2}/contacts/999999`, bearer(token)),
+      call(
+        sim,
+        'POST',
+        `${API}/crm/xmlrpc/v1`,
+        { ...bearer(token), 'content-type': 'text/xml' },
+        '',
+      ),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 404, 200]);
+    answers.forEach((answer, i) => {
+      expect(answer.headers).toMatchObject({
+        'x-keap-product-quota-limit': '10',
+        'x-keap-product-quota-time-unit': 'day',
+        'x-keap-product-quota-interval': '1',
+        'x-keap-product-quota-used': String(i + 1),
+        'x-keap-product-quota-available': String(10 - i - 1),
+        'x-keap-product-quota-expiry-time': String(Date.UTC(2026, 4, 2)),
+      });
+    });
+  });
+
+  it('refuses once spent with the 429 body and quota headers saying none is left, counting no refusal', () => {
+    const { sim } = newSim({ limits: { clientPerDay: 2 } });
+    const token = connect(sim).access_token;
+    const send = () => call(sim, 'GET', contacts, bearer(token));
+    expect(burst(send, 2)).toEqual([200, 200]);
+    const refused = send();
+    expect(refused.status).toBe(429);
+    expect(json(refused)).toEqual({
+      code: '429',
+      message: 'Quota Exceeded',
+      status: 'Request Throttled',
+    });
+    expect(refused.headers['x-keap-product-quota-available']).toBe('0');
+    expect(refused.headers['x-keap-product-quota-used']).toBe('2');
+    expect(send().headers['x-keap-product-quota-used']).toBe('2');
+    expect(sim.stats()).toMatchObject({ throttled: 2, quotaRefusals: 2 });
+    expect(sim.log.filter((e) => e.throttled).map((e) => e.refusedBy)).toEqual(['day', 'day']);
+  });
+
+  it('is spent for every user of the client id when someone else uses it up, until 00:00 UTC', () => {
+    const { sim, clock } = newSim({ limits: { clientPerDay: 100 } });
+    sim.registerClient({ ...CLIENT, clientId: 'other-app' });
+    clock.set(Date.UTC(2026, 4, 1, 20, 0, 0));
+    const token = connect(sim).access_token;
+    sim.spendDailyQuota({ clientId: CLIENT.clientId }, 40);
+    expect(sim.dailyQuotaLeft({ clientId: CLIENT.clientId })).toBe(60);
+    expect(
+      call(sim, 'GET', contacts, bearer(token)).headers['x-keap-product-quota-available'],
+    ).toBe('59');
+    sim.spendDailyQuota({ clientId: CLIENT.clientId });
+    expect(call(sim, 'GET', contacts, bearer(token)).status).toBe(429);
+    clock.set(Date.UTC(2026, 4, 1, 23, 59, 59));
+    expect(call(sim, 'GET', contacts, bearer(token)).status).toBe(429);
+    clock.set(Date.UTC(2026, 4, 2, 0, 0, 0));
+    const next = call(sim, 'GET', contacts, bearer(token));
+    expect(next.status).toBe(200);
+    expect(next.headers['x-keap-product-quota-used']).toBe('1');
+    expect(next.headers['x-keap-product-quota-expiry-time']).toBe(String(Date.UTC(2026, 4, 3)));
+  });
+
+  it('counts each API key on its own daily quota, apart from the OAuth client', () => {
+    const { sim, clock } = newSim({ limits: { keyPerDay: 2 } });
+    clock.set(Date.UTC(2026, 4, 1, 12, 0, 0));
+    const pat = sim.createApiKey(TENANT, 'PAT');
+    const sak = sim.createApiKey(TENANT, 'SAK');
+    const token = connect(sim).access_token;
+    const send = (key: string) => {
+      clock.advance(1000);
+      return call(sim, 'GET', contacts, { 'x-keap-api-key': key });
+    };
+    expect([send(pat), send(pat), send(pat)].map((r) => r.status)).toEqual([200, 200, 429]);
+    const other = send(sak);
+    expect(other.status).toBe(200);
+    expect(other.headers['x-keap-product-quota-limit']).toBe('2');
+    expect(other.headers['x-keap-product-quota-available']).toBe('1');
+    expect(call(sim, 'GET', contacts, bearer(token)).status).toBe(200);
+    sim.spendDailyQuota({ apiKey: sak });
+    expect(send(sak).status).toBe(429);
+    clock.set(Date.UTC(2026, 4, 2, 0, 0, 1));
+    expect([send(pat).status, send(sak).status]).toEqual([200, 200]);
   });
 });

@@ -3,7 +3,14 @@ import { DAY_MS, type KeapLimits } from './limits';
 /** Who a request is counted against: an OAuth app (client id) or one PAT/SAK. */
 export type Caller = { kind: 'oauth'; clientId: string } | { kind: 'key'; key: string };
 
-export type ThrottleDecision = { allowed: boolean; headers: Record<string, string> };
+/** The policy that refused a request: a throttle window, or a daily quota. */
+export type RefusedBy = 'spike' | 'minute' | 'day' | 'tenant-minute' | 'tenant-day';
+
+export type ThrottleDecision = {
+  allowed: boolean;
+  headers: Record<string, string>;
+  refusedBy?: RefusedBy;
+};
 
 /** Requests in the trailing window (Keap's gateway counts a rolling minute). */
 export class SlidingWindow {
@@ -38,9 +45,9 @@ class DailyCounter {
     return this.used;
   }
 
-  add(now: number): void {
+  add(now: number, count = 1): void {
     this.count(now);
-    this.used++;
+    this.used += count;
   }
 }
 
@@ -62,22 +69,21 @@ export class Throttle {
   /** Counts the request if every policy allows it; a refused request counts against nothing. */
   admit(now: number, caller: Caller, tenant: string): ThrottleDecision {
     const l = this.limits();
-    const app = bucketsFor(
-      this.apps,
-      caller.kind === 'oauth' ? `client:${caller.clientId}` : `key:${caller.key}`,
-    );
+    const app = bucketsFor(this.apps, callerKey(caller));
     const ten = bucketsFor(this.tenants, tenant);
     const appMinuteLimit = caller.kind === 'oauth' ? l.clientPerMinute : l.keyPerMinute;
     const appDayLimit = caller.kind === 'oauth' ? l.clientPerDay : l.keyPerDay;
     const perSecondLimit =
       caller.kind === 'oauth' ? l.spikePerSecond : Math.min(l.spikePerSecond, l.keyPerSecond);
 
-    const allowed =
-      app.second.count(now, SECOND) < perSecondLimit &&
-      app.minute.count(now, MINUTE) < appMinuteLimit &&
-      app.day.count(now) < appDayLimit &&
-      ten.minute.count(now, MINUTE) < l.tenantPerMinute &&
-      ten.day.count(now) < l.tenantPerDay;
+    const refusedBy = firstRefusal([
+      ['spike', app.second.count(now, SECOND) < perSecondLimit],
+      ['minute', app.minute.count(now, MINUTE) < appMinuteLimit],
+      ['day', app.day.count(now) < appDayLimit],
+      ['tenant-minute', ten.minute.count(now, MINUTE) < l.tenantPerMinute],
+      ['tenant-day', ten.day.count(now) < l.tenantPerDay],
+    ]);
+    const allowed = refusedBy === undefined;
     if (allowed) {
       for (const b of [app, ten]) {
         b.second.add(now);
@@ -89,6 +95,7 @@ export class Throttle {
     const nextMidnight = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
     return {
       allowed,
+      ...(refusedBy === undefined ? {} : { refusedBy }),
       headers: {
         ...usageHeaders(
           'x-keap-product-throttle',
@@ -107,6 +114,32 @@ export class Throttle {
       },
     };
   }
+
+  /** Requests left of today's quota of this caller. */
+  dailyLeft(now: number, caller: Caller): number {
+    const l = this.limits();
+    const limit = caller.kind === 'oauth' ? l.clientPerDay : l.keyPerDay;
+    return Math.max(0, limit - bucketsFor(this.apps, callerKey(caller)).day.count(now));
+  }
+
+  /**
+   * Someone else (another user of the same OAuth app, another script with the same key) uses
+   * `count` requests of today's quota; by default all that is left.
+   */
+  spendDaily(now: number, caller: Caller, count?: number): void {
+    const l = this.limits();
+    const app = bucketsFor(this.apps, callerKey(caller));
+    const limit = caller.kind === 'oauth' ? l.clientPerDay : l.keyPerDay;
+    app.day.add(now, count ?? Math.max(0, limit - app.day.count(now)));
+  }
+}
+
+function callerKey(caller: Caller): string {
+  return caller.kind === 'oauth' ? `client:${caller.clientId}` : `key:${caller.key}`;
+}
+
+function firstRefusal(checks: Array<[RefusedBy, boolean]>): RefusedBy | undefined {
+  return checks.find(([, passes]) => !passes)?.[0];
 }
 
 function bucketsFor(map: Map<string, Buckets>, key: string): Buckets {

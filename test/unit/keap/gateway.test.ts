@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponse } from '../../../src/keap/httpPort';
-import { KeapUnavailableError, type KeapWrite } from '../../../src/keap/model';
+import { QUOTA_RESERVE } from '../../../src/keap/dailyQuota';
+import { KeapDailyLimitError, KeapUnavailableError, type KeapWrite } from '../../../src/keap/model';
 import { json, scriptedGateway } from './fakes';
 
 const xmlTrue =
@@ -190,5 +191,57 @@ describe('KeapGateway writes', () => {
         retryLater: true,
       });
     }
+  });
+});
+
+describe('the gateway and Keap daily quota', () => {
+  /** miniKeap whose answers report `left()` requests left today (one fewer per request). */
+  function countingKeap(startLeft: number) {
+    const keap = miniKeap();
+    let left = startLeft;
+    const handler = (request: HttpRequest): HttpResponse => {
+      if (left <= 0) return json(429, { code: '429', message: 'Quota Exceeded' }, quotaLeft(0));
+      left -= 1;
+      const answer = keap(request);
+      return { ...answer, headers: { ...answer.headers, ...quotaLeft(left) } };
+    };
+    return { handler, spend: () => (left = 0) };
+  }
+  const quotaLeft = (n: number) => ({
+    'x-keap-product-quota-available': String(n),
+    'x-keap-product-quota-expiry-time': String(Date.UTC(2026, 0, 6)),
+  });
+  const optOuts = (n: number): KeapWrite[] =>
+    Array.from({ length: n }, (_, i) => ({ kind: 'optOut', email: `c${i}@x.com`, reason: 'r' }));
+
+  it('finishes the opt-outs it sent (their read-back uses the reserve), sends no more, says until when', () => {
+    const keap = countingKeap(QUOTA_RESERVE + 30);
+    const { gateway, http } = scriptedGateway(keap.handler);
+    gateway.readContacts([1]);
+    const results = gateway.write(optOuts(40));
+    // 129 left after the read: 24 opt-outs leave 105; 24 more would dip into the reserve.
+    expect(results.slice(0, 24).every((r) => r.ok)).toBe(true);
+    expect(results.slice(24).map((r) => !r.ok && r.attempted)).toEqual(Array(16).fill(false));
+    expect(gateway.dailyLimitResetsAt?.()).toBe(Date.UTC(2026, 0, 6));
+    expect(http.sent.filter((s) => s.request.method === 'patch')).toHaveLength(24);
+  });
+
+  it('refuses new reads once stopped, as a daily-limit error', () => {
+    const keap = countingKeap(QUOTA_RESERVE + 30);
+    const { gateway } = scriptedGateway(keap.handler);
+    gateway.readContacts([1]);
+    gateway.write(optOuts(40));
+    expect(() => gateway.readContacts([2])).toThrow(KeapDailyLimitError);
+  });
+
+  it('stops on a 429 for a quota someone else spent, without retrying', () => {
+    const keap = countingKeap(50_000);
+    const { gateway, http } = scriptedGateway(keap.handler);
+    gateway.readContacts([1]);
+    keap.spend();
+    const before = http.sent.length;
+    expect(() => gateway.readContacts([2, 3])).toThrow(KeapDailyLimitError);
+    expect(http.sent.length - before).toBe(1);
+    expect(gateway.dailyLimitResetsAt?.()).toBe(Date.UTC(2026, 0, 6));
   });
 });

@@ -1,4 +1,5 @@
 import { OAUTH_RATE_LIMITS, RETRY_LIMITS } from '../../../src/keap/config';
+import { DailyQuota, QUOTA_RESERVE } from '../../../src/keap/dailyQuota';
 import type { HttpRequest } from '../../../src/keap/httpPort';
 import { KeapAccessError } from '../../../src/keap/model';
 import { Pacer } from '../../../src/keap/pacing';
@@ -215,5 +216,70 @@ describe('RequestRunner', () => {
     const { outcomes } = runner.run([get(1)], clock.now() + 500);
     expect(statuses(outcomes)).toEqual([503]);
     expect(http.sent).toHaveLength(1);
+  });
+});
+
+describe('RequestRunner and the daily quota', () => {
+  const MIDNIGHT = Date.UTC(2026, 0, 6);
+  const left = (available: number) => ({
+    'x-keap-product-quota-available': String(available),
+    'x-keap-product-quota-expiry-time': String(MIDNIGHT),
+  });
+
+  function withQuota(handler: Handler) {
+    const clock = new FakeClock();
+    const http = new ScriptedHttp(clock, handler);
+    const quota = new DailyQuota();
+    const runner = new RequestRunner({
+      http,
+      clock,
+      pacer: new Pacer(OAUTH_RATE_LIMITS, clock),
+      auth: new TestAuth(),
+      retry: RETRY_LIMITS,
+      maxBatch: OAUTH_RATE_LIMITS.perSecond,
+      quota,
+    });
+    return { http, quota, runner };
+  }
+
+  it('stops starting batches when what is left would dip into the reserve', () => {
+    let available = QUOTA_RESERVE + 60;
+    const { http, quota, runner } = withQuota(() => json(200, {}, left(--available)));
+    const { outcomes } = runner.run(Array.from({ length: 100 }, (_, i) => get(i)));
+    // 160 left: a batch of 24 leaves 136, then 112; a third would leave 88, under the reserve.
+    expect(http.batches).toEqual([24, 24]);
+    expect(statuses(outcomes).slice(48)).toEqual(Array(52).fill('not-sent'));
+    expect(quota.stoppedUntil()).toBe(MIDNIGHT);
+  });
+
+  it('lets requests that finish work in flight use the reserve', () => {
+    const { http, runner } = withQuota(() => json(200, {}, left(30)));
+    runner.run([get(1)]);
+    const { outcomes } = runner.run(
+      Array.from({ length: 10 }, (_, i) => get(i)),
+      undefined,
+      true,
+    );
+    expect(statuses(outcomes)).toEqual(Array(10).fill(200));
+    expect(http.batches).toEqual([1, 10]);
+  });
+
+  it('does not retry a 429 for the spent quota, and sends nothing more', () => {
+    const body = { code: '429', message: 'Quota Exceeded', status: 'Request Throttled' };
+    const { http, quota, runner } = withQuota(() => json(429, body, left(0)));
+    const { outcomes, sent } = runner.run(Array.from({ length: 30 }, (_, i) => get(i)));
+    expect(sent).toBe(24);
+    expect(http.batches).toEqual([24]);
+    expect(statuses(outcomes)).toEqual(Array(30).fill('not-sent'));
+    expect(quota.stoppedUntil()).toBe(MIDNIGHT);
+  });
+
+  it('still retries a 429 that leaves quota (a throttle)', () => {
+    let calls = 0;
+    const { runner } = withQuota(() =>
+      ++calls === 1 ? json(429, {}, left(5000)) : json(200, {}, left(4999)),
+    );
+    expect(statuses(runner.run([get(1)]).outcomes)).toEqual([200]);
+    expect(calls).toBe(2);
   });
 });

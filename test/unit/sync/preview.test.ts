@@ -112,3 +112,17 @@ describe('previewing a spreadsheet an earlier version synced', () => {
     expect(h.keap.reads).toBe(0);
   });
 });
+
+describe("previewing while Keap's daily limit is spent", () => {
+  it('says the limit was reached and when Keap resets it, changing nothing', () => {
+    const h = harness();
+    h.keap.requestsLeftToday = 0;
+    const before = JSON.stringify(h.sheet.values);
+    const preview = previewOf(h);
+    expect(preview.message).toMatch(
+      /^Preview incomplete: Keap's daily request limit for this add-on was reached; Keap resets it at 00:00 UTC\. So far: /,
+    );
+    expect(JSON.stringify(h.sheet.values)).toBe(before);
+    expect(h.keap.sent).toEqual([]);
+  });
+});

@@ -76,6 +76,22 @@ describe('syncSummaryAlert', () => {
     );
   });
 
+  it("says a run paused at Keap's daily limit continues by itself, with what it did so far", () => {
+    const { body } = syncSummaryAlert(
+      summary({
+        outcome: 'daily-limit',
+        errors: 0,
+        errorRows: [],
+        message: 'Keap resets the limit at 00:00 UTC.',
+      }),
+    );
+    expect(body.split('\n\n')).toEqual([
+      "The sync paused: Keap's daily request limit was reached. It continues by itself after Keap resets the limit.",
+      'Keap resets the limit at 00:00 UTC.',
+      'So far: 120 rows checked, 3 emails updated, 2 opted out, 110 unchanged, 0 errors',
+    ]);
+  });
+
   it('says plainly when everything went through', () => {
     const { body } = syncSummaryAlert(summary({ errors: 0, errorRows: [], emailsUpdated: 1 }));
     expect(body).toBe('The sync finished.\n\nSynced 120 rows.');

@@ -17,6 +17,8 @@ import {
   summary,
   syncStatus,
 } from './fixtures';
+import type { SyncStatusView } from '../../../src/sync/index';
+import { dailyLimitText } from '../../../src/ui/messages';
 import { sidebarPreviewPage } from './sidebarPage';
 
 const OUT_DIR = join(__dirname, '..', '..', '..', 'artifacts', 'sidebar');
@@ -246,6 +248,30 @@ const scenarios: Scenario[] = [
     check: async (page) => {
       if (!(await page.isDisabled('#sync-now'))) throw new Error('sync enabled while running');
       await expectText(page, '#sync-hint', 'running now');
+    },
+  },
+  {
+    name: 'daily-limit',
+    setup: serve(
+      sidebarState(CONNECTIONS.connected, {
+        notices: [dailyLimitText('2026-05-06T00:00:00.000Z', 'Europe/Berlin')],
+        ...syncStatus({
+          daily: dailyOn(6),
+          lastRun: summary({
+            outcome: 'daily-limit',
+            message:
+              "Keap's daily request limit for this add-on was reached, so the sync stopped before using it up. So far: 400 emails updated, 0 opted out, 0 unchanged, 0 errors. 800 rows continue after 02:00 on Wed 6 May 2026, when Keap resets the limit.",
+            errors: 0,
+            errorRows: [],
+            continuesAt: '2026-05-06T00:00:00.000Z',
+          }),
+          waitingForKeapUntil: '2026-05-06T00:00:00.000Z',
+        }),
+      } as SyncStatusView),
+    ),
+    check: async (page) => {
+      await expectText(page, '[data-testid="outcome"]', 'daily request limit');
+      await expectText(page, '#sync-hint', 'continues after 02:00');
     },
   },
   {

@@ -150,6 +150,42 @@ describe('composeSidebarState: what the sidebar says about the daily sync', () =
     ]);
   });
 
+  it("says a run waits for Keap's daily limit, and when it continues (spreadsheet time)", () => {
+    const state = composeSidebarState({
+      connection: CONNECTIONS.connected,
+      sync: syncStatus({
+        daily: { ...dailyOn(), timeZone: 'America/New_York' },
+        lastRun: {
+          ...summary(),
+          outcome: 'daily-limit',
+          message: "Keap's daily request limit for this add-on was reached.",
+          continuesAt: new Date(Date.UTC(2026, 4, 6)) as unknown as string,
+        },
+        waitingForKeapUntil: '2026-05-06T00:00:00.000Z',
+      }),
+      buildAuthorizationUrl: () => null,
+    });
+    expect(state.sync.notices).toEqual([
+      "Keap's daily request limit for this add-on was reached, so the sync paused. It continues after 20:00 (00:00 UTC), when Keap resets the limit; nothing needs doing.",
+    ]);
+    expect(state.sync.waitingForKeapUntil).toBe('2026-05-06T00:00:00.000Z');
+    // A Date cannot cross google.script.run: the continuation time travels as ISO text.
+    expect(state.sync.lastRun).toMatchObject({
+      outcome: 'daily-limit',
+      continuesAt: '2026-05-06T00:00:00.000Z',
+    });
+  });
+
+  it('says nothing of the daily limit when no run waits for it', () => {
+    const state = composeSidebarState({
+      connection: CONNECTIONS.connected,
+      sync: syncStatus({ waitingForKeapUntil: null }),
+      buildAuthorizationUrl: () => null,
+    });
+    expect(state.sync.notices).toEqual([]);
+    expect(state.sync).not.toHaveProperty('waitingForKeapUntil');
+  });
+
   it('shows a paused daily sync and offers it back at its hour', () => {
     const state = composeSidebarState({
       connection: CONNECTIONS.connected,

@@ -4,6 +4,7 @@
  */
 import {
   KeapAccessError,
+  KeapDailyLimitError,
   type EmailOptState,
   type KeapContact,
   type KeapGateway,
@@ -163,8 +164,28 @@ export class FakeKeap {
   /** Reads after this many fail with `failNextRead`. */
   failReadsAfter = Infinity;
   accessError: KeapAccessError | null = null;
+  /**
+   * Keap's daily limit as the gateway sees it: requests (reads and writes) it lets start
+   * today; then it stops for the day (reads throw, writes come back unsent) until `resetAt`.
+   */
+  requestsLeftToday = Infinity;
+  resetAt = Date.parse('2025-03-02T00:00:00Z');
 
   constructor(private readonly clock: ManualClock) {}
+
+  /** True when the daily limit lets one more request start now. */
+  private takeFromDailyLimit(stop: { at: number | null }): boolean {
+    if (this.clock.now() >= this.resetAt) {
+      this.requestsLeftToday = Infinity;
+      stop.at = null;
+    }
+    if (stop.at !== null || this.requestsLeftToday <= 0) {
+      stop.at = this.resetAt;
+      return false;
+    }
+    this.requestsLeftToday -= 1;
+    return true;
+  }
 
   addContact(id: number, emails: Record<string, string>): void {
     this.contacts.set(id, {
@@ -194,8 +215,13 @@ export class FakeKeap {
     if (this.accessError) throw this.accessError;
     this.gatewaysOpened += 1;
     const counts = { reads: 0, writes: 0, token: 0 };
+    const stop = { at: null as number | null };
+    const limitRead = (): void => {
+      if (!this.takeFromDailyLimit(stop)) throw new KeapDailyLimitError(stop.at as number);
+    };
     return {
       readContacts: (ids) => {
+        limitRead();
         this.read();
         counts.reads += 1;
         const found = new Map<number, KeapContact>();
@@ -206,6 +232,7 @@ export class FakeKeap {
         return found;
       },
       readOptStates: (emails) => {
+        limitRead();
         this.read();
         counts.reads += 1;
         const found = new Map<string, EmailOptState>();
@@ -218,7 +245,7 @@ export class FakeKeap {
       write: (writes) => {
         this.writeCalls.push(writes);
         return writes.map((write): WriteResult => {
-          if (this.clock.now() >= deadline) {
+          if (this.clock.now() >= deadline || !this.takeFromDailyLimit(stop)) {
             return {
               ok: false,
               error: 'Not sent before the time limit',
@@ -235,6 +262,7 @@ export class FakeKeap {
         });
       },
       counts: () => ({ ...counts }),
+      dailyLimitResetsAt: () => stop.at,
     };
   }
 
