@@ -31,6 +31,7 @@ import {
   type CallbackPage,
 } from './callbackPage';
 import { connectionProblemFrom } from './connectionProblem';
+import { noteConsentAnswer, readConsentAnswer, type ConsentAnswer } from './consentNote';
 import { deriveConnectionStatus } from './connectionStatus';
 import { notSetUpReason, readClientCredentials, type CredentialsLookup } from './credentials';
 import { apiKeyAccount, oauthAccount } from './keapAccount';
@@ -51,6 +52,7 @@ import {
 
 export type { ConnectionStatus } from './status';
 export type { CallbackPage } from './callbackPage';
+export type { ConsentAnswer } from './consentNote';
 
 function userStore(): PropertyStore {
   return PropertiesService.getUserProperties();
@@ -138,6 +140,25 @@ export interface AuthCallbackRequest {
  * and says in plain words what happened.
  */
 export function completeAuthorization(request: AuthCallbackRequest): CallbackPage {
+  const page = authorize(request);
+  try {
+    noteConsentAnswer(CacheService.getUserCache(), page, nowIso());
+  } catch {
+    // Without the note a waiting sidebar only waits longer: the page says what happened.
+  }
+  return page;
+}
+
+/** What the sidebar says of the last consent that was not "Allow" (10 minutes), or null. */
+export function lastConsentAnswer(): ConsentAnswer | null {
+  try {
+    return readConsentAnswer(CacheService.getUserCache());
+  } catch {
+    return null;
+  }
+}
+
+function authorize(request: AuthCallbackRequest): CallbackPage {
   const parameter = request?.parameter ?? {};
   if (parameter.error === 'access_denied') return deniedPage();
   if (parameter.error)

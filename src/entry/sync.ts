@@ -6,6 +6,7 @@
 import * as sync from '../sync';
 import type {
   DailySyncStatus,
+  SettingsChoices,
   SyncPreview,
   SyncSettings,
   SyncStatusView,
@@ -16,6 +17,7 @@ import {
   checkHourArgument,
   checkNoArguments,
   checkSettingsArgument,
+  checkSettingsChoicesArgument,
   checkTriggerEvent,
 } from './callArguments';
 
@@ -67,6 +69,11 @@ export function saveSettings(...args: unknown[]): { ok: boolean; errors: string[
   // Only the form's fields, each short text; the settings module checks what they mean.
   const settings = checkSettingsArgument('saveSettings', args) as unknown as SyncSettings;
   return sync.saveSettings(settings);
+}
+
+/** The settings form's choices: the tabs, and the headers in row 1 of the tab chosen. */
+export function getSettingsChoices(...args: unknown[]): SettingsChoices {
+  return sync.getSettingsChoices(checkSettingsChoicesArgument('getSettingsChoices', args));
 }
 
 export function getSyncStatus(...args: unknown[]): SyncStatusView {

@@ -4,7 +4,12 @@
  * the sidebar's data in src/ui/sidebarState.ts. Each checks its arguments first: the browser
  * can call any of them.
  */
-import { authorizationUrlIfSetUp, disconnectKeap, getConnectionStatus } from '../connection/index';
+import {
+  authorizationUrlIfSetUp,
+  disconnectKeap,
+  getConnectionStatus,
+  lastConsentAnswer,
+} from '../connection/index';
 import {
   disableDailySync,
   enableDailySync,
@@ -13,6 +18,7 @@ import {
   previewSync,
   runSync,
 } from '../sync/index';
+import { formatMoment } from '../ui/dates';
 import { buildAddonMenu } from '../ui/menu';
 import {
   type AlertText,
@@ -58,6 +64,7 @@ export function getSidebarState(...args: unknown[]): SidebarState {
     connection: getConnectionStatus(),
     sync: getSyncStatus(),
     buildAuthorizationUrl: authorizationUrlIfSetUp,
+    consent: lastConsentAnswer(),
   });
 }
 
@@ -121,6 +128,8 @@ function show(ui: GoogleAppsScript.Base.Ui, text: AlertText): void {
   ui.alert(text.title, text.body, ui.ButtonSet.OK);
 }
 
+/** The add-on's one way to show a time (src/ui/dates.ts), as the sidebar shows it too. */
 function timeFormatter(timeZone: string): (iso: string) => string {
-  return (iso) => Utilities.formatDate(new Date(iso), timeZone, 'EEE d MMM yyyy, HH:mm');
+  const locale = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetLocale();
+  return (iso) => formatMoment(iso, { timeZone, locale });
 }

@@ -4,7 +4,12 @@
  * are now (checked once after writing).
  */
 import { accountLabel } from '../connection/keapAccount';
-import { KeapAccessError, KeapDailyLimitError, type KeapGateway } from '../keap/model';
+import {
+  KeapAccessError,
+  KeapDailyLimitError,
+  KeapUnavailableError,
+  type KeapGateway,
+} from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
 import { OLD_STATE_TAB_NAME, recordsOfSheet } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
@@ -28,7 +33,7 @@ import {
   unitStatus,
   withNextTry,
 } from './statusText';
-import { describe, stopFor, type Stop } from './stopWords';
+import { describe, keapTroubleSentence, stopFor, type Stop } from './stopWords';
 import { emptyTally, MAX_ERROR_ROWS, type RunTally } from './tally';
 import {
   buildWorklist,
@@ -108,7 +113,12 @@ export class Execution {
       this.syncRows(startedAt);
     } catch (error) {
       if (error instanceof KeapDailyLimitError) this.waitForDailyLimit(error.resetsAt);
-      else this.stop = stopFor(error);
+      else {
+        this.stop = stopFor(error);
+        if (error instanceof KeapUnavailableError) {
+          this.answerUnreachedRows(keapTroubleSentence(error.message));
+        }
+      }
     }
     try {
       this.writeBack();
@@ -229,6 +239,22 @@ export class Execution {
         syncedAt: ok && row.syncedAt > 0 ? new Date(row.syncedAt) : null,
         onlyIfBlank: true,
       });
+    }
+  }
+
+  /**
+   * Keap stopped the run (it refused or failed a read): the rows it did not reach say why on
+   * their own row, in Keap's words, instead of keeping an empty or an old status. No record
+   * is written, so each is sent again by the next run.
+   */
+  private answerUnreachedRows(reason: string): void {
+    const status = this.named(`Will retry: ${reason}`);
+    for (const unit of this.units) {
+      if (this.answered.has(unit)) continue;
+      for (const ref of unit.rows) {
+        if (this.shown(ref.row) === status) continue;
+        this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
+      }
     }
   }
 

@@ -3,15 +3,16 @@
  * JSON (no Date objects): google.script.run cannot pass anything else.
  */
 import { keepConnectionAlive } from '../connection';
-import { resolveContactsTab, SheetSetupError } from '../sheet/contactSheet';
-import { matchHeaders } from '../sheet/headers';
+import { DEFAULT_TAB_NAME, resolveContactsTab, SheetSetupError } from '../sheet/contactSheet';
+import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import { previewWith, type SyncPreview } from './preview';
 import { SYNC_LIMITS } from './budget';
 import { interruptedSummary, isUnattended, runSyncWith } from './runSync';
 import { isStale, isWaitingForKeap, PropertiesCheckpoint } from './checkpoint';
 import type { SyncLease } from './lease';
-import { SpreadsheetLogTab } from '../sheet/logTab';
+import { LOG_TAB_NAME, SpreadsheetLogTab } from '../sheet/logTab';
 import { SheetSession } from '../sheet/tabs';
+import { intlLocale } from '../ui/dates';
 import {
   authorizationRequired,
   openSpreadsheet,
@@ -25,7 +26,13 @@ import {
   syncTriggers,
   userStore,
 } from './services';
-import { validateSettingsInput, type SyncSettings } from './settings';
+import {
+  checkAgainstHeaderRow,
+  settingsChoicesOf,
+  validateSettingsInput,
+  type SettingsChoices,
+  type SyncSettings,
+} from './settings';
 import type { SyncSummary, SyncTrigger } from './summary';
 import {
   spreadsheetIdForTrigger,
@@ -35,7 +42,7 @@ import {
 } from './triggers';
 
 export type { SyncSummary, SyncTrigger, SyncOutcome } from './summary';
-export type { SyncSettings } from './settings';
+export type { SettingsChoices, SyncSettings } from './settings';
 export type { DailySyncStatus } from './triggers';
 export type { RowChangePreview, SyncPreview } from './preview';
 
@@ -45,6 +52,8 @@ export interface SyncStatusView {
   /** An execution of a sync of this spreadsheet holds the lease now (it expires on its own). */
   running: boolean;
   settings: SyncSettings;
+  /** The spreadsheet's locale as Intl names it ('en-US'): times are shown in it. */
+  locale?: string;
   /** The last execution was stopped before it finished; null when it was not. */
   interrupted?: InterruptedView | null;
   /**
@@ -159,6 +168,14 @@ function reportInterrupted(
   void spreadsheetId;
 }
 
+function localeOf(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): string {
+  try {
+    return intlLocale(spreadsheet.getSpreadsheetLocale());
+  } catch {
+    return 'en-US';
+  }
+}
+
 export function getSyncStatus(): SyncStatusView {
   const spreadsheet = openSpreadsheet();
   const spreadsheetId = spreadsheet.getId();
@@ -190,6 +207,7 @@ export function getSyncStatus(): SyncStatusView {
     running,
     settings: records.settings(),
     interrupted,
+    locale: localeOf(spreadsheet),
     waitingForKeapUntil: waitingForKeapUntil(spreadsheetId),
   };
 }
@@ -206,17 +224,25 @@ function waitingForKeapUntil(spreadsheetId: string): string | null {
     return null;
   }
 }
-/** Validates against the sheet (a missing header is named) and saves for this spreadsheet. */
+
+/** Row 1 of a tab, as many cells as it uses (one read). */
+function headerRowOf(tab: GoogleAppsScript.Spreadsheet.Sheet): unknown[] {
+  const width = Math.max(tab.getLastColumn(), 1);
+  return tab.getRange(1, 1, 1, width).getValues()[0];
+}
+
+/**
+ * Validates against the sheet (a chosen header that is not in row 1 is named; an empty one
+ * means the default) and saves for this spreadsheet.
+ */
 export function saveSettings(settings: SyncSettings): { ok: boolean; errors: string[] } {
   const checked = validateSettingsInput(settings);
   if (checked.errors.length > 0) return { ok: false, errors: checked.errors };
   const spreadsheet = openSpreadsheet();
   try {
     const tab = resolveContactsTab(spreadsheet, checked.settings.sheetName);
-    const width = Math.max(tab.getLastColumn(), 1);
-    const headerRow = tab.getRange(1, 1, 1, width).getValues()[0];
-    const match = matchHeaders(headerRow, checked.settings.headers, tab.getName());
-    if (!match.ok) return { ok: false, errors: [match.error] };
+    const errors = checkAgainstHeaderRow(checked, headerRowOf(tab), tab.getName());
+    if (errors.length > 0) return { ok: false, errors };
   } catch (error) {
     if (error instanceof SheetSetupError) return { ok: false, errors: [error.message] };
     throw error;
@@ -237,6 +263,32 @@ export function saveSettings(settings: SyncSettings): { ok: boolean; errors: str
     };
   }
   return { ok: true, errors: [] };
+}
+
+/**
+ * What the settings form offers: this spreadsheet's tabs (but the add-on's own) and the
+ * headers in row 1 of `sheetName` ('' the default tab; undefined the saved settings' tab).
+ * Reads only what an editor sees in the spreadsheet anyway.
+ */
+export function getSettingsChoices(sheetName?: string): SettingsChoices {
+  const spreadsheet = openSpreadsheet();
+  const own = [LOG_TAB_NAME, OLD_STATE_TAB_NAME];
+  const tabs = spreadsheet
+    .getSheets()
+    .map((sheet) => sheet.getName())
+    .filter((name) => !own.includes(name));
+  const wanted =
+    sheetName ??
+    new SpreadsheetRecords(spreadsheet.getId(), new SheetSession(spreadsheet)).settings().sheetName;
+  let tab: { name: string; headerRow: unknown[] } | { error: string };
+  try {
+    const found = resolveContactsTab(spreadsheet, wanted);
+    tab = { name: found.getName(), headerRow: headerRowOf(found) };
+  } catch (error) {
+    if (!(error instanceof SheetSetupError)) throw error;
+    tab = { error: error.message };
+  }
+  return settingsChoicesOf(tabs, tab, DEFAULT_TAB_NAME);
 }
 
 /** Which spreadsheet a time-driven trigger belongs to (null: the active one, if any). */

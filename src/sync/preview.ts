@@ -25,12 +25,28 @@ export interface RowChangePreview {
   error: string | null;
 }
 
+/**
+ * What a sync would do, counted as the sync counts its run: email changes and opt-outs per
+ * contact (a contact on two rows is one change, as the sync makes one), errors and
+ * unchanged per row.
+ */
+export interface PreviewCounts {
+  emailChanges: number;
+  optOuts: number;
+  errors: number;
+  unchanged: number;
+}
+
 export interface SyncPreview {
   rowsSeen: number;
   changes: RowChangePreview[];
   errors: RowChangePreview[];
   unchanged: number;
   message: string;
+  /** Every change and error, also those beyond the lists' length. */
+  counts?: PreviewCounts;
+  /** Why the preview could not look at every row (Keap refused, no connection); else null. */
+  stopped?: string | null;
 }
 
 export interface PreviewPorts {
@@ -97,7 +113,8 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
       timeZone: zone,
     });
   } catch (error) {
-    return { ...preview, message: stopFor(error).message };
+    const message = stopFor(error).message;
+    return { ...preview, message, stopped: message };
   }
   preview.rowsSeen = worklist.rowsSeen;
   preview.unchanged = worklist.skippedRows.length;
@@ -109,6 +126,8 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     })),
   ].map(issueRow);
   const changes: RowChangePreview[] = [];
+  let emailChanges = 0;
+  let optOuts = 0;
   let stopped: string | null = null;
   try {
     const deadline = startedAt + limits.keapDeadlineAfterMs;
@@ -117,8 +136,11 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
       if (!gateway) break;
       for (const plan of planChunk(units, readKeapState(gateway, units))) {
         if (plan.error) errors.push(...planRows(plan));
-        else if (plan.emailChange || plan.optOut) changes.push(...planRows(plan));
-        else preview.unchanged += plan.unit.rows.length;
+        else if (plan.emailChange || plan.optOut) {
+          changes.push(...planRows(plan));
+          if (plan.emailChange) emailChanges += 1;
+          if (plan.optOut) optOuts += 1;
+        } else preview.unchanged += plan.unit.rows.length;
       }
     }
   } catch (error) {
@@ -129,8 +151,13 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
   preview.changes = changes.slice(0, MAX_PREVIEW_ROWS);
   preview.errors = errors.slice(0, MAX_PREVIEW_ROWS);
 
-  const emailChanges = changes.filter((c) => c.emailTo !== null).length;
-  const optOuts = changes.filter((c) => c.optOut).length;
+  preview.counts = {
+    emailChanges,
+    optOuts,
+    errors: errors.length,
+    unchanged: preview.unchanged,
+  };
+  preview.stopped = stopped;
   const counts =
     `${plural(emailChanges, 'email')} to update, ${optOuts} to opt out, ` +
     `${plural(errors.length, 'row')} with errors, ${preview.unchanged} unchanged.`;

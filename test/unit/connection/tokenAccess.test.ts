@@ -79,7 +79,7 @@ describe('TokenAccess', () => {
     keap.stored = { ...keap.stored!, refresh_token: 'revoked' };
     expect(() => access.accessToken()).toThrow(KeapAccessError);
     expect(lost).toEqual([
-      'Keap no longer accepts this connection (the refresh token was rejected). Reconnect from the sidebar.',
+      'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar.',
     ]);
   });
 

@@ -32,6 +32,7 @@ describe('the sidebar page', () => {
         'enableDailySync',
         'disableDailySync',
         'saveSettings',
+        'getSettingsChoices',
       ]),
     );
     const exported = bundleEntries as unknown as Record<string, unknown>;
@@ -59,6 +60,7 @@ describe('the sidebar page', () => {
     'daily-enable',
     'daily-disable',
     'settings-save',
+    'settings-reset',
     'settings-toggle',
     'connect',
     'reconnect',
