@@ -22,13 +22,15 @@ function mayHaveOldRecords(columns: SheetColumns): boolean {
 /**
  * The sheet's records, with the old tab's where it may still hold them (asked of
  * `readOldRecords` only then). `old`: the old tab's records, still to be written.
+ * `sheetState`: the record column's records, when already read from `values`.
  */
 export function recordsOfSheet(
   values: readonly (readonly unknown[])[],
   columns: SheetColumns,
   readOldRecords: () => SyncState,
+  sheetState: SyncState = readSyncState(values, columns.syncRecord),
 ): { state: SyncState; old: SyncState } {
-  const state = readSyncState(values, columns.syncRecord);
+  const state = sheetState;
   const old = mayHaveOldRecords(columns) ? readOldRecords() : new Map();
   for (const [contactId, record] of old) keepNewest(state, contactId, record);
   return { state, old };

@@ -8,33 +8,39 @@
  * back. Once the records are in place again this finds nothing, and costs no call. Pure.
  */
 import type { SheetColumns } from './headers';
-import { parseContactId } from './rowParsing';
-import { keepNewest, readSyncState, recordCell, type SyncState } from './syncRecord';
+import { SheetRead } from './sheetRead';
+import { keepNewest, recordCell, type SyncState } from './syncRecord';
 
 type Grid = readonly (readonly unknown[])[];
 
 /**
  * Rows (1-based) whose record cell should hold another value, and that value. `newer`:
  * records not yet on the sheet (this execution's); the newest record of a contact wins.
+ * `read`: `values` with what is already worked out from them (sheetRead.ts), if at hand.
  */
 export function misplacedRecords(
   values: Grid,
   columns: SheetColumns,
   newer: SyncState = new Map(),
+  read: SheetRead = new SheetRead(values, columns),
 ): Map<number, string> {
   const fixes = new Map<number, string>();
-  const idColumn = columns.contactId;
-  if (idColumn === null) return fixes;
-  const newest = readSyncState(values, columns.syncRecord);
+  if (columns.contactId === null) return fixes;
+  const newest = read.state();
   for (const [contactId, record] of newer) keepNewest(newest, contactId, record);
   if (newest.size === 0) return fixes;
+  // Every row of a contact should hold the same cell: it is made once per contact.
+  const cells = new Map<number, string>();
   for (let row = 2; row <= values.length; row++) {
-    const cells = values[row - 1];
-    const id = parseContactId(cells[idColumn - 1]);
-    const record = id.ok ? newest.get(id.value) : undefined;
-    if (!id.ok || !record) continue;
-    const cell = recordCell(id.value, record);
-    const shown = columns.syncRecord === null ? undefined : cells[columns.syncRecord - 1];
+    const id = read.contactId(row);
+    const record = id === null ? undefined : newest.get(id);
+    if (id === null || !record) continue;
+    let cell = cells.get(id);
+    if (cell === undefined) {
+      cell = recordCell(id, record);
+      cells.set(id, cell);
+    }
+    const shown = columns.syncRecord === null ? undefined : values[row - 1][columns.syncRecord - 1];
     if (shown !== cell) fixes.set(row, cell);
   }
   return fixes;
