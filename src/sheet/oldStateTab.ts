@@ -30,8 +30,9 @@ export function recordsOfSheet(
   readOldRecords: () => SyncState,
   sheetState: SyncState = readSyncState(values, columns.syncRecord),
 ): { state: SyncState; old: SyncState } {
-  const state = sheetState;
   const old = mayHaveOldRecords(columns) ? readOldRecords() : new Map();
+  // A copy only when records are added: the sheet's may be shared (sheetRead.ts).
+  const state = old.size > 0 ? new Map(sheetState) : sheetState;
   for (const [contactId, record] of old) keepNewest(state, contactId, record);
   return { state, old };
 }

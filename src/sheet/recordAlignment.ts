@@ -9,7 +9,7 @@
  */
 import type { SheetColumns } from './headers';
 import { SheetRead } from './sheetRead';
-import { keepNewest, recordCell, type SyncState } from './syncRecord';
+import { recordCell, type StateRecord, type SyncState } from './syncRecord';
 
 type Grid = readonly (readonly unknown[])[];
 
@@ -26,15 +26,16 @@ export function misplacedRecords(
 ): Map<number, string> {
   const fixes = new Map<number, string>();
   if (columns.contactId === null) return fixes;
-  const newest = read.state();
-  for (const [contactId, record] of newer) keepNewest(newest, contactId, record);
-  if (newest.size === 0) return fixes;
-  // Every row of a contact should hold the same cell: it is made once per contact.
+  const onSheet = read.state();
+  if (onSheet.size === 0 && newer.size === 0) return fixes;
+  // Every row of a contact should hold the same cell: it is made once per contact, and not
+  // at all for a row read as holding it already.
   const cells = new Map<number, string>();
   for (let row = 2; row <= values.length; row++) {
     const id = read.contactId(row);
-    const record = id === null ? undefined : newest.get(id);
-    if (id === null || !record) continue;
+    if (id === null) continue;
+    const record = newestOf(onSheet.get(id), newer.get(id));
+    if (!record || read.holds(row, id, record)) continue;
     let cell = cells.get(id);
     if (cell === undefined) {
       cell = recordCell(id, record);
@@ -44,4 +45,13 @@ export function misplacedRecords(
     if (shown !== cell) fixes.set(row, cell);
   }
   return fixes;
+}
+
+/** The newer of a contact's record on the sheet and one not written yet (keepNewest's rule). */
+function newestOf(
+  onSheet: StateRecord | undefined,
+  notWritten: StateRecord | undefined,
+): StateRecord | undefined {
+  if (notWritten === undefined) return onSheet;
+  return !onSheet || notWritten.syncedAt > onSheet.syncedAt ? notWritten : onSheet;
 }

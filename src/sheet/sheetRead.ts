@@ -12,7 +12,13 @@
 import { isBlankCell } from './cells';
 import type { SheetColumns } from './headers';
 import { parseContactId, rowKey } from './rowParsing';
-import { keepNewest, parseRecordCell, type StateRecord, type SyncState } from './syncRecord';
+import {
+  keepNewest,
+  parseRecordCell,
+  recordCell,
+  type StateRecord,
+  type SyncState,
+} from './syncRecord';
 
 type Grid = readonly (readonly unknown[])[];
 export type ParsedRecord = { contactId: number; record: StateRecord };
@@ -24,6 +30,9 @@ export class SheetRead {
   private readonly keys: (string | null | undefined)[] = [];
   private readonly records: (ParsedRecord | null | undefined)[] = [];
   private readonly contactIds: (number | null | undefined)[] = [];
+  /** Whether the record cell is exactly what recordCell writes for the record it holds. */
+  private readonly canonical: (boolean | undefined)[] = [];
+  private newestRecords: SyncState | null = null;
   /** Contact ID, Email, Opt Out, Opt Out Reason (null: no such column). */
   private readonly inputColumns: (number | null)[];
   private readonly sameInputColumns: boolean;
@@ -101,15 +110,53 @@ export class SheetRead {
     return id;
   }
 
-  /** Every record in the record column, newest per contact (syncRecord.ts readSyncState). */
+  /**
+   * Every record in the record column, newest per contact (syncRecord.ts readSyncState).
+   * Worked out once and shared: callers copy it before adding records.
+   */
   state(): SyncState {
+    if (this.newestRecords !== null) return this.newestRecords;
     const state: SyncState = new Map();
-    if (this.columns.syncRecord === null) return state;
-    for (let row = 2; row <= this.values.length; row++) {
-      const parsed = this.record(row);
-      if (parsed) keepNewest(state, parsed.contactId, parsed.record);
+    if (this.columns.syncRecord !== null) {
+      for (let row = 2; row <= this.values.length; row++) {
+        const parsed = this.record(row);
+        if (parsed) keepNewest(state, parsed.contactId, parsed.record);
+      }
     }
+    this.newestRecords = state;
     return state;
+  }
+
+  /**
+   * True when the row's record cell certainly holds recordCell(contactId, record): it was
+   * read as that very record and is written the way recordCell writes it. False says
+   * nothing: the caller compares the cell itself.
+   */
+  holds(row: number, contactId: number, record: StateRecord): boolean {
+    const parsed = this.record(row);
+    return (
+      parsed !== null &&
+      parsed.contactId === contactId &&
+      parsed.record === record &&
+      this.isCanonical(row)
+    );
+  }
+
+  private isCanonical(row: number): boolean {
+    const known = this.canonical[row - 1];
+    if (known !== NOT_YET) return known;
+    const column = this.columns.syncRecord as number;
+    const cell = this.values[row - 1]?.[column - 1];
+    const earlier = this.sameRecordColumn ? this.earlier : null;
+    let canonical: boolean;
+    if (earlier !== null && earlier.values[row - 1]?.[column - 1] === cell) {
+      canonical = earlier.isCanonical(row);
+    } else {
+      const parsed = this.record(row);
+      canonical = parsed !== null && recordCell(parsed.contactId, parsed.record) === cell;
+    }
+    this.canonical[row - 1] = canonical;
+    return canonical;
   }
 
   private sameInputCells(row: number): boolean {

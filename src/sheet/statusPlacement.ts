@@ -116,16 +116,18 @@ export function placeStatuses(
   columns: SheetColumns,
   read: SheetRead = new SheetRead(currentValues, columns),
 ): Map<number, PendingStatus> {
+  const pendingByKey = groupBy(pending, (p) => p.key);
+  // Only the rows of keys with a status matter: most rows of a large sheet have none.
   const currentByKey = new Map<string, number[]>();
   for (let row = 2; row <= currentValues.length; row++) {
     const key = read.key(row);
-    if (key === null) continue;
+    if (key === null || !pendingByKey.has(key)) continue;
     const rows = currentByKey.get(key);
     if (rows) rows.push(row);
     else currentByKey.set(key, [row]);
   }
   const placed = new Map<number, PendingStatus>();
-  for (const [key, statuses] of groupBy(pending, (p) => p.key)) {
+  for (const [key, statuses] of pendingByKey) {
     const targets = currentByKey.get(key) ?? [];
     if (targets.length !== statuses.length) continue;
     const first = statuses[0];

@@ -1,5 +1,6 @@
 import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
 import { parseContactId, rowKey } from '../../../src/sheet/rowParsing';
+import { misplacedRecords } from '../../../src/sheet/recordAlignment';
 import { SheetRead } from '../../../src/sheet/sheetRead';
 import {
   parseRecordCell,
@@ -91,5 +92,33 @@ describe('a read of the sheet, worked out once', () => {
     const read = new SheetRead(sheet(), columns);
     read.knowKey(2, 'told');
     expect(read.key(2)).toBe('told');
+  });
+
+  it('knows a row holds a record only when its cell is written as recordCell writes it', () => {
+    const values = sheet();
+    values.push([3, 'd@x.com', '', '', 'ksr1|3|f7|7|ok|r']);
+    const read = new SheetRead(values, columns);
+    const state = read.state();
+    expect(read.holds(2, 1, state.get(1) as StateRecord)).toBe(true);
+    expect(read.holds(2, 1, at(5))).toBe(false); // equal, but not the record read
+    expect(read.holds(4, 1, state.get(1) as StateRecord)).toBe(false);
+    // An earlier version's cell: the same record, written another way.
+    expect(read.holds(6, 3, state.get(3) as StateRecord)).toBe(false);
+  });
+
+  it('finds the same misplaced records with a re-read as without', () => {
+    const first = sheet();
+    const earlier = new SheetRead(first, columns);
+    misplacedRecords(first, columns, new Map(), earlier);
+    const later = first.map((row) => [...row]);
+    // A partial sort left contact 1's record beside contact 2's row; 2 has a newer record.
+    [later[1][4], later[3][4]] = [later[3][4], later[1][4]];
+    const newer = new Map([[2, at(8)]]);
+    expect(misplacedRecords(later, columns, newer, new SheetRead(later, columns, earlier))).toEqual(
+      misplacedRecords(later, columns, newer),
+    );
+    expect(misplacedRecords(first, columns, newer, earlier)).toEqual(
+      misplacedRecords(first, columns, newer),
+    );
   });
 });
