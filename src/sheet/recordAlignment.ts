@@ -17,12 +17,14 @@ type Grid = readonly (readonly unknown[])[];
  * Rows (1-based) whose record cell should hold another value, and that value. `newer`:
  * records not yet on the sheet (this execution's); the newest record of a contact wins.
  * `read`: `values` with what is already worked out from them (sheetRead.ts), if at hand.
+ * `settled`: rows that get their record written anyway, not looked at.
  */
 export function misplacedRecords(
   values: Grid,
   columns: SheetColumns,
   newer: SyncState = new Map(),
   read: SheetRead = new SheetRead(values, columns),
+  settled: (row: number) => boolean = () => false,
 ): Map<number, string> {
   const fixes = new Map<number, string>();
   if (columns.contactId === null) return fixes;
@@ -32,6 +34,7 @@ export function misplacedRecords(
   // at all for a row read as holding it already.
   const cells = new Map<number, string>();
   for (let row = 2; row <= values.length; row++) {
+    if (settled(row)) continue;
     const id = read.contactId(row);
     if (id === null) continue;
     const record = newestOf(onSheet.get(id), newer.get(id));

@@ -86,6 +86,8 @@ export interface StatusWritePlan {
   addsRecordColumn: boolean;
   /** The records this write brings, by contact (to check the write by contact, not by row). */
   records: SyncState;
+  /** The read the plan was made from, with what was worked out from it (sheetRead.ts). */
+  read?: SheetRead;
 }
 
 export function hasInputs(values: readonly unknown[], columns: SheetColumns): boolean {
@@ -373,6 +375,7 @@ export function planStatusWrites(
     },
     addsRecordColumn: recordOutput.header !== null && blocks.length > 0,
     records,
+    read,
   };
 }
 
@@ -400,7 +403,9 @@ function realignRecords(
 ): Map<number, PendingStatus> {
   const recordOnly = new Map<number, PendingStatus>();
   const { columns } = read;
-  for (const [row, record] of misplacedRecords(read.values, columns, records, read)) {
+  // A row whose status brings its record needs no other (most rows of a run that changed them).
+  const bringsRecord = (row: number) => written.get(row)?.record !== undefined;
+  for (const [row, record] of misplacedRecords(read.values, columns, records, read, bringsRecord)) {
     const status = written.get(row);
     if (status?.record !== undefined) continue;
     if (status) written.set(row, { ...status, record });
