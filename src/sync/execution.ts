@@ -14,6 +14,7 @@ import { isBlankCell } from '../sheet/cells';
 import { OLD_STATE_TAB_NAME, recordsOfSheet } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
 import { parseSheet } from '../sheet/rowParsing';
+import { SheetRead } from '../sheet/sheetRead';
 import { recordCell, type StateRecord, type SyncState } from '../sheet/syncRecord';
 import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
@@ -92,6 +93,8 @@ export class Execution {
   private oldRecords: SyncState = new Map();
   /** A row's Sync Status as this execution first read it. */
   private shown: (row: number) => unknown = () => '';
+  /** The sheet as this execution first read it, with what was worked out from it. */
+  private firstRead: SheetRead | null = null;
   /** The records as this execution first read them, and whose records count. */
   private state: SyncState = new Map();
   private scope: RecordScope;
@@ -149,10 +152,18 @@ export class Execution {
     const shown = (row: number): unknown =>
       statusColumn === null ? '' : (values[row - 1][statusColumn - 1] ?? '');
     this.shown = shown;
-    const { state, old } = recordsOfSheet(values, columns, () => sheet.readOldRecords());
+    const read = new SheetRead(values, columns);
+    for (const row of rows) read.knowKey(row.row, row.kind === 'blank' ? null : row.key);
+    this.firstRead = read;
+    const { state, old } = recordsOfSheet(
+      values,
+      columns,
+      () => sheet.readOldRecords(),
+      read.state(),
+    );
     this.oldRecords = old;
     this.state = state;
-    this.recordsMisplaced = misplacedRecords(values, columns, this.oldRecords).size > 0;
+    this.recordsMisplaced = misplacedRecords(values, columns, this.oldRecords, read).size > 0;
     const account = this.ports.keapAccount?.() ?? null;
     this.scope = { runId: this.runId, account, now: startedAt, timeZone: () => this.zone() };
     this.accountNamed = namedAccount(state, account);
@@ -356,6 +367,7 @@ export class Execution {
       settings.headers,
       (range) => sheet.readFormulas(range),
       this.oldRecords,
+      this.firstRead,
     );
     plan.blocks.forEach((block) => sheet.writeBlock(block));
     if (plan.addsRecordColumn && plan.columns) this.hideRecordColumn(plan.columns.record);

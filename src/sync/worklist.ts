@@ -107,12 +107,15 @@ export function buildWorklist(
   scope: RecordScope,
   hasStatus: (row: number) => boolean = () => true,
 ): Worklist {
-  const fingerprints = new Map<number, string>();
+  // By position in `rows` (not a map by row number: every row is looked up once, and a
+  // 50,000-row sheet is worked through again by each execution of a run).
+  const fingerprints: string[] = new Array<string>(rows.length);
   const identities: RowIdentity[] = [];
-  for (const row of rows) {
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
     if (row.kind === 'valid') {
       const fingerprint = rowFingerprint(row.request);
-      fingerprints.set(row.row, fingerprint);
+      fingerprints[index] = fingerprint;
       identities.push({ row: row.row, contactId: row.request.contactId, sameAs: fingerprint });
     } else if (row.kind === 'invalid' && row.contactId !== null) {
       identities.push({ row: row.row, contactId: row.contactId, sameAs: `invalid:${row.key}` });
@@ -134,10 +137,11 @@ export function buildWorklist(
     units: [],
   };
   const unitsById = new Map<number, WorkUnit>();
-  for (const row of rows) {
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
     if (row.kind === 'blank') continue;
     worklist.rowsSeen += 1;
-    const conflict = conflicts.get(row.row);
+    const conflict = conflicts.size === 0 ? undefined : conflicts.get(row.row);
     if (row.kind === 'invalid') {
       const messages = conflict ? [...row.errors, conflict] : row.errors;
       worklist.issues.push({ row: row.row, key: row.key, message: messages.join('; ') });
@@ -148,21 +152,26 @@ export function buildWorklist(
       worklist.issues.push({ row: row.row, key: row.key, message: conflict });
       continue;
     }
-    const fingerprint = fingerprints.get(row.row) as string;
-    const ref = { row: row.row, key: row.key };
+    const fingerprint = fingerprints[index];
     const record = recordFor(state, contactId, scope.account);
     if (record && alreadyHandled(record, fingerprint, scope) && !errorsToAnswer.has(contactId)) {
       if (record.result === 'error')
-        worklist.knownErrorRows.push({ ...ref, nextTryAt: nextTryAt(record, zoneOf(scope)) });
+        worklist.knownErrorRows.push({
+          row: row.row,
+          key: row.key,
+          nextTryAt: nextTryAt(record, zoneOf(scope)),
+        });
       else
         worklist.skippedRows.push({
-          ...ref,
+          row: row.row,
+          key: row.key,
           contactId,
           result: record.result,
           syncedAt: record.syncedAt,
         });
       continue;
     }
+    const ref = { row: row.row, key: row.key };
     const unit = unitsById.get(contactId);
     if (unit) {
       unit.rows.push(ref);
