@@ -3,7 +3,7 @@
  * plain-language errors for that row. Pure: knows nothing of SpreadsheetApp.
  */
 import { cellText, formulaErrorOf, isBlankCell, isDate, quoteForMessage } from './cells';
-import { SheetSetupError } from './contactSheet';
+import { SheetSetupError } from './setupError';
 import { matchHeaders, type InputHeaderNames, type SheetColumns } from './headers';
 
 /** Keap stores EMAIL1 in at most 75 characters. */

@@ -22,7 +22,7 @@ import { chunk, executionBudget, type SyncLimits } from './budget';
 import { ChunkPipeline } from './chunkSync';
 import { formatDay, formatMoment } from './dailyTime';
 import { recordResultOf, type UnitResult } from './plan';
-import type { SyncPorts } from './runSync';
+import type { SyncPorts } from './syncPorts';
 import { nextTryAt, triesAfter } from './rowRetry';
 import {
   dailyLimitStatus,

@@ -3,7 +3,8 @@
  * JSON (no Date objects): google.script.run cannot pass anything else.
  */
 import { keepConnectionAlive } from '../connection';
-import { DEFAULT_TAB_NAME, resolveContactsTab, SheetSetupError } from '../sheet/contactSheet';
+import { DEFAULT_TAB_NAME, resolveContactsTab } from '../sheet/contactSheet';
+import { SheetSetupError } from '../sheet/setupError';
 import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import { previewWith, type SyncPreview } from './preview';
 import { SYNC_LIMITS } from './budget';
@@ -12,7 +13,6 @@ import { isStale, isWaitingForKeap, PropertiesCheckpoint } from './checkpoint';
 import type { SyncLease } from './lease';
 import { LOG_TAB_NAME, SpreadsheetLogTab } from '../sheet/logTab';
 import { SheetSession } from '../sheet/tabs';
-import { intlLocale } from '../ui/dates';
 import {
   authorizationRequired,
   openSpreadsheet,
@@ -52,7 +52,7 @@ export interface SyncStatusView {
   /** An execution of a sync of this spreadsheet holds the lease now (it expires on its own). */
   running: boolean;
   settings: SyncSettings;
-  /** The spreadsheet's locale as Intl names it ('en-US'): times are shown in it. */
+  /** The spreadsheet's locale as Apps Script names it ('en_US'): times are shown in it. */
   locale?: string;
   /** The last execution was stopped before it finished; null when it was not. */
   interrupted?: InterruptedView | null;
@@ -170,7 +170,7 @@ function reportInterrupted(
 
 function localeOf(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): string {
   try {
-    return intlLocale(spreadsheet.getSpreadsheetLocale());
+    return spreadsheet.getSpreadsheetLocale();
   } catch {
     return 'en-US';
   }

@@ -4,23 +4,16 @@
  * checkpoint and follow-up, or the end of the run: its last run, log row and, when nobody
  * watched, an e-mail.
  */
-import type { SyncLogPort } from '../sheet/logTab';
 import { SYNC_LIMITS, type SyncLimits } from './budget';
-import {
-  changeSince,
-  isStale,
-  isWaitingForKeap,
-  type CheckpointPort,
-  type RunCheckpoint,
-} from './checkpoint';
+import { changeSince, isStale, isWaitingForKeap, type RunCheckpoint } from './checkpoint';
 import { formatMoment } from './dailyTime';
 import { Execution } from './execution';
 import type { LeaseRecord } from './lease';
 import { uniqueId } from './ports';
-import type { PreviewPorts } from './preview';
 import { runEndedByChange } from './statusText';
 import { asSentence, describe } from './stopWords';
 import type { SyncOutcome, SyncSummary, SyncTrigger } from './summary';
+import type { SyncPorts } from './syncPorts';
 import {
   addExecution,
   BUSY_MESSAGE,
@@ -33,36 +26,7 @@ import {
   type RunTally,
 } from './tally';
 
-/** What a preview reads, and what a run writes and schedules. */
-export interface SyncPorts extends PreviewPorts {
-  log: SyncLogPort;
-  lease: {
-    acquire(): boolean;
-    release(): void;
-    /** The expired lease taken over by acquire: an execution that was killed. */
-    takenOver?(): LeaseRecord | null;
-  };
-  checkpoint: CheckpointPort;
-  continuation: {
-    /**
-     * Tries a quick follow-up for a run with work left. Never needed for safety: the
-     * recurring trigger continues any run whose checkpoint is saved.
-     */
-    schedule(delayMs: number, runId: string): void;
-    /** The run is over: spent follow-ups are removed. */
-    finish(): void;
-    /** This execution got through its work: the day's slot is not started again. */
-    slotStarted?(): void;
-  };
-  lastRun: { save(summary: SyncSummary): void };
-  /**
-   * Why the stored Keap connection cannot be used (plain words), or null. No network: it is
-   * asked on every run, so a run with nothing to send still says that Keap needs a person.
-   */
-  connectionProblem?(): string | null;
-  /** E-mails the owner of an unattended run that needs them (at most daily per kind). */
-  notifyOwner?(kind: string, subject: string, body: string): void;
-}
+export type { SyncPorts } from './syncPorts';
 
 /** Runs `work`; on failure adds "what: why" to the notes. True when it worked. */
 function attempt(notes: string[], what: string, work: () => void): boolean {

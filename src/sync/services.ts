@@ -16,7 +16,7 @@ import { PropertiesCheckpoint } from './checkpoint';
 import { SyncLease } from './lease';
 import { readJson, type Clock, type KeyValueStore } from './ports';
 import type { PreviewPorts } from './preview';
-import type { SyncPorts } from './runSync';
+import type { SyncPorts } from './syncPorts';
 import {
   loadSharedSettings,
   saveSharedSettings,

@@ -8,6 +8,7 @@ import type { ConsentAnswer } from '../connection/consentNote';
 import type { ConnectionStatus } from '../connection/status';
 import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/index';
 import type { SyncSummary } from '../sync/summary';
+import { intlLocale } from './dates';
 import { redactSecrets } from './redactSecrets';
 import {
   dailyLimitText,
@@ -119,7 +120,7 @@ function copySyncStatus(view: SyncStatusView): SidebarState['sync'] {
     lastRun: view.lastRun ? copySummary(view.lastRun) : null,
     running: view.running === true,
     settings: copySettings(view.settings),
-    locale: typeof view.locale === 'string' ? view.locale : 'en-US',
+    locale: intlLocale(view.locale),
     interrupted,
     ...(waitingUntil === null ? {} : { waitingForKeapUntil: waitingUntil }),
     notices,
