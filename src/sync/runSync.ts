@@ -9,8 +9,10 @@ import { SYNC_LIMITS, type SyncLimits } from './budget';
 import type { CheckpointPort, RunCheckpoint } from './checkpoint';
 import { Execution } from './execution';
 import type { LeaseRecord } from './lease';
+import type { NextExecution } from './triggers';
 import { uniqueId } from './ports';
 import type { PreviewPorts } from './preview';
+import { restContinues } from './statusText';
 import { asSentence, describe } from './stopWords';
 import type { SyncOutcome, SyncSummary, SyncTrigger } from './summary';
 import {
@@ -35,10 +37,11 @@ export interface SyncPorts extends PreviewPorts {
   checkpoint: CheckpointPort;
   continuation: {
     /**
-     * Tries a quick follow-up for a run with work left. Never needed for safety: the
-     * recurring trigger continues any run whose checkpoint is saved.
+     * Arranges the rest of a run with work left (its checkpoint saved): a recurring trigger
+     * that continues it, and a quick follow-up where Apps Script accepts one. Says when the
+     * next execution comes (nothing is made once Keap is disconnected).
      */
-    schedule(delayMs: number, runId: string): void;
+    schedule(delayMs: number, runId: string): NextExecution | void;
     /** The run is over: spent follow-ups are removed. */
     finish(): void;
     /** This execution got through its work: the day's slot is not started again. */
@@ -182,6 +185,8 @@ export function interruptedSummary(lease: LeaseRecord): SyncSummary {
       INTERRUPTED_MESSAGE,
     ),
     startedBy: lease.startedBy ?? null,
+    continuesAt:
+      typeof lease.continuesAt === 'number' ? new Date(lease.continuesAt).toISOString() : null,
   };
 }
 
@@ -190,6 +195,12 @@ function logInterrupted(ports: SyncPorts): void {
   const lease = ports.lease.takenOver?.() ?? null;
   if (!lease) return;
   quietly(() => ports.log.append(interruptedSummary(lease)));
+}
+
+function whenRestContinues(ports: SyncPorts, next: NextExecution): string {
+  let timeZone = 'UTC';
+  if (next.kind === 'hourly') quietly(() => (timeZone = ports.timeZone?.() ?? 'UTC'));
+  return restContinues(next, timeZone);
 }
 
 function leaseFailureMessage(error: unknown): string {
@@ -248,10 +259,13 @@ function runHoldingLease(
 
   let outcome: SyncOutcome;
   let message: string;
+  /** Why a continuing run stopped early (a passing Google error), said after when it continues. */
+  let cutShort = '';
   if (report.stop?.transient && run.executions + 1 <= limits.maxContinuations) {
     // Google failed for a moment: what was done is kept, and the next run carries on.
     outcome = 'continuing';
-    message = `${continuingMessage(tally)} (${report.stop.message})`;
+    cutShort = ` (${report.stop.message})`;
+    message = `${continuingMessage(tally)}${cutShort}`;
   } else if (report.stop) {
     ({ outcome, message } = report.stop);
   } else if (report.workLeft && run.executions + 1 > limits.maxContinuations) {
@@ -279,7 +293,13 @@ function runHoldingLease(
       message = `The sync could not save where it stopped (${describe(error)}). The next run syncs the remaining rows.`;
     }
     if (outcome === 'continuing') {
-      quietly(() => ports.continuation.schedule(limits.continuationDelayMs, run.runId));
+      let arranged: NextExecution | null = null;
+      quietly(() => {
+        arranged = ports.continuation.schedule(limits.continuationDelayMs, run.runId) ?? null;
+      });
+      // Said as it was arranged: "in a few minutes" only when a quick follow-up was made.
+      const rest = arranged === null ? null : whenRestContinues(ports, arranged);
+      if (rest !== null) message = `${continuingMessage(tally, rest)}${cutShort}`;
     }
   }
   if (outcome !== 'continuing') {

@@ -33,4 +33,6 @@ export interface SyncSummary {
   durationMs: number;
   /** Who ran the execution, for an interrupted one (its starter is told differently). */
   startedBy?: string | null;
+  /** For an interrupted one: ISO 8601 of about when a trigger of its starter continues it. */
+  continuesAt?: string | null;
 }

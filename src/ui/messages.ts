@@ -37,7 +37,8 @@ export function syncSummaryAlert(summary: SyncSummary): AlertText {
       );
     case 'continuing':
       return alert(
-        'The sync did part of the sheet and continues by itself shortly.',
+        // When it continues is in the run's own message (a few minutes, or the next firing).
+        'The sync did part of the sheet and continues by itself.',
         clean(summary.message),
         `So far: ${countsLine(summary)}`,
         errorRowsLine(summary.errorRows, summary.errors),

@@ -1,5 +1,5 @@
 import type { UnitResult } from '../../../src/sync/plan';
-import { unitStatus } from '../../../src/sync/statusText';
+import { clockTimeOf, restContinues, unitStatus } from '../../../src/sync/statusText';
 
 const result = (change: Partial<UnitResult>): UnitResult => ({
   plan: {} as UnitResult['plan'],
@@ -36,5 +36,27 @@ describe('status texts', () => {
     ],
   ])('%p -> %p', (change, text) => {
     expect(unitStatus(result(change))).toBe(text);
+  });
+});
+
+describe('when the rest of a run continues', () => {
+  const at = Date.parse('2025-01-06T10:00:00Z');
+  it.each([
+    [{ kind: 'soon', at } as const, 'the rest continues automatically in a few minutes.'],
+    [{ kind: 'hourly', at } as const, 'the rest continues automatically at about 11:00.'],
+    [
+      { kind: 'stopped' } as const,
+      'Keap was disconnected, so the rest is synced by the next sync once Keap is connected again.',
+    ],
+    [
+      { kind: 'none' } as const,
+      'no follow-up run could be set up, so the rest is synced by the next sync.',
+    ],
+  ])('%j', (next, words) => {
+    expect(restContinues(next, 'Europe/Berlin')).toBe(words);
+  });
+
+  it('reads the clock in UTC when the time zone is unknown', () => {
+    expect(clockTimeOf(at, 'Not/AZone')).toBe('10:00');
   });
 });
