@@ -303,8 +303,11 @@ function runHoldingLease(
     }
   }
   if (outcome !== 'continuing') {
-    attempt(notes, 'The checkpoint could not be cleared', () => ports.checkpoint.clear(run.runId));
-    quietly(() => ports.continuation.finish());
+    const cleared = attempt(notes, 'The checkpoint could not be cleared', () =>
+      ports.checkpoint.clear(run.runId),
+    );
+    // A checkpoint left behind is closed by the next firing: the trigger that fires stays.
+    if (cleared) quietly(() => ports.continuation.finish());
   }
   // A failed run (a Google service error, Keap down) leaves its slot open: the next hourly
   // firing tries again, up to the slot's attempts.

@@ -110,7 +110,8 @@ export function userStore(): KeyValueStore {
   return {
     getProperty: (key) => retried(() => store.getProperty(key)),
     setProperty: (key, value) => store.setProperty(key, value),
-    deleteProperty: (key) => store.deleteProperty(key),
+    // Removing twice is removing once: a passing error is tried again.
+    deleteProperty: (key) => retried(() => store.deleteProperty(key)),
   };
 }
 
