@@ -304,15 +304,6 @@ export class SyncTriggers {
     };
   }
 
-  /** Epoch ms of the next firing of the hourly trigger (estimated when its creation is unknown). */
-  nextFiring(): number | null {
-    const { daily } = this.record();
-    if (!daily || daily.uid === null || daily.paused) return null;
-    const now = this.clock.now();
-    if (daily.kind !== 'hourly') return now + HOUR_MS;
-    return nextHourlyFiring(daily.installedAt, now);
-  }
-
   /**
    * About when the work of an execution that dies now continues, once its lease has expired
    * (`after`): the recurring trigger's next firing when a run is pending (its checkpoint) or
