@@ -37,8 +37,9 @@ export function syncSummaryAlert(summary: SyncSummary): AlertText {
       );
     case 'continuing':
       return alert(
-        // When it continues is in the run's own message (a few minutes, or the next firing).
-        'The sync did part of the sheet and continues by itself.',
+        // When (and whether) the rest continues is the run's own message, as it was arranged:
+        // in a few minutes, at the next firing, or once Keap is connected again.
+        'The sync did part of the sheet.',
         clean(summary.message),
         `So far: ${countsLine(summary)}`,
         errorRowsLine(summary.errorRows, summary.errors),
