@@ -198,12 +198,23 @@ function laterThanNow(iso: string | null | undefined): string | null {
   return Number.isFinite(at) && at > Date.now() ? new Date(at).toISOString() : null;
 }
 
+/** A pending run of mine with no trigger to continue it gets its carrier back (best effort). */
+function carryPendingRun(triggers: SyncTriggers, spreadsheetId: string, connected: boolean): void {
+  try {
+    if (connected && pendingRunOf(spreadsheetId)) triggers.carryPendingRun();
+  } catch {
+    // The next look tries again.
+  }
+}
+
 export function getSyncStatus(): SyncStatusView {
   const spreadsheet = openSpreadsheet();
   const spreadsheetId = spreadsheet.getId();
   const records = new SpreadsheetRecords(spreadsheetId, new SheetSession(spreadsheet));
-  const repaired = ensureTrigger(spreadsheetId, true, keapConnected()) === 'repaired';
+  const connected = keapConnected();
+  const repaired = ensureTrigger(spreadsheetId, true, connected) === 'repaired';
   const triggers = syncTriggers(spreadsheetId);
+  carryPendingRun(triggers, spreadsheetId, connected);
   const lease = leaseFor(spreadsheetId);
   reportInterrupted(spreadsheet, spreadsheetId, lease, records);
   const daily = triggers.status(spreadsheet.getSpreadsheetTimeZone());

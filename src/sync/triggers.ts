@@ -535,6 +535,27 @@ export class SyncTriggers {
   }
 
   /**
+   * Self-repair of a pending run (the caller saw its checkpoint): when no recurring trigger of
+   * this user carries it (its first execution was killed before the carrier was made, or
+   * Google refused to make one), the carrier is made now. True when one was made.
+   */
+  carryPendingRun(): boolean {
+    const before = this.record();
+    const daily = before.daily;
+    if (daily && !daily.paused && daily.uid !== null && this.find(daily.uid)) return false;
+    if (before.carrierUid && this.find(before.carrierUid)) return false;
+    let made = false;
+    this.locked(() => {
+      const record = this.record();
+      const had = record.carrierUid ?? null;
+      const at = this.recurringFiring(record, this.clock.now());
+      made = at !== null && (record.carrierUid ?? null) !== had;
+      this.save(record);
+    });
+    return made;
+  }
+
+  /**
    * The next firing of the recurring trigger that continues this user's pending run: the live
    * daily trigger, else the carrier, made now if missing (every few minutes where allowed,
    * else hourly). Null when none could be made.

@@ -62,6 +62,11 @@ function unsynced(w: World): number[] {
     .map((row) => row.row);
 }
 
+/** The owner in the sidebar of the spreadsheet, as World.run calls. */
+function asOwner(w: World): ExecutionContext {
+  return { user: OWNER, spreadsheetId: w.spreadsheetId, authMode: 'FULL' };
+}
+
 /** Lets the triggers fire for a day; problems found, in words. */
 function finishes(w: World, addOnMode: boolean, where: string): string[] {
   const problems: string[] = [];
@@ -128,5 +133,45 @@ describe.each([
       problems.push(...finishes(w, addOnMode, `service error at ${calls[n - 1]}`));
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe.each([
+  ['bound script', false],
+  ['editor add-on', true],
+])('the first execution of a manual run (%s), killed after its Keap writes', (_, addOnMode) => {
+  /** The world just before "Sync now": 60 rows, Keap slow on the first 48 PATCHes. */
+  function beforeSyncNow(): World {
+    const rows = Array.from({ length: ROWS }, (_, i) => [i + 1, `new${i + 1}@example.com`, '', '']);
+    const w = syncWorld(rows, { runtime: { addOnMode } });
+    for (let i = 1; i <= ROWS; i += 1) w.addContact(i, `old${i}@example.com`);
+    w.sim.inject({ kind: 'slow', delayMs: 150_000, route: 'contacts.patch', times: 48 });
+    return w;
+  }
+
+  it('opening the sidebar gives a pending run a trigger again, and the run finishes', () => {
+    const calls: string[] = [];
+    const reference = beforeSyncNow();
+    reference.rt.run('syncNow', [], {
+      ...asOwner(reference),
+      onServiceCall: ({ service, method }) => calls.push(`${service}.${method}`),
+    });
+    const lastFetch = calls.lastIndexOf('UrlFetchApp.fetchAll') + 1;
+    expect(lastFetch).toBeGreaterThan(0);
+    expect(calls.slice(lastFetch)).toContain('ScriptApp.newTrigger');
+    const problems: string[] = [];
+    let pendingAfterKill = 0;
+    for (let n = lastFetch + 1; n <= calls.length; n += 1) {
+      const w = beforeSyncNow();
+      const killed = w.rt.run('syncNow', [], { ...asOwner(w), killAfterServiceCalls: n });
+      if (!killed.killed) continue;
+      w.clock.set(w.clock.now() + 8 * 60_000);
+      w.call('getSidebarState');
+      if (pendingRun(w) === undefined) continue; // killed before its checkpoint: "sync again"
+      pendingAfterKill += 1;
+      problems.push(...finishes(w, addOnMode, `killed at ${n} ${calls[n - 1]}`));
+    }
+    expect(problems).toEqual([]);
+    expect(pendingAfterKill).toBeGreaterThan(0);
   });
 });

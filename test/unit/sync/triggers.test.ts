@@ -392,3 +392,16 @@ describe('when interrupted work continues', () => {
     expect(triggers().continuesAfter(clock.now(), false)).toBeNull();
   });
 });
+
+describe('a pending run left without a trigger', () => {
+  it('gets its carrier back; nothing is made when a recurring trigger carries it', () => {
+    const { app, triggers } = setup();
+    expect(triggers().carryPendingRun()).toBe(true);
+    expect(app.timeDriven()).toEqual(['continueSync:minutes']);
+    expect(triggers().carryPendingRun()).toBe(false);
+    triggers().removeFollowUps();
+    triggers().enableDaily(6, 'UTC', null);
+    expect(triggers().carryPendingRun()).toBe(false);
+    expect(app.timeDriven()).toEqual(['dailySync:hourly']);
+  });
+});
