@@ -43,6 +43,7 @@ import { apiKeyHeaders, apiKeyRequestAuth, oauthRequestAuth } from './requestAut
 import type { ConnectionStatus } from './status';
 import { TokenAccess } from './tokenAccess';
 import {
+  OAUTH_SERVICE_NAME,
   readRecord,
   USER_KEYS,
   writeRecord,
@@ -204,6 +205,21 @@ export function connectionProblem(): string | null {
     missingCredentials: lookup.ok ? [] : lookup.missing,
     hasOAuthToken: () => asKeapToken(oauthFor(lookup).service.getToken()) !== null,
   });
+}
+
+/**
+ * Whether this user has a Keap connection at all: an API key, an OAuth token (read straight
+ * from the library's key, no service built), or one Keap stopped accepting (which still
+ * needs a person: its runs say so). False after Disconnect or before any connection: then
+ * no sync trigger is made, put back or kept. Stored state only, a read or three.
+ */
+export function hasKeapConnection(): boolean {
+  const user = userStore();
+  return (
+    user.getProperty(`oauth2.${OAUTH_SERVICE_NAME}`) !== null ||
+    readApiKey(user) !== null ||
+    readLostAccess(user) !== null
+  );
 }
 
 /**

@@ -9,8 +9,9 @@ import { changeSince, isStale, isWaitingForKeap, type RunCheckpoint } from './ch
 import { formatMoment } from './dailyTime';
 import { Execution } from './execution';
 import type { LeaseRecord } from './lease';
+import type { NextExecution } from './triggers';
 import { uniqueId } from './ports';
-import { runEndedByChange } from './statusText';
+import { restContinues, runEndedByChange } from './statusText';
 import { asSentence, describe } from './stopWords';
 import type { SyncOutcome, SyncSummary, SyncTrigger } from './summary';
 import type { SyncPorts } from './syncPorts';
@@ -192,6 +193,8 @@ export function interruptedSummary(lease: LeaseRecord): SyncSummary {
       INTERRUPTED_MESSAGE,
     ),
     startedBy: lease.startedBy ?? null,
+    continuesAt:
+      typeof lease.continuesAt === 'number' ? new Date(lease.continuesAt).toISOString() : null,
   };
 }
 
@@ -200,6 +203,12 @@ function logInterrupted(ports: SyncPorts): void {
   const lease = ports.lease.takenOver?.() ?? null;
   if (!lease) return;
   quietly(() => ports.log.append(interruptedSummary(lease)));
+}
+
+function whenRestContinues(ports: SyncPorts, next: NextExecution): string {
+  let timeZone = 'UTC';
+  if (next.kind === 'hourly') quietly(() => (timeZone = ports.timeZone?.() ?? 'UTC'));
+  return restContinues(next, timeZone);
 }
 
 function leaseFailureMessage(error: unknown): string {
@@ -279,6 +288,8 @@ function runHoldingLease(
   let outcome: SyncOutcome;
   let message: string;
   const waitUntil = report.dailyLimit?.resetsAt;
+  /** Why a continuing run stopped early (a passing Google error), said after when it continues. */
+  let cutShort = '';
   if (report.dailyLimit && report.workLeft) {
     // Keap's daily limit: what was done is kept; the run continues after the reset.
     outcome = 'daily-limit';
@@ -286,7 +297,8 @@ function runHoldingLease(
   } else if (report.stop?.transient && run.executions + 1 <= limits.maxContinuations) {
     // Google failed for a moment: what was done is kept, and the next run carries on.
     outcome = 'continuing';
-    message = `${continuingMessage(tally)} (${report.stop.message})`;
+    cutShort = ` (${report.stop.message})`;
+    message = `${continuingMessage(tally)}${cutShort}`;
   } else if (report.stop) {
     ({ outcome, message } = report.stop);
   } else if (report.workLeft && run.executions + 1 > limits.maxContinuations) {
@@ -317,18 +329,29 @@ function runHoldingLease(
       outcome = 'failed';
       message = `The sync could not save where it stopped (${describe(error)}). The next run syncs the remaining rows.`;
     }
-    // The recurring trigger continues the run after the reset. Without one (the daily sync
-    // is off), a one-off just after the reset does, where Apps Script allows one.
+    // A run with work left gets its continuation arranged (triggers.ts: the recurring trigger,
+    // or a carrier when the daily sync is off). One that waits for Keap's daily limit asks for
+    // its quick follow-up just after the reset; firings before it return at once.
     const delayMs = waits
       ? (waitUntil as number) + AFTER_RESET_MS - ports.clock.now()
       : limits.continuationDelayMs;
     if (outcome === 'continuing' || outcome === 'daily-limit') {
-      quietly(() => ports.continuation.schedule(delayMs, run.runId));
+      let arranged: NextExecution | null = null;
+      quietly(() => {
+        arranged = ports.continuation.schedule(delayMs, run.runId) ?? null;
+      });
+      // Said as it was arranged: "in a few minutes" only when a quick follow-up was made.
+      const rest =
+        arranged === null || outcome !== 'continuing' ? null : whenRestContinues(ports, arranged);
+      if (rest !== null) message = `${continuingMessage(tally, rest)}${cutShort}`;
     }
   }
   if (outcome !== 'continuing' && outcome !== 'daily-limit') {
-    attempt(notes, 'The checkpoint could not be cleared', () => ports.checkpoint.clear(run.runId));
-    quietly(() => ports.continuation.finish());
+    const cleared = attempt(notes, 'The checkpoint could not be cleared', () =>
+      ports.checkpoint.clear(run.runId),
+    );
+    // A checkpoint left behind is closed by the next firing: the trigger that fires stays.
+    if (cleared) quietly(() => ports.continuation.finish());
   }
   // A failed run (a Google service error, Keap down) leaves its slot open: the next hourly
   // firing tries again, up to the slot's attempts.

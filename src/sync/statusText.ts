@@ -103,3 +103,38 @@ export function runEndedByChange(change: RunChange): string {
       : `the Keap connection changed from ${from} to ${to}`;
   return `${stopped} ${moved} while it was under way. A new sync for the account now connected started in its place.`;
 }
+
+/** "HH:MM" of an epoch time in `timeZone` (the spreadsheet's); UTC when the zone is unknown. */
+export function clockTimeOf(epochMs: number, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    }).format(new Date(epochMs));
+  } catch {
+    return new Date(epochMs).toISOString().slice(11, 16);
+  }
+}
+
+/**
+ * When the rest of a run with work left is synced, as its follow-up was arranged: "in a few
+ * minutes" only when a one-off follow-up was made; the recurring trigger's time otherwise.
+ * Each ends a sentence that begins "Part of the sheet is synced (...); ".
+ */
+export function restContinues(
+  next: { kind: 'soon' | 'hourly'; at: number } | { kind: 'stopped' | 'none' },
+  timeZone: string,
+): string {
+  switch (next.kind) {
+    case 'soon':
+      return 'the rest continues automatically in a few minutes.';
+    case 'hourly':
+      return `the rest continues automatically at about ${clockTimeOf(next.at, timeZone)}.`;
+    case 'stopped':
+      return 'Keap was disconnected, so the rest is synced by the next sync once Keap is connected again.';
+    case 'none':
+      return 'no follow-up run could be set up, so the rest is synced by the next sync.';
+  }
+}

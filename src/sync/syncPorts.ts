@@ -7,6 +7,7 @@ import type { CheckpointPort } from './checkpoint';
 import type { LeaseRecord } from './lease';
 import type { PreviewPorts } from './preview';
 import type { SyncSummary } from './summary';
+import type { NextExecution } from './triggers';
 
 /** What a preview reads, and what a run writes and schedules. */
 export interface SyncPorts extends PreviewPorts {
@@ -20,10 +21,11 @@ export interface SyncPorts extends PreviewPorts {
   checkpoint: CheckpointPort;
   continuation: {
     /**
-     * Tries a quick follow-up for a run with work left. Never needed for safety: the
-     * recurring trigger continues any run whose checkpoint is saved.
+     * Arranges the rest of a run with work left (its checkpoint saved): a recurring trigger
+     * that continues it, and a quick follow-up where Apps Script accepts one. Says when the
+     * next execution comes (nothing is made once Keap is disconnected).
      */
-    schedule(delayMs: number, runId: string): void;
+    schedule(delayMs: number, runId: string): NextExecution | void;
     /** The run is over: spent follow-ups are removed. */
     finish(): void;
     /** This execution got through its work: the day's slot is not started again. */

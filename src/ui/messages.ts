@@ -39,7 +39,9 @@ export function syncSummaryAlert(summary: SyncSummary): AlertText {
     case 'continuing':
       // The message already counts what was done so far: the counts are not said twice.
       return alert(
-        'The sync did part of the sheet and continues by itself shortly.',
+        // When (and whether) the rest continues is the run's own message, as it was arranged:
+        // in a few minutes, at the next firing, or once Keap is connected again.
+        'The sync did part of the sheet.',
         clean(summary.message),
         errorRowsLine(summary.errorRows, summary.errors),
       );

@@ -97,7 +97,7 @@ describe('Disconnect while a sync runs or its trigger is missing (item 5)', () =
    * meanwhile; triggers.ts tryFollowUp() does not look at `daily.paused` (nor at the
    * connection); pauseAllTriggers() only removes the triggers that exist at that moment.
    */
-  test.failing('Disconnect during the daily run leaves no trigger, no e-mail, no log row', () => {
+  test('Disconnect during the daily run leaves no trigger, no e-mail, no log row', () => {
     const w = longWorld();
     let fetches = 0;
     fireNext(w, {
@@ -129,7 +129,7 @@ describe('Disconnect while a sync runs or its trigger is missing (item 5)', () =
    * trigger, not by the user's records; ensure() (~line 290) repairs without asking whether
    * the user is connected.
    */
-  test.failing('a trigger lost before Disconnect is not put back by the sidebar afterwards', () => {
+  test('a trigger lost before Disconnect is not put back by the sidebar afterwards', () => {
     const w = syncWorld([[1, 'x@example.com', '', '']], { runtime: { addOnMode: true } });
     w.addContact(1, 'old@example.com');
     w.call('enableDailySync', [DAILY_HOUR]);
@@ -161,45 +161,42 @@ describe('Disconnect while a sync runs or its trigger is missing (item 5)', () =
    * the disconnect should fail and say so, or the records should be marked paused first (and
    * a run that finds a paused/disconnected record should remove its own trigger).
    */
-  test.failing(
-    'Disconnect while Google fails to list the triggers still stops the daily sync',
-    () => {
-      const w = syncWorld([[1, 'x@example.com', '', '']], { runtime: { addOnMode: true } });
-      w.addContact(1, 'old@example.com');
-      w.call('enableDailySync', [DAILY_HOUR]);
-      const calls: string[] = [];
-      // Calls 4, 6, 8, 10 are getProjectTriggers and its three retries (5, 7, 9 the pauses).
-      const result = w.rt.run<{ state: string }>('disconnect', [], {
-        user: OWNER,
-        spreadsheetId: w.spreadsheetId,
-        authMode: 'FULL',
-        failServiceCalls: [4, 6, 8, 10],
-        onServiceCall: ({ n, service, method }) => calls.push(`${n} ${service}.${method}`),
-      });
-      expect(calls.slice(3, 10)).toEqual([
-        '4 ScriptApp.getProjectTriggers',
-        '5 Utilities.sleep',
-        '6 ScriptApp.getProjectTriggers',
-        '7 Utilities.sleep',
-        '8 ScriptApp.getProjectTriggers',
-        '9 Utilities.sleep',
-        '10 ScriptApp.getProjectTriggers',
-      ]);
-      const disconnected = result.error === undefined && result.value?.state === 'not-connected';
-      const mails = w.rt.mail.length;
-      const daily = sidebar(w).sync.daily;
-      // Either Disconnect said it failed, or it stopped the daily sync.
-      expect({
-        disconnected,
-        dailyOn: daily.enabled,
-        mails: (letRun(w, 2 * DAY), w.rt.mail.length - mails),
-      }).toEqual(
-        disconnected
-          ? { disconnected, dailyOn: false, mails: 0 }
-          : { disconnected, dailyOn: true, mails: 0 },
-      );
-    },
-  );
+  test('Disconnect while Google fails to list the triggers still stops the daily sync', () => {
+    const w = syncWorld([[1, 'x@example.com', '', '']], { runtime: { addOnMode: true } });
+    w.addContact(1, 'old@example.com');
+    w.call('enableDailySync', [DAILY_HOUR]);
+    const calls: string[] = [];
+    // Calls 4, 6, 8, 10 are getProjectTriggers and its three retries (5, 7, 9 the pauses).
+    const result = w.rt.run<{ state: string }>('disconnect', [], {
+      user: OWNER,
+      spreadsheetId: w.spreadsheetId,
+      authMode: 'FULL',
+      failServiceCalls: [4, 6, 8, 10],
+      onServiceCall: ({ n, service, method }) => calls.push(`${n} ${service}.${method}`),
+    });
+    expect(calls.slice(3, 10)).toEqual([
+      '4 ScriptApp.getProjectTriggers',
+      '5 Utilities.sleep',
+      '6 ScriptApp.getProjectTriggers',
+      '7 Utilities.sleep',
+      '8 ScriptApp.getProjectTriggers',
+      '9 Utilities.sleep',
+      '10 ScriptApp.getProjectTriggers',
+    ]);
+    const disconnected = result.error === undefined && result.value?.state === 'not-connected';
+    const mails = w.rt.mail.length;
+    const daily = sidebar(w).sync.daily;
+    // Either Disconnect said it failed, or it stopped the daily sync.
+    expect({
+      disconnected,
+      dailyOn: daily.enabled,
+      mails: (letRun(w, 2 * DAY), w.rt.mail.length - mails),
+    }).toEqual(
+      disconnected
+        ? { disconnected, dailyOn: false, mails: 0 }
+        : { disconnected, dailyOn: true, mails: 0 },
+    );
+  });
 });
 
 describe('one Google service error reading the stored Keap token (item 1)', () => {
@@ -215,7 +212,7 @@ describe('one Google service error reading the stored Keap token (item 1)', () =
    * wrapped in the service retry, and the stop is not "transient" for runSync.ts, which
    * would have kept the checkpoint.
    */
-  test.failing('in a follow-up is retried, or the run continues at the next firing', () => {
+  test('in a follow-up is retried, or the run continues at the next firing', () => {
     const dry = longWorld();
     fireNext(dry);
     const calls: string[] = [];
@@ -249,7 +246,7 @@ describe('a manual sync continued by its one-off follow-up (daily sync off; item
    * successor before the follow-up works, and runContinuation() (src/sync/index.ts) deletes
    * the spent one-off in `finally` even when the run did not get going.
    */
-  test.failing.each([
+  test.each([
     ['add-on', true],
     ['bound script', false],
   ])('%s: one service error at the follow-up start does not strand the run', (_, addOnMode) => {
@@ -276,7 +273,7 @@ describe('the continuing message in add-on mode (item 2)', () => {
    * do not depend on whether a follow-up was made (tryFollowUp's result is dropped in
    * src/sync/services.ts `schedule`).
    */
-  test.failing('does not promise "a few minutes" when the next execution is an hour away', () => {
+  test('does not promise "a few minutes" when the next execution is an hour away', () => {
     const w = longWorld();
     const first = summary(fireNext(w)[0]);
     expect(first.outcome).toBe('continuing');
@@ -455,7 +452,7 @@ describe('a killed execution, as its starter and others see it (items 1, 9)', ()
    * (src/sync/lease.ts acquire() sets expiresAt = now + ttl); an execution can never outlive
    * startedAt + 6 min, so the lease need not either.
    */
-  test.failing('a run killed at the 6-minute limit is not shown as running afterwards', () => {
+  test('a run killed at the 6-minute limit is not shown as running afterwards', () => {
     // Each PATCH batch takes 200 s: the second one crosses the 6-minute limit.
     const w = longWorld({ patchDelayMs: 200_000, slowPatches: 100 });
     const killed = w.run('syncNow');
@@ -476,7 +473,7 @@ describe('a killed execution, as its starter and others see it (items 1, 9)', ()
    * (pendingRunOf(spreadsheetId) reads the viewer's user properties; `daily` is the viewer's)
    * and ignores a slot with starts left (SyncTriggers.claimDailySlot / slot.attempts).
    */
-  test.failing('an interrupted daily run tells both people when it really continues', () => {
+  test('an interrupted daily run tells both people when it really continues', () => {
     const w = longWorld();
     w.connect(EDITOR);
     // Call 86 is the PATCH batch (09:00:01); the checkpoint is saved at call 92.

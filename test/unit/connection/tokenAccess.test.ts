@@ -147,3 +147,27 @@ describe('TokenAccess', () => {
     });
   });
 });
+
+describe('a Google service error reading the stored token', () => {
+  it('is passed on as it is (the run continues at the next firing), never "another run held the connection"', () => {
+    const keap = new FakeKeap();
+    keap.connect();
+    const { service, access, lost } = execution(keap);
+    service.hasAccess = () => {
+      throw new Error('Service error: PropertiesService');
+    };
+    expect(() => access.accessToken()).toThrow(/^Service error: PropertiesService$/);
+    expect(lost).toEqual([]);
+    expect(keap.refreshCalls).toEqual([]);
+  });
+
+  it('a lock that stays busy is still "another run held the connection"', () => {
+    const keap = new FakeKeap();
+    keap.connect();
+    const { service, access } = execution(keap);
+    service.hasAccess = () => {
+      throw new Error('Lock timeout: another process was holding the lock for too long.');
+    };
+    expect(() => access.accessToken()).toThrow(KeapUnavailableError);
+  });
+});

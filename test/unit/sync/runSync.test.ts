@@ -717,3 +717,33 @@ describe('sheet problems', () => {
     expect(h.state.state.get(1)?.result).toBe('ok');
   });
 });
+
+describe('the end of a run and its follow-up triggers', () => {
+  it('a checkpoint that cannot be cleared keeps the trigger that closes it at its next firing', () => {
+    const h = messyHarness();
+    h.checkpoint.clear = () => {
+      throw new Error('Service error: PropertiesService');
+    };
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary.outcome).toBe('completed');
+    expect(summary.message).toMatch(/The checkpoint could not be cleared/);
+    expect(h.finished).toBe(0);
+  });
+
+  it.each([
+    [{ kind: 'soon', at: 0 } as const, /the rest continues automatically in a few minutes\.$/],
+    [{ kind: 'hourly', at: Date.parse('2025-03-01T07:00:00Z') } as const, /at about 07:00\.$/],
+    [{ kind: 'stopped' } as const, /Keap was disconnected/],
+  ])('says when the rest continues as it was arranged (%j)', (next, words) => {
+    const rows = Array.from({ length: 6 }, (_, i) => [i + 1, '', `new${i + 1}@x.com`, '', '']);
+    const h = new SyncHarness([HEADER, ...rows]);
+    for (let id = 1; id <= 6; id++) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    h.keap.msPerWrite = 30_000;
+    h.limits = { ...h.limits, chunkSize: 2, stopStartingChunksAfterMs: 1 };
+    const ports = h.ports();
+    ports.continuation.schedule = () => next;
+    const summary = runSyncWith('daily', ports, h.limits);
+    expect(summary.outcome).toBe('continuing');
+    expect(summary.message).toMatch(words);
+  });
+});

@@ -120,11 +120,12 @@ describe('syncSummaryAlert', () => {
     expect(body).not.toContain('Exception:');
   });
 
-  it('tells that a long sheet continues by itself', () => {
+  it('tells that a long sheet was done in part, and when the rest continues in its own words', () => {
     const { body } = syncSummaryAlert(
       summary({ outcome: 'continuing', message: 'Did 400 of 1,200 rows.' }),
     );
-    expect(body).toContain('continues by itself');
+    expect(body).toMatch(/^The sync did part of the sheet\./);
+    expect(body).not.toMatch(/shortly/);
     expect(body).toContain('Did 400 of 1,200 rows.');
     // The message counts what was done so far: no second list of counts.
     expect(body).not.toContain('rows checked');
