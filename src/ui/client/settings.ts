@@ -9,15 +9,22 @@ import type { SettingsForm, Sidebar } from './sidebar';
 type HeaderField = keyof SettingsForm['headers'];
 
 /**
- * The form's header lists: the select's id (Sidebar.html) and the field it sets. A new
- * column to choose is one row here and one label and select in Sidebar.html.
+ * The form's header lists: for each header field of the settings, the id of its select in
+ * Sidebar.html. A header field added to the settings fails this build until it has its row
+ * here (and its label and select in Sidebar.html).
  */
-const HEADER_FIELDS: readonly { id: string; field: HeaderField }[] = [
-  { id: 'settings-contact-id', field: 'contactId' },
-  { id: 'settings-email', field: 'email' },
-  { id: 'settings-opt-out', field: 'optOut' },
-  { id: 'settings-opt-out-reason', field: 'optOutReason' },
-];
+const HEADER_SELECT_IDS: Record<HeaderField, string> = {
+  contactId: 'settings-contact-id',
+  email: 'settings-email',
+  optOut: 'settings-opt-out',
+  optOutReason: 'settings-opt-out-reason',
+};
+
+/** The form's header fields in the form's order, each with its select's id. */
+const HEADER_FIELDS = (Object.keys(HEADER_SELECT_IDS) as HeaderField[]).map((field) => ({
+  field,
+  id: HEADER_SELECT_IDS[field],
+}));
 
 interface Option {
   value: string;
