@@ -2,7 +2,8 @@
  * The add-on's face as Apps Script calls it: the menu (onOpen, onInstall and the menu items)
  * and the sidebar (showSidebar, getSidebarState). Thin: the words live in src/ui/messages.ts,
  * the sidebar's data in src/ui/sidebarState.ts. Each checks its arguments first: the browser
- * can call any of them.
+ * can call any of them. getSidebarState declares the call the sidebar makes (an overload, as
+ * src/ui/client/bridge.ts types it); the body behind it trusts no argument.
  */
 import {
   authorizationUrlIfSetUp,
@@ -58,6 +59,7 @@ export function showSidebar(...args: unknown[]): void {
 }
 
 /** Everything the sidebar shows, as plain JSON with no token or secret. */
+export function getSidebarState(): SidebarState;
 export function getSidebarState(...args: unknown[]): SidebarState {
   checkNoArguments('getSidebarState', args);
   return composeSidebarState({

@@ -1,7 +1,7 @@
 /**
  * The add-on's one way to show a moment to a person, in the spreadsheet's locale and time
  * zone: "Mon, Dec 7, 06:12" (the year added when it is not this year, there). The sidebar's
- * formatTime (SidebarScript.html) uses the same options with the locale and time zone the
+ * formatTime (src/ui/client/format.ts) uses the same options with the locale and time zone the
  * sidebar state carries, so the menu and the sidebar write a time alike. Pure: Intl only.
  */
 

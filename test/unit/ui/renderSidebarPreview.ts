@@ -3,7 +3,7 @@
  * google.script.run into artifacts/sidebar/*.html and, when Chromium is installed,
  * screenshots them at the sidebar's 300 px width and checks a few behaviours.
  *
- *   npx tsx test/unit/ui/renderSidebarPreview.ts
+ *   npm run build && npx tsx test/unit/ui/renderSidebarPreview.ts
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
