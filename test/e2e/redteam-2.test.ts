@@ -447,3 +447,27 @@ describe('Disconnect whose trigger listing failed, reconnect, while a carried ru
     expect(unsynced(w)).toEqual([]);
   });
 });
+
+describe('Disconnect while a run waits for the quota (no reconnect)', () => {
+  /*
+   * DEFECT (low/medium). After Disconnect every sync trigger of the user is gone (by design: a
+   * run waits for a connection), yet the sidebar still says "Keap's daily request limit ... was
+   * reached, so the sync paused. It continues after 19:00 (00:00 UTC) ...; nothing needs
+   * doing." beside "Daily sync paused: Keap is disconnected". Nothing continues after 19:00 and
+   * something does need doing (connect again). The same false notice shows after "turning the
+   * daily sync off" above, where no trigger is left either. A "waiting" state must be true.
+   * Likely cause: src/sync/index.ts waitingForKeapUntil (reads the checkpoint only, not the
+   * connection nor whether a recurring trigger carries the run); src/ui/sidebarState.ts:116
+   * turns it into the "nothing needs doing" notice.
+   */
+  test.failing('the sidebar does not promise the run continues by itself', () => {
+    const w = quotaWorld({ addOnMode: true, daily: true });
+    leaveInQuota(w, RESERVE + 40);
+    expect(summaryOf(syncNow(w)).outcome).toBe('daily-limit');
+    w.call('disconnect');
+    expect(liveClockTriggers(w)).toEqual([]);
+    expect(pendingRun(w)).toBeDefined();
+    const state = w.call<Sidebar>('getSidebarState');
+    expect(state.sync.notices.join(' ')).not.toMatch(/continues after .*nothing needs doing/);
+  });
+});
