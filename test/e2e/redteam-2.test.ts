@@ -501,3 +501,29 @@ describe('an expiry-time header that puts the reset a minute away, while the quo
     expect(w.sim.log.length - requests).toBeLessThanOrEqual(3);
   });
 });
+
+describe('Deny on Keap\'s consent page', () => {
+  test("held: the note is the denier's own, changes no connection, and a later Allow clears it", () => {
+    const w = quotaWorld({ addOnMode: true, daily: false });
+    const page = w.connect(EDITOR, { approve: false });
+    expect(page).toContain('Not connected');
+    const editor = w.call<{ consent: { outcome: string } | null }>(
+      'getSidebarState',
+      [],
+      EDITOR,
+    );
+    expect(editor.consent?.outcome).toBe('denied');
+    const owner = w.call<{ connection: { state: string }; consent: unknown }>('getSidebarState');
+    expect(owner.consent).toBeNull();
+    expect(owner.connection.state).toBe('connected');
+    expect(summaryOf(syncNow(w)).outcome).toBe('completed');
+    w.connect(EDITOR);
+    const after = w.call<{ connection: { state: string }; consent: unknown }>(
+      'getSidebarState',
+      [],
+      EDITOR,
+    );
+    expect(after.consent).toBeNull();
+    expect(after.connection.state).toBe('connected');
+  });
+});
