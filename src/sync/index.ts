@@ -161,7 +161,10 @@ export function pauseDailySyncs(): void {
 
 export function disableDailySync(): DailySyncStatus {
   const spreadsheet = openSpreadsheet();
-  syncTriggers(spreadsheet.getId()).disableDaily();
+  const spreadsheetId = spreadsheet.getId();
+  // A pending run keeps a recurring trigger (the daily one becomes its carrier); nothing is
+  // carried for a user with no Keap connection (Disconnect means stop).
+  syncTriggers(spreadsheetId).disableDaily(keapConnected() && pendingRunOf(spreadsheetId) !== null);
   return dailyStatusOf(spreadsheet);
 }
 
@@ -370,6 +373,10 @@ export function runDailySync(event?: { triggerUid?: string }): SyncSummary | nul
   if (authorizationRequired()) return null;
   const spreadsheetId = spreadsheetOfTrigger(event) ?? openSpreadsheetWithId().id;
   if (standsDown(spreadsheetId, true)) return null;
+  // The daily sync was turned off while a run was pending: this trigger is that run's carrier.
+  const triggers = syncTriggers(spreadsheetId);
+  const fired = event?.triggerUid ? String(event.triggerUid) : null;
+  if (triggers.isCarrier(fired)) return carrierFiring(triggers, spreadsheetId);
   // A sync still runs (its lease holds): this firing would only be "busy".
   if (leaseFor(spreadsheetId).isTaken()) return null;
   const pending = pendingRunOf(spreadsheetId);
@@ -411,40 +418,58 @@ function standsDown(spreadsheetId: string, daily = false): boolean {
 }
 
 /**
+ * A firing of the recurring carrier of a run (a `continueSync` carrier, or the `dailySync`
+ * trigger kept when the daily sync was turned off): continues the pending run; removes itself
+ * when none is pending; returns at once while the run waits for Keap's daily limit.
+ */
+function carrierFiring(triggers: SyncTriggers, spreadsheetId: string): SyncSummary | null {
+  if (authorizationRequired() || standsDown(spreadsheetId)) return null;
+  if (leaseFor(spreadsheetId).isTaken()) return null;
+  const pending = pendingRunOf(spreadsheetId);
+  if (pending === null) {
+    triggers.removeFollowUps();
+    return null;
+  }
+  // Waiting for Keap's daily limit to reset: the carrier stays, nothing is sent before it.
+  if (pending === 'later') return null;
+  return runSync('continuation', spreadsheetId);
+}
+
+/** A leftover trigger firing for a pending run that nothing else carries is kept as carrier. */
+function adoptedAsCarrier(triggers: SyncTriggers, fired: string | null): boolean {
+  try {
+    return triggers.adoptAsCarrier(fired);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The `continueSync` handler: a one-off follow-up (made where Apps Script allows it, to
  * continue a run sooner than the recurring trigger would), or the recurring carrier of a run
  * while the daily sync is off. A one-off is spent once fired: it is removed at the end,
  * whatever happens. The carrier stays until the run ends; a firing that finds no run to
- * continue removes it.
+ * continue removes it. Any other trigger of ours that fires for a pending run no recurring
+ * trigger carries (a carrier Disconnect forgot but could not remove) becomes its carrier
+ * where no new one can be made, rather than being removed and leaving the run with none.
  */
 export function runContinuation(event?: { triggerUid?: string }): SyncSummary | null {
   const fired = event?.triggerUid ? String(event.triggerUid) : null;
   const spreadsheetId = spreadsheetOfTrigger(event) ?? openSpreadsheetWithId().id;
   const triggers = syncTriggers(spreadsheetId);
-  if (triggers.isCarrier(fired)) {
-    if (authorizationRequired() || standsDown(spreadsheetId)) return null;
-    if (leaseFor(spreadsheetId).isTaken()) return null;
-    const pending = pendingRunOf(spreadsheetId);
-    if (pending === null) {
-      triggers.removeFollowUps();
-      return null;
-    }
-    // Waiting for Keap's daily limit to reset: the carrier stays, nothing is sent before it.
-    if (pending === 'later') return null;
-    return runSync('continuation', spreadsheetId);
-  }
+  if (triggers.isCarrier(fired)) return carrierFiring(triggers, spreadsheetId);
+  let adopted = false;
   try {
-    if (
-      authorizationRequired() ||
-      standsDown(spreadsheetId) ||
-      pendingRunOf(spreadsheetId) !== 'now'
-    ) {
-      return null;
-    }
+    if (authorizationRequired() || standsDown(spreadsheetId)) return null;
+    const pending = pendingRunOf(spreadsheetId);
+    if (pending === null) return null;
+    adopted = adoptedAsCarrier(triggers, fired);
+    if (adopted) return carrierFiring(triggers, spreadsheetId);
+    if (pending !== 'now') return null;
     return runSync('continuation', spreadsheetId, fired);
   } finally {
     try {
-      triggers.cleanUpFollowUps(fired);
+      if (!adopted) triggers.cleanUpFollowUps(fired);
     } catch {
       // A spent one-off left listed is removed by the next run.
     }

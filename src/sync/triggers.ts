@@ -376,14 +376,49 @@ export class SyncTriggers {
     });
   }
 
-  /** Turns the daily sync off; a pending run's carrier stays until that run ends. */
-  disableDaily(): void {
+  /**
+   * Turns the daily sync off; a pending run's carrier stays until that run ends.
+   * `pendingRun`: this user has a run to continue (and a Keap connection). While the daily
+   * sync is on, its hourly trigger is that run's recurring trigger, so it is kept and becomes
+   * the run's carrier (a `dailySync` firing that is the carrier only continues the run, and is
+   * removed when none is pending): no moment without a trigger, and nothing to create, which
+   * an editor add-on would refuse while that trigger exists (one per user per document). Only
+   * when there is no live hourly trigger to keep (lost, or an everyDays trigger of an earlier
+   * version) is a carrier made, after the others are removed.
+   */
+  disableDaily(pendingRun = false): void {
     this.locked(() => {
       const record = this.record();
-      this.removeOwn(record.carrierUid ?? null);
+      const daily = record.daily;
+      let keep = record.carrierUid && this.find(record.carrierUid) ? record.carrierUid : null;
+      if (
+        pendingRun &&
+        keep === null &&
+        daily &&
+        !daily.paused &&
+        daily.kind === 'hourly' &&
+        daily.uid !== null &&
+        this.find(daily.uid)
+      ) {
+        keep = daily.uid;
+        record.carrierUid = daily.uid;
+        if (daily.installedAt === undefined) delete record.carrierInstalledAt;
+        else record.carrierInstalledAt = daily.installedAt;
+        record.carrierEveryMs = HOUR_MS;
+      }
+      if (keep === null) forgetCarrier(record);
+      this.removeOwn(keep);
       record.daily = null;
       record.slot = null;
       record.followUpUid = null;
+      delete record.followUpDueAt;
+      if (pendingRun && keep === null) {
+        try {
+          this.recurringFiring(record, this.clock.now());
+        } catch {
+          // Not carried: the sidebar gives the run its carrier back when it next looks.
+        }
+      }
       this.save(record);
     });
   }
@@ -556,6 +591,35 @@ export class SyncTriggers {
   }
 
   /**
+   * A `continueSync` trigger that is neither the recorded carrier nor the recorded one-off
+   * fired while a run is pending (a carrier Disconnect could not remove and forgot, then Keap
+   * was connected again). The run must stay carried: a recurring trigger is made now if none
+   * carries it; where that is refused (an editor add-on: the fired trigger is the document's
+   * one time-driven trigger), the fired trigger is kept as the run's carrier instead of being
+   * deleted (hourly: the only recurring period an add-on may have). True when it was kept.
+   */
+  adoptAsCarrier(fired: string | null): boolean {
+    if (fired === null) return false;
+    let adopted = false;
+    this.locked(() => {
+      const record = this.record();
+      if (record.followUpUid === fired || record.carrierUid === fired) return;
+      const now = this.clock.now();
+      if (this.recurringFiring(record, now) === null) {
+        const trigger = this.find(fired);
+        if (trigger && trigger.getHandlerFunction() === CONTINUE_HANDLER && this.isOurs(fired)) {
+          record.carrierUid = fired;
+          record.carrierInstalledAt = now;
+          record.carrierEveryMs = HOUR_MS;
+          adopted = true;
+        }
+      }
+      this.save(record);
+    });
+    return adopted;
+  }
+
+  /**
    * The next firing of the recurring trigger that continues this user's pending run: the live
    * daily trigger, else the carrier, made now if missing (every few minutes where allowed,
    * else hourly). Null when none could be made.
@@ -637,9 +701,13 @@ export class SyncTriggers {
       (record.followUpDueAt !== undefined && this.clock.now() >= record.followUpDueAt);
     for (const trigger of this.service.list()) {
       const uid = trigger.getUniqueId();
-      if (trigger.getHandlerFunction() !== CONTINUE_HANDLER || !this.isOurs(uid)) continue;
+      // The carrier may be a kept `dailySync` trigger (the daily sync was turned off).
+      const carrier = uid === record.carrierUid;
+      if ((!carrier && trigger.getHandlerFunction() !== CONTINUE_HANDLER) || !this.isOurs(uid)) {
+        continue;
+      }
       if (uid === record.followUpUid && !spent) continue;
-      if (uid === record.carrierUid && !all) continue;
+      if (carrier && !all) continue;
       this.service.remove(trigger);
       this.store.deleteProperty(indexKey(uid));
     }
