@@ -275,11 +275,11 @@ export function clockTime(iso: string, timeZone: string): string {
 }
 
 /**
- * The sidebar's notice while a run waits for Keap's daily request limit to reset (00:00 UTC,
- * shown in the spreadsheet's time zone).
+ * The sidebar's notice while a run waits for Keap's daily request limit to reset (usually
+ * 00:00 UTC; shown in the spreadsheet's time zone, and in UTC).
  */
 export function dailyLimitText(continuesAt: string, timeZone: string): string {
-  return `Keap's daily request limit for this add-on was reached, so the sync paused. It continues after ${clockTime(continuesAt, timeZone)} (00:00 UTC), when Keap resets the limit; nothing needs doing.`;
+  return `Keap's daily request limit for this add-on was reached, so the sync paused. It continues after ${clockTime(continuesAt, timeZone)} (${clockTime(continuesAt, 'UTC')} UTC), when Keap resets the limit; nothing needs doing.`;
 }
 
 /**

@@ -43,6 +43,14 @@ describe('reading the quota headers', () => {
     expect(at(String(NOW + 3 * 24 * 3600_000))).toBe(MIDNIGHT);
   });
 
+  it('never puts the reset before the documented 00:00 UTC, but believes a later one', () => {
+    const at = (expiry: string) => readQuota(quotaHeaders(0, expiry), NOW)?.resetsAt;
+    // A minute away (a per-minute window, a skewed clock): the daily count is still spent.
+    expect(at(String(NOW + 60_000))).toBe(MIDNIGHT);
+    expect(at(String(MIDNIGHT - 1))).toBe(MIDNIGHT);
+    expect(at(String(MIDNIGHT + 3 * 3600_000))).toBe(MIDNIGHT + 3 * 3600_000);
+  });
+
   it('never reads a negative count', () => {
     expect(readQuota(quotaHeaders(-4), NOW)?.available).toBe(0);
   });
