@@ -271,7 +271,7 @@ describe('settings from a hostile sidebar', () => {
    * Likely cause: src/sync/index.ts saveSettings (no own-tab check before
    * checkAgainstHeaderRow), src/sync/settings.ts validateSettingsInput.
    */
-  test.failing("saveSettings refuses the add-on's own log tab as the contacts tab", () => {
+  test("saveSettings refuses the add-on's own log tab as the contacts tab", () => {
     const w = settingsWorld();
     const saved = w.call<{ ok: boolean; errors: string[] }>('saveSettings', [
       {
