@@ -60,9 +60,16 @@ export interface SyncStatusView {
   interrupted?: InterruptedView | null;
   /**
    * ISO 8601: your run stopped at Keap's daily request limit and continues after this moment
-   * (Keap's reset, 00:00 UTC); null when no run waits.
+   * (Keap's reset, 00:00 UTC) by itself (Keap is connected and a recurring trigger of yours
+   * carries it); null when no run waits so.
    */
   waitingForKeapUntil?: string | null;
+  /**
+   * Your run stopped at Keap's daily request limit but nothing will continue it by itself:
+   * Keap is disconnected (connecting again gives it a trigger), or no trigger could be made
+   * (sync again after the reset). Null otherwise.
+   */
+  waitingForKeapStalled?: { until: string; disconnected: boolean } | null;
 }
 
 export interface InterruptedView {
@@ -264,20 +271,36 @@ export function getSyncStatus(): SyncStatusView {
     settings: records.settings(),
     interrupted,
     locale: localeOf(spreadsheet),
-    waitingForKeapUntil: waitingForKeapUntil(spreadsheetId),
+    ...waitingForKeap(spreadsheetId, triggers, connected),
   };
 }
 
-/** When this person's run waits for Keap's daily limit, the reset it waits for (ISO 8601). */
-function waitingForKeapUntil(spreadsheetId: string): string | null {
+/**
+ * When this person's run waits for Keap's daily limit, the reset it waits for (ISO 8601), and
+ * whether it continues by itself after it: only with a Keap connection and a live recurring
+ * trigger of theirs (the sidebar has just tried to give it its carrier back).
+ */
+function waitingForKeap(
+  spreadsheetId: string,
+  triggers: SyncTriggers,
+  connected: boolean,
+): Pick<SyncStatusView, 'waitingForKeapUntil' | 'waitingForKeapStalled'> {
   try {
     const checkpoint = new PropertiesCheckpoint(userStore(), spreadsheetId).load();
-    return checkpoint && isWaitingForKeap(checkpoint, Date.now())
-      ? new Date(checkpoint.waitUntil as number).toISOString()
-      : null;
+    if (!checkpoint || !isWaitingForKeap(checkpoint, Date.now())) {
+      return { waitingForKeapUntil: null, waitingForKeapStalled: null };
+    }
+    const until = new Date(checkpoint.waitUntil as number).toISOString();
+    if (connected && triggers.carriesPendingRun()) {
+      return { waitingForKeapUntil: until, waitingForKeapStalled: null };
+    }
+    return {
+      waitingForKeapUntil: null,
+      waitingForKeapStalled: { until, disconnected: !connected },
+    };
   } catch {
     // The sidebar shows the rest; the last run's message says the same.
-    return null;
+    return { waitingForKeapUntil: null, waitingForKeapStalled: null };
   }
 }
 

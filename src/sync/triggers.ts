@@ -337,6 +337,14 @@ export class SyncTriggers {
       : Date.parse(nextDailyRun(after, daily.hour, daily.timeZone));
   }
 
+  /** True when a live recurring trigger of this user (the daily one or a carrier) would continue a pending run. */
+  carriesPendingRun(): boolean {
+    const record = this.record();
+    const daily = record.daily;
+    if (daily && !daily.paused && daily.uid !== null && this.find(daily.uid)) return true;
+    return Boolean(record.carrierUid && this.find(record.carrierUid));
+  }
+
   /** True when `uid` is this spreadsheet's recurring carrier of a pending run. */
   isCarrier(uid: string | null): boolean {
     return uid !== null && this.record().carrierUid === uid;

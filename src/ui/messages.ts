@@ -283,6 +283,21 @@ export function dailyLimitText(continuesAt: string, timeZone: string): string {
 }
 
 /**
+ * The sidebar's notice while a run stopped at Keap's daily request limit but nothing will
+ * continue it by itself: Keap is disconnected, or no trigger is there to continue it.
+ */
+export function dailyLimitStalledText(
+  until: string,
+  timeZone: string,
+  disconnected: boolean,
+): string {
+  const reset = `${clockTime(until, timeZone)} (${clockTime(until, 'UTC')} UTC)`;
+  return disconnected
+    ? `Keap's daily request limit for this add-on was reached, so the sync paused. Keap is disconnected now, so it does not continue by itself: connect to Keap again, and it continues after ${reset}.`
+    : `Keap's daily request limit for this add-on was reached, so the sync paused, and no trigger is set to continue it. Sync again after ${reset} to finish it.`;
+}
+
+/**
  * An execution that Google stopped, said to the person who started it, or naming who did;
  * never "a sync by another person is running" once its lease has expired.
  */

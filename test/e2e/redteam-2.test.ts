@@ -460,7 +460,7 @@ describe('Disconnect while a run waits for the quota (no reconnect)', () => {
    * connection nor whether a recurring trigger carries the run); src/ui/sidebarState.ts:116
    * turns it into the "nothing needs doing" notice.
    */
-  test.failing('the sidebar does not promise the run continues by itself', () => {
+  test('the sidebar does not promise the run continues by itself', () => {
     const w = quotaWorld({ addOnMode: true, daily: true });
     leaveInQuota(w, RESERVE + 40);
     expect(summaryOf(syncNow(w)).outcome).toBe('daily-limit');
