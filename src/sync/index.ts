@@ -97,7 +97,7 @@ function leaseFor(spreadsheetId: string, trigger?: SyncTrigger): SyncLease {
     startedBy: currentUserEmail,
     trigger,
     continuesAt: (expiresAt) =>
-      syncTriggers(spreadsheetId).continuesAfter(expiresAt, pendingRunOf(spreadsheetId) !== null),
+      continuesAfterFor(syncTriggers(spreadsheetId), spreadsheetId, expiresAt),
   });
 }
 
@@ -216,7 +216,7 @@ function localeOf(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): string
  */
 function continuesAtForMe(triggers: SyncTriggers, spreadsheetId: string): string | null {
   try {
-    const at = triggers.continuesAfter(Date.now(), pendingRunOf(spreadsheetId) !== null);
+    const at = continuesAfterFor(triggers, spreadsheetId, Date.now());
     return at === null ? null : new Date(at).toISOString();
   } catch {
     return null;
@@ -385,6 +385,24 @@ function pendingRunOf(spreadsheetId: string): 'now' | 'later' | null {
   const now = Date.now();
   if (checkpoint === null || isStale(checkpoint, now, SYNC_LIMITS.staleCheckpointMs)) return null;
   return isWaitingForKeap(checkpoint, now) ? 'later' : 'now';
+}
+
+/**
+ * About when this user's triggers continue the work after `after`: a run waiting for Keap's
+ * daily limit continues at the first firing after its reset, not at the next firing.
+ */
+function continuesAfterFor(
+  triggers: SyncTriggers,
+  spreadsheetId: string,
+  after: number,
+): number | null {
+  const checkpoint = new PropertiesCheckpoint(userStore(), spreadsheetId).load();
+  const now = Date.now();
+  if (checkpoint === null || isStale(checkpoint, now, SYNC_LIMITS.staleCheckpointMs)) {
+    return triggers.continuesAfter(after, false);
+  }
+  const waitUntil = isWaitingForKeap(checkpoint, now) ? (checkpoint.waitUntil as number) : null;
+  return triggers.continuesAfter(after, true, waitUntil);
 }
 
 /**

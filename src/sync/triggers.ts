@@ -309,11 +309,18 @@ export class SyncTriggers {
    * (`after`): the recurring trigger's next firing when a run is pending (its checkpoint) or
    * the day's slot has starts left; else the next daily run; null when no trigger of this
    * user will (the daily sync off or paused, and no carrier). From the record only.
+   * `waitUntil`: the pending run waits for Keap's daily limit to reset then; firings before
+   * it return at once, so it continues at the first firing at or after it.
    */
-  continuesAfter(after: number, pendingRun: boolean): number | null {
+  continuesAfter(
+    after: number,
+    pendingRun: boolean,
+    waitUntil: number | null = null,
+  ): number | null {
     const record = this.record();
     const daily = record.daily && !record.daily.paused && record.daily.uid ? record.daily : null;
     if (pendingRun) {
+      after = waitUntil !== null && waitUntil > after ? waitUntil - 1 : after;
       if (daily) {
         return daily.kind === 'hourly'
           ? nextHourlyFiring(daily.installedAt, after)

@@ -330,7 +330,7 @@ describe('an execution that stopped at the quota and was then killed', () => {
    * src/sync/index.ts continuesAtForMe and leaseFor pass `pendingRunOf(id) !== null`, so a run
    * waiting for Keap ('later') is treated like one that continues at the next firing.
    */
-  test.failing('"interrupted ... continues at" is not before the reset the run waits for', () => {
+  test('"interrupted ... continues at" is not before the reset the run waits for', () => {
     const calls: string[] = [];
     const reference = quotaWorld({ addOnMode: true, daily: true });
     leaveInQuota(reference, RESERVE + 40);

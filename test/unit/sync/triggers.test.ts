@@ -398,6 +398,19 @@ describe('when interrupted work continues', () => {
   });
 });
 
+describe('when a run waiting for Keap continues', () => {
+  it('is the first firing at or after the reset it waits for, not the next firing', () => {
+    const { clock, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    const now = clock.now();
+    const reset = now + 10 * HOUR + 30 * 60_000;
+    expect(triggers().continuesAfter(now, true)).toBe(now + HOUR);
+    expect(triggers().continuesAfter(now, true, reset)).toBe(now + 11 * HOUR);
+    expect(triggers().continuesAfter(now, true, now + 3 * HOUR)).toBe(now + 3 * HOUR);
+    expect(triggers().continuesAfter(now, true, now - HOUR)).toBe(now + HOUR);
+  });
+});
+
 describe('turning the daily sync off while it carries a pending run', () => {
   it("keeps the hourly daily trigger as the run's carrier: never a moment with no trigger", () => {
     const { app, clock, triggers } = setup();
