@@ -116,12 +116,18 @@ export class DailyQuota {
 
   /**
    * True when `count` requests may start now. `inFlight`: they finish work already sent, so
-   * they may use the reserve. A refusal of new work stops new work until the reset.
+   * they may use the reserve. Any refusal (new work past the reserve, or work in flight that
+   * the quota no longer covers: another user spent it meanwhile) stops new work until the
+   * reset, so the run reports Keap's daily limit and waits for it.
    */
   allows(count: number, now: number, inFlight = false): boolean {
     const left = this.left(now);
     if (left === null) return true;
-    if (inFlight) return left >= count;
+    if (inFlight) {
+      if (left >= count) return true;
+      this.stopped = this.latest!.resetsAt;
+      return false;
+    }
     if (this.stopped !== null && now < this.stopped) return false;
     if (left - count >= QUOTA_RESERVE) return true;
     this.stopped = this.latest!.resetsAt;

@@ -376,7 +376,7 @@ describe('the quota spent by someone else between the writes and their read-back
    * no waitUntil: the cause is misreported, and the next Sync now spends requests on a quota
    * that is spent (a run waiting for the reset would answer at once).
    */
-  test.failing('is reported as the daily limit, and the run waits for the reset', () => {
+  test('is reported as the daily limit, and the run waits for the reset', () => {
     const rows = Array.from({ length: 5 }, (_, i) => [i + 1, `e${i + 1}@example.com`, 'yes', '']);
     const w = syncWorld(rows, { runtime: { addOnMode: true } });
     for (let id = 1; id <= 5; id += 1) w.addContact(id, `e${id}@example.com`);

@@ -97,6 +97,17 @@ describe('DailyQuota: whether a request may start', () => {
     expect(quota.allows(6, NOW, true)).toBe(false);
   });
 
+  it('stops for the day when work in flight is refused (another user spent the quota)', () => {
+    const quota = new DailyQuota();
+    quota.observe([quotaHeaders(QUOTA_RESERVE + 50)], NOW);
+    expect(quota.allows(24, NOW, true)).toBe(true);
+    expect(quota.stoppedUntil()).toBeNull();
+    quota.observe([quotaHeaders(0)], NOW);
+    expect(quota.allows(1, NOW, true)).toBe(false);
+    expect(quota.stoppedUntil()).toBe(MIDNIGHT);
+    expect(quota.allows(1, NOW)).toBe(false);
+  });
+
   it('takes the lowest count of a parallel batch as the latest', () => {
     const quota = new DailyQuota();
     quota.observe([quotaHeaders(500), quotaHeaders(QUOTA_RESERVE), quotaHeaders(480)], NOW);
