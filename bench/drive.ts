@@ -1,17 +1,22 @@
 /**
- * Drives one run the way it happens for real: a first execution, then whatever one-off
- * (continuation) triggers the script left behind, fired by the runtime's clock when due.
+ * Drives one run the way it happens for real: a first execution, then whatever continuation
+ * triggers the script left behind (a quick one-off, or the recurring carrier a manual run gets
+ * when the daily sync is off: src/sync/triggers.ts), fired by the runtime's clock when due. The
+ * add-on removes its carrier when the run ends, so the chain ends with the run.
  */
 import type { AppsScriptRuntime, ExecutionResult } from '../test/gas-runtime';
 
 /** A guard against a chain that never ends (the add-on caps itself well below this). */
 export const MAX_EXECUTIONS_PER_RUN = 200;
 
-/** When the next one-off trigger of `user` is due, or null when none is pending. */
+/** The handler of every trigger that continues a manual run (one-off or recurring carrier). */
+const CONTINUATION_HANDLER = 'continueSync';
+
+/** When the next continuation trigger of `user` is due, or null when none is pending. */
 export function nextOneOffTrigger(rt: AppsScriptRuntime, user: string): number | null {
   const due = rt
     .triggers(user)
-    .filter((t) => t.schedule?.kind === 'once' && t.nextRunAt !== null)
+    .filter((t) => t.handler === CONTINUATION_HANDLER && t.nextRunAt !== null)
     .map((t) => t.nextRunAt as number);
   return due.length === 0 ? null : Math.min(...due);
 }
@@ -24,7 +29,7 @@ export interface DrivenRun {
   ended: boolean;
 }
 
-/** Runs `start`, then advances the clock to each pending one-off trigger until none is left. */
+/** Runs `start`, then advances the clock to each pending continuation trigger until none is left. */
 export function runWithContinuations(
   rt: AppsScriptRuntime,
   user: string,
