@@ -129,7 +129,8 @@ export function buildWorklist(
   };
   const unitsById = new Map<number, WorkUnit>();
   for (const row of rows) {
-    if (row.kind === 'blank') continue;
+    // Rows without a Contact ID are the work of src/sync/emailRows.ts.
+    if (row.kind === 'blank' || row.kind === 'byEmail') continue;
     worklist.rowsSeen += 1;
     const conflict = conflicts.get(row.row);
     if (row.kind === 'invalid') {
