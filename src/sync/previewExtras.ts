@@ -70,9 +70,10 @@ export function previewOptedOutInKeap(
   return optedOutInKeapOnly(statusRows, states).map(({ row, status }) => ({
     row: row.row,
     email: row.email,
+    // The list itself says the box is not ticked: the words are Keap's status alone.
     keapStatus: keapStatusWords({
       status,
-      optedOut: true,
+      optedOut: false,
       optOutTicked: false,
       optedOutByAddOnOn: null,
     }),

@@ -63,7 +63,7 @@ export class World {
       name: 'Customers',
       sheets: { Contacts: [options.headers ?? HEADERS, ...(options.rows ?? [])] },
     });
-    const keapEmailStatus = options.keapEmailStatus ?? false;
+    const keapEmailStatus = options.keapEmailStatus === undefined ? false : options.keapEmailStatus;
     if (keapEmailStatus !== null) {
       this.rt.addDeveloperMetadata(this.spreadsheetId, {
         key: 'keapSync.settings',

@@ -168,7 +168,12 @@ export function columnOf(world: World, header: string, tab = 'Contacts'): unknow
 }
 
 /** The columns the sync writes; every other cell must stay as it was. */
-export const OUTPUT_HEADERS = ['Sync Status', 'Last Synced', 'Keap Sync Record'];
+export const OUTPUT_HEADERS = [
+  'Sync Status',
+  'Last Synced',
+  'Keap Sync Record',
+  'Keap Email Status',
+];
 
 /** The sheet's cells except the columns the sync writes. */
 export function inputCells(world: World, tab = 'Contacts'): unknown[][] {

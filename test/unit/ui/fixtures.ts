@@ -69,6 +69,7 @@ export function syncStatus(overrides: Partial<SyncStatusView> = {}): SyncStatusV
         optOut: 'Opt out',
         optOutReason: 'Opt-out reason',
       },
+      keapEmailStatus: true,
     },
     ...overrides,
   };
