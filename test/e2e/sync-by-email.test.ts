@@ -139,4 +139,33 @@ describe('rows with an email and no Contact ID', () => {
     expect(statuses(w)[3]).toBe('Updated: opted out (Keap contact 90, found by email)');
     expect(w.sim.emailStatus(TENANT, 'nobody@example.com')?.status).toBe('MANUAL');
   });
+
+  it('the preview searches the same way and lists what a sync would do, sending nothing', () => {
+    const w = world();
+    const preview = w.call<{
+      changes: { row: number; contactId: string; optOut: boolean }[];
+      errors: { row: number; error: string }[];
+    }>('previewSync');
+    expect(preview.changes).toEqual([
+      { row: 2, contactId: '12', emailFrom: null, emailTo: null, optOut: true, error: null },
+    ]);
+    expect(preview.errors.map((e) => [e.row, e.error])).toEqual([
+      [4, '3 Keap contacts share this email: 12, 40, 77; put the one meant in Contact ID'],
+      [5, 'No Keap contact has this email'],
+      [
+        6,
+        "this email has '*', which Keap's contact search reads as part of a pattern, so it cannot be looked up safely; put the Contact ID in the row",
+      ],
+      [
+        7,
+        'the email dup@example.com is also on row 8 without a Contact ID and with different values',
+      ],
+      [
+        8,
+        'the email dup@example.com is also on row 7 without a Contact ID and with different values',
+      ],
+    ]);
+    expect(keapWrites(w)).toEqual([]);
+    expect(w.column('Contact ID')).toEqual(['', '', '', '', '', '', '', 30, '']);
+  });
 });
