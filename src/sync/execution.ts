@@ -274,8 +274,16 @@ export class Execution {
         this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
       }
     }
-    this.workLeft ||= waiting.length > 0;
-    const rowsWaiting = [...waiting, ...this.unfinished].reduce((n, u) => n + u.rows.length, 0);
+    // Rows without a Contact ID wait the same way (executionExtras.ts).
+    const waitingByEmail = this.extras?.waitingRows() ?? [];
+    for (const ref of waitingByEmail) {
+      if (this.shown(ref.row) !== status)
+        this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
+    }
+    this.workLeft ||= waiting.length > 0 || waitingByEmail.length > 0;
+    const rowsWaiting =
+      [...waiting, ...this.unfinished].reduce((n, u) => n + u.rows.length, 0) +
+      waitingByEmail.length;
     this.dailyLimit = { resetsAt, when, rowsWaiting };
   }
 

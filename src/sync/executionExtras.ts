@@ -26,7 +26,7 @@ import {
   withKeapStatuses,
 } from './keapStatusColumn';
 import { describe } from './stopWords';
-import type { RecordScope } from './worklist';
+import type { RecordScope, RowRef } from './worklist';
 
 type Grid = readonly (readonly unknown[])[];
 
@@ -42,6 +42,8 @@ export interface ExtrasSheet {
 export class ExecutionExtras {
   private emailState: EmailState = new Map();
   private work: EmailWork[] = [];
+  /** Addresses whose rows got their status in this execution. */
+  private readonly answered = new Set<EmailWork>();
 
   constructor(
     private readonly sheet: ExtrasSheet,
@@ -75,9 +77,17 @@ export class ExecutionExtras {
     for (const part of chunk(this.work, chunkSize)) {
       if (!budget.mayStartChunk(now(), done)) return false;
       done += 1;
-      syncEmailWork(gateway(), part, ctx).forEach(answer);
+      for (const result of syncEmailWork(gateway(), part, ctx)) {
+        if (result.statuses !== null) this.answered.add(result.work);
+        answer(result);
+      }
     }
     return true;
+  }
+
+  /** Rows without a Contact ID still waiting for Keap (its daily limit stopped the execution). */
+  waitingRows(): RowRef[] {
+    return this.work.filter((w) => !this.answered.has(w)).flatMap((w) => w.rows);
   }
 
   /**

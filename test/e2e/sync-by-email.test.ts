@@ -5,7 +5,7 @@
  */
 import { inputCells, keapState, keapWrites, runCountingCalls, type Summary } from './support/sync';
 import { withAnyDay } from './support/nextTry';
-import { TENANT, World } from './world';
+import { CLIENT_ID, TENANT, World } from './world';
 import { connectedWorld } from './support/sync';
 
 const HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
@@ -167,5 +167,29 @@ describe('rows with an email and no Contact ID', () => {
     ]);
     expect(keapWrites(w)).toEqual([]);
     expect(w.column('Contact ID')).toEqual(['', '', '', '', '', '', '', 30, '']);
+  });
+
+  it("Keap's daily limit reached: the rows without an id wait with the others, nothing is sent", () => {
+    const w = world();
+    const app = { clientId: CLIENT_ID };
+    w.sim.spendDailyQuota(app, w.sim.dailyQuotaLeft(app) - 100);
+    const summary = w.call<{ outcome: string }>('syncNow');
+    expect(summary.outcome).toBe('daily-limit');
+    const waiting = expect.stringMatching(
+      /^Will retry: Keap's daily request limit was reached; continues after /,
+    );
+    expect(statuses(w)).toEqual([
+      waiting,
+      waiting,
+      waiting,
+      waiting,
+      FIRST_RUN[4],
+      FIRST_RUN[5],
+      FIRST_RUN[6],
+      'Up to date', // the row with an id: its read fitted before the reserve
+      waiting,
+    ]);
+    expect(searches(w)).toEqual([]);
+    expect(keapWrites(w)).toEqual([]);
   });
 });
