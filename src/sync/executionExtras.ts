@@ -105,7 +105,8 @@ export class ExecutionExtras {
     if (statusRows.length === 0) return null;
     let states;
     try {
-      states = gateway().readOptStates([...new Set(statusRows.map((row) => row.email))]);
+      const emails = new Set(statusRows.map((row) => row.email).filter((email) => email !== ''));
+      states = emails.size > 0 ? gateway().readOptStates([...emails]) : new Map();
     } catch (error) {
       if (!(error instanceof KeapUnavailableError)) throw error;
       return `The Keap Email Status column was not refreshed: ${describe(error)}`;

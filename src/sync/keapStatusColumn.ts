@@ -4,6 +4,7 @@
  * written only where it changed, in the same block as the statuses. It sends Keap nothing.
  * Pure: the execution hands in the read and the sheet as first read.
  */
+import { cellText } from '../sheet/cells';
 import { parseEmailRecordCell, type EmailState } from '../sheet/emailRecord';
 import type { SheetColumns } from '../sheet/headers';
 import type { ParsedRow } from '../sheet/rowParsing';
@@ -33,13 +34,16 @@ export interface StatusColumnRow {
   contactId: number | null;
 }
 
-/** The rows whose email has a status to show: valid rows with an email, and rows without an id. */
+/**
+ * The rows the column speaks for: valid rows and rows without an id. A row with no email
+ * (`email` '') gets an empty cell, so a cleared email does not keep its old status.
+ */
 export function statusColumnRows(rows: readonly ParsedRow[]): StatusColumnRow[] {
   const out: StatusColumnRow[] = [];
   for (const row of rows) {
-    if (row.kind === 'valid' && row.request.email !== null) {
+    if (row.kind === 'valid') {
       const { email, optOut, contactId } = row.request;
-      out.push({ row: row.row, key: row.key, email, optOutTicked: optOut, contactId });
+      out.push({ row: row.row, key: row.key, email: email ?? '', optOutTicked: optOut, contactId });
     } else if (row.kind === 'byEmail') {
       const { email, optOut } = row.request;
       out.push({ row: row.row, key: row.key, email, optOutTicked: optOut, contactId: null });
@@ -79,6 +83,10 @@ function optedOutAt(row: StatusColumnRow, inputs: StatusColumnInputs): number | 
 export function keapStatusCells(inputs: StatusColumnInputs): Map<number, PendingStatus> {
   const wordsOf = new Map<StatusColumnRow, string>();
   for (const row of inputs.rows) {
+    if (row.email === '') {
+      wordsOf.set(row, '');
+      continue;
+    }
     const state = inputs.states.get(row.email.toLowerCase());
     const at = row.optOutTicked ? optedOutAt(row, inputs) : undefined;
     const words = keapStatusWords({
@@ -90,7 +98,9 @@ export function keapStatusCells(inputs: StatusColumnInputs): Map<number, Pending
     wordsOf.set(row, words);
   }
   const keysToWrite = new Set(
-    inputs.rows.filter((row) => inputs.shown(row.row) !== wordsOf.get(row)).map((row) => row.key),
+    inputs.rows
+      .filter((row) => cellText(inputs.shown(row.row)) !== wordsOf.get(row))
+      .map((row) => row.key),
   );
   const cells = new Map<number, PendingStatus>();
   for (const row of inputs.rows) {
@@ -122,6 +132,7 @@ export function optedOutInKeapOnly(
   states: ReadonlyMap<string, EmailOptState>,
 ): { row: StatusColumnRow; status: string }[] {
   return rows.flatMap((row) => {
+    if (row.email === '') return [];
     const state = states.get(row.email.toLowerCase());
     return state?.optedOut && !row.optOutTicked ? [{ row, status: state.status }] : [];
   });

@@ -64,7 +64,7 @@ export function previewOptedOutInKeap(
   setting: boolean | undefined,
 ): OptedOutInKeapRow[] {
   if (!keapStatusColumnOn(setting, columns)) return [];
-  const statusRows = statusColumnRows(rows).filter((row) => !row.optOutTicked);
+  const statusRows = statusColumnRows(rows).filter((row) => !row.optOutTicked && row.email !== '');
   if (statusRows.length === 0) return [];
   const states = gateway.readOptStates([...new Set(statusRows.map((row) => row.email))]);
   return optedOutInKeapOnly(statusRows, states).map(({ row, status }) => ({

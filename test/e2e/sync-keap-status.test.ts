@@ -117,6 +117,13 @@ describe('the Keap Email Status column', () => {
     const next = runCountingCalls<Summary>(w, 'syncNow');
     expect(keapWrites(w)).toHaveLength(writes);
     expect(next.calls.filter((call) => call === 'Range.setValues')).toHaveLength(1);
+    expect(next.calls.filter((call) => call === 'Range.setValues')).toHaveLength(1);
+    // An email cleared from a row leaves no stale status beside it.
+    w.sheet().setCell(2, 2, '');
+    w.call('syncNow');
+    expect(w.column('Keap Email Status')[0]).toBe('');
+    w.sheet().setCell(2, 2, 'a@example.com');
+    w.call('syncNow');
     expect(w.column('Keap Email Status').slice(0, 4)).toEqual([
       'Subscribed',
       expect.stringMatching(/^Opted out by this add-on on \d{4}-\d{2}-\d{2}$/),
