@@ -243,8 +243,11 @@ export class Execution {
     if (result.optedOut) this.tally.optedOut += 1;
     const failure = result.failure;
     if (failure?.kind === 'error') this.countErrors(rows);
-    else if (failure?.kind === 'retry') this.tally.retrying += rows.length;
-    else if (!result.optedOut) this.tally.unchanged += rows.length;
+    else if (failure?.kind === 'retry') {
+      this.tally.retrying += rows.length;
+      if (failure.reason === 'unreachable')
+        this.tally.unreachable = (this.tally.unreachable ?? 0) + rows.length;
+    } else if (!result.optedOut) this.tally.unchanged += rows.length;
     this.pending.push(
       ...result.statuses.map((p) => ({ ...p, status: this.named(p.status as string) })),
     );
