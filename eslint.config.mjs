@@ -15,8 +15,25 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
   },
   {
-    files: ['src/ui/**/*.js'],
+    // The sidebar's browser code: the DOM, and the server only as types (see rollup.config.mjs).
+    files: ['src/ui/client/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./',
+              allowTypeImports: true,
+              message:
+                'The sidebar client imports the server only as types (import type): its code must not be bundled into the page.',
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
   },
   {
     rules: {

@@ -3,8 +3,12 @@
 // src/entry/entryPoints.json, each a stub calling into the closure. Apps Script lets any
 // sidebar user call every top-level function (google.script.run), so the build fails when
 // anything else would be declared at top level.
+//
+// A second bundle is the sidebar's script: src/ui/client/main.ts, built for the browser and
+// written as dist/SidebarScript.html (one inline <script>; HtmlService serves no .js files),
+// which Sidebar.html prints in.
 import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
 
 // The variable lets test/e2e/bundle.test.ts show that a list and exports that differ fail the build.
@@ -78,7 +82,57 @@ function copyStaticFiles() {
   };
 }
 
-export default {
+const CLIENT_DIR = join('src', 'ui', 'client');
+
+/**
+ * The sidebar's script may bundle only its own modules: the server's code (and its secrets)
+ * reaches it as types alone, which TypeScript erases. Fails the build on any other module.
+ */
+function clientModulesOnly() {
+  return {
+    name: 'client-modules-only',
+    buildEnd(error) {
+      if (error) return;
+      for (const id of this.getModuleIds()) {
+        const path = relative(process.cwd(), id);
+        if (!path.startsWith(CLIENT_DIR + sep)) {
+          throw new Error(
+            `The sidebar script would bundle ${path}: src/ui/client may import only its own modules, and the server's only as types (import type).`,
+          );
+        }
+      }
+    },
+  };
+}
+
+/**
+ * The bundle as dist/SidebarScript.html: `<script>…</script>`. A "</script" in the code (in a
+ * string) becomes "<\/script", the same string to JavaScript; the build fails if the code no
+ * longer parses, or holds "<!--" or "<script", which change how the browser reads the tag.
+ */
+function inlineScriptHtml(fileName) {
+  return {
+    name: 'inline-script-html',
+    generateBundle(_options, bundle) {
+      for (const [name, chunk] of Object.entries(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const code = chunk.code.replace(/<\/(script)/gi, '<\\/$1');
+        this.parse(code);
+        if (/<!--|<script/i.test(code)) {
+          throw new Error(`The sidebar script holds "<!--" or "<script": it cannot be inlined.`);
+        }
+        delete bundle[name];
+        this.emitFile({
+          type: 'asset',
+          fileName,
+          source: `<script>\n${code.trimEnd()}\n</script>\n`,
+        });
+      }
+    },
+  };
+}
+
+const server = {
   input: 'src/index.ts',
   output: {
     file: 'dist/Code.js',
@@ -101,3 +155,24 @@ export default {
     copyStaticFiles(),
   ],
 };
+
+const sidebarClient = {
+  input: 'src/ui/client/main.ts',
+  output: { dir: 'dist', format: 'iife', entryFileNames: 'SidebarScript.js' },
+  treeshake: { moduleSideEffects: false },
+  plugins: [
+    // A type error fails the build: a renamed entry point or a changed result breaks it.
+    typescript({
+      tsconfig: './tsconfig.client.json',
+      noEmit: false,
+      noEmitOnError: true,
+      outDir: 'dist',
+      rootDir: 'src',
+      removeComments: true,
+    }),
+    clientModulesOnly(),
+    inlineScriptHtml('SidebarScript.html'),
+  ],
+};
+
+export default [server, sidebarClient];

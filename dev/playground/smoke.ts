@@ -140,7 +140,7 @@ export function describeSmoke(result: SmokeResult): string {
     `Callback page: ${result.callbackTitle}`,
     `Connected to: ${result.account ?? '(account not given)'}`,
     `Sync: ${result.outcome}: ${s.rowsSeen} rows checked, ${s.emailsUpdated} emails updated, ` +
-      `${s.optedOut} opted out, ${s.unchanged} unchanged, ${s.errors} errors, ${s.keapRequests} Keap calls`,
+      `${s.optedOut} opted out, ${s.unchanged} unchanged, ${s.errors} errors, ${s.keapRequests} requests to Keap`,
     `Rows with a status: ${result.rowsWithStatus}`,
     'Sheet after the sync:',
     ...result.sheet.map((row) => `  ${row.join(' | ')}`),

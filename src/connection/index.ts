@@ -31,6 +31,7 @@ import {
   type CallbackPage,
 } from './callbackPage';
 import { connectionProblemFrom } from './connectionProblem';
+import { noteConsentAnswer, readConsentAnswer, type ConsentAnswer } from './consentNote';
 import { deriveConnectionStatus } from './connectionStatus';
 import { notSetUpReason, readClientCredentials, type CredentialsLookup } from './credentials';
 import { apiKeyAccount, oauthAccount } from './keapAccount';
@@ -42,6 +43,7 @@ import { apiKeyHeaders, apiKeyRequestAuth, oauthRequestAuth } from './requestAut
 import type { ConnectionStatus } from './status';
 import { TokenAccess } from './tokenAccess';
 import {
+  OAUTH_SERVICE_NAME,
   readRecord,
   USER_KEYS,
   writeRecord,
@@ -51,6 +53,7 @@ import {
 
 export type { ConnectionStatus } from './status';
 export type { CallbackPage } from './callbackPage';
+export type { ConsentAnswer } from './consentNote';
 
 function userStore(): PropertyStore {
   return PropertiesService.getUserProperties();
@@ -138,6 +141,25 @@ export interface AuthCallbackRequest {
  * and says in plain words what happened.
  */
 export function completeAuthorization(request: AuthCallbackRequest): CallbackPage {
+  const page = authorize(request);
+  try {
+    noteConsentAnswer(CacheService.getUserCache(), page, nowIso());
+  } catch {
+    // Without the note a waiting sidebar only waits longer: the page says what happened.
+  }
+  return page;
+}
+
+/** What the sidebar says of the last consent that was not "Allow" (10 minutes), or null. */
+export function lastConsentAnswer(): ConsentAnswer | null {
+  try {
+    return readConsentAnswer(CacheService.getUserCache());
+  } catch {
+    return null;
+  }
+}
+
+function authorize(request: AuthCallbackRequest): CallbackPage {
   const parameter = request?.parameter ?? {};
   if (parameter.error === 'access_denied') return deniedPage();
   if (parameter.error)
@@ -183,6 +205,21 @@ export function connectionProblem(): string | null {
     missingCredentials: lookup.ok ? [] : lookup.missing,
     hasOAuthToken: () => asKeapToken(oauthFor(lookup).service.getToken()) !== null,
   });
+}
+
+/**
+ * Whether this user has a Keap connection at all: an API key, an OAuth token (read straight
+ * from the library's key, no service built), or one Keap stopped accepting (which still
+ * needs a person: its runs say so). False after Disconnect or before any connection: then
+ * no sync trigger is made, put back or kept. Stored state only, a read or three.
+ */
+export function hasKeapConnection(): boolean {
+  const user = userStore();
+  return (
+    user.getProperty(`oauth2.${OAUTH_SERVICE_NAME}`) !== null ||
+    readApiKey(user) !== null ||
+    readLostAccess(user) !== null
+  );
 }
 
 /**

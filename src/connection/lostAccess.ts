@@ -15,7 +15,7 @@ export interface LostAccess {
 
 export const LOST_ACCESS_WORDS = {
   refreshTokenRejected:
-    'Keap no longer accepts this connection (the refresh token was rejected). Reconnect from the sidebar.',
+    'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar.',
   clientRejected:
     "Keap no longer accepts this add-on's Keap app (client id or secret rejected). " +
     'Check KEAP_CLIENT_ID and KEAP_CLIENT_SECRET, then reconnect from the sidebar.',

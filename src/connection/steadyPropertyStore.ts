@@ -3,8 +3,12 @@
  * already rotated the refresh token at Keap when the library saves the answer: if that one
  * write fails (Apps Script's property service has passing server errors), the only working
  * refresh token is gone and the person must reconnect. A couple of short retries make that
- * far less likely; reads and deletes go straight through.
+ * far less likely. A read that fails with one of Google's transient service errors is tried
+ * again the same way (a read changes nothing, so repeating it is safe); other read errors
+ * and deletes go straight through.
  */
+import { isTransientServiceError } from './serviceRetry';
+
 export interface RetryPlan {
   /** Waits before the 2nd, 3rd, ... try. */
   delaysMs: number[];
@@ -18,7 +22,16 @@ export function steadyPropertyStore(
   plan: RetryPlan,
 ): GoogleAppsScript.Properties.Properties {
   const steady = {
-    getProperty: (key: string) => store.getProperty(key),
+    getProperty: (key: string) => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return store.getProperty(key);
+        } catch (error) {
+          if (attempt >= plan.delaysMs.length || !isTransientServiceError(error)) throw error;
+          plan.sleep(plan.delaysMs[attempt]);
+        }
+      }
+    },
     getProperties: () => store.getProperties(),
     getKeys: () => store.getKeys(),
     deleteProperty: (key: string) => {

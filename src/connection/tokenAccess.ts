@@ -12,6 +12,7 @@ import { TOKEN_LOCK_WAIT_MS } from '../keap/config';
 import { KeapAccessError, KeapUnavailableError } from '../keap/model';
 import { asKeapToken, isTokenOlderThan } from './keapToken';
 import { classifyRefreshFailure, LOST_ACCESS_WORDS } from './lostAccess';
+import { isTransientServiceError } from './serviceRetry';
 
 /** The part of the OAuth2 library's service used here. */
 export interface TokenService {
@@ -51,8 +52,12 @@ export class TokenAccess {
     let granted: boolean;
     try {
       granted = service.hasAccess();
-    } catch {
-      // Only the library's waitLock throws here (refresh errors are kept in getLastError).
+    } catch (error) {
+      // Refresh errors are kept in getLastError, so what throws here is the library's waitLock
+      // or the read of the stored token. A Google service error on that read (the property
+      // store already tried it again) is passed on as it is: the run keeps its checkpoint and
+      // the next firing carries on. Nothing was written, so the refresh token is untouched.
+      if (isTransientServiceError(error)) throw error;
       throw new KeapUnavailableError(LOCK_BUSY_WORDS);
     }
     const token = asKeapToken(service.getToken());

@@ -163,3 +163,19 @@ export function checkSettingsArgument(
   const checked = sheetName === undefined ? { headers } : { sheetName, headers };
   return keapEmailStatus === undefined ? checked : { ...checked, keapEmailStatus };
 }
+
+/**
+ * getSettingsChoices(choice?): nothing (the saved settings' tab), or `{ sheetName }` with the
+ * tab the form has chosen ('' the default tab) as short text.
+ */
+export function checkSettingsChoicesArgument(
+  fn: string,
+  args: readonly unknown[],
+): string | undefined {
+  const list = given(args);
+  if (list.length === 0) return undefined;
+  const choice = single(fn, args, 'the tab chosen in the form');
+  if (!isPlainRecord(choice)) throw new ArgumentError(fn, 'the choice must be an object.');
+  onlyKeys(fn, choice, ['sheetName'], 'the choice');
+  return optionalText(fn, choice.sheetName, 'the tab name');
+}

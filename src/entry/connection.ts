@@ -2,6 +2,9 @@
  * Entry points of the Keap connection: the OAuth callback page, disconnect and the API key
  * form. Thin: the work is in src/connection. (The consent URL reaches the sidebar inside
  * getSidebarState.) Each checks its arguments first: the browser can call any of them.
+ *
+ * The sidebar's functions declare the call the sidebar makes (an overload: its types are what
+ * src/ui/client/bridge.ts offers the client); the body behind it trusts no argument.
  */
 import {
   completeAuthorization,
@@ -26,13 +29,18 @@ export function authCallback(...args: unknown[]): GoogleAppsScript.HTML.HtmlOutp
 }
 
 /** Forgets the Keap connection (token, API key and everything stored with them). */
+export function disconnect(): ConnectionStatus;
 export function disconnect(...args: unknown[]): ConnectionStatus {
   checkNoArguments('disconnect', args);
   pauseDailySyncs();
   return disconnectKeap();
 }
 
-/** Connects with a Keap Personal Access Token or Service Account Key after checking it with Keap. */
+/**
+ * Connects with a Keap Personal Access Token or Service Account Key after checking it with Keap.
+ * @param key the key as pasted in the sidebar
+ */
+export function saveApiKey(key: string): ConnectionStatus;
 export function saveApiKey(...args: unknown[]): ConnectionStatus {
   return saveKeapApiKey(checkApiKeyArgument('saveApiKey', args));
 }

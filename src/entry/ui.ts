@@ -2,9 +2,15 @@
  * The add-on's face as Apps Script calls it: the menu (onOpen, onInstall and the menu items)
  * and the sidebar (showSidebar, getSidebarState). Thin: the words live in src/ui/messages.ts,
  * the sidebar's data in src/ui/sidebarState.ts. Each checks its arguments first: the browser
- * can call any of them.
+ * can call any of them. getSidebarState declares the call the sidebar makes (an overload, as
+ * src/ui/client/bridge.ts types it); the body behind it trusts no argument.
  */
-import { authorizationUrlIfSetUp, disconnectKeap, getConnectionStatus } from '../connection/index';
+import {
+  authorizationUrlIfSetUp,
+  disconnectKeap,
+  getConnectionStatus,
+  lastConsentAnswer,
+} from '../connection/index';
 import {
   disableDailySync,
   enableDailySync,
@@ -13,6 +19,7 @@ import {
   previewSync,
   runSync,
 } from '../sync/index';
+import { formatMoment } from '../ui/dates';
 import { buildAddonMenu } from '../ui/menu';
 import {
   type AlertText,
@@ -52,12 +59,14 @@ export function showSidebar(...args: unknown[]): void {
 }
 
 /** Everything the sidebar shows, as plain JSON with no token or secret. */
+export function getSidebarState(): SidebarState;
 export function getSidebarState(...args: unknown[]): SidebarState {
   checkNoArguments('getSidebarState', args);
   return composeSidebarState({
     connection: getConnectionStatus(),
     sync: getSyncStatus(),
     buildAuthorizationUrl: authorizationUrlIfSetUp,
+    consent: lastConsentAnswer(),
   });
 }
 
@@ -121,6 +130,8 @@ function show(ui: GoogleAppsScript.Base.Ui, text: AlertText): void {
   ui.alert(text.title, text.body, ui.ButtonSet.OK);
 }
 
+/** The add-on's one way to show a time (src/ui/dates.ts), as the sidebar shows it too. */
 function timeFormatter(timeZone: string): (iso: string) => string {
-  return (iso) => Utilities.formatDate(new Date(iso), timeZone, 'EEE d MMM yyyy, HH:mm');
+  const locale = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetLocale();
+  return (iso) => formatMoment(iso, { timeZone, locale });
 }

@@ -41,23 +41,40 @@ export function connectionProbeRequest(): KeapRequest {
 }
 
 /**
- * The contact's whole email list, or null when it is not in the shape the spec gives. The
- * PATCH that changes EMAIL1 replaces the whole list, so a slot the add-on could not read
- * (a missing list, a field name in another case, an unknown slot) would be deleted by it:
+ * The contact's whole email list, or null when it is not one address per slot in the shape
+ * the spec gives. The PATCH that changes EMAIL1 replaces the whole list, so a slot the add-on
+ * could not read (a missing list, a field name in another case, an unknown slot, an address
+ * filed under EMAIL_FIELD_UNSPECIFIED) would be deleted by it, and a list that names a slot
+ * twice or with an empty address is not one the add-on could send back as Keap described it:
  * such an answer is never a basis for a write.
  */
 function toEmailSlots(raw: unknown): EmailSlot[] | null {
   if (!Array.isArray(raw)) return null;
   const slots: EmailSlot[] = [];
+  const seen = new Set<string>();
   for (const item of raw) {
     const { email, field } = (item ?? {}) as { email?: unknown; field?: unknown };
     if (typeof email !== 'string' || typeof field !== 'string') return null;
-    // The spec's placeholder value names no slot a PATCH could keep or write.
-    if (field === UNSPECIFIED_FIELD) continue;
-    if (!EMAIL_FIELDS.has(field)) return null;
+    const empty = email.trim() === '';
+    // The spec's placeholder names no slot a PATCH could keep: harmless only when it holds
+    // no address; an address under it would be deleted by the replace-all PATCH.
+    if (field === UNSPECIFIED_FIELD && empty) continue;
+    if (!EMAIL_FIELDS.has(field) || empty || seen.has(field)) return null;
+    seen.add(field);
     slots.push({ field: field as EmailField, email });
   }
   return slots;
+}
+
+/**
+ * True when two answers for the same contact (pages that overlap) give the same email list,
+ * slot for slot; otherwise neither can be trusted as the contact's whole list.
+ */
+export function sameEmailList(a: KeapContact, b: KeapContact): boolean {
+  if (a.emails.length !== b.emails.length) return false;
+  return a.emails.every((slot) =>
+    b.emails.some((other) => other.field === slot.field && other.email === slot.email),
+  );
 }
 
 export function parseContactPage(body: string): Page<KeapContact> {

@@ -5,7 +5,12 @@
  */
 import type { Clock } from './clock';
 import { RETRY_LIMITS, type RateLimits, type RetryLimits } from './config';
-import { contactReadRequests, parseContactPage, setEmailsRequest } from './contactsApi';
+import {
+  contactReadRequests,
+  parseContactPage,
+  sameEmailList,
+  setEmailsRequest,
+} from './contactsApi';
 import { findByEmail } from './contactSearchRead';
 import { DailyQuota } from './dailyQuota';
 import { emailStatusRequests, parseEmailStatusPage } from './emailStatusApi';
@@ -121,7 +126,11 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     }
   }
 
-  /** Reads the wanted keys in batched list requests; whatever else Keap sends is dropped. */
+  /**
+   * Reads the wanted keys in batched list requests; whatever else Keap sends is dropped. With
+   * `agree`, a key answered twice (pages that overlap) must be answered alike, or the whole
+   * answer is unreadable: neither copy is known to be the whole truth.
+   */
   function readByKey<K, T>(
     wanted: Set<K>,
     what: string,
@@ -129,6 +138,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     parse: (body: string) => Page<T>,
     keyOf: (item: T) => K,
     inFlight: boolean,
+    agree?: (a: T, b: T) => boolean,
   ): Map<K, T> {
     const found = new Map<K, T>();
     if (wanted.size === 0) return found;
@@ -137,7 +147,12 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     );
     for (const item of items) {
       const key = keyOf(item);
-      if (wanted.has(key)) found.set(key, item);
+      if (!wanted.has(key)) continue;
+      const earlier = found.get(key);
+      if (agree && earlier !== undefined && !agree(earlier, item)) {
+        throw new KeapUnavailableError(`${WORDS.unreadable} (while reading ${what}).`);
+      }
+      found.set(key, item);
     }
     return found;
   }
@@ -151,6 +166,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
       parseContactPage,
       (c) => c.id,
       inFlight,
+      sameEmailList,
     );
   }
 

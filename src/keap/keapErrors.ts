@@ -18,6 +18,8 @@ export const WORDS = {
   notSent: 'Not sent: the time limit of this run was reached; the next run continues',
   unreadable: 'Keap sent an answer the add-on could not read; will retry next run',
   serverError: (status: number) => `Keap had a server error (HTTP ${status}); will retry next run`,
+  /** Keap's answer said no more than its status code. */
+  noReason: (status: number) => `Keap gave no reason (its error code was ${status})`,
 };
 
 function shorten(text: string): string {
@@ -84,7 +86,7 @@ export function describeFailure(
     case 'server':
       return { error: WORDS.serverError(response.status), retryLater: true, attempted: true };
     default: {
-      const message = keapErrorMessage(response.body) ?? `HTTP ${response.status}`;
+      const message = keapErrorMessage(response.body) ?? WORDS.noReason(response.status);
       return { error: refusal(response, message), retryLater: false, attempted: true };
     }
   }

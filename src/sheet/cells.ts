@@ -34,7 +34,8 @@ export function isBlankCell(value: CellValue): boolean {
 
 /** The error text when the cell shows a formula error, else null. */
 export function formulaErrorOf(value: CellValue): string | null {
-  if (typeof value !== 'string') return null;
+  // Every error text has a '#': most cells (every email) are answered without a copy.
+  if (typeof value !== 'string' || !value.includes('#')) return null;
   const text = value.trim().toUpperCase();
   return FORMULA_ERRORS.has(text) ? text : null;
 }

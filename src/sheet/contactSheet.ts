@@ -4,6 +4,7 @@
  */
 import type { CellBlock, CellRange } from './statusPlacement';
 import { LOG_TAB_NAME } from './logTab';
+import { SheetSetupError } from './setupError';
 import { OLD_STATE_TAB_NAME, parseOldStateValues } from './oldStateTab';
 import type { SyncState } from './syncRecord';
 import { readUsedRange, SheetSession, writeGrowing } from './tabs';
@@ -12,14 +13,6 @@ type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 export const DEFAULT_TAB_NAME = 'Contacts';
-
-/** A problem with the spreadsheet's layout, in words for the person who owns it. */
-export class SheetSetupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SheetSetupError';
-  }
-}
 
 export interface ContactSheetPort {
   /** The tab's name, for messages. */

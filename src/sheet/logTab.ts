@@ -2,7 +2,6 @@
  * The 'Keap Sync Log' tab: one row per finished run, newest at the bottom. Add-ons get no
  * failure e-mails from Google, so this is where unattended runs report themselves.
  */
-import type { SyncSummary } from '../sync/summary';
 import { formulaSafe } from './formulaSafe';
 import { SheetSession } from './tabs';
 
@@ -26,17 +25,32 @@ export const LOG_HEADER = [
   'Message',
 ];
 
-const HOW: Record<SyncSummary['trigger'], string> = {
-  daily: 'daily',
-  menu: 'menu',
-  sidebar: 'sidebar',
-  continuation: 'follow-up',
-};
+/**
+ * What one log row says about a run. The sync's own summary (src/sync/summary.ts) has this
+ * shape; the tab is an adapter below the sync, so it names only what it writes.
+ */
+export interface LogEntry {
+  /** ISO 8601. */
+  startedAt: string;
+  trigger: string;
+  rowsSeen: number;
+  emailsUpdated: number;
+  optedOut: number;
+  unchanged: number;
+  errors: number;
+  keapRequests: number;
+  durationMs: number;
+  outcome: string;
+  message: string;
+}
 
-export function logRow(summary: SyncSummary): unknown[] {
+/** How each trigger reads in the log's 'How' column; other names are written as they are. */
+const HOW: Readonly<Record<string, string>> = { continuation: 'follow-up' };
+
+export function logRow(summary: LogEntry): unknown[] {
   return [
     new Date(summary.startedAt),
-    HOW[summary.trigger],
+    HOW[summary.trigger] ?? summary.trigger,
     summary.rowsSeen,
     summary.emailsUpdated,
     summary.optedOut,
@@ -50,7 +64,7 @@ export function logRow(summary: SyncSummary): unknown[] {
 }
 
 export interface SyncLogPort {
-  append(summary: SyncSummary): void;
+  append(entry: LogEntry): void;
 }
 
 /** Key of the developer metadata that marks the log tab (its value is empty). */
@@ -71,7 +85,7 @@ export class SpreadsheetLogTab implements SyncLogPort {
    * settings in the same call), so a run does not also look it up by name; a tab without the
    * mark (made by an earlier version) is found by name once and marked.
    */
-  append(summary: SyncSummary): void {
+  append(summary: LogEntry): void {
     let sheet = this.markedTab();
     if (!sheet) {
       sheet = this.spreadsheet.getSheetByName(LOG_TAB_NAME);

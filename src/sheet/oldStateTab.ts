@@ -22,14 +22,17 @@ function mayHaveOldRecords(columns: SheetColumns): boolean {
 /**
  * The sheet's records, with the old tab's where it may still hold them (asked of
  * `readOldRecords` only then). `old`: the old tab's records, still to be written.
+ * `sheetState`: the record column's records, when already read from `values`.
  */
 export function recordsOfSheet(
   values: readonly (readonly unknown[])[],
   columns: SheetColumns,
   readOldRecords: () => SyncState,
+  sheetState: SyncState = readSyncState(values, columns.syncRecord),
 ): { state: SyncState; old: SyncState } {
-  const state = readSyncState(values, columns.syncRecord);
   const old = mayHaveOldRecords(columns) ? readOldRecords() : new Map();
+  // A copy only when records are added: the sheet's may be shared (sheetRead.ts).
+  const state = old.size > 0 ? new Map(sheetState) : sheetState;
   for (const [contactId, record] of old) keepNewest(state, contactId, record);
   return { state, old };
 }

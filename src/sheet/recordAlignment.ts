@@ -8,34 +8,53 @@
  * back. Once the records are in place again this finds nothing, and costs no call. Pure.
  */
 import type { SheetColumns } from './headers';
-import { parseContactId } from './rowParsing';
-import { keepNewest, readSyncState, recordCell, type SyncState } from './syncRecord';
+import { SheetRead } from './sheetRead';
+import { recordCell, type StateRecord, type SyncState } from './syncRecord';
 
 type Grid = readonly (readonly unknown[])[];
 
 /**
  * Rows (1-based) whose record cell should hold another value, and that value. `newer`:
  * records not yet on the sheet (this execution's); the newest record of a contact wins.
+ * `read`: `values` with what is already worked out from them (sheetRead.ts), if at hand.
+ * `settled`: rows that get their record written anyway, not looked at.
  */
 export function misplacedRecords(
   values: Grid,
   columns: SheetColumns,
   newer: SyncState = new Map(),
+  read: SheetRead = new SheetRead(values, columns),
+  settled: (row: number) => boolean = () => false,
 ): Map<number, string> {
   const fixes = new Map<number, string>();
-  const idColumn = columns.contactId;
-  if (idColumn === null) return fixes;
-  const newest = readSyncState(values, columns.syncRecord);
-  for (const [contactId, record] of newer) keepNewest(newest, contactId, record);
-  if (newest.size === 0) return fixes;
+  if (columns.contactId === null) return fixes;
+  const onSheet = read.state();
+  if (onSheet.size === 0 && newer.size === 0) return fixes;
+  // Every row of a contact should hold the same cell: it is made once per contact, and not
+  // at all for a row read as holding it already.
+  const cells = new Map<number, string>();
   for (let row = 2; row <= values.length; row++) {
-    const cells = values[row - 1];
-    const id = parseContactId(cells[idColumn - 1]);
-    const record = id.ok ? newest.get(id.value) : undefined;
-    if (!id.ok || !record) continue;
-    const cell = recordCell(id.value, record);
-    const shown = columns.syncRecord === null ? undefined : cells[columns.syncRecord - 1];
+    if (settled(row)) continue;
+    const id = read.contactId(row);
+    if (id === null) continue;
+    const record = newestOf(onSheet.get(id), newer.get(id));
+    if (!record || read.holds(row, id, record)) continue;
+    let cell = cells.get(id);
+    if (cell === undefined) {
+      cell = recordCell(id, record);
+      cells.set(id, cell);
+    }
+    const shown = columns.syncRecord === null ? undefined : values[row - 1][columns.syncRecord - 1];
     if (shown !== cell) fixes.set(row, cell);
   }
   return fixes;
+}
+
+/** The newer of a contact's record on the sheet and one not written yet (keepNewest's rule). */
+function newestOf(
+  onSheet: StateRecord | undefined,
+  notWritten: StateRecord | undefined,
+): StateRecord | undefined {
+  if (notWritten === undefined) return onSheet;
+  return !onSheet || notWritten.syncedAt > onSheet.syncedAt ? notWritten : onSheet;
 }

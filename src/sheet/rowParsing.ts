@@ -3,7 +3,7 @@
  * plain-language errors for that row. Pure: knows nothing of SpreadsheetApp.
  */
 import { cellText, formulaErrorOf, isBlankCell, isDate, quoteForMessage } from './cells';
-import { SheetSetupError } from './contactSheet';
+import { SheetSetupError } from './setupError';
 import { matchHeaders, type InputHeaderNames, type SheetColumns } from './headers';
 
 /** Keap stores EMAIL1 in at most 75 characters. */
@@ -138,9 +138,17 @@ const KEY_SEPARATOR = '\u001f';
  * whose inputs changed during the run does not match its old key, so it gets no stale status.
  */
 export function rowKey(values: readonly unknown[], columns: SheetColumns): string {
-  return [columns.contactId, columns.email, columns.optOut, columns.optOutReason]
-    .map((column) => cellText(cellAt(values, column)))
-    .join(KEY_SEPARATOR);
+  return keyOfCells(
+    cellAt(values, columns.contactId),
+    cellAt(values, columns.email),
+    cellAt(values, columns.optOut),
+    cellAt(values, columns.optOutReason),
+  );
+}
+
+function keyOfCells(id: unknown, email: unknown, optOut: unknown, reason: unknown): string {
+  const S = KEY_SEPARATOR;
+  return `${cellText(id)}${S}${cellText(email)}${S}${cellText(optOut)}${S}${cellText(reason)}`;
 }
 
 /** The Contact ID cell's text as `rowKey` recorded it. */
@@ -157,20 +165,25 @@ export function parseRow(
   const emailCell = cellAt(values, columns.email);
   const optOutCell = cellAt(values, columns.optOut);
   const reasonCell = cellAt(values, columns.optOutReason);
-  if ([idCell, emailCell, optOutCell, reasonCell].every(isBlankCell)) return { kind: 'blank', row };
+  const blank =
+    isBlankCell(idCell) &&
+    isBlankCell(emailCell) &&
+    isBlankCell(optOutCell) &&
+    isBlankCell(reasonCell);
+  if (blank) return { kind: 'blank', row };
 
-  const key = rowKey(values, columns);
+  const key = keyOfCells(idCell, emailCell, optOutCell, reasonCell);
   const id = parseContactId(idCell);
   const email = parseEmail(emailCell);
   const optOut = parseOptOut(optOutCell);
   const reason = optOut.ok && optOut.value ? parseReason(reasonCell) : ok<string | null>(null);
-  const errors = [id, email, optOut, reason].flatMap((p) => (p.ok ? [] : [p.error]));
   // No id but an address: the row is synced by its address (src/sync/emailRows.ts).
   if (isBlankCell(idCell) && email.ok && email.value !== null && optOut.ok && reason.ok) {
     const request = { email: email.value, optOut: optOut.value, reason: reason.value };
     return { kind: 'byEmail', row, key, request };
   }
   if (!id.ok || !email.ok || !optOut.ok || !reason.ok) {
+    const errors = [id, email, optOut, reason].flatMap((p) => (p.ok ? [] : [p.error]));
     return { kind: 'invalid', row, key, contactId: id.ok ? id.value : null, errors };
   }
   return {

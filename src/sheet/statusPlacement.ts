@@ -27,7 +27,7 @@ import {
   type SheetColumns,
 } from './headers';
 import { misplacedRecords } from './recordAlignment';
-import { rowKey } from './rowParsing';
+import { SheetRead } from './sheetRead';
 import { keepNewest, parseRecordCell, SYNC_RECORD_HEADER, type SyncState } from './syncRecord';
 
 export interface PendingStatus {
@@ -91,6 +91,8 @@ export interface StatusWritePlan {
   addsRecordColumn: boolean;
   /** The records this write brings, by contact (to check the write by contact, not by row). */
   records: SyncState;
+  /** The read the plan was made from, with what was worked out from it (sheetRead.ts). */
+  read?: SheetRead;
 }
 
 export function hasInputs(values: readonly unknown[], columns: SheetColumns): boolean {
@@ -119,15 +121,20 @@ export function placeStatuses(
   pending: readonly PendingStatus[],
   currentValues: readonly (readonly unknown[])[],
   columns: SheetColumns,
+  read: SheetRead = new SheetRead(currentValues, columns),
 ): Map<number, PendingStatus> {
-  const currentRows: { row: number; key: string }[] = [];
-  currentValues.forEach((values, index) => {
-    if (index === 0 || !hasInputs(values, columns)) return;
-    currentRows.push({ row: index + 1, key: rowKey(values, columns) });
-  });
-  const currentByKey = groupBy(currentRows, (r) => r.key);
+  const pendingByKey = groupBy(pending, (p) => p.key);
+  // Only the rows of keys with a status matter: most rows of a large sheet have none.
+  const currentByKey = new Map<string, number[]>();
+  for (let row = 2; row <= currentValues.length; row++) {
+    const key = read.key(row);
+    if (key === null || !pendingByKey.has(key)) continue;
+    const rows = currentByKey.get(key);
+    if (rows) rows.push(row);
+    else currentByKey.set(key, [row]);
+  }
   const placed = new Map<number, PendingStatus>();
-  for (const [key, statuses] of groupBy(pending, (p) => p.key)) {
+  for (const [key, statuses] of pendingByKey) {
     const targets = currentByKey.get(key) ?? [];
     if (targets.length !== statuses.length) continue;
     const first = statuses[0];
@@ -136,7 +143,7 @@ export function placeStatuses(
     );
     if (!same) continue;
     const ordered = [...statuses].sort((a, b) => a.row - b.row);
-    targets.forEach((target, i) => placed.set(target.row, ordered[i]));
+    targets.forEach((target, i) => placed.set(target, ordered[i]));
   }
   return placed;
 }
@@ -326,6 +333,7 @@ export function blocksFor(
  * range, in that order, so that on a new sheet the three are written as one block.
  * `readFormulas` is asked only when the rows to write fall into many separate runs.
  * `unwritten`: records the sheet does not hold yet, to be put on their contacts' rows.
+ * `earlier`: an earlier read of the tab, whose rows are not worked out again (sheetRead.ts).
  */
 export function planStatusWrites(
   pending: readonly PendingStatus[],
@@ -333,6 +341,7 @@ export function planStatusWrites(
   names: InputHeaderNames,
   readFormulas?: ReadFormulas,
   unwritten: SyncState = new Map(),
+  earlier: SheetRead | null = null,
 ): StatusWritePlan {
   const none: StatusWritePlan = {
     blocks: [],
@@ -346,7 +355,8 @@ export function planStatusWrites(
   if (currentValues.length === 0) return none;
   const columns = findColumns(currentValues[0], names);
   if (columns.contactId === null) return none;
-  const rows = placeStatuses(pending, currentValues, columns);
+  const read = new SheetRead(currentValues, columns, earlier);
+  const rows = placeStatuses(pending, currentValues, columns, read);
 
   const width = currentValues.reduce((widest, values) => Math.max(widest, values.length), 0);
   const withKeapStatus = pending.some((p) => p.keapStatus !== undefined);
@@ -362,7 +372,7 @@ export function planStatusWrites(
     written.set(row, status);
   }
   const records = recordsToWrite(rows, unwritten);
-  const recordOnly = realignRecords(written, currentValues, columns, records);
+  const recordOnly = realignRecords(written, read, records);
   if (rows.size === 0 && written.size === 0 && recordOnly.size === 0) return none;
   // A row that only gets its record back is written in the record column alone when that
   // column exists: its Sync Status or Last Synced cell may hold a person's formula. Then all
@@ -395,6 +405,7 @@ export function planStatusWrites(
     },
     addsRecordColumn: recordOutput.header !== null && blocks.length > 0,
     records,
+    read,
   };
 }
 
@@ -428,17 +439,19 @@ function recordsToWrite(
  */
 function realignRecords(
   written: Map<number, PendingStatus>,
-  currentValues: readonly (readonly unknown[])[],
-  columns: SheetColumns,
+  read: SheetRead,
   records: SyncState,
 ): Map<number, PendingStatus> {
   const recordOnly = new Map<number, PendingStatus>();
-  for (const [row, record] of misplacedRecords(currentValues, columns, records)) {
+  const { columns } = read;
+  // A row whose status brings its record needs no other (most rows of a run that changed them).
+  const bringsRecord = (row: number) => written.get(row)?.record !== undefined;
+  for (const [row, record] of misplacedRecords(read.values, columns, records, read, bringsRecord)) {
     const status = written.get(row);
     if (status?.record !== undefined) continue;
     if (status) written.set(row, { ...status, record });
     else {
-      const key = rowKey(currentValues[row - 1], columns);
+      const key = read.key(row) ?? '';
       recordOnly.set(row, { row, key, status: null, syncedAt: null, record });
     }
   }

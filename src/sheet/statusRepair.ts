@@ -11,6 +11,7 @@ import { cellText, isBlankCell } from './cells';
 import { findColumns, type InputHeaderNames, type SheetColumns } from './headers';
 import { misplacedRecords } from './recordAlignment';
 import { rowKey } from './rowParsing';
+import { SheetRead } from './sheetRead';
 import {
   cellOf,
   hasInputs,
@@ -93,10 +94,13 @@ export function repairStatusWrites(
   const columns = findColumns(after[0], names);
   const beforeColumns = findColumns(before[0] ?? [], names);
   const at = plan.columns;
-  const keyWritten = (row: number) =>
-    plan.written.get(row)?.key ?? keyAt(before, row, beforeColumns);
+  // Keys of rows whose cells did not change are not worked out again (sheetRead.ts).
+  const beforeRead =
+    plan.read?.values === before ? plan.read : new SheetRead(before, beforeColumns);
+  const afterRead = new SheetRead(after, columns, beforeRead);
+  const keyWritten = (row: number) => plan.written.get(row)?.key ?? beforeRead.key(row);
   const movedRows = [...plan.written.keys(), ...bridgedRows(plan)].filter(
-    (row) => keyAt(after, row, columns) !== keyWritten(row),
+    (row) => afterRead.key(row) !== keyWritten(row),
   );
   if (movedRows.length === 0) return null;
   const sameLayout =

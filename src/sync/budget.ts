@@ -15,8 +15,11 @@ export const SYNC_LIMITS = {
    * deadline come back unattempted.
    */
   chunkSize: 1000,
-  /** A lease older than this belongs to an execution that was killed. */
-  leaseMs: 7 * 60_000,
+  /**
+   * A lease lasts the execution's own limit (6 minutes from its start) plus a margin: no
+   * execution outlives it, and one killed at the limit is not "running" for long after.
+   */
+  leaseMs: 6 * 60_000 + 30_000,
   /** Delay before the follow-up execution. */
   continuationDelayMs: 60_000,
   /**

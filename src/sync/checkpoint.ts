@@ -22,6 +22,13 @@ export interface RunCheckpoint {
    * before it return at once instead of spending requests on a quota that is spent.
    */
   waitUntil?: number;
+  /**
+   * The Keap account the run writes to (src/connection/keapAccount.ts), null when the
+   * connection did not say; absent in checkpoints of earlier versions.
+   */
+  account?: string | null;
+  /** The tab the run syncs; absent in checkpoints of earlier versions. */
+  sheetName?: string;
 }
 
 /** True while the run waits for Keap's daily limit to reset. */
@@ -36,6 +43,36 @@ export function isWaitingForKeap(checkpoint: RunCheckpoint, now: number): boolea
  */
 export function isStale(checkpoint: RunCheckpoint, now: number, staleMs: number): boolean {
   return now - Math.max(checkpoint.savedAt, checkpoint.waitUntil ?? 0) > staleMs;
+}
+
+/** What a run is about: the Keap account it writes to and the tab it syncs (null: unknown). */
+export interface RunContext {
+  account: string | null;
+  sheetName: string | null;
+}
+
+/** How the world moved under a pending run; `from` and `to` are account ids or tab names. */
+export interface RunChange {
+  kind: 'account' | 'tab';
+  from: string;
+  to: string;
+}
+
+/**
+ * Whether a pending run may be continued now: not when the connection reaches another Keap
+ * account, nor when the settings name another tab. Either way the run's counts describe
+ * another account's contacts or another tab's rows, so it is ended and a new run starts.
+ * Unknown on either side (an older checkpoint, a connection that does not say) is no change.
+ */
+export function changeSince(checkpoint: RunCheckpoint, now: RunContext): RunChange | null {
+  const { account, sheetName } = checkpoint;
+  if (typeof account === 'string' && now.account !== null && account !== now.account) {
+    return { kind: 'account', from: account, to: now.account };
+  }
+  if (typeof sheetName === 'string' && now.sheetName !== null && sheetName !== now.sheetName) {
+    return { kind: 'tab', from: sheetName, to: now.sheetName };
+  }
+  return null;
 }
 
 export function checkpointKey(spreadsheetId: string): string {

@@ -9,17 +9,24 @@ interface LocalParts {
   second: number;
 }
 
+/** One formatter per time zone: making one costs far more than using it (rows' retry days). */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 function localParts(epochMs: number, timeZone: string): LocalParts {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
+  let format = formats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formats.set(timeZone, format);
+  }
   const parts: Record<string, number> = {};
   for (const part of format.formatToParts(new Date(epochMs))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -72,6 +79,15 @@ export function latestDailySlot(now: number, hour: number, timeZone: string): nu
   const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
   const today = localHourToEpoch(now, hour, 0, zone);
   return today <= now ? today : localHourToEpoch(now, hour, -1, zone);
+}
+
+/**
+ * Epoch ms of 00:00 in `timeZone` on the local date `days` days after `epochMs`'s: the first
+ * moment of a day as the spreadsheet's people name it.
+ */
+export function startOfLocalDay(epochMs: number, days: number, timeZone: string): number {
+  const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
+  return localHourToEpoch(epochMs, 0, days, zone);
 }
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

@@ -25,7 +25,7 @@ export function findConflicts(rows: readonly RowIdentity[]): Map<number, string>
   }
   const conflicts = new Map<number, string>();
   for (const [contactId, group] of byId) {
-    if (new Set(group.map((r) => r.sameAs)).size < 2) continue;
+    if (group.every((r) => r.sameAs === group[0].sameAs)) continue;
     for (const row of group) {
       const others = group
         .filter((other) => other.sameAs !== row.sameAs)

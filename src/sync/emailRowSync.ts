@@ -32,6 +32,8 @@ export interface EmailRowContext {
   now: () => number;
   /** A day as people read it (the spreadsheet's time zone). */
   day: (epochMs: number) => string;
+  /** The spreadsheet's time zone (a retry day starts at its midnight: rowRetry.ts). */
+  timeZone: () => string;
 }
 
 export interface EmailWorkResult {
@@ -134,7 +136,7 @@ function answer(
   let shown = status;
   if (record.result === 'error') {
     record.tries = triesAfter(w.previous, w.fingerprint);
-    shown = withNextTry(status, ctx.day(nextTryAt(record)));
+    shown = withNextTry(status, ctx.day(nextTryAt(record, ctx.timeZone())));
   }
   const cell = emailRecordCell(w.addressKey, record);
   const syncedAt = failure === null ? new Date(now) : null;

@@ -127,7 +127,10 @@ export function buildEmailWorklist(
     const handled = alreadyHandled(record, fingerprint, scope);
     if (record && handled && (record.result !== 'error' || hasStatus(row.row))) {
       if (record.result === 'error')
-        list.knownErrorRows.push({ ...ref, nextTryAt: nextTryAt(record) });
+        list.knownErrorRows.push({
+          ...ref,
+          nextTryAt: nextTryAt(record, scope.timeZone?.() ?? 'UTC'),
+        });
       else list.skippedRows.push({ ...ref, record });
       continue;
     }

@@ -4,11 +4,17 @@
  * are now (checked once after writing).
  */
 import { accountLabel } from '../connection/keapAccount';
-import { KeapAccessError, KeapDailyLimitError, type KeapGateway } from '../keap/model';
+import {
+  KeapAccessError,
+  KeapDailyLimitError,
+  KeapUnavailableError,
+  type KeapGateway,
+} from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
 import { OLD_STATE_TAB_NAME, recordsOfSheet } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
 import { parseSheet } from '../sheet/rowParsing';
+import { SheetRead } from '../sheet/sheetRead';
 import { recordCell, type StateRecord, type SyncState } from '../sheet/syncRecord';
 import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
@@ -18,7 +24,7 @@ import { formatDay, formatIsoDay, formatMoment } from './dailyTime';
 import type { EmailWorkResult } from './emailRowSync';
 import { ExecutionExtras } from './executionExtras';
 import { recordResultOf, type UnitResult } from './plan';
-import type { SyncPorts } from './runSync';
+import type { SyncPorts } from './syncPorts';
 import { nextTryAt, triesAfter } from './rowRetry';
 import {
   dailyLimitStatus,
@@ -30,7 +36,7 @@ import {
   unitStatus,
   withNextTry,
 } from './statusText';
-import { describe, stopFor, type Stop } from './stopWords';
+import { describe, keapTroubleSentence, stopFor, type Stop } from './stopWords';
 import { emptyTally, MAX_ERROR_ROWS, type RunTally } from './tally';
 import {
   buildWorklist,
@@ -57,6 +63,8 @@ export interface ExecutionReport {
   /** Keap's daily request limit stopped the execution; the run waits for its reset. */
   dailyLimit: DailyLimitStop | null;
   notes: string[];
+  /** The Keap account this execution's records describe (null: the connection did not say). */
+  account: string | null;
 }
 
 export interface DailyLimitStop {
@@ -87,6 +95,8 @@ export class Execution {
   private oldRecords: SyncState = new Map();
   /** A row's Sync Status as this execution first read it. */
   private shown: (row: number) => unknown = () => '';
+  /** The sheet as this execution first read it, with what was worked out from it. */
+  private firstRead: SheetRead | null = null;
   /** The records as this execution first read them, and whose records count. */
   private state: SyncState = new Map();
   private scope: RecordScope;
@@ -110,7 +120,12 @@ export class Execution {
       this.syncRows(startedAt);
     } catch (error) {
       if (error instanceof KeapDailyLimitError) this.waitForDailyLimit(error.resetsAt);
-      else this.stop = stopFor(error);
+      else {
+        this.stop = stopFor(error);
+        if (error instanceof KeapUnavailableError) {
+          this.answerUnreachedRows(keapTroubleSentence(error.message));
+        }
+      }
     }
     try {
       this.writeBack();
@@ -129,6 +144,7 @@ export class Execution {
       stop: this.stop,
       dailyLimit: this.dailyLimit,
       notes: this.notes,
+      account: this.scope.account,
     };
   }
 
@@ -140,12 +156,20 @@ export class Execution {
     const shown = (row: number): unknown =>
       statusColumn === null ? '' : (values[row - 1][statusColumn - 1] ?? '');
     this.shown = shown;
-    const { state, old } = recordsOfSheet(values, columns, () => sheet.readOldRecords());
+    const read = new SheetRead(values, columns);
+    for (const row of rows) read.knowKey(row.row, row.kind === 'blank' ? null : row.key);
+    this.firstRead = read;
+    const { state, old } = recordsOfSheet(
+      values,
+      columns,
+      () => sheet.readOldRecords(),
+      read.state(),
+    );
     this.oldRecords = old;
     this.state = state;
-    this.recordsMisplaced = misplacedRecords(values, columns, this.oldRecords).size > 0;
+    this.recordsMisplaced = misplacedRecords(values, columns, this.oldRecords, read).size > 0;
     const account = this.ports.keapAccount?.() ?? null;
-    this.scope = { runId: this.runId, account, now: startedAt };
+    this.scope = { runId: this.runId, account, now: startedAt, timeZone: () => this.zone() };
     this.accountNamed = namedAccount(state, account);
     const worklist = buildWorklist(rows, state, this.scope, (row) => !isBlankCell(shown(row)));
     this.extras = new ExecutionExtras(
@@ -227,6 +251,7 @@ export class Execution {
         account: this.scope.account,
         now: () => this.ports.clock.now(),
         day: (epochMs) => this.day(epochMs),
+        timeZone: () => this.zone(),
       },
       (result) => this.answerByEmail(result),
     );
@@ -310,6 +335,22 @@ export class Execution {
     }
   }
 
+  /**
+   * Keap stopped the run (it refused or failed a read): the rows it did not reach say why on
+   * their own row, in Keap's words, instead of keeping an empty or an old status. No record
+   * is written, so each is sent again by the next run.
+   */
+  private answerUnreachedRows(reason: string): void {
+    const status = this.named(`Will retry: ${reason}`);
+    for (const unit of this.units) {
+      if (this.answered.has(unit)) continue;
+      for (const ref of unit.rows) {
+        if (this.shown(ref.row) === status) continue;
+        this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
+      }
+    }
+  }
+
   private countErrors(rows: number[]): void {
     this.tally.errors += rows.length;
     this.tally.errorRows = [...this.tally.errorRows, ...rows]
@@ -362,7 +403,7 @@ export class Execution {
     if (fields.result === 'error') {
       const previous = recordFor(this.state, unit.contactId, this.scope.account);
       fields.tries = triesAfter(previous, unit.fingerprint);
-      status = withNextTry(status, this.day(nextTryAt(fields)));
+      status = withNextTry(status, this.day(nextTryAt(fields, this.zone())));
     }
     status = this.named(status);
     this.answered.add(unit);
@@ -416,6 +457,7 @@ export class Execution {
       settings.headers,
       (range) => sheet.readFormulas(range),
       this.oldRecords,
+      this.firstRead,
     );
     plan.blocks.forEach((block) => sheet.writeBlock(block));
     if (plan.addsRecordColumn && plan.columns) this.hideRecordColumn(plan.columns.record);

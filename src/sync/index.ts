@@ -3,17 +3,19 @@
  * JSON (no Date objects): google.script.run cannot pass anything else.
  */
 import { keepConnectionAlive } from '../connection';
-import { resolveContactsTab, SheetSetupError } from '../sheet/contactSheet';
-import { matchHeaders } from '../sheet/headers';
+import { DEFAULT_TAB_NAME, resolveContactsTab } from '../sheet/contactSheet';
+import { SheetSetupError } from '../sheet/setupError';
+import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import { previewWith, type SyncPreview } from './preview';
 import { SYNC_LIMITS } from './budget';
 import { interruptedSummary, isUnattended, runSyncWith } from './runSync';
 import { isStale, isWaitingForKeap, PropertiesCheckpoint } from './checkpoint';
 import type { SyncLease } from './lease';
-import { SpreadsheetLogTab } from '../sheet/logTab';
+import { LOG_TAB_NAME, SpreadsheetLogTab } from '../sheet/logTab';
 import { SheetSession } from '../sheet/tabs';
 import {
   authorizationRequired,
+  keapConnected,
   openSpreadsheet,
   openSpreadsheetWithId,
   pauseUserTriggers,
@@ -25,17 +27,24 @@ import {
   syncTriggers,
   userStore,
 } from './services';
-import { validateSettingsInput, type SyncSettings } from './settings';
+import {
+  checkAgainstHeaderRow,
+  settingsChoicesOf,
+  validateSettingsInput,
+  type SettingsChoices,
+  type SyncSettings,
+} from './settings';
 import type { SyncSummary, SyncTrigger } from './summary';
 import {
   spreadsheetIdForTrigger,
   validHour,
+  type SyncTriggers,
   type DailySyncStatus,
   type EnsureResult,
 } from './triggers';
 
 export type { SyncSummary, SyncTrigger, SyncOutcome } from './summary';
-export type { SyncSettings } from './settings';
+export type { SettingsChoices, SyncSettings } from './settings';
 export type { DailySyncStatus } from './triggers';
 export type { RowChangePreview, SyncPreview } from './preview';
 
@@ -45,6 +54,8 @@ export interface SyncStatusView {
   /** An execution of a sync of this spreadsheet holds the lease now (it expires on its own). */
   running: boolean;
   settings: SyncSettings;
+  /** The spreadsheet's locale as Apps Script names it ('en_US'): times are shown in it. */
+  locale?: string;
   /** The last execution was stopped before it finished; null when it was not. */
   interrupted?: InterruptedView | null;
   /**
@@ -70,14 +81,27 @@ function currentUserEmail(): string | null {
   }
 }
 
+/**
+ * The lease of a run's execution. It notes about when this user's triggers continue the work
+ * should the execution die (others cannot read this user's records to tell).
+ */
 function leaseFor(spreadsheetId: string, trigger?: SyncTrigger): SyncLease {
-  return syncLease(spreadsheetId, { startedBy: currentUserEmail, trigger });
+  return syncLease(spreadsheetId, {
+    startedBy: currentUserEmail,
+    trigger,
+    continuesAt: (expiresAt) =>
+      syncTriggers(spreadsheetId).continuesAfter(expiresAt, pendingRunOf(spreadsheetId) !== null),
+  });
 }
 
 /** The self-repair, without letting its failure stop what the person or run does. */
-function ensureTrigger(spreadsheetId: string, personPresent: boolean): EnsureResult {
+function ensureTrigger(
+  spreadsheetId: string,
+  personPresent: boolean,
+  connected = true,
+): EnsureResult {
   try {
-    return syncTriggers(spreadsheetId).ensure(personPresent);
+    return syncTriggers(spreadsheetId).ensure(personPresent, connected);
   } catch {
     return 'off';
   }
@@ -115,16 +139,24 @@ export function enableDailySync(hour: number): DailySyncStatus {
 }
 
 /**
- * Disconnect means stop: this user's sync triggers (every spreadsheet: the connection is the
- * user's) are removed and each daily sync is marked paused, keeping its hour. Best effort:
- * the disconnect itself must not fail on it.
+ * Disconnect means stop: each daily sync of this user is marked paused in its record (every
+ * spreadsheet: the connection is the user's), keeping its hour, and the user's sync triggers
+ * are removed. Throws, so the disconnect does not go on, only when the records could not be
+ * written; a trigger that could not be listed or removed stands down when it fires.
  */
 export function pauseDailySyncs(): void {
+  let failure: string | null = null;
   try {
     pauseUserTriggers();
-  } catch {
-    // A trigger left behind finds no connection and reports it, as before.
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
   }
+  if (failure === null) return;
+  throw new Error(
+    /^Keap was not disconnected/.test(failure)
+      ? failure
+      : `Keap was not disconnected: the daily sync could not be paused (${failure}). Try again in a moment.`,
+  );
 }
 
 export function disableDailySync(): DailySyncStatus {
@@ -159,12 +191,52 @@ function reportInterrupted(
   void spreadsheetId;
 }
 
+function localeOf(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): string {
+  try {
+    return spreadsheet.getSpreadsheetLocale();
+  } catch {
+    return 'en-US';
+  }
+}
+
+/**
+ * About when my interrupted work continues, from my own records: the recurring trigger's next
+ * firing for a pending run (its checkpoint) or a daily slot with starts left, else the next
+ * daily run; null when no trigger of mine will (then: sync again).
+ */
+function continuesAtForMe(triggers: SyncTriggers, spreadsheetId: string): string | null {
+  try {
+    const at = triggers.continuesAfter(Date.now(), pendingRunOf(spreadsheetId) !== null);
+    return at === null ? null : new Date(at).toISOString();
+  } catch {
+    return null;
+  }
+}
+
+/** Another person's "continues at", noted when their execution started: only while ahead. */
+function laterThanNow(iso: string | null | undefined): string | null {
+  if (typeof iso !== 'string') return null;
+  const at = Date.parse(iso);
+  return Number.isFinite(at) && at > Date.now() ? new Date(at).toISOString() : null;
+}
+
+/** A pending run of mine with no trigger to continue it gets its carrier back (best effort). */
+function carryPendingRun(triggers: SyncTriggers, spreadsheetId: string, connected: boolean): void {
+  try {
+    if (connected && pendingRunOf(spreadsheetId)) triggers.carryPendingRun();
+  } catch {
+    // The next look tries again.
+  }
+}
+
 export function getSyncStatus(): SyncStatusView {
   const spreadsheet = openSpreadsheet();
   const spreadsheetId = spreadsheet.getId();
   const records = new SpreadsheetRecords(spreadsheetId, new SheetSession(spreadsheet));
-  const repaired = ensureTrigger(spreadsheetId, true) === 'repaired';
+  const connected = keapConnected();
+  const repaired = ensureTrigger(spreadsheetId, true, connected) === 'repaired';
   const triggers = syncTriggers(spreadsheetId);
+  carryPendingRun(triggers, spreadsheetId, connected);
   const lease = leaseFor(spreadsheetId);
   reportInterrupted(spreadsheet, spreadsheetId, lease, records);
   const daily = triggers.status(spreadsheet.getSpreadsheetTimeZone());
@@ -173,15 +245,13 @@ export function getSyncStatus(): SyncStatusView {
   let interrupted: InterruptedView | null = null;
   if (!running && lastRun?.outcome === 'interrupted') {
     const me = currentUserEmail();
-    // A run with a checkpoint continues at the trigger's next firing; one killed before its
-    // first checkpoint is done again by the next daily run.
-    const firing = pendingRunOf(spreadsheetId) === 'now' ? triggers.nextFiring() : null;
-    const continuesAt =
-      firing !== null ? new Date(firing).toISOString() : daily.enabled ? daily.nextRunAfter : null;
+    const byYou = !lastRun.startedBy || lastRun.startedBy === me;
     interrupted = {
-      byYou: !lastRun.startedBy || lastRun.startedBy === me,
+      byYou,
       startedBy: lastRun.startedBy ?? null,
-      continuesAt,
+      continuesAt: byYou
+        ? continuesAtForMe(triggers, spreadsheetId)
+        : laterThanNow(lastRun.continuesAt),
     };
   }
   return {
@@ -190,6 +260,7 @@ export function getSyncStatus(): SyncStatusView {
     running,
     settings: records.settings(),
     interrupted,
+    locale: localeOf(spreadsheet),
     waitingForKeapUntil: waitingForKeapUntil(spreadsheetId),
   };
 }
@@ -206,17 +277,25 @@ function waitingForKeapUntil(spreadsheetId: string): string | null {
     return null;
   }
 }
-/** Validates against the sheet (a missing header is named) and saves for this spreadsheet. */
+
+/** Row 1 of a tab, as many cells as it uses (one read). */
+function headerRowOf(tab: GoogleAppsScript.Spreadsheet.Sheet): unknown[] {
+  const width = Math.max(tab.getLastColumn(), 1);
+  return tab.getRange(1, 1, 1, width).getValues()[0];
+}
+
+/**
+ * Validates against the sheet (a chosen header that is not in row 1 is named; an empty one
+ * means the default) and saves for this spreadsheet.
+ */
 export function saveSettings(settings: SyncSettings): { ok: boolean; errors: string[] } {
   const checked = validateSettingsInput(settings);
   if (checked.errors.length > 0) return { ok: false, errors: checked.errors };
   const spreadsheet = openSpreadsheet();
   try {
     const tab = resolveContactsTab(spreadsheet, checked.settings.sheetName);
-    const width = Math.max(tab.getLastColumn(), 1);
-    const headerRow = tab.getRange(1, 1, 1, width).getValues()[0];
-    const match = matchHeaders(headerRow, checked.settings.headers, tab.getName());
-    if (!match.ok) return { ok: false, errors: [match.error] };
+    const errors = checkAgainstHeaderRow(checked, headerRowOf(tab), tab.getName());
+    if (errors.length > 0) return { ok: false, errors };
   } catch (error) {
     if (error instanceof SheetSetupError) return { ok: false, errors: [error.message] };
     throw error;
@@ -241,6 +320,32 @@ export function saveSettings(settings: SyncSettings): { ok: boolean; errors: str
     };
   }
   return { ok: true, errors: [] };
+}
+
+/**
+ * What the settings form offers: this spreadsheet's tabs (but the add-on's own) and the
+ * headers in row 1 of `sheetName` ('' the default tab; undefined the saved settings' tab).
+ * Reads only what an editor sees in the spreadsheet anyway.
+ */
+export function getSettingsChoices(sheetName?: string): SettingsChoices {
+  const spreadsheet = openSpreadsheet();
+  const own = [LOG_TAB_NAME, OLD_STATE_TAB_NAME];
+  const tabs = spreadsheet
+    .getSheets()
+    .map((sheet) => sheet.getName())
+    .filter((name) => !own.includes(name));
+  const wanted =
+    sheetName ??
+    new SpreadsheetRecords(spreadsheet.getId(), new SheetSession(spreadsheet)).settings().sheetName;
+  let tab: { name: string; headerRow: unknown[] } | { error: string };
+  try {
+    const found = resolveContactsTab(spreadsheet, wanted);
+    tab = { name: found.getName(), headerRow: headerRowOf(found) };
+  } catch (error) {
+    if (!(error instanceof SheetSetupError)) throw error;
+    tab = { error: error.message };
+  }
+  return settingsChoicesOf(tabs, tab, DEFAULT_TAB_NAME);
 }
 
 /** Which spreadsheet a time-driven trigger belongs to (null: the active one, if any). */
@@ -268,6 +373,7 @@ function pendingRunOf(spreadsheetId: string): 'now' | 'later' | null {
 export function runDailySync(event?: { triggerUid?: string }): SyncSummary | null {
   if (authorizationRequired()) return null;
   const spreadsheetId = spreadsheetOfTrigger(event) ?? openSpreadsheetWithId().id;
+  if (standsDown(spreadsheetId, true)) return null;
   // A sync still runs (its lease holds): this firing would only be "busy".
   if (leaseFor(spreadsheetId).isTaken()) return null;
   const pending = pendingRunOf(spreadsheetId);
@@ -285,15 +391,60 @@ export function runDailySync(event?: { triggerUid?: string }): SyncSummary | nul
 }
 
 /**
- * A one-off follow-up (made where Apps Script allows it, to continue a run sooner than the
- * hourly trigger would). It is spent once fired: it is removed at the end, whatever happens.
+ * Disconnect means stop, even when Disconnect could not remove a trigger (Google failed to
+ * list them) or a run made one meanwhile: a firing for a user with no Keap connection removes
+ * this spreadsheet's sync triggers and marks its daily sync paused, and does nothing else (no
+ * log row, no e-mail: the person chose to disconnect). A dailySync firing for a paused daily
+ * sync (Disconnect left its trigger, then Keap was connected again) removes that trigger.
+ */
+function standsDown(spreadsheetId: string, daily = false): boolean {
+  try {
+    const triggers = syncTriggers(spreadsheetId);
+    if (!keapConnected()) {
+      triggers.standDown();
+      return true;
+    }
+    if (daily && triggers.record().daily?.paused) {
+      triggers.ensure(false);
+      return true;
+    }
+  } catch {
+    // Decided again at the next firing.
+  }
+  return false;
+}
+
+/**
+ * The `continueSync` handler: a one-off follow-up (made where Apps Script allows it, to
+ * continue a run sooner than the recurring trigger would), or the recurring carrier of a run
+ * while the daily sync is off. A one-off is spent once fired: it is removed at the end,
+ * whatever happens. The carrier stays until the run ends; a firing that finds no run to
+ * continue removes it.
  */
 export function runContinuation(event?: { triggerUid?: string }): SyncSummary | null {
   const fired = event?.triggerUid ? String(event.triggerUid) : null;
   const spreadsheetId = spreadsheetOfTrigger(event) ?? openSpreadsheetWithId().id;
   const triggers = syncTriggers(spreadsheetId);
+  if (triggers.isCarrier(fired)) {
+    if (authorizationRequired() || standsDown(spreadsheetId)) return null;
+    if (leaseFor(spreadsheetId).isTaken()) return null;
+    const pending = pendingRunOf(spreadsheetId);
+    if (pending === null) {
+      triggers.removeFollowUps();
+      return null;
+    }
+    // Waiting for Keap's daily limit to reset: the carrier stays, nothing is sent before it.
+    if (pending === 'later') return null;
+    return runSync('continuation', spreadsheetId);
+  }
   try {
-    if (authorizationRequired() || pendingRunOf(spreadsheetId) !== 'now') return null;
+    if (
+      authorizationRequired() ||
+      standsDown(spreadsheetId) ||
+      pendingRunOf(spreadsheetId) !== 'now'
+    ) {
+      return null;
+    }
     return runSync('continuation', spreadsheetId, fired);
   } finally {
     try {

@@ -1,9 +1,12 @@
 /**
  * One sync at a time per spreadsheet, across users and with or without an active document:
  * a lease (owner, expiry, who started it) in script properties, taken and released under a
- * short script lock. It expires on its own, so an execution killed mid-run blocks the next
- * one for at most the lease time; "running" is read from it alone. An expired lease that
- * was never given back is what a killed execution leaves: the run was interrupted.
+ * short script lock. It expires on its own at the end of the execution's own time limit
+ * (its start + 6 minutes + a small margin): no execution outlives that, so a live run never
+ * loses its lease, and a killed one is not shown as running once Google has stopped it.
+ * "Running" is read from it alone. An expired lease that was never given back is what a
+ * killed execution leaves: the run was interrupted. The starter notes in it about when its
+ * work continues if it dies, so everyone can be told (other people cannot read its records).
  */
 import {
   readJson,
@@ -23,6 +26,16 @@ export interface LeaseRecord {
   trigger?: string;
   /** Epoch ms the execution started. */
   startedAt?: number;
+  /** Epoch ms about when a trigger of the starter continues the work if this execution dies. */
+  continuesAt?: number | null;
+}
+
+/** Who holds the lease, and how its work continues should it be killed. */
+export interface LeaseHolder {
+  startedBy: () => string | null;
+  trigger?: string;
+  /** About when the work continues if the execution dies and its lease expires at `expiresAt`. */
+  continuesAt?: (expiresAt: number) => number | null;
 }
 
 const LOCK_WAIT_MS = 5_000;
@@ -42,9 +55,9 @@ export class SyncLease {
     private readonly spreadsheetId: string,
     private readonly clock: Clock,
     private readonly ttlMs: number,
-    private readonly who: { startedBy: () => string | null; trigger?: string } = {
-      startedBy: () => null,
-    },
+    private readonly who: LeaseHolder = { startedBy: () => null },
+    /** When this execution started (its time limit counts from then); now when unknown. */
+    private readonly executionStartedAt: number | null = null,
   ) {
     this.owner = uniqueId(clock.now());
   }
@@ -69,12 +82,14 @@ export class SyncLease {
         if (stored && stored.expiresAt > now && stored.owner !== this.owner) return false;
         if (stored && stored.expiresAt <= now) this.interruptedRecord = stored;
         const startedBy = this.startedBy();
+        const expiresAt = Math.min(now, this.executionStartedAt ?? now) + this.ttlMs;
         const lease: LeaseRecord = {
           owner: this.owner,
-          expiresAt: now + this.ttlMs,
+          expiresAt,
           startedBy,
           trigger: this.who.trigger,
           startedAt: now,
+          continuesAt: this.continuesAt(expiresAt),
         };
         this.store.setProperty(leaseKey(this.spreadsheetId), JSON.stringify(lease));
         this.held = true;
@@ -88,6 +103,15 @@ export class SyncLease {
   private startedBy(): string | null {
     try {
       return this.who.startedBy();
+    } catch {
+      return null;
+    }
+  }
+
+  /** About when the work continues if this execution dies; null when unknown or none. */
+  private continuesAt(expiresAt: number): number | null {
+    try {
+      return this.who.continuesAt?.(expiresAt) ?? null;
     } catch {
       return null;
     }

@@ -33,6 +33,18 @@ export interface RowChangePreview {
   error: string | null;
 }
 
+/**
+ * What a sync would do, counted as the sync counts its run: email changes and opt-outs per
+ * contact (a contact on two rows is one change, as the sync makes one), errors and
+ * unchanged per row.
+ */
+export interface PreviewCounts {
+  emailChanges: number;
+  optOuts: number;
+  errors: number;
+  unchanged: number;
+}
+
 export interface SyncPreview {
   rowsSeen: number;
   changes: RowChangePreview[];
@@ -41,6 +53,10 @@ export interface SyncPreview {
   /** Keap shows the row's address opted out and its Opt Out is not ticked (status column on). */
   optedOutInKeap?: OptedOutInKeapRow[];
   message: string;
+  /** Every change and error, also those beyond the lists' length. */
+  counts?: PreviewCounts;
+  /** Why the preview could not look at every row (Keap refused, no connection); else null. */
+  stopped?: string | null;
 }
 
 export interface PreviewPorts {
@@ -102,13 +118,14 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     );
     const { state } = recordsOfSheet(values, columns, () => ports.sheet.readOldRecords());
     const account = ports.keapAccount?.() ?? null;
-    const scope = { runId: 'preview', account, now: startedAt };
+    const scope = { runId: 'preview', account, now: startedAt, timeZone: zone };
     worklist = buildWorklist(rows, state, scope);
     byEmail = emailWorklistOf(rows, readEmailState(values, columns.syncRecord), scope);
     keapRows = () =>
       previewOptedOutInKeap(openGateway(), rows, columns, ports.settings.keapEmailStatus);
   } catch (error) {
-    return { ...preview, message: stopFor(error).message };
+    const message = stopFor(error).message;
+    return { ...preview, message, stopped: message };
   }
   preview.rowsSeen = worklist.rowsSeen + byEmail.rowsSeen;
   preview.unchanged = worklist.skippedRows.length + byEmail.skippedRows.length;
@@ -121,6 +138,8 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     })),
   ].map(issueRow);
   const changes: RowChangePreview[] = [];
+  let emailChanges = 0;
+  let optOuts = 0;
   let stopped: string | null = null;
   let opened: KeapGateway | null = null;
   const openGateway = () => (opened ??= ports.openGateway(startedAt + limits.keapDeadlineAfterMs));
@@ -130,16 +149,21 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
       if (!gateway) break;
       for (const plan of planChunk(units, readKeapState(gateway, units))) {
         if (plan.error) errors.push(...planRows(plan));
-        else if (plan.emailChange || plan.optOut) changes.push(...planRows(plan));
-        else preview.unchanged += plan.unit.rows.length;
+        else if (plan.emailChange || plan.optOut) {
+          changes.push(...planRows(plan));
+          if (plan.emailChange) emailChanges += 1;
+          if (plan.optOut) optOuts += 1;
+        } else preview.unchanged += plan.unit.rows.length;
       }
     }
     const rowsByEmail = byEmail.work.length > 0 ? previewByEmail(openGateway(), byEmail) : [];
     for (const row of rowsByEmail) {
       const change = { ...row, emailFrom: null, emailTo: null };
       if (row.error !== null) errors.push(change);
-      else if (row.optOut) changes.push(change);
-      else preview.unchanged += 1;
+      else if (row.optOut) {
+        changes.push(change);
+        optOuts += 1;
+      } else preview.unchanged += 1;
     }
     preview.optedOutInKeap = keapRows().slice(0, MAX_PREVIEW_ROWS);
   } catch (error) {
@@ -150,8 +174,13 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
   preview.changes = changes.slice(0, MAX_PREVIEW_ROWS);
   preview.errors = errors.slice(0, MAX_PREVIEW_ROWS);
 
-  const emailChanges = changes.filter((c) => c.emailTo !== null).length;
-  const optOuts = changes.filter((c) => c.optOut).length;
+  preview.counts = {
+    emailChanges,
+    optOuts,
+    errors: errors.length,
+    unchanged: preview.unchanged,
+  };
+  preview.stopped = stopped;
   const counts =
     `${plural(emailChanges, 'email')} to update, ${optOuts} to opt out, ` +
     `${plural(errors.length, 'row')} with errors, ${preview.unchanged} unchanged.`;

@@ -4,16 +4,17 @@
  * checkpoint and follow-up, or the end of the run: its last run, log row and, when nobody
  * watched, an e-mail.
  */
-import type { SyncLogPort } from '../sheet/logTab';
 import { SYNC_LIMITS, type SyncLimits } from './budget';
-import { isStale, isWaitingForKeap, type CheckpointPort, type RunCheckpoint } from './checkpoint';
+import { changeSince, isStale, isWaitingForKeap, type RunCheckpoint } from './checkpoint';
 import { formatMoment } from './dailyTime';
 import { Execution } from './execution';
 import type { LeaseRecord } from './lease';
+import type { NextExecution } from './triggers';
 import { uniqueId } from './ports';
-import type { PreviewPorts } from './preview';
+import { restContinues, runEndedByChange } from './statusText';
 import { asSentence, describe } from './stopWords';
 import type { SyncOutcome, SyncSummary, SyncTrigger } from './summary';
+import type { SyncPorts } from './syncPorts';
 import {
   addExecution,
   BUSY_MESSAGE,
@@ -26,36 +27,7 @@ import {
   type RunTally,
 } from './tally';
 
-/** What a preview reads, and what a run writes and schedules. */
-export interface SyncPorts extends PreviewPorts {
-  log: SyncLogPort;
-  lease: {
-    acquire(): boolean;
-    release(): void;
-    /** The expired lease taken over by acquire: an execution that was killed. */
-    takenOver?(): LeaseRecord | null;
-  };
-  checkpoint: CheckpointPort;
-  continuation: {
-    /**
-     * Tries a quick follow-up for a run with work left. Never needed for safety: the
-     * recurring trigger continues any run whose checkpoint is saved.
-     */
-    schedule(delayMs: number, runId: string): void;
-    /** The run is over: spent follow-ups are removed. */
-    finish(): void;
-    /** This execution got through its work: the day's slot is not started again. */
-    slotStarted?(): void;
-  };
-  lastRun: { save(summary: SyncSummary): void };
-  /**
-   * Why the stored Keap connection cannot be used (plain words), or null. No network: it is
-   * asked on every run, so a run with nothing to send still says that Keap needs a person.
-   */
-  connectionProblem?(): string | null;
-  /** E-mails the owner of an unattended run that needs them (at most daily per kind). */
-  notifyOwner?(kind: string, subject: string, body: string): void;
-}
+export type { SyncPorts } from './syncPorts';
 
 /** Runs `work`; on failure adds "what: why" to the notes. True when it worked. */
 function attempt(notes: string[], what: string, work: () => void): boolean {
@@ -105,6 +77,7 @@ function recordRun(
   trigger: SyncTrigger,
   build: (notes: string[]) => SyncSummary,
   notes: string[],
+  notify = true,
 ): SyncSummary {
   let summary = build(notes);
   if (summary.outcome !== 'continuing') {
@@ -120,7 +93,7 @@ function recordRun(
       if (saved) quietly(() => ports.lastRun.save(summary));
     }
   }
-  notifyIfUnattended(ports, trigger, summary);
+  if (notify) notifyIfUnattended(ports, trigger, summary);
   return summary;
 }
 
@@ -128,24 +101,50 @@ function withNotes(message: string, notes: string[]): string {
   return notes.length > 0 ? `${message} (${notes.join('; ')})` : message;
 }
 
-/** Closes a run without running it: its log row, last run and, if unattended, the e-mail. */
+/**
+ * Closes a run without running it: its log row, last run and, if unattended and `notify`,
+ * the e-mail.
+ */
 function closeRun(
   ports: SyncPorts,
   trigger: SyncTrigger,
   run: { startedAt: number; trigger: SyncTrigger; tally: RunTally },
   message: string,
+  notify = true,
 ): SyncSummary {
   return recordRun(
     ports,
     trigger,
     (notes) => summaryOf(run.tally, run, 'failed', withNotes(message, notes)),
     [],
+    notify,
   );
+}
+
+/** The tab the settings lead to now; null when there is none (the execution says so). */
+function currentTab(ports: SyncPorts): string | null {
+  try {
+    return ports.sheet.tabName();
+  } catch {
+    return null;
+  }
+}
+
+/** The Keap account the connection reaches now; null when it does not say (or cannot be read). */
+function currentAccount(ports: SyncPorts): string | null {
+  try {
+    return ports.keapAccount?.() ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * The run to continue, or null: the checkpoint alone decides (whichever trigger fired). A
- * checkpoint older than a day is from a run that broke off: it is closed and dropped.
+ * checkpoint older than a day is from a run that broke off: it is closed and dropped. So is
+ * one of another Keap account or another tab (checkpoint.ts changeSince): its counts describe
+ * other contacts or rows, so it ends with its own log row (no e-mail: nothing is wrong, and a
+ * new run takes over in this execution).
  */
 function resumableRun(
   ports: SyncPorts,
@@ -163,6 +162,15 @@ function resumableRun(
   if (isStale(checkpoint, startedAt, limits.staleCheckpointMs)) {
     closeRun(ports, trigger, checkpoint, STALE_MESSAGE);
     quietly(() => ports.checkpoint.clear());
+    return null;
+  }
+  const change = changeSince(checkpoint, {
+    account: currentAccount(ports),
+    sheetName: currentTab(ports),
+  });
+  if (change !== null) {
+    closeRun(ports, trigger, checkpoint, runEndedByChange(change), false);
+    quietly(() => ports.checkpoint.clear(checkpoint.runId));
     return null;
   }
   return checkpoint;
@@ -185,6 +193,8 @@ export function interruptedSummary(lease: LeaseRecord): SyncSummary {
       INTERRUPTED_MESSAGE,
     ),
     startedBy: lease.startedBy ?? null,
+    continuesAt:
+      typeof lease.continuesAt === 'number' ? new Date(lease.continuesAt).toISOString() : null,
   };
 }
 
@@ -193,6 +203,12 @@ function logInterrupted(ports: SyncPorts): void {
   const lease = ports.lease.takenOver?.() ?? null;
   if (!lease) return;
   quietly(() => ports.log.append(interruptedSummary(lease)));
+}
+
+function whenRestContinues(ports: SyncPorts, next: NextExecution): string {
+  let timeZone = 'UTC';
+  if (next.kind === 'hourly') quietly(() => (timeZone = ports.timeZone?.() ?? 'UTC'));
+  return restContinues(next, timeZone);
 }
 
 function leaseFailureMessage(error: unknown): string {
@@ -272,6 +288,8 @@ function runHoldingLease(
   let outcome: SyncOutcome;
   let message: string;
   const waitUntil = report.dailyLimit?.resetsAt;
+  /** Why a continuing run stopped early (a passing Google error), said after when it continues. */
+  let cutShort = '';
   if (report.dailyLimit && report.workLeft) {
     // Keap's daily limit: what was done is kept; the run continues after the reset.
     outcome = 'daily-limit';
@@ -279,7 +297,8 @@ function runHoldingLease(
   } else if (report.stop?.transient && run.executions + 1 <= limits.maxContinuations) {
     // Google failed for a moment: what was done is kept, and the next run carries on.
     outcome = 'continuing';
-    message = `${continuingMessage(tally)} (${report.stop.message})`;
+    cutShort = ` (${report.stop.message})`;
+    message = `${continuingMessage(tally)}${cutShort}`;
   } else if (report.stop) {
     ({ outcome, message } = report.stop);
   } else if (report.workLeft && run.executions + 1 > limits.maxContinuations) {
@@ -301,6 +320,8 @@ function runHoldingLease(
       tally,
       savedAt: ports.clock.now(),
       ...(waits ? { waitUntil } : {}),
+      account: report.account ?? run.account ?? null,
+      sheetName: currentTab(ports) ?? run.sheetName,
     };
     try {
       ports.checkpoint.save(next);
@@ -308,18 +329,29 @@ function runHoldingLease(
       outcome = 'failed';
       message = `The sync could not save where it stopped (${describe(error)}). The next run syncs the remaining rows.`;
     }
-    // The recurring trigger continues the run after the reset. Without one (the daily sync
-    // is off), a one-off just after the reset does, where Apps Script allows one.
+    // A run with work left gets its continuation arranged (triggers.ts: the recurring trigger,
+    // or a carrier when the daily sync is off). One that waits for Keap's daily limit asks for
+    // its quick follow-up just after the reset; firings before it return at once.
     const delayMs = waits
       ? (waitUntil as number) + AFTER_RESET_MS - ports.clock.now()
       : limits.continuationDelayMs;
     if (outcome === 'continuing' || outcome === 'daily-limit') {
-      quietly(() => ports.continuation.schedule(delayMs, run.runId));
+      let arranged: NextExecution | null = null;
+      quietly(() => {
+        arranged = ports.continuation.schedule(delayMs, run.runId) ?? null;
+      });
+      // Said as it was arranged: "in a few minutes" only when a quick follow-up was made.
+      const rest =
+        arranged === null || outcome !== 'continuing' ? null : whenRestContinues(ports, arranged);
+      if (rest !== null) message = `${continuingMessage(tally, rest)}${cutShort}`;
     }
   }
   if (outcome !== 'continuing' && outcome !== 'daily-limit') {
-    attempt(notes, 'The checkpoint could not be cleared', () => ports.checkpoint.clear(run.runId));
-    quietly(() => ports.continuation.finish());
+    const cleared = attempt(notes, 'The checkpoint could not be cleared', () =>
+      ports.checkpoint.clear(run.runId),
+    );
+    // A checkpoint left behind is closed by the next firing: the trigger that fires stays.
+    if (cleared) quietly(() => ports.continuation.finish());
   }
   // A failed run (a Google service error, Keap down) leaves its slot open: the next hourly
   // firing tries again, up to the slot's attempts.

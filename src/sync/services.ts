@@ -5,6 +5,7 @@
 import {
   connectedAccount,
   connectionProblem,
+  hasKeapConnection,
   notifyOwnerOncePerDay,
   openKeapGateway,
 } from '../connection';
@@ -13,10 +14,10 @@ import { SpreadsheetLogTab } from '../sheet/logTab';
 import { SheetSession } from '../sheet/tabs';
 import { SYNC_LIMITS } from './budget';
 import { PropertiesCheckpoint } from './checkpoint';
-import { SyncLease } from './lease';
+import { SyncLease, type LeaseHolder } from './lease';
 import { readJson, type Clock, type KeyValueStore } from './ports';
 import type { PreviewPorts } from './preview';
-import type { SyncPorts } from './runSync';
+import type { SyncPorts } from './syncPorts';
 import {
   loadSharedSettings,
   saveSharedSettings,
@@ -29,6 +30,7 @@ import type { SyncSummary } from './summary';
 import { withServiceRetry } from './serviceRetry';
 import {
   pauseAllTriggers,
+  recordedSpreadsheets,
   SyncTriggers,
   type TriggerHandle,
   type TriggerService,
@@ -60,17 +62,39 @@ const appsScriptTriggers: TriggerService = {
     retried(() => ScriptApp.deleteTrigger(trigger as GoogleAppsScript.Script.Trigger)),
   createHourly: (handler) =>
     retried(() => ScriptApp.newTrigger(handler).timeBased().everyHours(1).create()),
+  // Not retried: an editor add-on refuses it (at most hourly), and the caller makes an hourly one.
+  createEveryMinutes: (handler, minutes) =>
+    ScriptApp.newTrigger(handler).timeBased().everyMinutes(minutes).create(),
   // Not retried: a refusal (add-on rules) is the usual answer, and the caller goes on without it.
   createOnce: (handler, afterMs) =>
     ScriptApp.newTrigger(handler).timeBased().after(afterMs).create(),
 };
 
-/** Disconnect: this user's sync triggers on every spreadsheet are removed, their daily syncs paused. */
+/**
+ * Disconnect: this user's daily syncs are paused in their records (every spreadsheet the
+ * user has one for) and their sync triggers removed, holding the user lock so that a run's
+ * locked record update cannot write `paused` away. Throws when the lock stays busy or a
+ * record cannot be written: the disconnect must then not go on (the person tries again).
+ * A failure to list or remove the triggers does not throw: the records say paused, and a
+ * trigger left behind stands down when it fires.
+ */
 export function pauseUserTriggers(): number {
   const lock = LockService.getUserLock();
-  if (!lock.tryLock(10_000)) return pauseAllTriggers(appsScriptTriggers, userStore());
+  if (!lock.tryLock(30_000)) {
+    throw new Error(
+      'Keap was not disconnected: another change to the sync schedule is in progress. Try again in a moment.',
+    );
+  }
   try {
-    return pauseAllTriggers(appsScriptTriggers, userStore());
+    const store = userStore();
+    let listed: TriggerHandle[] | { error: unknown };
+    try {
+      listed = appsScriptTriggers.list();
+    } catch (error) {
+      listed = { error };
+    }
+    const keys = retried(() => PropertiesService.getUserProperties().getKeys());
+    return pauseAllTriggers(appsScriptTriggers, store, recordedSpreadsheets(keys), listed);
   } finally {
     lock.releaseLock();
   }
@@ -86,7 +110,8 @@ export function userStore(): KeyValueStore {
   return {
     getProperty: (key) => retried(() => store.getProperty(key)),
     setProperty: (key, value) => store.setProperty(key, value),
-    deleteProperty: (key) => store.deleteProperty(key),
+    // Removing twice is removing once: a passing error is tried again.
+    deleteProperty: (key) => retried(() => store.deleteProperty(key)),
   };
 }
 
@@ -206,10 +231,13 @@ export function syncTriggers(spreadsheetId: string): SyncTriggers {
   );
 }
 
-export function syncLease(
-  spreadsheetId: string,
-  who?: { startedBy: () => string | null; trigger?: string },
-): SyncLease {
+/**
+ * When this execution started: the bundle's top level runs once at the start of each
+ * execution, and Apps Script's 6-minute limit counts from about then.
+ */
+const EXECUTION_STARTED_AT = Date.now();
+
+export function syncLease(spreadsheetId: string, who?: LeaseHolder): SyncLease {
   return new SyncLease(
     PropertiesService.getScriptProperties(),
     LockService.getScriptLock(),
@@ -217,6 +245,7 @@ export function syncLease(
     systemClock,
     SYNC_LIMITS.leaseMs,
     who,
+    EXECUTION_STARTED_AT,
   );
 }
 
@@ -269,9 +298,7 @@ export function syncPorts(
     lease: syncLease(spreadsheetId),
     checkpoint: new PropertiesCheckpoint(userStore(), spreadsheetId),
     continuation: {
-      schedule: (delayMs) => {
-        triggers.tryFollowUp(delayMs, firedFollowUp);
-      },
+      schedule: (delayMs) => triggers.tryFollowUp(delayMs, firedFollowUp, keapConnected()),
       finish: () => triggers.removeFollowUps(),
       slotStarted: () => triggers.markSlotDone(),
     },
@@ -284,6 +311,18 @@ export function syncPorts(
       notifyOwnerOncePerDay(kind, subject, body);
     },
   };
+}
+
+/**
+ * Whether the user has a Keap connection (false after Disconnect). A failed read counts as
+ * connected: standing down on a passing error would stop a sync nobody asked to stop.
+ */
+export function keapConnected(): boolean {
+  try {
+    return hasKeapConnection();
+  } catch {
+    return true;
+  }
 }
 
 /** True when the person must authorize the add-on again (triggers keep firing meanwhile). */

@@ -4,9 +4,18 @@
  * that opens the spreadsheet, unattended or not, reads the same current values. Earlier
  * versions kept them in document properties, copied into each user's properties: those are
  * carried into the record once and not read again. Reading is forgiving (defaults fill
- * gaps); saving validates.
+ * gaps); saving validates, against the sheet's own headers.
  */
-import { DEFAULT_HEADER_NAMES, normalizeHeader, type InputHeaderNames } from '../sheet/headers';
+import { cellText } from '../sheet/cells';
+import {
+  DEFAULT_HEADER_NAMES,
+  LAST_SYNCED_HEADER,
+  matchHeaders,
+  normalizeHeader,
+  SYNC_STATUS_HEADER,
+  type InputHeaderNames,
+} from '../sheet/headers';
+import { SYNC_RECORD_HEADER } from '../sheet/syncRecord';
 import { readJson, type KeyValueStore } from './ports';
 
 export interface SyncSettings {
@@ -58,12 +67,23 @@ function settingsOf(stored: Partial<SyncSettings> | null): SyncSettings {
   return settings;
 }
 
-/** Checks the shape of settings sent by the sidebar: names present, short, distinct. */
-export function validateSettingsInput(input: unknown): {
+/** The columns the add-on writes: never a column to read from. */
+const OWN_COLUMNS = [SYNC_STATUS_HEADER, LAST_SYNCED_HEADER, SYNC_RECORD_HEADER];
+
+export interface CheckedSettings {
   settings: SyncSettings;
   errors: string[];
-} {
+  /** The header fields given a name; the others were left empty and use their default. */
+  chosen: (keyof InputHeaderNames)[];
+}
+
+/**
+ * Checks the shape of settings sent by the sidebar: names short, distinct, none of the
+ * add-on's own columns. An empty (or absent) name means "the default".
+ */
+export function validateSettingsInput(input: unknown): CheckedSettings {
   const errors: string[] = [];
+  const chosen: (keyof InputHeaderNames)[] = [];
   const settings = defaultSettings();
   const raw = (input && typeof input === 'object' ? input : {}) as {
     sheetName?: unknown;
@@ -80,17 +100,24 @@ export function validateSettingsInput(input: unknown): {
   else settings.sheetName = sheetName;
 
   const headers = raw.headers && typeof raw.headers === 'object' ? raw.headers : {};
+  const own = new Set(OWN_COLUMNS.map(normalizeHeader));
   for (const field of Object.keys(HEADER_LABELS) as (keyof InputHeaderNames)[]) {
     const value = headers[field];
     if (value === undefined || value === null) continue;
     const name = text(value);
     const label = HEADER_LABELS[field];
+    if (name === '') continue;
     if (name === null || normalizeHeader(name) === '') {
       errors.push(`The header name for '${label}' must contain letters or digits.`);
     } else if (name.length > MAX_NAME_LENGTH) {
       errors.push(`The header name for '${label}' is too long.`);
+    } else if (own.has(normalizeHeader(name))) {
+      errors.push(
+        `'${name}' is a column the add-on writes itself; choose another column for '${label}'.`,
+      );
     } else {
       settings.headers[field] = name;
+      chosen.push(field);
     }
   }
   const seen = new Map<string, string>();
@@ -102,7 +129,77 @@ export function validateSettingsInput(input: unknown): {
     }
     seen.set(normalized, HEADER_LABELS[field]);
   }
-  return { settings, errors };
+  return { settings, errors, chosen };
+}
+
+/**
+ * Checked settings against the tab's row 1, before they are kept: every column a person
+ * chose must be there (an empty choice is the default, which the sync may do without, as
+ * it always has), and the sync must find what it needs (a contact id, something to sync).
+ */
+export function checkAgainstHeaderRow(
+  checked: CheckedSettings,
+  headerRow: readonly unknown[],
+  tabName: string,
+): string[] {
+  const present = new Set(headerRow.map(normalizeHeader));
+  const errors: string[] = [];
+  for (const field of checked.chosen) {
+    const name = checked.settings.headers[field];
+    if (!present.has(normalizeHeader(name))) {
+      errors.push(
+        `Row 1 of the '${tabName}' tab has no '${name}' column (chosen for '${HEADER_LABELS[field]}').`,
+      );
+    }
+  }
+  if (errors.length > 0) return errors;
+  const match = matchHeaders(headerRow, checked.settings.headers, tabName);
+  return match.ok ? [] : [match.error];
+}
+
+/** What the sidebar's settings form offers: the tabs, and the headers of one tab's row 1. */
+export interface SettingsChoices {
+  /** False when the tab asked for cannot be read (errors say why); tabs are listed anyway. */
+  ok: boolean;
+  errors: string[];
+  /** The spreadsheet's tabs, but the add-on's own. */
+  tabs: string[];
+  /** The tab whose headers are listed ('' when none). */
+  tab: string;
+  /** Row 1's headers, as written, but empty cells, duplicates and the add-on's own columns. */
+  headers: string[];
+  /** What an empty choice means. */
+  defaults: { sheetName: string; headers: InputHeaderNames };
+}
+
+/** Enough for any real sheet, and a bound on what one answer carries to the browser. */
+export const MAX_CHOICES = 200;
+
+export function settingsChoicesOf(
+  tabs: readonly string[],
+  tab: { name: string; headerRow: readonly unknown[] } | { error: string },
+  defaultTab: string,
+): SettingsChoices {
+  const own = new Set(OWN_COLUMNS.map(normalizeHeader));
+  const headers: string[] = [];
+  const seen = new Set<string>();
+  for (const cell of 'headerRow' in tab ? tab.headerRow : []) {
+    const name = cellText(cell).trim();
+    const key = normalizeHeader(name);
+    if (key === '' || name.length > MAX_NAME_LENGTH || own.has(key) || seen.has(key)) continue;
+    seen.add(key);
+    headers.push(name);
+    if (headers.length >= MAX_CHOICES) break;
+  }
+  const ok = !('error' in tab);
+  return {
+    ok,
+    errors: 'error' in tab ? [tab.error] : [],
+    tabs: tabs.filter((name) => name.length <= MAX_NAME_LENGTH).slice(0, MAX_CHOICES),
+    tab: 'name' in tab ? tab.name : '',
+    headers,
+    defaults: { sheetName: defaultTab, headers: { ...DEFAULT_HEADER_NAMES } },
+  };
 }
 
 export function storeSettings(store: KeyValueStore, settings: SyncSettings): void {

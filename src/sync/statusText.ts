@@ -2,6 +2,8 @@
  * The words on a row's Sync Status cell. One family of phrases, so people can filter on
  * them: "Updated: ...", "Up to date", "Error: ...", "Will retry: ...".
  */
+import { accountLabel } from '../connection/keapAccount';
+import type { RunChange } from './checkpoint';
 import type { UnitResult } from './plan';
 
 export const UP_TO_DATE = 'Up to date';
@@ -77,6 +79,64 @@ export function withNextTry(status: string, day: string): string {
 /** A status naming the Keap account it describes (when several have synced the sheet). */
 export function inAccount(status: string, accountLabel: string): string {
   return `${status} (Keap account ${accountLabel})`;
+}
+
+function accountWords(account: string): string {
+  const label = accountLabel(account);
+  return label === 'API key' ? 'an API key' : `Keap account ${label}`;
+}
+
+/**
+ * The log row of a pending run that is not continued (src/sync/checkpoint.ts changeSince):
+ * what changed, and that a new run takes over.
+ */
+export function runEndedByChange(change: RunChange): string {
+  const stopped = 'This sync stopped before finishing:';
+  if (change.kind === 'tab') {
+    return `${stopped} the tab to sync changed from '${change.from}' to '${change.to}' while it was under way. A new sync of '${change.to}' started in its place.`;
+  }
+  const from = accountWords(change.from);
+  const to = accountWords(change.to);
+  const moved =
+    from === to && to === 'an API key'
+      ? 'the Keap connection changed to another API key'
+      : `the Keap connection changed from ${from} to ${to}`;
+  return `${stopped} ${moved} while it was under way. A new sync for the account now connected started in its place.`;
+}
+
+/** "HH:MM" of an epoch time in `timeZone` (the spreadsheet's); UTC when the zone is unknown. */
+export function clockTimeOf(epochMs: number, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    }).format(new Date(epochMs));
+  } catch {
+    return new Date(epochMs).toISOString().slice(11, 16);
+  }
+}
+
+/**
+ * When the rest of a run with work left is synced, as its follow-up was arranged: "in a few
+ * minutes" only when a one-off follow-up was made; the recurring trigger's time otherwise.
+ * Each ends a sentence that begins "Part of the sheet is synced (...); ".
+ */
+export function restContinues(
+  next: { kind: 'soon' | 'hourly'; at: number } | { kind: 'stopped' | 'none' },
+  timeZone: string,
+): string {
+  switch (next.kind) {
+    case 'soon':
+      return 'the rest continues automatically in a few minutes.';
+    case 'hourly':
+      return `the rest continues automatically at about ${clockTimeOf(next.at, timeZone)}.`;
+    case 'stopped':
+      return 'Keap was disconnected, so the rest is synced by the next sync once Keap is connected again.';
+    case 'none':
+      return 'no follow-up run could be set up, so the rest is synced by the next sync.';
+  }
 }
 
 /** A row without a Contact ID names the contact Keap's search found for its address. */

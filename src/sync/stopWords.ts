@@ -6,7 +6,7 @@
 import { isTransientServiceError } from './serviceRetry';
 import { WORDS } from '../keap/keapErrors';
 import { KeapAccessError, KeapDailyLimitError, KeapUnavailableError } from '../keap/model';
-import { SheetSetupError } from '../sheet/contactSheet';
+import { SheetSetupError } from '../sheet/setupError';
 import type { SyncOutcome } from './summary';
 
 export interface Stop {

@@ -38,6 +38,9 @@ export interface SyncSummary {
   durationMs: number;
   /** Who ran the execution, for an interrupted one (its starter is told differently). */
   startedBy?: string | null;
-  /** ISO 8601: when a run stopped by Keap's daily limit continues (its reset). */
-  continuesAt?: string;
+  /**
+   * ISO 8601, about when the run continues: for one stopped by Keap's daily limit, its reset;
+   * for an interrupted one, when a trigger of its starter continues it (null: none will).
+   */
+  continuesAt?: string | null;
 }

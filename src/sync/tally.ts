@@ -84,8 +84,12 @@ export function completedMessage(tally: RunTally): string {
   return `Synced ${plural(tally.rowsSeen, 'row')}: ${countsSentence(tally)}`;
 }
 
-export function continuingMessage(tally: RunTally): string {
-  return `Part of the sheet is synced (${countsSentence(tally).replace(/\.$/, '')}); the rest continues automatically in a few minutes.`;
+/** `rest`: when the rest is synced (statusText.ts restContinues); a quick follow-up by default. */
+export function continuingMessage(
+  tally: RunTally,
+  rest = 'the rest continues automatically in a few minutes.',
+): string {
+  return `Part of the sheet is synced (${countsSentence(tally).replace(/\.$/, '')}); ${rest}`;
 }
 
 /**

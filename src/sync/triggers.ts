@@ -9,11 +9,17 @@
  * has passed, with a few attempts so a run killed before its first checkpoint is retried an
  * hour later rather than a day later.
  *
- * Where Apps Script accepts it (a bound script), a run with work left also makes a one-off
- * `continueSync` so it continues within a minute. Editor add-ons may have one time-driven
- * trigger per user per document, so there the one-off is refused and the hourly trigger
- * continues the run. A one-off that fired is spent (it stays listed until deleted): it is
- * deleted at the end of its execution, and any leftover one is removed at the next run.
+ * A run with work left always has a recurring trigger that continues it: the daily one, or,
+ * while the daily sync is off (a "Sync now" that needs more than one execution), a recurring
+ * `continueSync` carrier made before the checkpoint is left and removed when the run ends
+ * (or by its own firing once no run is pending). A follow-up's kill or failure at any call
+ * therefore leaves a trigger that finishes the work. Where Apps Script accepts it (a bound
+ * script), the run also makes a one-off `continueSync` so it continues within a minute.
+ * Editor add-ons may have one time-driven trigger per user per document, so there the
+ * one-off is refused and the recurring trigger continues the run. A one-off that fired is
+ * spent (it stays listed until deleted): it is deleted at the end of its execution, and any
+ * leftover one is removed at the next run. Nothing is made for a user without a Keap
+ * connection (Disconnect means stop).
  *
  * The record (user properties, keyed by spreadsheet id) keeps the hour, the trigger and the
  * slot state; an index from trigger id to spreadsheet id lets a trigger find its spreadsheet
@@ -40,8 +46,13 @@ export interface TriggerService {
   list(): TriggerHandle[];
   remove(trigger: TriggerHandle): void;
   createHourly(handler: string): TriggerHandle;
+  /** A recurring trigger every `minutes` minutes; editor add-ons refuse it (at most hourly). */
+  createEveryMinutes(handler: string, minutes: number): TriggerHandle;
   createOnce(handler: string, afterMs: number): TriggerHandle;
 }
+
+/** The carrier's period where Apps Script allows one that short (a bound script). */
+export const CARRIER_MINUTES = 5;
 
 export interface DailySchedule {
   hour: number;
@@ -71,7 +82,27 @@ export interface TriggerRecord {
   followUpUid: string | null;
   /** When it fires; after that it is spent, even if still listed (its execution was killed). */
   followUpDueAt?: number;
+  /**
+   * The recurring `continueSync` trigger that carries a pending run while no daily trigger
+   * does (the daily sync is off or paused); null when there is none.
+   */
+  carrierUid?: string | null;
+  /** Epoch ms the carrier was made (it fires whole periods after). */
+  carrierInstalledAt?: number;
+  /** The carrier's period: every few minutes (a bound script) or hourly (an editor add-on). */
+  carrierEveryMs?: number;
 }
+
+/** When the rest of a run with work left continues, as a follow-up was arranged. */
+export type NextExecution =
+  /** A one-off follow-up fires at `at` (about a minute away). */
+  | { kind: 'soon'; at: number }
+  /** The recurring trigger's next firing, at about `at`. */
+  | { kind: 'hourly'; at: number }
+  /** Keap is not connected: nothing was made; the run waits for a connection. */
+  | { kind: 'stopped' }
+  /** No trigger could be made (Google refused or failed): the next sync continues it. */
+  | { kind: 'none' };
 
 export interface DailySyncStatus {
   enabled: boolean;
@@ -152,29 +183,85 @@ function readRecord(store: KeyValueStore, spreadsheetId: string): TriggerRecord 
     slot: stored?.slot && typeof stored.slot.at === 'number' ? stored.slot : null,
     followUpUid: typeof stored?.followUpUid === 'string' ? stored.followUpUid : null,
     ...(typeof stored?.followUpDueAt === 'number' ? { followUpDueAt: stored.followUpDueAt } : {}),
+    ...(typeof stored?.carrierUid === 'string' ? { carrierUid: stored.carrierUid } : {}),
+    ...(typeof stored?.carrierInstalledAt === 'number'
+      ? { carrierInstalledAt: stored.carrierInstalledAt }
+      : {}),
+    ...(typeof stored?.carrierEveryMs === 'number'
+      ? { carrierEveryMs: stored.carrierEveryMs }
+      : {}),
   };
 }
 
+/** The next firing after `after` of a recurring trigger made at `installedAt`, every `everyMs`. */
+export function nextHourlyFiring(
+  installedAt: number | undefined,
+  after: number,
+  everyMs = HOUR_MS,
+): number {
+  if (installedAt === undefined || installedAt > after) return after + everyMs;
+  const periods = Math.floor((after - installedAt) / everyMs) + 1;
+  return installedAt + periods * everyMs;
+}
+
+function forgetCarrier(record: TriggerRecord): void {
+  record.carrierUid = null;
+  delete record.carrierInstalledAt;
+  delete record.carrierEveryMs;
+}
+
+function saveRecordTo(store: KeyValueStore, spreadsheetId: string, record: TriggerRecord): void {
+  if (!record.daily && !record.followUpUid && !record.carrierUid) {
+    store.deleteProperty(recordKey(spreadsheetId));
+  } else {
+    store.setProperty(recordKey(spreadsheetId), JSON.stringify(record));
+  }
+}
+
+/** The spreadsheets with a trigger record, from the keys of the user's properties. */
+export function recordedSpreadsheets(keys: readonly string[]): string[] {
+  const prefix = recordKey('');
+  return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+}
+
 /**
- * Disconnect: removes this user's sync triggers on every spreadsheet (the connection is the
- * user's) and marks each daily sync paused, keeping its hour.
+ * Disconnect: marks the daily sync of every spreadsheet in the user's records paused (keeping
+ * its hour) and forgets their follow-ups, then removes this user's sync triggers (the
+ * connection is the user's). Paused by record, not by live trigger: a trigger lost earlier
+ * cannot leave a record that self-repair would put back. `listed` is the user's triggers
+ * (listed first: the record writes do not depend on it), or the error listing them threw.
+ * A trigger that could not be listed or removed is left: it removes itself when it fires
+ * (no connection, a paused record), and the sidebar removes it too. A failed record write
+ * throws: the caller must not disconnect on it.
  */
-export function pauseAllTriggers(service: TriggerService, store: KeyValueStore): number {
+export function pauseAllTriggers(
+  service: TriggerService,
+  store: KeyValueStore,
+  spreadsheetIds: readonly string[],
+  listed: TriggerHandle[] | { error: unknown } = service.list(),
+): number {
   let paused = 0;
-  for (const trigger of service.list()) {
-    if (!OWN_HANDLERS.has(trigger.getHandlerFunction())) continue;
-    const uid = trigger.getUniqueId();
-    const spreadsheetId = indexedSpreadsheet(store, uid);
-    service.remove(trigger);
-    store.deleteProperty(indexKey(uid));
-    if (spreadsheetId === null) continue;
+  for (const spreadsheetId of new Set(spreadsheetIds)) {
     const record = readRecord(store, spreadsheetId);
     if (record.daily && !record.daily.paused) {
       record.daily = { ...record.daily, uid: null, paused: true };
       paused += 1;
     }
     record.followUpUid = null;
-    store.setProperty(recordKey(spreadsheetId), JSON.stringify(record));
+    delete record.followUpDueAt;
+    forgetCarrier(record);
+    saveRecordTo(store, spreadsheetId, record);
+  }
+  if (!Array.isArray(listed)) return paused;
+  for (const trigger of listed) {
+    if (!OWN_HANDLERS.has(trigger.getHandlerFunction())) continue;
+    const uid = trigger.getUniqueId();
+    try {
+      service.remove(trigger);
+      store.deleteProperty(indexKey(uid));
+    } catch {
+      // Left behind: it stands down when it fires.
+    }
   }
   return paused;
 }
@@ -217,14 +304,42 @@ export class SyncTriggers {
     };
   }
 
-  /** Epoch ms of the next firing of the hourly trigger (estimated when its creation is unknown). */
-  nextFiring(): number | null {
-    const { daily } = this.record();
-    if (!daily || daily.uid === null || daily.paused) return null;
-    const now = this.clock.now();
-    if (daily.kind !== 'hourly' || daily.installedAt === undefined) return now + HOUR_MS;
-    const hours = Math.floor((now - daily.installedAt) / HOUR_MS) + 1;
-    return daily.installedAt + hours * HOUR_MS;
+  /**
+   * About when the work of an execution that dies now continues, once its lease has expired
+   * (`after`): the recurring trigger's next firing when a run is pending (its checkpoint) or
+   * the day's slot has starts left; else the next daily run; null when no trigger of this
+   * user will (the daily sync off or paused, and no carrier). From the record only.
+   */
+  continuesAfter(after: number, pendingRun: boolean): number | null {
+    const record = this.record();
+    const daily = record.daily && !record.daily.paused && record.daily.uid ? record.daily : null;
+    if (pendingRun) {
+      if (daily) {
+        return daily.kind === 'hourly'
+          ? nextHourlyFiring(daily.installedAt, after)
+          : Date.parse(nextDailyRun(after, daily.hour, daily.timeZone));
+      }
+      return record.carrierUid
+        ? nextHourlyFiring(record.carrierInstalledAt, after, record.carrierEveryMs)
+        : null;
+    }
+    if (!daily) return null;
+    const slotAt = latestDailySlot(after, daily.hour, daily.timeZone);
+    const slot = record.slot;
+    const retried =
+      daily.kind === 'hourly' &&
+      slot !== null &&
+      slot.at === slotAt &&
+      !slot.done &&
+      slot.attempts < SLOT_ATTEMPTS;
+    return retried
+      ? nextHourlyFiring(daily.installedAt, after)
+      : Date.parse(nextDailyRun(after, daily.hour, daily.timeZone));
+  }
+
+  /** True when `uid` is this spreadsheet's recurring carrier of a pending run. */
+  isCarrier(uid: string | null): boolean {
+    return uid !== null && this.record().carrierUid === uid;
   }
 
   /** Exactly one recurring trigger for this spreadsheet, however often this is called. */
@@ -252,6 +367,7 @@ export class SyncTriggers {
           };
       if (!live) {
         this.removeOwn(null);
+        forgetCarrier(record);
         daily.uid = this.create(() => this.service.createHourly(DAILY_HANDLER));
       }
       record.daily = daily;
@@ -260,10 +376,11 @@ export class SyncTriggers {
     });
   }
 
+  /** Turns the daily sync off; a pending run's carrier stays until that run ends. */
   disableDaily(): void {
     this.locked(() => {
       const record = this.record();
-      this.removeOwn(null);
+      this.removeOwn(record.carrierUid ?? null);
       record.daily = null;
       record.slot = null;
       record.followUpUid = null;
@@ -272,13 +389,38 @@ export class SyncTriggers {
   }
 
   /**
+   * A trigger of this spreadsheet fired for a user with no Keap connection (Disconnect, even
+   * one that could not list or remove the triggers): every sync trigger of this spreadsheet
+   * is removed and the daily sync marked paused, as Disconnect would have.
+   */
+  standDown(): void {
+    this.locked(() => {
+      const record = this.record();
+      this.removeOwn(null);
+      if (record.daily && !record.daily.paused) {
+        record.daily = { ...record.daily, uid: null, paused: true };
+      }
+      record.followUpUid = null;
+      delete record.followUpDueAt;
+      forgetCarrier(record);
+      this.save(record);
+    });
+  }
+
+  /**
    * Self-repair: the daily sync is on but its trigger is gone (deleted by hand, lost), or it
    * is an everyDays trigger of an earlier version. Migration changes the trigger, so it only
-   * happens while a person is present; a missing trigger is put back in any run.
+   * happens while a person is present; a missing trigger is put back in any run. Nothing is
+   * put back for a paused daily sync or a user without a Keap connection (`connected`): a
+   * paused sync's trigger left behind (Disconnect could not remove it) is removed instead.
    */
-  ensure(personPresent: boolean): EnsureResult {
+  ensure(personPresent: boolean, connected = true): EnsureResult {
     const before = this.record().daily;
-    if (!before || before.paused) return 'off';
+    if (!before) return 'off';
+    if (before.paused || !connected) {
+      if (before.paused && before.uid === null) this.removeLeftDaily();
+      return 'off';
+    }
     const alive = before.uid !== null && this.find(before.uid) !== null;
     if (alive && (before.kind === 'hourly' || !personPresent)) return 'ok';
     let result: EnsureResult = 'ok';
@@ -289,6 +431,7 @@ export class SyncTriggers {
       const live = daily.uid !== null && this.find(daily.uid) !== null;
       if (live && (daily.kind === 'hourly' || !personPresent)) return;
       this.removeOwn(null);
+      forgetCarrier(record);
       const now = this.clock.now();
       daily.uid = this.create(() => this.service.createHourly(DAILY_HANDLER));
       daily.installedAt = now;
@@ -298,6 +441,17 @@ export class SyncTriggers {
       result = live ? 'ok' : 'repaired';
     });
     return result;
+  }
+
+  /** A paused daily sync's `dailySync` trigger that Disconnect could not remove. */
+  private removeLeftDaily(): void {
+    const left = this.service
+      .list()
+      .filter((t) => t.getHandlerFunction() === DAILY_HANDLER && this.isOurs(t.getUniqueId()));
+    for (const trigger of left) {
+      this.service.remove(trigger);
+      this.store.deleteProperty(indexKey(trigger.getUniqueId()));
+    }
   }
 
   /**
@@ -336,35 +490,111 @@ export class SyncTriggers {
   }
 
   /**
-   * A run has work left: tries a one-off follow-up so it continues soon. An editor add-on
-   * refuses it (one time-driven trigger per document): the recurring trigger then continues
-   * the run within the hour, so a refusal, like any failure here, changes nothing.
+   * A run has work left (its checkpoint is saved): makes sure a recurring trigger will
+   * continue it, and soon where Apps Script allows. With the daily sync on, that is the daily
+   * (hourly) trigger, plus a one-off follow-up where one is accepted (a bound script; an
+   * editor add-on refuses it: one time-driven trigger per document). With it off, it is a
+   * recurring `continueSync` carrier: every few minutes in a bound script (then no one-off
+   * is needed), hourly in an editor add-on (which refuses shorter periods). A recurring
+   * trigger is never spent by firing, so a follow-up killed or failing at any call leaves it.
+   * `connected`: false when the user has no Keap connection (Disconnect during the run):
+   * nothing is made.
    */
-  tryFollowUp(delayMs: number, spentUid: string | null = null): boolean {
+  tryFollowUp(delayMs: number, spentUid: string | null = null, connected = true): NextExecution {
+    if (!connected) return { kind: 'stopped' };
+    let next: NextExecution = { kind: 'none' };
     try {
-      let made = false;
       this.locked(() => {
         const record = this.record();
+        const now = this.clock.now();
         this.removeSpentFollowUps(record, spentUid);
-        if (record.followUpUid !== null && this.find(record.followUpUid)) {
-          made = true;
-          return;
-        }
-        record.followUpUid = null;
-        try {
-          record.followUpUid = this.create(() =>
-            this.service.createOnce(CONTINUE_HANDLER, delayMs),
-          );
-          record.followUpDueAt = this.clock.now() + delayMs;
-          made = true;
-        } catch {
-          // Refused (add-on rules) or failed: the recurring trigger continues the run.
+        const recurring = this.recurringFiring(record, now);
+        if (recurring !== null && recurring.at - now <= delayMs + CARRIER_MINUTES * 60_000) {
+          next = { kind: 'soon', at: recurring.at };
+        } else if (record.followUpUid !== null && this.find(record.followUpUid)) {
+          next = { kind: 'soon', at: record.followUpDueAt ?? now + delayMs };
+        } else {
+          record.followUpUid = null;
+          try {
+            record.followUpUid = this.create(() =>
+              this.service.createOnce(CONTINUE_HANDLER, delayMs),
+            );
+            record.followUpDueAt = now + delayMs;
+            next = { kind: 'soon', at: now + delayMs };
+          } catch {
+            // Refused (add-on rules) or failed: the recurring trigger continues the run.
+            if (recurring !== null) next = { kind: 'hourly', at: recurring.at };
+          }
         }
         this.save(record);
       });
-      return made;
     } catch {
-      return false;
+      // The lock or a trigger call failed: what was made before stays in the record.
+    }
+    return next;
+  }
+
+  /**
+   * Self-repair of a pending run (the caller saw its checkpoint): when no recurring trigger of
+   * this user carries it (its first execution was killed before the carrier was made, or
+   * Google refused to make one), the carrier is made now. True when one was made.
+   */
+  carryPendingRun(): boolean {
+    const before = this.record();
+    const daily = before.daily;
+    if (daily && !daily.paused && daily.uid !== null && this.find(daily.uid)) return false;
+    if (before.carrierUid && this.find(before.carrierUid)) return false;
+    let made = false;
+    this.locked(() => {
+      const record = this.record();
+      const had = record.carrierUid ?? null;
+      const at = this.recurringFiring(record, this.clock.now());
+      made = at !== null && (record.carrierUid ?? null) !== had;
+      this.save(record);
+    });
+    return made;
+  }
+
+  /**
+   * The next firing of the recurring trigger that continues this user's pending run: the live
+   * daily trigger, else the carrier, made now if missing (every few minutes where allowed,
+   * else hourly). Null when none could be made.
+   */
+  private recurringFiring(record: TriggerRecord, now: number): { at: number } | null {
+    const daily = record.daily;
+    if (daily && !daily.paused && daily.uid !== null && this.find(daily.uid)) {
+      return {
+        at:
+          daily.kind === 'hourly'
+            ? nextHourlyFiring(daily.installedAt, now)
+            : Date.parse(nextDailyRun(now, daily.hour, daily.timeZone)),
+      };
+    }
+    if (record.carrierUid && this.find(record.carrierUid)) {
+      return {
+        at: nextHourlyFiring(record.carrierInstalledAt, now, record.carrierEveryMs),
+      };
+    }
+    forgetCarrier(record);
+    const made =
+      this.tryCreate(() => this.service.createEveryMinutes(CONTINUE_HANDLER, CARRIER_MINUTES), {
+        everyMs: CARRIER_MINUTES * 60_000,
+      }) ?? this.tryCreate(() => this.service.createHourly(CONTINUE_HANDLER), { everyMs: HOUR_MS });
+    if (!made) return null;
+    record.carrierUid = made.uid;
+    record.carrierInstalledAt = now;
+    record.carrierEveryMs = made.everyMs;
+    return { at: now + made.everyMs };
+  }
+
+  private tryCreate(
+    make: () => TriggerHandle,
+    period: { everyMs: number },
+  ): { uid: string; everyMs: number } | null {
+    try {
+      return { uid: this.create(make), everyMs: period.everyMs };
+    } catch {
+      return null;
     }
   }
 
@@ -386,12 +616,13 @@ export class SyncTriggers {
     });
   }
 
-  /** The run is over: no one-off of this spreadsheet is needed any more. */
+  /** The run is over: no one-off nor carrier of this spreadsheet is needed any more. */
   removeFollowUps(): void {
     const strays = this.service
       .list()
       .filter((t) => t.getHandlerFunction() === CONTINUE_HANDLER && this.isOurs(t.getUniqueId()));
-    if (strays.length === 0 && this.record().followUpUid === null) return;
+    const stored = this.record();
+    if (strays.length === 0 && stored.followUpUid === null && !stored.carrierUid) return;
     this.locked(() => {
       const record = this.record();
       this.removeSpentFollowUps(record, null, true);
@@ -408,6 +639,7 @@ export class SyncTriggers {
       const uid = trigger.getUniqueId();
       if (trigger.getHandlerFunction() !== CONTINUE_HANDLER || !this.isOurs(uid)) continue;
       if (uid === record.followUpUid && !spent) continue;
+      if (uid === record.carrierUid && !all) continue;
       this.service.remove(trigger);
       this.store.deleteProperty(indexKey(uid));
     }
@@ -415,6 +647,7 @@ export class SyncTriggers {
       record.followUpUid = null;
       delete record.followUpDueAt;
     }
+    if (all) forgetCarrier(record);
   }
 
   /** This spreadsheet's trigger, or one whose spreadsheet is unknown (it could never find it). */
@@ -430,11 +663,7 @@ export class SyncTriggers {
   }
 
   private save(record: TriggerRecord): void {
-    if (!record.daily && !record.followUpUid) {
-      this.store.deleteProperty(recordKey(this.spreadsheetId));
-    } else {
-      this.store.setProperty(recordKey(this.spreadsheetId), JSON.stringify(record));
-    }
+    saveRecordTo(this.store, this.spreadsheetId, record);
   }
 
   /** Creates a trigger, noting the spreadsheet before (a kill right after still finds it). */

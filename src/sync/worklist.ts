@@ -14,6 +14,8 @@ export interface RecordScope {
   /** Null when the connection does not say which account it reaches: every record counts. */
   account: string | null;
   now: number;
+  /** The spreadsheet's time zone, asked only when a refused row's retry day matters; UTC if absent. */
+  timeZone?: () => string;
 }
 
 export interface RowRef {
@@ -73,6 +75,10 @@ export function recordFor(
   return record.account === account ? record : undefined;
 }
 
+function zoneOf(scope: RecordScope): string {
+  return scope.timeZone?.() ?? 'UTC';
+}
+
 /**
  * A row needs no work when its contact was handled with the same values: synced ('ok'),
  * refused and not yet due again ('error', src/sync/rowRetry.ts), or found busy earlier in
@@ -86,7 +92,7 @@ export function alreadyHandled(
   if (!record || record.fingerprint !== fingerprint) return false;
   if (record.result === 'retry') return record.run === scope.runId;
   if (record.result === 'error')
-    return record.run === scope.runId || !isRetryDue(record, scope.now);
+    return record.run === scope.runId || !isRetryDue(record, scope.now, zoneOf(scope));
   return true;
 }
 
@@ -101,12 +107,15 @@ export function buildWorklist(
   scope: RecordScope,
   hasStatus: (row: number) => boolean = () => true,
 ): Worklist {
-  const fingerprints = new Map<number, string>();
+  // By position in `rows` (not a map by row number: every row is looked up once, and a
+  // 50,000-row sheet is worked through again by each execution of a run).
+  const fingerprints: string[] = new Array<string>(rows.length);
   const identities: RowIdentity[] = [];
-  for (const row of rows) {
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
     if (row.kind === 'valid') {
       const fingerprint = rowFingerprint(row.request);
-      fingerprints.set(row.row, fingerprint);
+      fingerprints[index] = fingerprint;
       identities.push({ row: row.row, contactId: row.request.contactId, sameAs: fingerprint });
     } else if (row.kind === 'invalid' && row.contactId !== null) {
       identities.push({ row: row.row, contactId: row.contactId, sameAs: `invalid:${row.key}` });
@@ -128,11 +137,12 @@ export function buildWorklist(
     units: [],
   };
   const unitsById = new Map<number, WorkUnit>();
-  for (const row of rows) {
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
     // Rows without a Contact ID are the work of src/sync/emailRows.ts.
     if (row.kind === 'blank' || row.kind === 'byEmail') continue;
     worklist.rowsSeen += 1;
-    const conflict = conflicts.get(row.row);
+    const conflict = conflicts.size === 0 ? undefined : conflicts.get(row.row);
     if (row.kind === 'invalid') {
       const messages = conflict ? [...row.errors, conflict] : row.errors;
       worklist.issues.push({ row: row.row, key: row.key, message: messages.join('; ') });
@@ -143,21 +153,26 @@ export function buildWorklist(
       worklist.issues.push({ row: row.row, key: row.key, message: conflict });
       continue;
     }
-    const fingerprint = fingerprints.get(row.row) as string;
-    const ref = { row: row.row, key: row.key };
+    const fingerprint = fingerprints[index];
     const record = recordFor(state, contactId, scope.account);
     if (record && alreadyHandled(record, fingerprint, scope) && !errorsToAnswer.has(contactId)) {
       if (record.result === 'error')
-        worklist.knownErrorRows.push({ ...ref, nextTryAt: nextTryAt(record) });
+        worklist.knownErrorRows.push({
+          row: row.row,
+          key: row.key,
+          nextTryAt: nextTryAt(record, zoneOf(scope)),
+        });
       else
         worklist.skippedRows.push({
-          ...ref,
+          row: row.row,
+          key: row.key,
           contactId,
           result: record.result,
           syncedAt: record.syncedAt,
         });
       continue;
     }
+    const ref = { row: row.row, key: row.key };
     const unit = unitsById.get(contactId);
     if (unit) {
       unit.rows.push(ref);

@@ -5,6 +5,7 @@
  */
 import type { ConnectionStatus } from '../connection/status';
 import type { DailySyncStatus, RowChangePreview, SyncPreview } from '../sync/index';
+import type { PreviewCounts } from '../sync/preview';
 import type { SyncSummary } from '../sync/summary';
 import { redactSecrets } from './redactSecrets';
 
@@ -36,10 +37,12 @@ export function syncSummaryAlert(summary: SyncSummary): AlertText {
         errorRowsLine(summary.errorRows, summary.errors),
       );
     case 'continuing':
+      // The message already counts what was done so far: the counts are not said twice.
       return alert(
-        'The sync did part of the sheet and continues by itself shortly.',
+        // When (and whether) the rest continues is the run's own message, as it was arranged:
+        // in a few minutes, at the next firing, or once Keap is connected again.
+        'The sync did part of the sheet.',
         clean(summary.message),
-        `So far: ${countsLine(summary)}`,
         errorRowsLine(summary.errorRows, summary.errors),
       );
     case 'interrupted':
@@ -53,10 +56,10 @@ export function syncSummaryAlert(summary: SyncSummary): AlertText {
       );
     case 'completed':
     default:
+      // The message counts the run ("Synced 120 rows: ..."): the counts are not said twice.
       return alert(
         summary.errors > 0 ? 'The sync finished, with errors on some rows.' : 'The sync finished.',
-        clean(summary.message),
-        countsLine(summary),
+        clean(summary.message) || countsLine(summary),
         errorRowsLine(summary.errorRows, summary.errors),
       );
   }
@@ -87,24 +90,36 @@ function reconnectText(reason: string): string {
   return `Reconnect to Keap from the sidebar: ${clean(reason)}`;
 }
 
+/** The preview's counts; a preview without them (an older server) is counted by its rows. */
+function previewCounts(preview: SyncPreview): PreviewCounts {
+  return (
+    preview.counts ?? {
+      emailChanges: preview.changes.filter(changesEmail).length,
+      optOuts: preview.changes.filter((change) => change.optOut).length,
+      errors: preview.errors.length,
+      unchanged: preview.unchanged,
+    }
+  );
+}
+
 export function previewAlert(preview: SyncPreview): AlertText {
-  const emailChanges = preview.changes.filter(changesEmail).length;
-  const optOuts = preview.changes.filter((change) => change.optOut).length;
-  const errors = preview.errors.length;
+  const { emailChanges, optOuts, errors, unchanged } = previewCounts(preview);
+  const stopped = preview.stopped ? clean(preview.stopped) : null;
   if (preview.rowsSeen === 0) {
-    return alert('The sheet has no rows to sync yet.', clean(preview.message));
+    return alert('The sheet has no rows to sync yet.', stopped ?? clean(preview.message));
   }
   const inKeap = optedOutInKeapLines(preview);
-  if (preview.changes.length === 0 && errors === 0) {
+  if (preview.changes.length === 0 && errors === 0 && !stopped) {
     return alert(
       `A sync now would change nothing: all ${preview.rowsSeen} ${plural(preview.rowsSeen, 'row')} match Keap or were synced already.`,
       inKeap,
     );
   }
   const headline =
-    `A sync now would make ${emailChanges} email ${plural(emailChanges, 'change')} and ` +
+    (stopped ? `The preview could not check every row: ${stopped}\n\nSo far, a` : 'A') +
+    ` sync now would make ${emailChanges} email ${plural(emailChanges, 'change')} and ` +
     `${optOuts} ${plural(optOuts, 'opt-out')}; ${errors} ${plural(errors, 'row')} ` +
-    `${errors === 1 ? 'has an error' : 'have errors'}; ${preview.unchanged} unchanged ` +
+    `${errors === 1 ? 'has an error' : 'have errors'}; ${unchanged} unchanged ` +
     `(of ${preview.rowsSeen} ${plural(preview.rowsSeen, 'row')}). Nothing was changed yet.`;
   const rows = [...preview.changes, ...preview.errors].sort((a, b) => a.row - b.row);
   const listed = rows.slice(0, ALERT_ROW_LIMIT).map(describeRowChange);

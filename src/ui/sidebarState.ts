@@ -4,9 +4,11 @@
  * by name into a fresh object: a token or secret that some day rides along on an input
  * object is dropped here, not forwarded.
  */
+import type { ConsentAnswer } from '../connection/consentNote';
 import type { ConnectionStatus } from '../connection/status';
 import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/index';
 import type { SyncSummary } from '../sync/summary';
+import { intlLocale } from './dates';
 import { redactSecrets } from './redactSecrets';
 import {
   dailyLimitText,
@@ -26,6 +28,11 @@ export interface SidebarState {
     /** The paused daily sync's words and its resume button; null unless paused. */
     paused: { text: string; resumeLabel: string; hour: number } | null;
   };
+  /**
+   * The last answer on Keap's consent page that was not "Allow" (kept 10 minutes), or null:
+   * a sidebar waiting for the consent stops and says it.
+   */
+  consent: ConsentAnswer | null;
 }
 
 export interface SidebarStateSources {
@@ -36,6 +43,8 @@ export interface SidebarStateSources {
    * Keap sign-in is not set up (an API key can still be pasted).
    */
   buildAuthorizationUrl: () => string | null;
+  /** The caller's last consent that was not "Allow"; absent or null when there is none. */
+  consent?: ConsentAnswer | null;
 }
 
 export function composeSidebarState(sources: SidebarStateSources): SidebarState {
@@ -44,6 +53,15 @@ export function composeSidebarState(sources: SidebarStateSources): SidebarState 
     connection,
     authorizationUrl: mayConnect(connection) ? sources.buildAuthorizationUrl() : null,
     sync: copySyncStatus(sources.sync),
+    consent: sources.consent ? copyConsent(sources.consent) : null,
+  };
+}
+
+function copyConsent(answer: ConsentAnswer): ConsentAnswer {
+  return {
+    outcome: answer.outcome === 'denied' ? 'denied' : 'failed',
+    message: redactSecrets(String(answer.message)),
+    at: String(answer.at),
   };
 }
 
@@ -102,6 +120,7 @@ function copySyncStatus(view: SyncStatusView): SidebarState['sync'] {
     lastRun: view.lastRun ? copySummary(view.lastRun) : null,
     running: view.running === true,
     settings: copySettings(view.settings),
+    locale: intlLocale(view.locale),
     interrupted,
     ...(waitingUntil === null ? {} : { waitingForKeapUntil: waitingUntil }),
     notices,

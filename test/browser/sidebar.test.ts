@@ -5,6 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { startPlayground, type Playground } from '../../dev/playground/server';
+import { formatMoment } from '../../src/ui/dates';
 import {
   approveInConsentTab,
   BROWSER_TESTS_RUN,
@@ -121,6 +122,15 @@ describeWithBrowser('a person connects, syncs, schedules, previews and disconnec
     expect(await sidebar.getByTestId('daily-disable').isVisible()).toBe(true);
     const daily = pg.rt.triggers(pg.user).filter((t) => t.handler === 'dailySync');
     expect(daily).toHaveLength(1);
+    // The sidebar writes a time as the menu does: the spreadsheet's locale and time zone.
+    const state = pg.rt.run<{
+      sync: { locale: string; daily: { timeZone: string; nextRunAfter: string } };
+    }>('getSidebarState', [], { user: pg.user, spreadsheetId: pg.spreadsheetId }).value;
+    const next = state?.sync.daily.nextRunAfter ?? '';
+    const where = { timeZone: state?.sync.daily.timeZone ?? '', locale: state?.sync.locale ?? '' };
+    expect(await sidebar.getByTestId('daily-status').textContent()).toContain(
+      `Next run: ${formatMoment(next, where)} or within the hour after.`,
+    );
     await shootSidebar(opened, '07-daily-on');
   });
 
@@ -156,6 +166,81 @@ describeWithBrowser('a person connects, syncs, schedules, previews and disconnec
     expect(pg.rt.requests.length).toBeGreaterThan(asksBefore);
     expect(writes()).toBe(writesBefore);
     await shootSidebar(opened, '08-preview');
+  });
+
+  it('settings: columns chosen from the sheet, a header gone from row 1 refused, reset to defaults', async () => {
+    const { sidebar } = opened;
+    pg.rt.addSheet(pg.spreadsheetId, 'Leads', [
+      ['Keap #', 'Mail', 'Unsubscribe?'],
+      [101, '', 'yes'],
+    ]);
+    const contacts = pg.rt.sheet(pg.spreadsheetId, 'Contacts');
+    const headers = contacts.displayValues()[0].map((h) => h.trim());
+    const optOutColumn = headers.findIndex((h) => /^opt-?out\??$/i.test(h));
+    expect(optOutColumn).toBeGreaterThanOrEqual(0);
+    const optOutHeader = contacts.displayValues()[0][optOutColumn];
+    const optionsOf = (id: string) => sidebar.getByTestId(id).locator('option').allTextContents();
+
+    await sidebar.getByTestId('settings-toggle').click();
+    await sidebar.locator('#settings-contact-id option').nth(1).waitFor({ state: 'attached' });
+    expect(await optionsOf('settings-sheet')).toEqual([
+      'Default: Contacts, else the first tab',
+      'Contacts',
+      'Leads',
+    ]);
+    const choices = await optionsOf('settings-contact-id');
+    expect(choices[0]).toBe('Default: Contact ID');
+    expect(choices).toEqual(
+      expect.arrayContaining(headers.filter((h) => /contact_id|phone/i.test(h))),
+    );
+    expect(choices).not.toContain('Sync Status');
+    expect(await sidebar.getByTestId('settings-contact-id').inputValue()).toBe('');
+
+    // Another tab: its own headers to choose from.
+    await sidebar.getByTestId('settings-sheet').selectOption('Leads');
+    await sidebar
+      .locator('#settings-contact-id option', { hasText: 'Keap #' })
+      .waitFor({ state: 'attached' });
+    expect(await optionsOf('settings-email')).toEqual([
+      'Default: Email',
+      'Keap #',
+      'Mail',
+      'Unsubscribe?',
+    ]);
+    await sidebar.getByTestId('settings-sheet').selectOption('Contacts');
+    await sidebar
+      .locator('#settings-contact-id option', { hasText: 'Keap #' })
+      .waitFor({ state: 'detached' });
+
+    // A column chosen, then renamed in the sheet before Save: refused, with its name.
+    await sidebar.getByTestId('settings-opt-out').selectOption(optOutHeader);
+    contacts.setCell(1, optOutColumn + 1, 'Unsubscribed');
+    await sidebar.getByTestId('settings-save').click();
+    const errors = sidebar.getByTestId('settings-errors');
+    await errors.waitFor();
+    expect(await errors.textContent()).toBe(
+      `Row 1 of the 'Contacts' tab has no '${optOutHeader.trim()}' column (chosen for 'Opt Out').`,
+    );
+    contacts.setCell(1, optOutColumn + 1, optOutHeader);
+
+    await sidebar.getByTestId('settings-save').click();
+    await sidebar.getByTestId('settings-result').filter({ hasText: 'Settings saved.' }).waitFor();
+    const saved = pg.rt.run<{ sync: { settings: { headers: { optOut: string } } } }>(
+      'getSidebarState',
+      [],
+      { user: pg.user, spreadsheetId: pg.spreadsheetId },
+    );
+    expect(saved.value?.sync.settings.headers.optOut).toBe(optOutHeader.trim());
+    await shootSidebar(opened, '20-settings', '#settings-section');
+
+    await sidebar.getByTestId('settings-reset').click();
+    await sidebar
+      .getByTestId('settings-result')
+      .filter({ hasText: 'Settings reset to defaults.' })
+      .waitFor();
+    expect(await sidebar.getByTestId('settings-opt-out').inputValue()).toBe('');
+    expect(await sidebar.getByTestId('settings-sheet').inputValue()).toBe('');
+    await sidebar.getByTestId('settings-toggle').click();
   });
 
   it('disconnects after confirming and shows Not connected', async () => {
@@ -211,6 +296,26 @@ describeWithBrowser('error states', () => {
     await postJson(`${pg.url}/dev/setup`, { configured: true });
     await sidebar.getByTestId('refresh').click();
     await waitForConnection(sidebar, 'not-connected');
+  });
+
+  it('after Deny on Keap’s page the sidebar stops waiting and says access was not granted', async () => {
+    const { page, sidebar } = opened;
+    await waitForConnection(sidebar, 'not-connected');
+    const popup = page.waitForEvent('popup');
+    await sidebar.locator('#connect').click();
+    const consent = await popup;
+    await consent.locator('#deny').waitFor();
+    await sidebar.getByTestId('connect-waiting').waitFor();
+    await Promise.all([consent.waitForURL(/\/usercallback\?/), consent.locator('#deny').click()]);
+    expect(await consent.locator('h1').textContent()).toBe('Not connected');
+    await consent.close();
+    await sidebar.getByTestId('connect-waiting').waitFor({ state: 'hidden' });
+    expect(await sidebar.locator('#error-text').textContent()).toBe(
+      'Access to Keap was not granted (Deny was chosen on Keap’s page), so nothing was connected. To try again, click Connect to Keap.',
+    );
+    await waitForConnection(sidebar, 'not-connected');
+    await shootSidebar(opened, '21-consent-denied');
+    await sidebar.getByTestId('error-dismiss').click();
   });
 
   it('when Keap revokes the connection, a sync says to reconnect and Reconnect works', async () => {

@@ -131,10 +131,17 @@ export function sidebarFrame(page: Page): Frame {
   return frame;
 }
 
-/** The sidebar as a person sees it, 300 px wide, to artifacts/screenshots/<name>.png. */
-export async function shootSidebar(opened: OpenedPlayground, name: string): Promise<void> {
+/**
+ * The sidebar as a person sees it, 300 px wide, to artifacts/screenshots/<name>.png; only
+ * the part `selector` names when given (e.g. one section).
+ */
+export async function shootSidebar(
+  opened: OpenedPlayground,
+  name: string,
+  selector = '#app',
+): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await opened.sidebar.locator('#app').screenshot({
+  await opened.sidebar.locator(selector).screenshot({
     path: join(SCREENSHOTS, `${name}.png`),
     animations: 'disabled',
   });

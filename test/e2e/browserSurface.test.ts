@@ -56,10 +56,18 @@ function contentAttacks(
       ['a script-tag tab', [{ sheetName: '<script>alert(1)</script>', headers: {} }]],
       ['an array header', [{ headers: { email: ['Email'] } }]],
       ['one header twice', [{ headers: { email: 'Email', optOut: 'Email' } }]],
+      ['a header row 1 does not have', [{ headers: { optOut: 'Unsubscribe' } }]],
+      ["the add-on's own column", [{ headers: { optOutReason: 'Sync Status' } }]],
       [
         'a contact id header nobody has',
         [{ headers: { contactId: '<img src=x onerror=alert(1)>' } }],
       ],
+    ],
+    getSettingsChoices: [
+      ['unknown fields', [{ sheetName: 'Contacts', isAdmin: true }]],
+      ['a huge tab name', [{ sheetName: huge }]],
+      ['a tab name that is a number', [{ sheetName: 7 }]],
+      ['a script-tag tab', [{ sheetName: '<script>alert(1)</script>' }]],
     ],
     dailySync: [
       ['a forged trigger id', [{ triggerUid: '4242424242', authMode: 'FULL' }]],

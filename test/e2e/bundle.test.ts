@@ -123,3 +123,45 @@ describe('the built Apps Script bundle', () => {
     expect(readFileSync(join(distDir, 'AuthCallback.html'), 'utf8')).toContain('<');
   });
 });
+
+describe('the built sidebar script (dist/SidebarScript.html, from src/ui/client)', () => {
+  const html = readFileSync(join(distDir, 'SidebarScript.html'), 'utf8');
+  const open = '<script>\n';
+  const close = '\n</script>\n';
+
+  it('is one inline script that nothing in it can end early', () => {
+    expect(html.startsWith(open)).toBe(true);
+    expect(html.endsWith(close)).toBe(true);
+    expect(html.match(/<\/script/gi)).toHaveLength(1);
+    expect(html.match(/<script/gi)).toHaveLength(1);
+    expect(html).not.toContain('<!--');
+    const code = html.slice(open.length, -close.length);
+    expect(() => new vm.Script(code, { filename: 'SidebarScript.js' })).not.toThrow();
+  });
+
+  it("holds none of the server's code: no Apps Script service, namespace, token or secret helper", () => {
+    for (const name of [
+      'KeapSheetsSync_',
+      'PropertiesService',
+      'UrlFetchApp',
+      'ScriptApp',
+      'SpreadsheetApp',
+      'HtmlService',
+      'LockService',
+      'CacheService',
+      'OAuth2',
+      'clientCredentials',
+      'knownSecrets',
+      'readClientCredentials',
+      'access_token',
+      'refresh_token',
+    ]) {
+      expect({ name, found: html.includes(name) }).toEqual({ name, found: false });
+    }
+  });
+
+  it('ships no developer comment and no build-machine path', () => {
+    expect(html).not.toMatch(/\/work\/|\/home\/|\/Users\//);
+    expect(html).not.toMatch(/\/\*|^\s*\/\/ /m);
+  });
+});

@@ -106,7 +106,7 @@ describe('Keap refuses the refresh token (invalid_grant)', () => {
     expect(first.outcome).toBe('needs-reconnect');
     const state = w.call<StateLike>('getSidebarState');
     expect(state.connection.state).toBe('needs-reconnect');
-    expect(state.connection.reason).toContain('the refresh token was rejected');
+    expect(state.connection.reason).toContain('its Keap sign-in has ended');
     expect(w.call<SummaryLike>('syncNow').outcome).toBe('needs-reconnect');
     expect(refreshCalls(w)).toHaveLength(1);
   });

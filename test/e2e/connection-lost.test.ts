@@ -9,7 +9,8 @@ import { worked } from './support/hourly';
 import { DAY, HOUR, OWNER, World } from './world';
 import { fireTriggerNow, refreshCalls, storedToken, type SummaryLike } from './support/connection';
 
-const REJECTED = 'Keap no longer accepts this connection (the refresh token was rejected).';
+const REJECTED =
+  'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days).';
 
 interface StateLike {
   connection: { state: string; reason?: string; account?: string | null };

@@ -103,7 +103,7 @@ describe('faults that outlast the retries', () => {
     expectSampleSynced(world);
   });
 
-  it('Keap down for reads: the run fails in plain words, changes nothing, and the next run completes', () => {
+  it('Keap down for reads: the run fails in plain words, the rows say why, Keap unchanged, and the next run completes', () => {
     const world = sampleWorld();
     world.sim.inject({ kind: 'status', status: 503, route: 'contacts.list' });
     const failed = world.call<Summary>('syncNow');
@@ -115,13 +115,15 @@ describe('faults that outlast the retries', () => {
       MAX_SERVER_ATTEMPTS,
     );
     expect(world.sim.log.filter((e) => e.method !== 'GET' && e.route !== 'token')).toEqual([]);
-    // Rows with errors of their own already say so; the rows waiting for Keap show nothing yet
-    // (row 16 too: without a Contact ID, its address is searched in Keap).
+    // Rows with errors of their own already say so; the rows waiting for Keap say why they
+    // were not synced, in the run's words (no empty status), and keep no record (row 16 too:
+    // without a Contact ID, its address is searched in Keap). Blank rows stay blank.
     const sheetOnlyErrors = [12, 13, 14, 15, 21];
     const statuses = columnOf(world, 'Sync Status');
+    const waiting = `Will retry: ${failed.message.replace(/ Rows not yet synced .*$/, '')}`;
     SAMPLE_STATUSES.forEach((expected, i) => {
       const row = i + 2;
-      const status = sheetOnlyErrors.includes(row) ? expected : '';
+      const status = sheetOnlyErrors.includes(row) || expected === '' ? expected : waiting;
       expect({ row, status: statuses[i] }).toEqual({ row, status });
     });
 

@@ -8,7 +8,8 @@ import { worked } from './support/hourly';
 import { DAY, OWNER, World } from './world';
 import type { Summary } from './support/sync';
 
-const REJECTED = 'Keap no longer accepts this connection (the refresh token was rejected).';
+const REJECTED =
+  'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days).';
 
 function logOutcomes(w: World): unknown[] {
   const values = w.sheet('Keap Sync Log').values();

@@ -13,7 +13,7 @@ import { triedAgain, withAnyDay } from './nextTry';
 export const SYNC_STATUS = 'Sync Status';
 export const LAST_SYNCED = 'Last Synced';
 export const SYNC_RECORD = 'Keap Sync Record';
-/** The sync's lease (src/sync/budget.ts SYNC_LIMITS.leaseMs is 7 minutes) plus a margin. */
+/** The sync's lease (src/sync/budget.ts SYNC_LIMITS.leaseMs: 6 minutes and 30 s) plus a margin. */
 export const PAST_LEASE_MS = 8 * 60_000;
 export const MINUTE = 60_000;
 

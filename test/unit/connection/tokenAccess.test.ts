@@ -79,7 +79,7 @@ describe('TokenAccess', () => {
     keap.stored = { ...keap.stored!, refresh_token: 'revoked' };
     expect(() => access.accessToken()).toThrow(KeapAccessError);
     expect(lost).toEqual([
-      'Keap no longer accepts this connection (the refresh token was rejected). Reconnect from the sidebar.',
+      'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar.',
     ]);
   });
 
@@ -145,5 +145,29 @@ describe('TokenAccess', () => {
         'not-connected',
       );
     });
+  });
+});
+
+describe('a Google service error reading the stored token', () => {
+  it('is passed on as it is (the run continues at the next firing), never "another run held the connection"', () => {
+    const keap = new FakeKeap();
+    keap.connect();
+    const { service, access, lost } = execution(keap);
+    service.hasAccess = () => {
+      throw new Error('Service error: PropertiesService');
+    };
+    expect(() => access.accessToken()).toThrow(/^Service error: PropertiesService$/);
+    expect(lost).toEqual([]);
+    expect(keap.refreshCalls).toEqual([]);
+  });
+
+  it('a lock that stays busy is still "another run held the connection"', () => {
+    const keap = new FakeKeap();
+    keap.connect();
+    const { service, access } = execution(keap);
+    service.hasAccess = () => {
+      throw new Error('Lock timeout: another process was holding the lock for too long.');
+    };
+    expect(() => access.accessToken()).toThrow(KeapUnavailableError);
   });
 });

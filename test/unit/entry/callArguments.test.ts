@@ -6,6 +6,7 @@ import {
   checkNoArguments,
   checkOptionalEvent,
   checkSettingsArgument,
+  checkSettingsChoicesArgument,
   checkTriggerEvent,
   MAX_API_KEY_INPUT,
   MAX_CALLBACK_VALUE,
@@ -197,5 +198,39 @@ describe('checkSettingsArgument', () => {
       expect(() => checkSettingsArgument('saveSettings', [bad])).toThrow(ArgumentError);
     }
     expect(() => checkSettingsArgument('saveSettings', [])).toThrow(ArgumentError);
+  });
+});
+
+describe('checkSettingsChoicesArgument', () => {
+  it('takes nothing (the saved tab) or the tab chosen in the form', () => {
+    expect(checkSettingsChoicesArgument('getSettingsChoices', [])).toBeUndefined();
+    expect(checkSettingsChoicesArgument('getSettingsChoices', [undefined])).toBeUndefined();
+    expect(checkSettingsChoicesArgument('getSettingsChoices', [{ sheetName: 'Leads' }])).toBe(
+      'Leads',
+    );
+    expect(checkSettingsChoicesArgument('getSettingsChoices', [{ sheetName: '' }])).toBe('');
+    expect(checkSettingsChoicesArgument('getSettingsChoices', [{}])).toBeUndefined();
+  });
+
+  it('refuses other types, unknown fields, prototype tricks, huge texts and more arguments', () => {
+    for (const value of HOSTILE.filter((v) => v !== emptyObject && v !== polluted)) {
+      expect(() => checkSettingsChoicesArgument('getSettingsChoices', [value])).toThrow(
+        ArgumentError,
+      );
+    }
+    for (const bad of [
+      polluted,
+      { sheetName: 7 },
+      { sheetName: ['Leads'] },
+      { sheetName: 's'.repeat(MAX_SETTINGS_TEXT + 1) },
+      { sheetName: 'Leads', headers: {} },
+    ]) {
+      expect(() => checkSettingsChoicesArgument('getSettingsChoices', [bad])).toThrow(
+        ArgumentError,
+      );
+    }
+    expect(() =>
+      checkSettingsChoicesArgument('getSettingsChoices', [{ sheetName: 'a' }, 'b']),
+    ).toThrow(ArgumentError);
   });
 });

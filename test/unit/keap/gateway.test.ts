@@ -88,6 +88,40 @@ describe('KeapGateway reads', () => {
     ]);
   });
 
+  it('reads a contact answered twice (pages that overlap) only when both lists agree', () => {
+    const pages = (second: unknown[]) => {
+      let call = 0;
+      return () => {
+        call += 1;
+        return call === 1
+          ? json(200, {
+              contacts: [
+                {
+                  id: '1',
+                  email_addresses: [
+                    { email: 'a@x.com', field: 'EMAIL1' },
+                    { email: 'b@x.com', field: 'EMAIL2' },
+                  ],
+                },
+              ],
+              next_page_token: 'p2',
+            })
+          : json(200, { contacts: [{ id: 1, email_addresses: second }] });
+      };
+    };
+    const alike = scriptedGateway(
+      pages([
+        { email: 'b@x.com', field: 'EMAIL2' },
+        { email: 'a@x.com', field: 'EMAIL1' },
+      ]),
+    ).gateway;
+    expect(alike.readContacts([1]).get(1)?.emails).toHaveLength(2);
+    const unlike = scriptedGateway(pages([{ email: 'a@x.com', field: 'EMAIL1' }])).gateway;
+    expect(() => unlike.readContacts([1])).toThrow(KeapUnavailableError);
+    const unlikeAgain = scriptedGateway(pages([{ email: 'a@x.com', field: 'EMAIL1' }])).gateway;
+    expect(() => unlikeAgain.readContacts([1])).toThrow(/could not read/);
+  });
+
   it('sends nothing for no ids or emails', () => {
     const { http, gateway } = scriptedGateway(miniKeap());
     expect(gateway.readContacts([]).size).toBe(0);

@@ -124,7 +124,8 @@ describe('reading list answers', () => {
             id: '7',
             email_addresses: [
               { email: 'a@x.com', field: 'EMAIL1' },
-              { email: 'f@x.com', field: 'EMAIL_FIELD_UNSPECIFIED' },
+              // The spec's placeholder with no address holds nothing a PATCH could lose.
+              { email: '', field: 'EMAIL_FIELD_UNSPECIFIED' },
             ],
           },
           { id: 8, email_addresses: [] },
@@ -147,6 +148,37 @@ describe('reading list answers', () => {
       { id: 8, email_addresses: [{ email: 'a@x.com', field: 'Email1' }] },
     ],
     ['an undocumented slot', { id: 8, email_addresses: [{ email: 'a@x.com', field: 'EMAIL9' }] }],
+    [
+      'an address under EMAIL_FIELD_UNSPECIFIED',
+      {
+        id: 8,
+        email_addresses: [
+          { email: 'a@x.com', field: 'EMAIL1' },
+          { email: 'f@x.com', field: 'EMAIL_FIELD_UNSPECIFIED' },
+        ],
+      },
+    ],
+    [
+      'one slot twice',
+      {
+        id: 8,
+        email_addresses: [
+          { email: 'a@x.com', field: 'EMAIL1' },
+          { email: 'b@x.com', field: 'EMAIL2' },
+          { email: 'c@x.com', field: 'EMAIL2' },
+        ],
+      },
+    ],
+    [
+      'an empty address in a slot',
+      {
+        id: 8,
+        email_addresses: [
+          { email: 'a@x.com', field: 'EMAIL1' },
+          { email: ' ', field: 'EMAIL2' },
+        ],
+      },
+    ],
   ])('refuses a contact with %s: it could not be written back in full', (_, contact) => {
     expect(() => parseContactPage(JSON.stringify({ contacts: [contact] }))).toThrow(
       UnreadableAnswerError,

@@ -1,10 +1,7 @@
-import {
-  resolveContactsTab,
-  SheetSetupError,
-  SpreadsheetContactSheet,
-} from '../../../src/sheet/contactSheet';
+import { resolveContactsTab, SpreadsheetContactSheet } from '../../../src/sheet/contactSheet';
 import { LOG_HEADER, LOG_TAB_NAME, SpreadsheetLogTab } from '../../../src/sheet/logTab';
 import { OLD_STATE_TAB_NAME } from '../../../src/sheet/oldStateTab';
+import { SheetSetupError } from '../../../src/sheet/setupError';
 import { readSyncState, SYNC_RECORD_HEADER } from '../../../src/sheet/syncRecord';
 import { rowFingerprint } from '../../../src/sync/fingerprint';
 import { runSyncWith, type SyncPorts } from '../../../src/sync/runSync';

@@ -1,5 +1,6 @@
 import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
 import { misplacedRecords } from '../../../src/sheet/recordAlignment';
+import { SheetRead } from '../../../src/sheet/sheetRead';
 import { recordCell, type StateRecord } from '../../../src/sheet/syncRecord';
 
 const HEADER = ['Contact ID', 'Email', 'Keap Sync Record'];
@@ -48,6 +49,20 @@ describe('records beside the wrong rows', () => {
         [2, recordCell(1, at(9))],
         [4, recordCell(2, at(20))],
       ]),
+    );
+  });
+
+  it('does not look at rows that get their record written anyway', () => {
+    const values = [
+      HEADER,
+      [1, 'a@x.com', recordCell(1, at(5))],
+      ['', '', recordCell(1, at(9))],
+      [2, 'b@x.com', recordCell(2, at(6))],
+    ];
+    const newer = new Map([[2, at(20)]]);
+    const read = new SheetRead(values, columns);
+    expect(misplacedRecords(values, columns, newer, read, (row) => row === 4)).toEqual(
+      new Map([[2, recordCell(1, at(9))]]),
     );
   });
 

@@ -57,8 +57,8 @@ describe('chunks as a pipeline', () => {
     expect(h.sheet.column('Sync Status')).toEqual([
       'Updated: email changed to new1@x.com',
       'Updated: email changed to new2@x.com',
-      '',
-      '',
+      'Will retry: Keap answered 503 five times.',
+      'Will retry: Keap answered 503 five times.',
     ]);
     expect([...h.state.state.keys()]).toEqual([1, 2]);
   });

@@ -1,4 +1,4 @@
-import { nextDailyRun } from '../../../src/sync/dailyTime';
+import { nextDailyRun, startOfLocalDay } from '../../../src/sync/dailyTime';
 
 describe('the next daily run', () => {
   it('is later today when the hour has not come yet', () => {
@@ -27,6 +27,22 @@ describe('the next daily run', () => {
   it('falls back to UTC for an unknown time zone', () => {
     expect(nextDailyRun(Date.parse('2025-03-01T04:30:00Z'), 6, 'Not/AZone')).toBe(
       '2025-03-01T06:00:00.000Z',
+    );
+  });
+});
+
+describe('the start of a day a row is tried again', () => {
+  it("is 00:00 in the spreadsheet's time zone, across a daylight-saving change", () => {
+    // Berlin moves to summer time on Sun 30 Mar 2025: 00:00 that day is still UTC+1.
+    const saturdayNoon = Date.parse('2025-03-29T12:00:00Z');
+    expect(new Date(startOfLocalDay(saturdayNoon, 1, 'Europe/Berlin')).toISOString()).toBe(
+      '2025-03-29T23:00:00.000Z',
+    );
+    expect(new Date(startOfLocalDay(saturdayNoon, 2, 'Europe/Berlin')).toISOString()).toBe(
+      '2025-03-30T22:00:00.000Z',
+    );
+    expect(new Date(startOfLocalDay(saturdayNoon, 1, 'Not/AZone')).toISOString()).toBe(
+      '2025-03-30T00:00:00.000Z',
     );
   });
 });

@@ -45,7 +45,13 @@ function gateway(
   return { fake, searched, written };
 }
 
-const CTX = { runId: 'r', account: null, now: () => 1_000, day: () => 'Tue 8 Dec 2026' };
+const CTX = {
+  runId: 'r',
+  account: null,
+  now: () => 1_000,
+  day: () => 'Tue 8 Dec 2026',
+  timeZone: () => 'UTC',
+};
 
 describe('sending the work of rows without a Contact ID', () => {
   it('opts out only an address exactly one contact has, and records what was found', () => {

@@ -29,6 +29,21 @@ describe('row fingerprints', () => {
     );
   });
 
+  it('keeps the hashes earlier versions wrote into the record column', () => {
+    expect(['', 'a', 'row-1', '[7,"a@x.com",1,"asked"]', 'é€😀', 'x35', 'x40'].map(hash53)).toEqual(
+      [
+        '0bdcb81aee8d83',
+        '1c2ba782c97901',
+        '0691750a7cfaec',
+        '1752355233e182',
+        '192caad3d938fd',
+        '00beeed0ed29a5',
+        '00360316d2688c',
+      ],
+    );
+    expect(rowFingerprint(base)).toBe('v1:1752355233e182');
+  });
+
   it('spreads similar inputs over distinct hashes', () => {
     const hashes = new Set(Array.from({ length: 5000 }, (_, i) => hash53(`row-${i}`)));
     expect(hashes.size).toBe(5000);

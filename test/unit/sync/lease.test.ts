@@ -58,3 +58,52 @@ describe('one sync at a time per spreadsheet', () => {
     expect(lock.held).toBe(false);
   });
 });
+
+describe("the lease lasts the execution's own time limit", () => {
+  const LIMIT = 6 * 60_000 + 30_000;
+
+  it('expires at the execution start + the limit, however late it was taken', () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock();
+    const startedAt = clock.now();
+    clock.advance(20_000); // opening the spreadsheet, the triggers, ...
+    const lease = new SyncLease(store, new FakeLock(), 's', clock, LIMIT, undefined, startedAt);
+    expect(lease.acquire()).toBe(true);
+    clock.advance(LIMIT - 20_000 - 1);
+    expect(lease.isTaken()).toBe(true);
+    clock.advance(1);
+    expect(lease.isTaken()).toBe(false);
+    expect(lease.interrupted()).not.toBeNull();
+  });
+
+  it('notes about when the work continues should the execution die', () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock();
+    const asked: number[] = [];
+    const lease = new SyncLease(store, new FakeLock(), 's', clock, LIMIT, {
+      startedBy: () => 'ann@x.com',
+      continuesAt: (expiresAt) => {
+        asked.push(expiresAt);
+        return expiresAt + 1000;
+      },
+    });
+    expect(lease.acquire()).toBe(true);
+    expect(asked).toEqual([clock.now() + LIMIT]);
+    clock.advance(LIMIT);
+    expect(lease.interrupted()).toMatchObject({
+      startedBy: 'ann@x.com',
+      continuesAt: clock.now() + 1000,
+    });
+  });
+
+  it('a failing guess of when it continues does not stop the lease', () => {
+    const clock = new ManualClock();
+    const lease = new SyncLease(new MemoryStore(), new FakeLock(), 's', clock, LIMIT, {
+      startedBy: () => null,
+      continuesAt: () => {
+        throw new Error('Service error');
+      },
+    });
+    expect(lease.acquire()).toBe(true);
+  });
+});

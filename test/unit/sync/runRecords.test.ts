@@ -278,11 +278,11 @@ describe('a lost connection', () => {
     const h = twoRows();
     runSyncWith('sidebar', h.ports(), h.limits);
     h.connectionProblem =
-      'Keap no longer accepts this connection (the refresh token was rejected). Reconnect from the sidebar.';
+      'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar.';
     const summary = runSyncWith('daily', h.ports(), h.limits);
     expect(summary.outcome).toBe('needs-reconnect');
     expect(summary.message).toBe(
-      'Keap no longer accepts this connection (the refresh token was rejected). Reconnect from the sidebar. Rows not yet synced are synced once Keap is connected again.',
+      'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar. Rows not yet synced are synced once Keap is connected again.',
     );
     expect(h.log.rows.map((r) => r.outcome)).toEqual(['completed', 'needs-reconnect']);
     expect(h.lastRun?.outcome).toBe('needs-reconnect');
@@ -331,9 +331,9 @@ describe('the words of a run Keap stopped', () => {
     ],
     [
       new KeapAccessError(
-        'Keap no longer accepts this connection (the refresh token was rejected). Reconnect from the sidebar.',
+        'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar.',
       ),
-      'Keap no longer accepts this connection (the refresh token was rejected). Reconnect from the sidebar. Rows not yet synced are synced once Keap is connected again.',
+      'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar. Rows not yet synced are synced once Keap is connected again.',
     ],
   ])('%s', (error, message) => {
     expect(stoppedBy(error)).toBe(message);

@@ -491,6 +491,78 @@ describe('one sync at a time', () => {
     expect(summary.startedAt).toBe(new Date(1).toISOString());
   });
 
+  describe('a pending run whose Keap account or tab changed', () => {
+    const XY = 'xy123.infusionsoft.com';
+    function pending(h: SyncHarness, context: { account?: string; sheetName?: string }) {
+      h.checkpoint.save({
+        startedAt: 1,
+        runId: 'run-9',
+        trigger: 'daily',
+        executions: 1,
+        tally: { ...emptyTally(), rowsSeen: 60, emailsUpdated: 48 },
+        savedAt: h.clock.now(),
+        ...context,
+      });
+    }
+    const withAccount = (h: SyncHarness, account: string | null) => ({
+      ...h.ports(),
+      keapAccount: () => account,
+    });
+
+    it('is continued as the same run when both are the same (or unknown)', () => {
+      for (const [context, account] of [
+        [{ account: XY, sheetName: 'Contacts' }, XY],
+        [{ account: XY, sheetName: 'Contacts' }, null],
+        [{}, 'key-abc'],
+      ] as const) {
+        const h = messyHarness();
+        pending(h, context);
+        const summary = runSyncWith('continuation', withAccount(h, account), h.limits);
+        expect(summary.startedAt).toBe(new Date(1).toISOString());
+        expect(h.log.rows).toHaveLength(1);
+      }
+    });
+
+    it('on another account is ended with its own log row, and a new run syncs the sheet', () => {
+      const h = messyHarness();
+      pending(h, { account: XY, sheetName: 'Contacts' });
+      const now = new Date(h.clock.now()).toISOString();
+      const summary = runSyncWith('continuation', withAccount(h, 'key-abc'), h.limits);
+      expect(h.log.rows.map((r) => [r.outcome, r.startedAt, r.emailsUpdated])).toEqual([
+        ['failed', new Date(1).toISOString(), 48],
+        ['completed', now, summary.emailsUpdated],
+      ]);
+      expect(h.log.rows[0].message).toBe(
+        'This sync stopped before finishing: the Keap connection changed from Keap account xy123 to an API key while it was under way. A new sync for the account now connected started in its place.',
+      );
+      expect(summary.emailsUpdated).toBeLessThanOrEqual(summary.rowsSeen);
+      // Nothing is wrong: nobody is e-mailed about the run that was ended.
+      expect(h.notices).toHaveLength(0);
+      expect(h.checkpoint.saved).toBeNull();
+    });
+
+    it('on another tab is ended the same way; the new run counts the rows it sees', () => {
+      const h = messyHarness();
+      pending(h, { account: XY, sheetName: 'Old tab' });
+      const summary = runSyncWith('continuation', withAccount(h, XY), h.limits);
+      expect(h.log.rows[0].message).toBe(
+        "This sync stopped before finishing: the tab to sync changed from 'Old tab' to 'Contacts' while it was under way. A new sync of 'Contacts' started in its place.",
+      );
+      expect(summary.startedAt).not.toBe(new Date(1).toISOString());
+      expect(summary.errors).toBeGreaterThan(0);
+    });
+
+    it('a run that continues keeps its account and tab in the checkpoint', () => {
+      const rows = Array.from({ length: 23 }, (_, i) => [i + 1, 'P', `n${i + 1}@x.com`, '', '']);
+      const h = new SyncHarness([HEADER, ...rows]);
+      for (let id = 1; id <= 23; id++) h.keap.addContact(id, { EMAIL1: `o${id}@x.com` });
+      h.keap.msPerWrite = 30_000;
+      h.limits = { ...h.limits, chunkSize: 2 };
+      expect(runSyncWith('daily', withAccount(h, XY), h.limits).outcome).toBe('continuing');
+      expect(h.checkpoint.saved).toMatchObject({ account: XY, sheetName: 'Contacts' });
+    });
+  });
+
   it('gives the lease back, even after a failure', () => {
     const h = messyHarness();
     h.sheet.failWrites = new Error('boom');
@@ -522,7 +594,7 @@ describe('when Keap fails', () => {
     expect(h.notices).toHaveLength(0);
   });
 
-  it('keeps what was done before Keap became unavailable and leaves the rest for the next run', () => {
+  it('keeps what was done before Keap became unavailable; the rest say why and are left for the next run', () => {
     const rows = Array.from({ length: 6 }, (_, i) => [i + 1, 'P', `n${i + 1}@x.com`, '', '']);
     const h = new SyncHarness([HEADER, ...rows]);
     for (let id = 1; id <= 6; id++) h.keap.addContact(id, { EMAIL1: `o${id}@x.com` });
@@ -538,9 +610,8 @@ describe('when Keap fails', () => {
       'Updated: email changed to n1@x.com',
       'Updated: email changed to n2@x.com',
       'Updated: email changed to n3@x.com',
-      '',
-      '',
-      '',
+      // The rows Keap did not get to say why, in its words; no record: the next run sends them.
+      ...Array(3).fill('Will retry: Keap answered 503 five times.'),
     ]);
     expect(h.notices.map((n) => n.kind)).toEqual(['sync-failed']);
     const next = runSyncWith('daily', h.ports(), h.limits);
@@ -644,5 +715,35 @@ describe('sheet problems', () => {
     expect(summary.message).not.toMatch(/hide|permission/i);
     expect(h.sheet.column('Sync Status')).toEqual(['Updated: email changed to a@x.com']);
     expect(h.state.state.get(1)?.result).toBe('ok');
+  });
+});
+
+describe('the end of a run and its follow-up triggers', () => {
+  it('a checkpoint that cannot be cleared keeps the trigger that closes it at its next firing', () => {
+    const h = messyHarness();
+    h.checkpoint.clear = () => {
+      throw new Error('Service error: PropertiesService');
+    };
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary.outcome).toBe('completed');
+    expect(summary.message).toMatch(/The checkpoint could not be cleared/);
+    expect(h.finished).toBe(0);
+  });
+
+  it.each([
+    [{ kind: 'soon', at: 0 } as const, /the rest continues automatically in a few minutes\.$/],
+    [{ kind: 'hourly', at: Date.parse('2025-03-01T07:00:00Z') } as const, /at about 07:00\.$/],
+    [{ kind: 'stopped' } as const, /Keap was disconnected/],
+  ])('says when the rest continues as it was arranged (%j)', (next, words) => {
+    const rows = Array.from({ length: 6 }, (_, i) => [i + 1, '', `new${i + 1}@x.com`, '', '']);
+    const h = new SyncHarness([HEADER, ...rows]);
+    for (let id = 1; id <= 6; id++) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    h.keap.msPerWrite = 30_000;
+    h.limits = { ...h.limits, chunkSize: 2, stopStartingChunksAfterMs: 1 };
+    const ports = h.ports();
+    ports.continuation.schedule = () => next;
+    const summary = runSyncWith('daily', ports, h.limits);
+    expect(summary.outcome).toBe('continuing');
+    expect(summary.message).toMatch(words);
   });
 });

@@ -1,7 +1,9 @@
 import {
+  checkAgainstHeaderRow,
   defaultSettings,
   readSettings,
   SETTINGS_KEY,
+  settingsChoicesOf,
   storeSettings,
   validateSettingsInput,
 } from '../../../src/sync/settings';
@@ -48,7 +50,27 @@ describe('sync settings', () => {
     expect(validateSettingsInput({ sheetName: ' People ', headers: { email: ' Mail ' } })).toEqual({
       settings: { sheetName: 'People', headers: { ...defaultSettings().headers, email: 'Mail' } },
       errors: [],
+      chosen: ['email'],
     });
+  });
+
+  it('takes an empty field as "the default", not as a choice', () => {
+    expect(
+      validateSettingsInput({
+        sheetName: '',
+        headers: { contactId: '', email: '  ', optOut: 'Unsubscribe', optOutReason: '' },
+      }),
+    ).toEqual({
+      settings: { sheetName: '', headers: { ...defaultSettings().headers, optOut: 'Unsubscribe' } },
+      errors: [],
+      chosen: ['optOut'],
+    });
+  });
+
+  it("refuses the add-on's own columns as a column to read", () => {
+    expect(validateSettingsInput({ headers: { email: 'last synced' } }).errors).toEqual([
+      "'last synced' is a column the add-on writes itself; choose another column for 'Email'.",
+    ]);
   });
 
   it('refuses header names that are empty, punctuation only, or the same as another', () => {
@@ -80,5 +102,68 @@ describe('the Keap Email Status choice', () => {
     expect(validateSettingsInput({ keapEmailStatus: 1 }).errors).toEqual([
       'The Keap Email Status choice must be on or off.',
     ]);
+  });
+});
+
+describe('settings against the sheet', () => {
+  const row = ['Keap #', 'E-mail', 'Unsubscribe?', 'Sync Status'];
+
+  it('accepts chosen headers row 1 has (case, spaces and punctuation aside)', () => {
+    const checked = validateSettingsInput({ headers: { contactId: 'keap', email: 'email' } });
+    expect(checkAgainstHeaderRow(checked, row, 'Leads')).toEqual([]);
+  });
+
+  it('names every chosen header row 1 lacks, before what the sync needs', () => {
+    const checked = validateSettingsInput({
+      headers: { contactId: 'Keap #', optOut: 'Opt-out', optOutReason: 'Reason' },
+    });
+    expect(checkAgainstHeaderRow(checked, row, 'Leads')).toEqual([
+      "Row 1 of the 'Leads' tab has no 'Opt-out' column (chosen for 'Opt Out').",
+      "Row 1 of the 'Leads' tab has no 'Reason' column (chosen for 'Opt Out Reason').",
+    ]);
+  });
+
+  it('a default the tab lacks is fine where the sync does without it, not for the contact id', () => {
+    const optional = validateSettingsInput({ headers: { contactId: 'Keap #', email: 'E-mail' } });
+    expect(checkAgainstHeaderRow(optional, row, 'Leads')).toEqual([]);
+    const none = validateSettingsInput({ headers: {} });
+    expect(checkAgainstHeaderRow(none, row, 'Leads')).toEqual([
+      "Row 1 of the 'Leads' tab has no 'Contact ID' column.",
+    ]);
+  });
+});
+
+describe('the choices the settings form offers', () => {
+  it("lists row 1's headers as written, without blanks, repeats, the add-on's columns or huge ones", () => {
+    const choices = settingsChoicesOf(
+      ['Contacts', 'Leads'],
+      {
+        name: 'Leads',
+        headerRow: ['Keap #', '', 'E-mail', 'e mail', 42, 'Last Synced', 'x'.repeat(101), ' Why '],
+      },
+      'Contacts',
+    );
+    expect(choices).toEqual({
+      ok: true,
+      errors: [],
+      tabs: ['Contacts', 'Leads'],
+      tab: 'Leads',
+      headers: ['Keap #', 'E-mail', '42', 'Why'],
+      defaults: { sheetName: 'Contacts', headers: defaultSettings().headers },
+    });
+  });
+
+  it('says why a tab cannot be read and still lists the tabs; at most 200 of each', () => {
+    const many = Array.from({ length: 300 }, (_, i) => `H${i}`);
+    expect(
+      settingsChoicesOf(['A'], { name: 'A', headerRow: many }, 'Contacts').headers,
+    ).toHaveLength(200);
+    expect(settingsChoicesOf(['A', 'B'], { error: 'No tab.' }, 'Contacts')).toMatchObject({
+      ok: false,
+      errors: ['No tab.'],
+      tabs: ['A', 'B'],
+      tab: '',
+      headers: [],
+    });
   });
 });

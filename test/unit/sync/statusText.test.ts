@@ -1,5 +1,10 @@
 import type { UnitResult } from '../../../src/sync/plan';
-import { unitStatus } from '../../../src/sync/statusText';
+import {
+  clockTimeOf,
+  restContinues,
+  runEndedByChange,
+  unitStatus,
+} from '../../../src/sync/statusText';
 
 const result = (change: Partial<UnitResult>): UnitResult => ({
   plan: {} as UnitResult['plan'],
@@ -36,5 +41,47 @@ describe('status texts', () => {
     ],
   ])('%p -> %p', (change, text) => {
     expect(unitStatus(result(change))).toBe(text);
+  });
+});
+
+describe('the log row of a pending run that another account or tab ended', () => {
+  it('names what changed in words people know', () => {
+    expect(
+      runEndedByChange({
+        kind: 'account',
+        from: 'xy123.infusionsoft.com',
+        to: 'sbx42.infusionsoft.com',
+      }),
+    ).toBe(
+      'This sync stopped before finishing: the Keap connection changed from Keap account xy123 to Keap account sbx42 while it was under way. A new sync for the account now connected started in its place.',
+    );
+    expect(runEndedByChange({ kind: 'account', from: 'key-1', to: 'key-2' })).toMatch(
+      /: the Keap connection changed to another API key while/,
+    );
+    expect(runEndedByChange({ kind: 'tab', from: 'Contacts', to: 'People' })).toMatch(
+      /the tab to sync changed from 'Contacts' to 'People' while it was under way\. A new sync of 'People' started/,
+    );
+  });
+});
+
+describe('when the rest of a run continues', () => {
+  const at = Date.parse('2025-01-06T10:00:00Z');
+  it.each([
+    [{ kind: 'soon', at } as const, 'the rest continues automatically in a few minutes.'],
+    [{ kind: 'hourly', at } as const, 'the rest continues automatically at about 11:00.'],
+    [
+      { kind: 'stopped' } as const,
+      'Keap was disconnected, so the rest is synced by the next sync once Keap is connected again.',
+    ],
+    [
+      { kind: 'none' } as const,
+      'no follow-up run could be set up, so the rest is synced by the next sync.',
+    ],
+  ])('%j', (next, words) => {
+    expect(restContinues(next, 'Europe/Berlin')).toBe(words);
+  });
+
+  it('reads the clock in UTC when the time zone is unknown', () => {
+    expect(clockTimeOf(at, 'Not/AZone')).toBe('10:00');
   });
 });

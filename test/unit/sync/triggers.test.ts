@@ -1,5 +1,6 @@
 import {
   pauseAllTriggers,
+  recordedSpreadsheets,
   spreadsheetIdForTrigger,
   SyncTriggers,
   type TriggerHandle,
@@ -8,7 +9,7 @@ import {
 import { FakeLock, ManualClock, MemoryStore } from './support/fakes';
 
 interface FakeTrigger extends TriggerHandle {
-  kind: 'daily' | 'hourly' | 'once';
+  kind: 'daily' | 'hourly' | 'minutes' | 'once';
   hour?: number;
   timeZone?: string;
   afterMs?: number;
@@ -40,10 +41,20 @@ class FakeScriptApp implements TriggerService {
   createHourly(handler: string): TriggerHandle {
     return this.make(handler, { kind: 'hourly' });
   }
+  /** Set to act as an editor add-on: no period under an hour, one time-driven trigger. */
+  addOn = false;
+  createEveryMinutes(handler: string): TriggerHandle {
+    if (this.addOn) {
+      throw new Error(
+        'Add-ons cannot create time-based triggers that run more often than once an hour.',
+      );
+    }
+    return this.make(handler, { kind: 'minutes' });
+  }
   /** Set to refuse one-offs, as an editor add-on does while another time-driven trigger exists. */
   refuseOnce = false;
   createOnce(handler: string, afterMs: number): TriggerHandle {
-    if (this.refuseOnce) {
+    if (this.refuseOnce || (this.addOn && this.triggers.length > 0)) {
       throw new Error(
         'This add-on has created too many time-based triggers in this document for this Google Account user.',
       );
@@ -215,10 +226,10 @@ describe('the quick follow-up', () => {
   it('is made where Apps Script accepts it, and the recurring trigger stays', () => {
     const { app, triggers } = setup();
     triggers().enableDaily(6, 'UTC', null);
-    expect(triggers().tryFollowUp(60_000)).toBe(true);
+    expect(triggers().tryFollowUp(60_000)).toMatchObject({ kind: 'soon' });
     expect(app.timeDriven()).toEqual(['dailySync:hourly', 'continueSync:once']);
     // Asked again while it is pending: still one.
-    expect(triggers().tryFollowUp(60_000)).toBe(true);
+    expect(triggers().tryFollowUp(60_000)).toMatchObject({ kind: 'soon' });
     expect(app.triggers).toHaveLength(2);
   });
 
@@ -226,7 +237,11 @@ describe('the quick follow-up', () => {
     const { app, triggers } = setup();
     triggers().enableDaily(6, 'UTC', null);
     app.refuseOnce = true;
-    expect(triggers().tryFollowUp(60_000)).toBe(false);
+    // The daily trigger was made at 04:00: it fires at 05:00.
+    expect(triggers().tryFollowUp(60_000)).toEqual({
+      kind: 'hourly',
+      at: Date.parse('2025-03-01T05:00:00Z'),
+    });
     expect(app.timeDriven()).toEqual(['dailySync:hourly']);
   });
 
@@ -250,11 +265,143 @@ describe('Disconnect', () => {
     triggers('a').enableDaily(1, 'UTC', null);
     triggers('b').enableDaily(2, 'UTC', null);
     app.createDaily('somethingElse', 5, 'UTC');
-    expect(pauseAllTriggers(app, store)).toBe(2);
+    expect(pauseAllTriggers(app, store, recordedSpreadsheets([...store.map.keys()]))).toBe(2);
     expect(app.timeDriven()).toEqual(['somethingElse@5:daily']);
     expect(triggers('a').status('UTC')).toMatchObject({ enabled: false, paused: true, hour: 1 });
     expect(triggers('a').ensure(true)).toBe('off');
     triggers('a').enableDaily(1, 'UTC', null);
     expect(triggers('a').status('UTC')).toMatchObject({ enabled: true, hour: 1 });
+  });
+});
+
+describe('a run with work left while the daily sync is off (the carrier)', () => {
+  it('bound script: one recurring continueSync every few minutes, no one-off; it outlives its firings', () => {
+    const { app, clock, triggers } = setup();
+    expect(triggers().tryFollowUp(60_000)).toEqual({ kind: 'soon', at: clock.now() + 5 * 60_000 });
+    expect(app.timeDriven()).toEqual(['continueSync:minutes']);
+    const carrier = app.triggers[0].getUniqueId();
+    expect(triggers().isCarrier(carrier)).toBe(true);
+    // Its own firing asks again: the same carrier, nothing more.
+    clock.advance(5 * 60_000);
+    triggers().tryFollowUp(60_000);
+    expect(app.triggers.map((t) => t.getUniqueId())).toEqual([carrier]);
+    triggers().cleanUpFollowUps(carrier);
+    expect(app.triggers.map((t) => t.getUniqueId())).toEqual([carrier]);
+    triggers().removeFollowUps();
+    expect(app.triggers).toHaveLength(0);
+    expect(triggers().record().carrierUid ?? null).toBeNull();
+  });
+
+  it('editor add-on: an hourly carrier, the one time-driven trigger of the document', () => {
+    const { app, clock, triggers } = setup();
+    app.addOn = true;
+    expect(triggers().tryFollowUp(60_000)).toEqual({ kind: 'hourly', at: clock.now() + HOUR });
+    expect(app.timeDriven()).toEqual(['continueSync:hourly']);
+    expect(triggers().continuesAfter(clock.now() + 7 * 60_000, true)).toBe(clock.now() + HOUR);
+  });
+
+  it('stays when the daily sync is turned off, and goes when it is turned on (the daily one carries)', () => {
+    const { app, triggers } = setup();
+    triggers().tryFollowUp(60_000);
+    triggers().disableDaily();
+    expect(app.timeDriven()).toEqual(['continueSync:minutes']);
+    triggers().enableDaily(6, 'UTC', null);
+    expect(app.timeDriven()).toEqual(['dailySync:hourly']);
+  });
+
+  it('is not made once Keap is disconnected', () => {
+    const { app, triggers } = setup();
+    expect(triggers().tryFollowUp(60_000, null, false)).toEqual({ kind: 'stopped' });
+    expect(app.triggers).toHaveLength(0);
+  });
+
+  it('says so when no trigger could be made', () => {
+    const { app, triggers } = setup();
+    app.addOn = true;
+    app.refuseOnce = true;
+    app.createHourly = () => {
+      throw new Error('Service unavailable');
+    };
+    expect(triggers().tryFollowUp(60_000)).toEqual({ kind: 'none' });
+  });
+});
+
+describe('Disconnect by record, and triggers that outlive it', () => {
+  it('pauses a daily sync whose trigger was already lost; self-repair leaves it paused', () => {
+    const { app, store, triggers } = setup();
+    triggers('a').enableDaily(1, 'UTC', null);
+    app.triggers.splice(0, 1);
+    expect(pauseAllTriggers(app, store, recordedSpreadsheets([...store.map.keys()]))).toBe(1);
+    expect(triggers('a').ensure(true)).toBe('off');
+    expect(app.triggers).toHaveLength(0);
+    expect(triggers('a').status('UTC')).toMatchObject({ enabled: false, paused: true });
+  });
+
+  it('pauses the records when the triggers cannot be listed; the sidebar removes the leftover', () => {
+    const { app, store, triggers } = setup();
+    triggers('a').enableDaily(1, 'UTC', null);
+    const ids = recordedSpreadsheets([...store.map.keys()]);
+    expect(pauseAllTriggers(app, store, ids, { error: new Error('Service error') })).toBe(1);
+    expect(app.timeDriven()).toEqual(['dailySync:hourly']);
+    expect(triggers('a').ensure(true)).toBe('off');
+    expect(app.triggers).toHaveLength(0);
+  });
+
+  it('does not put a lost trigger back for a user without a connection', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    app.triggers.splice(0, 1);
+    expect(triggers().ensure(true, false)).toBe('off');
+    expect(app.triggers).toHaveLength(0);
+  });
+
+  it('a firing without a connection stands down: no trigger, the daily sync paused', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    triggers().tryFollowUp(60_000);
+    triggers().standDown();
+    expect(app.triggers).toHaveLength(0);
+    expect(triggers().status('UTC')).toMatchObject({ enabled: false, paused: true, hour: 6 });
+  });
+});
+
+describe('when interrupted work continues', () => {
+  it('a daily slot with starts left: the next hourly firing; none left: the next daily run', () => {
+    const { clock, triggers } = setup();
+    triggers().enableDaily(5, 'UTC', null); // made 04:00
+    clock.advance(HOUR); // 05:00
+    expect(triggers().claimDailySlot()).toBe(true);
+    const after = clock.now() + 7 * 60_000;
+    expect(triggers().continuesAfter(after, false)).toBe(Date.parse('2025-03-01T06:00:00Z'));
+    clock.advance(HOUR);
+    triggers().claimDailySlot();
+    clock.advance(HOUR);
+    triggers().claimDailySlot(); // the third start, 07:00
+    expect(triggers().continuesAfter(clock.now() + 7 * 60_000, false)).toBe(
+      Date.parse('2025-03-02T05:00:00Z'),
+    );
+    // A pending run continues at the next firing whatever the slot.
+    expect(triggers().continuesAfter(clock.now() + 7 * 60_000, true)).toBe(
+      Date.parse('2025-03-01T08:00:00Z'),
+    );
+  });
+
+  it('nothing continues work of a user with the daily sync off and no carrier', () => {
+    const { clock, triggers } = setup();
+    expect(triggers().continuesAfter(clock.now(), true)).toBeNull();
+    expect(triggers().continuesAfter(clock.now(), false)).toBeNull();
+  });
+});
+
+describe('a pending run left without a trigger', () => {
+  it('gets its carrier back; nothing is made when a recurring trigger carries it', () => {
+    const { app, triggers } = setup();
+    expect(triggers().carryPendingRun()).toBe(true);
+    expect(app.timeDriven()).toEqual(['continueSync:minutes']);
+    expect(triggers().carryPendingRun()).toBe(false);
+    triggers().removeFollowUps();
+    triggers().enableDaily(6, 'UTC', null);
+    expect(triggers().carryPendingRun()).toBe(false);
+    expect(app.timeDriven()).toEqual(['dailySync:hourly']);
   });
 });

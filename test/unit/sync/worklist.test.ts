@@ -11,6 +11,7 @@ const columns = findColumns(
 const parse = (rows: unknown[][]) => rows.map((cells, i) => parseRow(cells, i + 2, columns));
 const RUN = 'run-b';
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 /** This run, in an account the records do not name, a moment after the records were written. */
 const SCOPE = { runId: RUN, account: null, now: 2 };
 
@@ -108,7 +109,8 @@ describe('what an execution has to do', () => {
     ]);
     const unchanged = buildWorklist(parse([[1, 'a@x.com', '', '']]), refused, SCOPE);
     expect(unchanged.units).toHaveLength(0);
-    expect(unchanged.knownErrorRows.map((r) => [r.row, r.nextTryAt])).toEqual([[2, 1 + DAY]]);
+    // Tried again from the start of the next day (UTC when the scope names no time zone).
+    expect(unchanged.knownErrorRows.map((r) => [r.row, r.nextTryAt])).toEqual([[2, DAY]]);
     expect(buildWorklist(parse([[1, 'b@x.com', '', '']]), refused, SCOPE).units).toHaveLength(1);
   });
 });
@@ -121,12 +123,18 @@ describe('rows Keap refused are tried again, later and later', () => {
     reason: null,
   });
   const row = parse([[1, 'a@x.com', '', '']]);
-  const refusedAt = 10 * DAY;
+  /** Mon 13 Jan 2025, 22:00 UTC: a person's Sync now late in the day. */
+  const dayStart = Date.UTC(2025, 0, 13);
+  const refusedAt = dayStart + 22 * HOUR;
   const refused = (tries: number, run = 'run-a'): SyncState =>
     new Map([[1, { fingerprint, syncedAt: refusedAt, result: 'error', run, tries }]]);
-  const tried = (state: SyncState, afterDays: number, runId = RUN): boolean =>
-    buildWorklist(row, state, { runId, account: null, now: refusedAt + afterDays * DAY }).units
-      .length === 1;
+  const triedAt = (state: SyncState, now: number, runId = RUN, timeZone?: string): boolean =>
+    buildWorklist(row, state, {
+      runId,
+      account: null,
+      now,
+      ...(timeZone ? { timeZone: () => timeZone } : {}),
+    }).units.length === 1;
 
   it.each([
     [1, 1],
@@ -135,22 +143,41 @@ describe('rows Keap refused are tried again, later and later', () => {
     [4, 7],
     [5, 7],
     [12, 7],
-  ])('after %i failed tries, waits %i days (the next daily run that day counts)', (tries, days) => {
-    expect(tried(refused(tries), days - 0.6)).toBe(false);
-    // The daily run a day later may reach the row a little earlier in the day.
-    expect(tried(refused(tries), days - 0.4)).toBe(true);
-  });
+  ])(
+    'after %i failed tries, waits until the day %i days on, and any run that day tries it',
+    (tries, days) => {
+      const day = dayStart + days * DAY;
+      expect(triedAt(refused(tries), day - 1)).toBe(false);
+      expect(triedAt(refused(tries), day)).toBe(true);
+      expect(triedAt(refused(tries), day + 9 * HOUR)).toBe(true); // the 09:00 daily run
+    },
+  );
 
   it('never tries again within the run that recorded the error', () => {
-    expect(tried(refused(1, RUN), 3)).toBe(false);
+    expect(triedAt(refused(1, RUN), refusedAt + 3 * DAY)).toBe(false);
   });
 
   it('counts an error of an earlier version (no tries) as the first', () => {
     const old: SyncState = new Map([
       [1, { fingerprint, syncedAt: refusedAt, result: 'error', run: 'x' }],
     ]);
-    expect(tried(old, 0.4)).toBe(false);
-    expect(tried(old, 0.6)).toBe(true);
+    expect(triedAt(old, dayStart + DAY - 1)).toBe(false);
+    expect(triedAt(old, dayStart + DAY)).toBe(true);
+  });
+
+  it("counts days in the spreadsheet's time zone, and names the day it is tried", () => {
+    // 22:00 UTC on Mon 13 Jan is 17:00 in New York: the next day there starts at 05:00 UTC.
+    const nextDay = dayStart + DAY + 5 * HOUR;
+    const zone = 'America/New_York';
+    expect(triedAt(refused(1), nextDay - 1, RUN, zone)).toBe(false);
+    expect(triedAt(refused(1), nextDay, RUN, zone)).toBe(true);
+    const known = buildWorklist(row, refused(1), {
+      runId: RUN,
+      account: null,
+      now: refusedAt,
+      timeZone: () => zone,
+    }).knownErrorRows;
+    expect(known.map((r) => r.nextTryAt)).toEqual([nextDay]);
   });
 });
 

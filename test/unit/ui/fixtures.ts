@@ -61,6 +61,7 @@ export function syncStatus(overrides: Partial<SyncStatusView> = {}): SyncStatusV
     daily: daily(),
     lastRun: null,
     running: false,
+    locale: 'en-US',
     settings: {
       sheetName: 'Contacts',
       headers: {
@@ -105,6 +106,7 @@ export function sidebarState(
     connection,
     authorizationUrl: mayConnect ? AUTHORIZATION_URL : null,
     sync: { notices: [], paused: null, ...sync },
+    consent: null,
   };
 }
 

@@ -57,13 +57,23 @@ describe('parseHour', () => {
 });
 
 describe('syncSummaryAlert', () => {
-  it('reports a finished run with its counts and the rows that got errors', () => {
-    const { body } = syncSummaryAlert(summary());
-    expect(body).toContain('finished, with errors');
-    expect(body).toContain(
+  const COUNTED = 'Synced 120 rows: 3 emails updated, 2 opted out, 110 unchanged, 5 errors.';
+
+  it('reports a finished run with its counts once and the rows that got errors', () => {
+    const { body } = syncSummaryAlert(summary({ message: COUNTED }));
+    expect(body).toBe(
+      [
+        'The sync finished, with errors on some rows.',
+        COUNTED,
+        'Rows with errors: 7, 12, 30, 41, 58 (see the status column).',
+      ].join('\n\n'),
+    );
+  });
+
+  it('counts the run itself when its message says nothing', () => {
+    expect(syncSummaryAlert(summary({ message: '' })).body).toContain(
       '120 rows checked, 3 emails updated, 2 opted out, 110 unchanged, 5 errors',
     );
-    expect(body).toContain('Rows with errors: 7, 12, 30, 41, 58');
   });
 
   it("says a run paused at Keap's daily limit continues by itself, with what it did so far", () => {
@@ -84,8 +94,7 @@ describe('syncSummaryAlert', () => {
 
   it('says plainly when everything went through', () => {
     const { body } = syncSummaryAlert(summary({ errors: 0, errorRows: [], emailsUpdated: 1 }));
-    expect(body).toMatch(/^The sync finished\.\n\nSynced 120 rows\./);
-    expect(body).toContain('1 email updated');
+    expect(body).toBe('The sync finished.\n\nSynced 120 rows.');
     expect(body).not.toContain('Rows with errors');
   });
 
@@ -111,13 +120,15 @@ describe('syncSummaryAlert', () => {
     expect(body).not.toContain('Exception:');
   });
 
-  it('tells that a long sheet continues by itself', () => {
+  it('tells that a long sheet was done in part, and when the rest continues in its own words', () => {
     const { body } = syncSummaryAlert(
       summary({ outcome: 'continuing', message: 'Did 400 of 1,200 rows.' }),
     );
-    expect(body).toContain('continues by itself');
+    expect(body).toMatch(/^The sync did part of the sheet\./);
+    expect(body).not.toMatch(/shortly/);
     expect(body).toContain('Did 400 of 1,200 rows.');
-    expect(body).toContain('So far: 120 rows checked');
+    // The message counts what was done so far: no second list of counts.
+    expect(body).not.toContain('rows checked');
   });
 });
 
@@ -153,6 +164,36 @@ describe('previewAlert', () => {
     expect(body).toContain('Row 5 (contact 104): opt out');
     expect(body).toContain('Row 6 (contact 105): (no email) → first@example.com, opt out');
     expect(body).toContain('Row 8 (contact 999): Keap has no contact 999.');
+  });
+
+  it("uses the preview's own counts: a contact on two rows is one change, as in the sync", () => {
+    const twice = [rowChange({ row: 2 }), rowChange({ row: 3 })];
+    const { body } = previewAlert({
+      rowsSeen: 2,
+      changes: twice,
+      errors: [],
+      unchanged: 0,
+      message: '',
+      counts: { emailChanges: 1, optOuts: 0, errors: 0, unchanged: 0 },
+    });
+    expect(body).toContain('1 email change and 0 opt-outs');
+    expect(body.match(/^Row /gm)).toHaveLength(2);
+  });
+
+  it("says when the preview could not check every row, with Keap's reason", () => {
+    const { body } = previewAlert({
+      rowsSeen: 5,
+      changes: [],
+      errors: [],
+      unchanged: 2,
+      message: 'Preview incomplete: ...',
+      stopped: 'Keap refused to list contacts: Invalid filter.',
+      counts: { emailChanges: 0, optOuts: 0, errors: 0, unchanged: 2 },
+    });
+    expect(body).toMatch(
+      /^The preview could not check every row: Keap refused to list contacts: Invalid filter\.\n\nSo far, a sync now would make 0 email changes/,
+    );
+    expect(body).not.toContain('would change nothing');
   });
 
   it('keeps a long preview short and points to the sidebar', () => {

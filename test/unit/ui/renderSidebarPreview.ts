@@ -3,7 +3,7 @@
  * google.script.run into artifacts/sidebar/*.html and, when Chromium is installed,
  * screenshots them at the sidebar's 300 px width and checks a few behaviours.
  *
- *   npx tsx test/unit/ui/renderSidebarPreview.ts
+ *   npm run build && npx tsx test/unit/ui/renderSidebarPreview.ts
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -198,28 +198,34 @@ const scenarios: Scenario[] = [
     name: 'settings-errors',
     setup: serve(
       connectedState,
-      `window.fakeServer.saveSettings = function (settings) {
+      `window.fakeServer.getSettingsChoices = function () {
+         return { ok: true, errors: [], tabs: ['Contacts'], tab: 'Contacts',
+           headers: ['Contact ID', 'E-mail', 'Opt Out'],
+           defaults: { sheetName: 'Contacts', headers: ${js(connectedState.sync.settings.headers)} } };
+       };
+       window.fakeServer.saveSettings = function (settings) {
          window.savedSettings = settings;
-         return { ok: false, errors: ['No column "E-mail" in the first row of "Contacts".'] };
+         return { ok: false, errors: ["Row 1 of the 'Contacts' tab has no 'E-mail' column (chosen for 'Email')."] };
        };`,
     ),
     act: async (page) => {
       await page.click('#settings-toggle');
-      await page.fill('#settings-email', 'E-mail');
+      await page.waitForSelector('#settings-email option[value="E-mail"]', { state: 'attached' });
+      await page.selectOption('#settings-email', 'E-mail');
       await page.click('#settings-save');
       await page.waitForSelector('#settings-result:not([hidden])');
     },
     check: async (page) => {
-      await expectText(page, '#settings-result', 'No column "E-mail"');
+      await expectText(page, '#settings-result', "no 'E-mail' column");
       const sent = await page.evaluate<unknown>('window.savedSettings');
       const expected = {
-        ...connectedState.sync.settings,
-        headers: { ...connectedState.sync.settings.headers, email: 'E-mail' },
+        sheetName: connectedState.sync.settings.sheetName,
+        headers: { contactId: '', email: 'E-mail', optOut: '', optOutReason: '' },
       };
       if (JSON.stringify(sent) !== JSON.stringify(expected))
         throw new Error(`sent ${JSON.stringify(sent)}`);
       if ((await page.inputValue('#settings-email')) !== 'E-mail')
-        throw new Error('typed header lost');
+        throw new Error('chosen header lost');
     },
   },
   {

@@ -1,12 +1,19 @@
 /**
  * The sidebar as one self-contained HTML page, the way showSidebar() builds it: Sidebar.html
  * with SidebarStyles.html and SidebarScript.html printed into it. Optionally with a fake
- * google.script.run whose answers a page script sets (window.fakeServer).
+ * google.script.run whose answers a page script sets (window.fakeServer). SidebarScript.html
+ * is built from src/ui/client by `npm run build`: it is read from dist/.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const UI_DIR = join(__dirname, '..', '..', '..', 'src', 'ui');
+const REPO = join(__dirname, '..', '..', '..');
+const UI_DIR = join(REPO, 'src', 'ui');
+const DIST_DIR = join(REPO, 'dist');
+/** The sidebar's TypeScript, which rollup builds into dist/SidebarScript.html. */
+export const CLIENT_DIR = join(UI_DIR, 'client');
+/** HTML files the build makes (from src/ui/client) rather than copies from src/ui. */
+export const BUILT_UI_FILES = ['SidebarScript.html'];
 
 /** The template variables showSidebar() sets, by the file each one is read from. */
 export const SIDEBAR_INCLUDES: Record<string, string> = {
@@ -14,8 +21,25 @@ export const SIDEBAR_INCLUDES: Record<string, string> = {
   script: 'SidebarScript.html',
 };
 
+/** An HTML file as HtmlService serves it: src/ui's own, or the built one from dist/. */
 export function readUiFile(name: string): string {
-  return readFileSync(join(UI_DIR, name), 'utf8');
+  if (!BUILT_UI_FILES.includes(name)) return readFileSync(join(UI_DIR, name), 'utf8');
+  const built = join(DIST_DIR, name);
+  if (!existsSync(built)) {
+    throw new Error(`dist/${name} is built from src/ui/client: run \`npm run build\` first.`);
+  }
+  return readFileSync(built, 'utf8');
+}
+
+/** The sidebar client's source files (src/ui/client/*.ts) by name. */
+export function clientSources(): Record<string, string> {
+  const sources: Record<string, string> = {};
+  for (const file of readdirSync(CLIENT_DIR)
+    .filter((name) => name.endsWith('.ts'))
+    .sort()) {
+    sources[file] = readFileSync(join(CLIENT_DIR, file), 'utf8');
+  }
+  return sources;
 }
 
 /** Every scriptlet of an Apps Script HTML template, e.g. ['<?!= styles ?>']. */

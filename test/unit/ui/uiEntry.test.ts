@@ -7,12 +7,14 @@ import * as sync from '../../../src/sync/index';
 import * as ui from '../../../src/entry/ui';
 import { MENU_ITEMS } from '../../../src/ui/menu';
 import { AUTHORIZATION_URL, CONNECTIONS, dailyOn, preview, summary, syncStatus } from './fixtures';
+import { formatMoment } from '../../../src/ui/dates';
 import { readUiFile, scriptlets, SIDEBAR_INCLUDES } from './sidebarPage';
 
 jest.mock('../../../src/connection/index', () => ({
   getConnectionStatus: jest.fn(),
   authorizationUrlIfSetUp: jest.fn(),
   disconnectKeap: jest.fn(),
+  lastConsentAnswer: jest.fn(() => null),
 }));
 jest.mock('../../../src/sync/index', () => ({
   runSync: jest.fn(),
@@ -74,7 +76,10 @@ function install(answers?: Parameters<typeof fakeUi>[0]) {
   const fake = fakeUi(answers);
   globals.SpreadsheetApp = {
     getUi: () => fake.instance,
-    getActiveSpreadsheet: () => ({ getSpreadsheetTimeZone: () => 'Europe/Berlin' }),
+    getActiveSpreadsheet: () => ({
+      getSpreadsheetTimeZone: () => 'Europe/Berlin',
+      getSpreadsheetLocale: () => 'en_GB',
+    }),
   };
   globals.Utilities = {
     formatDate: (date: Date, tz: string, pattern: string) =>
@@ -213,7 +218,9 @@ describe('menu items', () => {
     expect(fake.shown[0]).toMatchObject({ kind: 'prompt' });
     expect(fake.shown[0].body).toContain('Europe/Berlin');
     expect(fake.shown[1].body).toContain('between 07:00 and 08:00');
-    expect(fake.shown[1].body).toContain(`Next run: ${dailyOn(7).nextRunAfter} in Europe/Berlin`);
+    expect(fake.shown[1].body).toContain(
+      `Next run: ${formatMoment(dailyOn(7).nextRunAfter as string, { timeZone: 'Europe/Berlin', locale: 'en_GB' })}`,
+    );
   });
 
   it('Enable daily sync suggests 6 when the answer is empty', () => {
