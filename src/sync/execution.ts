@@ -342,12 +342,11 @@ export class Execution {
    */
   private answerUnreachedRows(reason: string): void {
     const status = this.named(`Will retry: ${reason}`);
-    for (const unit of this.units) {
-      if (this.answered.has(unit)) continue;
-      for (const ref of unit.rows) {
-        if (this.shown(ref.row) === status) continue;
-        this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
-      }
+    const unreached = this.units.filter((unit) => !this.answered.has(unit)).flatMap((u) => u.rows);
+    // Rows without a Contact ID Keap did not answer say so the same way (executionExtras.ts).
+    for (const ref of [...unreached, ...(this.extras?.waitingRows() ?? [])]) {
+      if (this.shown(ref.row) === status) continue;
+      this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
     }
   }
 
