@@ -44,6 +44,14 @@ function wholeNumber(raw: string | undefined): number | null {
  * The expiry-time header as epoch ms. Keap's format is not documented: epoch milliseconds,
  * epoch seconds (a number too small to be milliseconds) and ISO 8601 are read; anything else,
  * or a time not in the next day, falls back to the documented reset, the next 00:00 UTC.
+ *
+ * A time before the next 00:00 UTC is not believed either: Keap documents that the daily
+ * count resets at 00:00 UTC, and an earlier expiry (a per-minute window's, a skewed clock)
+ * for a count that is in fact spent would make every firing of the run's trigger until
+ * midnight send a request into the spent quota and log another stop. So the reset is the
+ * later of the header and the next 00:00 UTC: waiting until the documented reset when Keap
+ * resets earlier only delays the rest of the run (the daily trigger or the carrier continues
+ * it), while trusting an early time costs requests and a log row at every firing.
  */
 function resetTime(raw: string | undefined, now: number): number {
   const midnight = nextUtcMidnight(now);
@@ -54,7 +62,7 @@ function resetTime(raw: string | undefined, now: number): number {
     const date = Date.parse(raw);
     parsed = Number.isNaN(date) ? null : date;
   }
-  return parsed !== null && parsed > now && parsed <= now + DAY_MS ? parsed : midnight;
+  return parsed !== null && parsed > midnight && parsed <= now + DAY_MS ? parsed : midnight;
 }
 
 /** The daily quota one answer reports; null when it carries no quota headers. */
@@ -108,12 +116,18 @@ export class DailyQuota {
 
   /**
    * True when `count` requests may start now. `inFlight`: they finish work already sent, so
-   * they may use the reserve. A refusal of new work stops new work until the reset.
+   * they may use the reserve. Any refusal (new work past the reserve, or work in flight that
+   * the quota no longer covers: another user spent it meanwhile) stops new work until the
+   * reset, so the run reports Keap's daily limit and waits for it.
    */
   allows(count: number, now: number, inFlight = false): boolean {
     const left = this.left(now);
     if (left === null) return true;
-    if (inFlight) return left >= count;
+    if (inFlight) {
+      if (left >= count) return true;
+      this.stopped = this.latest!.resetsAt;
+      return false;
+    }
     if (this.stopped !== null && now < this.stopped) return false;
     if (left - count >= QUOTA_RESERVE) return true;
     this.stopped = this.latest!.resetsAt;

@@ -29,17 +29,27 @@ export interface ContactSheetPort {
   removeOldRecords(): void;
 }
 
-/** The configured tab; else 'Contacts'; else the first tab that is not one of the add-on's own. */
+/** A setting that names one of the add-on's own tabs as the contacts tab. */
+export function ownTabText(name: string): string {
+  return `'${name}' is the add-on's own tab, not a tab of contacts. Choose the tab that holds your contacts.`;
+}
+
+/**
+ * The configured tab (never one of the add-on's own); else 'Contacts'; else the first tab
+ * that is not one of the add-on's own.
+ */
 export function resolveContactsTab(spreadsheet: Spreadsheet, sheetName: string): Sheet {
   const wanted = sheetName.trim();
+  const own = [LOG_TAB_NAME, OLD_STATE_TAB_NAME];
   if (wanted !== '') {
+    // The add-on's own tabs are never contacts, whatever a form or an older setting names.
+    if (own.includes(wanted)) throw new SheetSetupError(ownTabText(wanted));
     const named = spreadsheet.getSheetByName(wanted);
     if (!named) throw new SheetSetupError(`There is no tab named '${wanted}' in this spreadsheet.`);
     return named;
   }
   const contacts = spreadsheet.getSheetByName(DEFAULT_TAB_NAME);
   if (contacts) return contacts;
-  const own = [LOG_TAB_NAME, OLD_STATE_TAB_NAME];
   const first = spreadsheet.getSheets().find((sheet) => !own.includes(sheet.getName()));
   if (!first) throw new SheetSetupError('This spreadsheet has no tab to sync.');
   return first;

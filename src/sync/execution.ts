@@ -365,7 +365,12 @@ export class Execution {
     const partial = unit.request.email === null ? null : optOutNotSentStatus(unit.request.email);
     const continued = partial !== null && unit.rows.every((r) => this.shown(r.row) === partial);
     const shownStatus = unitStatus(result, continued ? unit.request.email : null);
-    if (shownStatus === null) {
+    // Keap's daily limit stopped the work in flight (the read-back of a change just sent was
+    // not sent): the unit waits for the reset like the rows not reached, with no record, so
+    // this run checks it after the reset rather than calling it "Keap was busy".
+    const waitsForQuota =
+      result.failure?.kind === 'retry' && (this.gateway?.dailyLimitResetsAt?.() ?? null) !== null;
+    if (shownStatus === null || waitsForQuota) {
       this.workLeft = true;
       if (result.emailChangedTo !== null) {
         this.answered.add(unit);

@@ -60,9 +60,16 @@ export interface SyncStatusView {
   interrupted?: InterruptedView | null;
   /**
    * ISO 8601: your run stopped at Keap's daily request limit and continues after this moment
-   * (Keap's reset, 00:00 UTC); null when no run waits.
+   * (Keap's reset, 00:00 UTC) by itself (Keap is connected and a recurring trigger of yours
+   * carries it); null when no run waits so.
    */
   waitingForKeapUntil?: string | null;
+  /**
+   * Your run stopped at Keap's daily request limit but nothing will continue it by itself:
+   * Keap is disconnected (connecting again gives it a trigger), or no trigger could be made
+   * (sync again after the reset). Null otherwise.
+   */
+  waitingForKeapStalled?: { until: string; disconnected: boolean } | null;
 }
 
 export interface InterruptedView {
@@ -90,7 +97,7 @@ function leaseFor(spreadsheetId: string, trigger?: SyncTrigger): SyncLease {
     startedBy: currentUserEmail,
     trigger,
     continuesAt: (expiresAt) =>
-      syncTriggers(spreadsheetId).continuesAfter(expiresAt, pendingRunOf(spreadsheetId) !== null),
+      continuesAfterFor(syncTriggers(spreadsheetId), spreadsheetId, expiresAt),
   });
 }
 
@@ -161,7 +168,10 @@ export function pauseDailySyncs(): void {
 
 export function disableDailySync(): DailySyncStatus {
   const spreadsheet = openSpreadsheet();
-  syncTriggers(spreadsheet.getId()).disableDaily();
+  const spreadsheetId = spreadsheet.getId();
+  // A pending run keeps a recurring trigger (the daily one becomes its carrier); nothing is
+  // carried for a user with no Keap connection (Disconnect means stop).
+  syncTriggers(spreadsheetId).disableDaily(keapConnected() && pendingRunOf(spreadsheetId) !== null);
   return dailyStatusOf(spreadsheet);
 }
 
@@ -206,7 +216,7 @@ function localeOf(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): string
  */
 function continuesAtForMe(triggers: SyncTriggers, spreadsheetId: string): string | null {
   try {
-    const at = triggers.continuesAfter(Date.now(), pendingRunOf(spreadsheetId) !== null);
+    const at = continuesAfterFor(triggers, spreadsheetId, Date.now());
     return at === null ? null : new Date(at).toISOString();
   } catch {
     return null;
@@ -261,20 +271,36 @@ export function getSyncStatus(): SyncStatusView {
     settings: records.settings(),
     interrupted,
     locale: localeOf(spreadsheet),
-    waitingForKeapUntil: waitingForKeapUntil(spreadsheetId),
+    ...waitingForKeap(spreadsheetId, triggers, connected),
   };
 }
 
-/** When this person's run waits for Keap's daily limit, the reset it waits for (ISO 8601). */
-function waitingForKeapUntil(spreadsheetId: string): string | null {
+/**
+ * When this person's run waits for Keap's daily limit, the reset it waits for (ISO 8601), and
+ * whether it continues by itself after it: only with a Keap connection and a live recurring
+ * trigger of theirs (the sidebar has just tried to give it its carrier back).
+ */
+function waitingForKeap(
+  spreadsheetId: string,
+  triggers: SyncTriggers,
+  connected: boolean,
+): Pick<SyncStatusView, 'waitingForKeapUntil' | 'waitingForKeapStalled'> {
   try {
     const checkpoint = new PropertiesCheckpoint(userStore(), spreadsheetId).load();
-    return checkpoint && isWaitingForKeap(checkpoint, Date.now())
-      ? new Date(checkpoint.waitUntil as number).toISOString()
-      : null;
+    if (!checkpoint || !isWaitingForKeap(checkpoint, Date.now())) {
+      return { waitingForKeapUntil: null, waitingForKeapStalled: null };
+    }
+    const until = new Date(checkpoint.waitUntil as number).toISOString();
+    if (connected && triggers.carriesPendingRun()) {
+      return { waitingForKeapUntil: until, waitingForKeapStalled: null };
+    }
+    return {
+      waitingForKeapUntil: null,
+      waitingForKeapStalled: { until, disconnected: !connected },
+    };
   } catch {
     // The sidebar shows the rest; the last run's message says the same.
-    return null;
+    return { waitingForKeapUntil: null, waitingForKeapStalled: null };
   }
 }
 
@@ -366,6 +392,24 @@ function pendingRunOf(spreadsheetId: string): 'now' | 'later' | null {
 }
 
 /**
+ * About when this user's triggers continue the work after `after`: a run waiting for Keap's
+ * daily limit continues at the first firing after its reset, not at the next firing.
+ */
+function continuesAfterFor(
+  triggers: SyncTriggers,
+  spreadsheetId: string,
+  after: number,
+): number | null {
+  const checkpoint = new PropertiesCheckpoint(userStore(), spreadsheetId).load();
+  const now = Date.now();
+  if (checkpoint === null || isStale(checkpoint, now, SYNC_LIMITS.staleCheckpointMs)) {
+    return triggers.continuesAfter(after, false);
+  }
+  const waitUntil = isWaitingForKeap(checkpoint, now) ? (checkpoint.waitUntil as number) : null;
+  return triggers.continuesAfter(after, true, waitUntil);
+}
+
+/**
  * The recurring (hourly) trigger. Each firing decides for itself, from the user's
  * properties, without opening the spreadsheet when there is nothing to do: a pending run
  * continues; else the day's slot starts once it is due; else nothing.
@@ -374,6 +418,10 @@ export function runDailySync(event?: { triggerUid?: string }): SyncSummary | nul
   if (authorizationRequired()) return null;
   const spreadsheetId = spreadsheetOfTrigger(event) ?? openSpreadsheetWithId().id;
   if (standsDown(spreadsheetId, true)) return null;
+  // The daily sync was turned off while a run was pending: this trigger is that run's carrier.
+  const triggers = syncTriggers(spreadsheetId);
+  const fired = event?.triggerUid ? String(event.triggerUid) : null;
+  if (triggers.isCarrier(fired)) return carrierFiring(triggers, spreadsheetId);
   // A sync still runs (its lease holds): this firing would only be "busy".
   if (leaseFor(spreadsheetId).isTaken()) return null;
   const pending = pendingRunOf(spreadsheetId);
@@ -415,40 +463,58 @@ function standsDown(spreadsheetId: string, daily = false): boolean {
 }
 
 /**
+ * A firing of the recurring carrier of a run (a `continueSync` carrier, or the `dailySync`
+ * trigger kept when the daily sync was turned off): continues the pending run; removes itself
+ * when none is pending; returns at once while the run waits for Keap's daily limit.
+ */
+function carrierFiring(triggers: SyncTriggers, spreadsheetId: string): SyncSummary | null {
+  if (authorizationRequired() || standsDown(spreadsheetId)) return null;
+  if (leaseFor(spreadsheetId).isTaken()) return null;
+  const pending = pendingRunOf(spreadsheetId);
+  if (pending === null) {
+    triggers.removeFollowUps();
+    return null;
+  }
+  // Waiting for Keap's daily limit to reset: the carrier stays, nothing is sent before it.
+  if (pending === 'later') return null;
+  return runSync('continuation', spreadsheetId);
+}
+
+/** A leftover trigger firing for a pending run that nothing else carries is kept as carrier. */
+function adoptedAsCarrier(triggers: SyncTriggers, fired: string | null): boolean {
+  try {
+    return triggers.adoptAsCarrier(fired);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The `continueSync` handler: a one-off follow-up (made where Apps Script allows it, to
  * continue a run sooner than the recurring trigger would), or the recurring carrier of a run
  * while the daily sync is off. A one-off is spent once fired: it is removed at the end,
  * whatever happens. The carrier stays until the run ends; a firing that finds no run to
- * continue removes it.
+ * continue removes it. Any other trigger of ours that fires for a pending run no recurring
+ * trigger carries (a carrier Disconnect forgot but could not remove) becomes its carrier
+ * where no new one can be made, rather than being removed and leaving the run with none.
  */
 export function runContinuation(event?: { triggerUid?: string }): SyncSummary | null {
   const fired = event?.triggerUid ? String(event.triggerUid) : null;
   const spreadsheetId = spreadsheetOfTrigger(event) ?? openSpreadsheetWithId().id;
   const triggers = syncTriggers(spreadsheetId);
-  if (triggers.isCarrier(fired)) {
-    if (authorizationRequired() || standsDown(spreadsheetId)) return null;
-    if (leaseFor(spreadsheetId).isTaken()) return null;
-    const pending = pendingRunOf(spreadsheetId);
-    if (pending === null) {
-      triggers.removeFollowUps();
-      return null;
-    }
-    // Waiting for Keap's daily limit to reset: the carrier stays, nothing is sent before it.
-    if (pending === 'later') return null;
-    return runSync('continuation', spreadsheetId);
-  }
+  if (triggers.isCarrier(fired)) return carrierFiring(triggers, spreadsheetId);
+  let adopted = false;
   try {
-    if (
-      authorizationRequired() ||
-      standsDown(spreadsheetId) ||
-      pendingRunOf(spreadsheetId) !== 'now'
-    ) {
-      return null;
-    }
+    if (authorizationRequired() || standsDown(spreadsheetId)) return null;
+    const pending = pendingRunOf(spreadsheetId);
+    if (pending === null) return null;
+    adopted = adoptedAsCarrier(triggers, fired);
+    if (adopted) return carrierFiring(triggers, spreadsheetId);
+    if (pending !== 'now') return null;
     return runSync('continuation', spreadsheetId, fired);
   } finally {
     try {
-      triggers.cleanUpFollowUps(fired);
+      if (!adopted) triggers.cleanUpFollowUps(fired);
     } catch {
       // A spent one-off left listed is removed by the next run.
     }

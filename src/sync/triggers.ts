@@ -309,11 +309,18 @@ export class SyncTriggers {
    * (`after`): the recurring trigger's next firing when a run is pending (its checkpoint) or
    * the day's slot has starts left; else the next daily run; null when no trigger of this
    * user will (the daily sync off or paused, and no carrier). From the record only.
+   * `waitUntil`: the pending run waits for Keap's daily limit to reset then; firings before
+   * it return at once, so it continues at the first firing at or after it.
    */
-  continuesAfter(after: number, pendingRun: boolean): number | null {
+  continuesAfter(
+    after: number,
+    pendingRun: boolean,
+    waitUntil: number | null = null,
+  ): number | null {
     const record = this.record();
     const daily = record.daily && !record.daily.paused && record.daily.uid ? record.daily : null;
     if (pendingRun) {
+      after = waitUntil !== null && waitUntil > after ? waitUntil - 1 : after;
       if (daily) {
         return daily.kind === 'hourly'
           ? nextHourlyFiring(daily.installedAt, after)
@@ -335,6 +342,14 @@ export class SyncTriggers {
     return retried
       ? nextHourlyFiring(daily.installedAt, after)
       : Date.parse(nextDailyRun(after, daily.hour, daily.timeZone));
+  }
+
+  /** True when a live recurring trigger of this user (the daily one or a carrier) would continue a pending run. */
+  carriesPendingRun(): boolean {
+    const record = this.record();
+    const daily = record.daily;
+    if (daily && !daily.paused && daily.uid !== null && this.find(daily.uid)) return true;
+    return Boolean(record.carrierUid && this.find(record.carrierUid));
   }
 
   /** True when `uid` is this spreadsheet's recurring carrier of a pending run. */
@@ -376,14 +391,49 @@ export class SyncTriggers {
     });
   }
 
-  /** Turns the daily sync off; a pending run's carrier stays until that run ends. */
-  disableDaily(): void {
+  /**
+   * Turns the daily sync off; a pending run's carrier stays until that run ends.
+   * `pendingRun`: this user has a run to continue (and a Keap connection). While the daily
+   * sync is on, its hourly trigger is that run's recurring trigger, so it is kept and becomes
+   * the run's carrier (a `dailySync` firing that is the carrier only continues the run, and is
+   * removed when none is pending): no moment without a trigger, and nothing to create, which
+   * an editor add-on would refuse while that trigger exists (one per user per document). Only
+   * when there is no live hourly trigger to keep (lost, or an everyDays trigger of an earlier
+   * version) is a carrier made, after the others are removed.
+   */
+  disableDaily(pendingRun = false): void {
     this.locked(() => {
       const record = this.record();
-      this.removeOwn(record.carrierUid ?? null);
+      const daily = record.daily;
+      let keep = record.carrierUid && this.find(record.carrierUid) ? record.carrierUid : null;
+      if (
+        pendingRun &&
+        keep === null &&
+        daily &&
+        !daily.paused &&
+        daily.kind === 'hourly' &&
+        daily.uid !== null &&
+        this.find(daily.uid)
+      ) {
+        keep = daily.uid;
+        record.carrierUid = daily.uid;
+        if (daily.installedAt === undefined) delete record.carrierInstalledAt;
+        else record.carrierInstalledAt = daily.installedAt;
+        record.carrierEveryMs = HOUR_MS;
+      }
+      if (keep === null) forgetCarrier(record);
+      this.removeOwn(keep);
       record.daily = null;
       record.slot = null;
       record.followUpUid = null;
+      delete record.followUpDueAt;
+      if (pendingRun && keep === null) {
+        try {
+          this.recurringFiring(record, this.clock.now());
+        } catch {
+          // Not carried: the sidebar gives the run its carrier back when it next looks.
+        }
+      }
       this.save(record);
     });
   }
@@ -556,6 +606,35 @@ export class SyncTriggers {
   }
 
   /**
+   * A `continueSync` trigger that is neither the recorded carrier nor the recorded one-off
+   * fired while a run is pending (a carrier Disconnect could not remove and forgot, then Keap
+   * was connected again). The run must stay carried: a recurring trigger is made now if none
+   * carries it; where that is refused (an editor add-on: the fired trigger is the document's
+   * one time-driven trigger), the fired trigger is kept as the run's carrier instead of being
+   * deleted (hourly: the only recurring period an add-on may have). True when it was kept.
+   */
+  adoptAsCarrier(fired: string | null): boolean {
+    if (fired === null) return false;
+    let adopted = false;
+    this.locked(() => {
+      const record = this.record();
+      if (record.followUpUid === fired || record.carrierUid === fired) return;
+      const now = this.clock.now();
+      if (this.recurringFiring(record, now) === null) {
+        const trigger = this.find(fired);
+        if (trigger && trigger.getHandlerFunction() === CONTINUE_HANDLER && this.isOurs(fired)) {
+          record.carrierUid = fired;
+          record.carrierInstalledAt = now;
+          record.carrierEveryMs = HOUR_MS;
+          adopted = true;
+        }
+      }
+      this.save(record);
+    });
+    return adopted;
+  }
+
+  /**
    * The next firing of the recurring trigger that continues this user's pending run: the live
    * daily trigger, else the carrier, made now if missing (every few minutes where allowed,
    * else hourly). Null when none could be made.
@@ -637,9 +716,13 @@ export class SyncTriggers {
       (record.followUpDueAt !== undefined && this.clock.now() >= record.followUpDueAt);
     for (const trigger of this.service.list()) {
       const uid = trigger.getUniqueId();
-      if (trigger.getHandlerFunction() !== CONTINUE_HANDLER || !this.isOurs(uid)) continue;
+      // The carrier may be a kept `dailySync` trigger (the daily sync was turned off).
+      const carrier = uid === record.carrierUid;
+      if ((!carrier && trigger.getHandlerFunction() !== CONTINUE_HANDLER) || !this.isOurs(uid)) {
+        continue;
+      }
       if (uid === record.followUpUid && !spent) continue;
-      if (uid === record.carrierUid && !all) continue;
+      if (carrier && !all) continue;
       this.service.remove(trigger);
       this.store.deleteProperty(indexKey(uid));
     }

@@ -291,11 +291,26 @@ export function clockTime(iso: string, timeZone: string): string {
 }
 
 /**
- * The sidebar's notice while a run waits for Keap's daily request limit to reset (00:00 UTC,
- * shown in the spreadsheet's time zone).
+ * The sidebar's notice while a run waits for Keap's daily request limit to reset (usually
+ * 00:00 UTC; shown in the spreadsheet's time zone, and in UTC).
  */
 export function dailyLimitText(continuesAt: string, timeZone: string): string {
-  return `Keap's daily request limit for this add-on was reached, so the sync paused. It continues after ${clockTime(continuesAt, timeZone)} (00:00 UTC), when Keap resets the limit; nothing needs doing.`;
+  return `Keap's daily request limit for this add-on was reached, so the sync paused. It continues after ${clockTime(continuesAt, timeZone)} (${clockTime(continuesAt, 'UTC')} UTC), when Keap resets the limit; nothing needs doing.`;
+}
+
+/**
+ * The sidebar's notice while a run stopped at Keap's daily request limit but nothing will
+ * continue it by itself: Keap is disconnected, or no trigger is there to continue it.
+ */
+export function dailyLimitStalledText(
+  until: string,
+  timeZone: string,
+  disconnected: boolean,
+): string {
+  const reset = `${clockTime(until, timeZone)} (${clockTime(until, 'UTC')} UTC)`;
+  return disconnected
+    ? `Keap's daily request limit for this add-on was reached, so the sync paused. Keap is disconnected now, so it does not continue by itself: connect to Keap again, and it continues after ${reset}.`
+    : `Keap's daily request limit for this add-on was reached, so the sync paused, and no trigger is set to continue it. Sync again after ${reset} to finish it.`;
 }
 
 /**

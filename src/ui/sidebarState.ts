@@ -11,6 +11,7 @@ import type { SyncSummary } from '../sync/summary';
 import { intlLocale } from './dates';
 import { redactSecrets } from './redactSecrets';
 import {
+  dailyLimitStalledText,
   dailyLimitText,
   dailyPausedText,
   interruptedText,
@@ -115,6 +116,13 @@ function copySyncStatus(view: SyncStatusView): SidebarState['sync'] {
   }
   const waitingUntil = isoOrNull(view.waitingForKeapUntil);
   if (waitingUntil !== null) notices.push(dailyLimitText(waitingUntil, daily.timeZone));
+  const stalled = view.waitingForKeapStalled;
+  const stalledUntil = stalled ? isoOrNull(stalled.until) : null;
+  if (waitingUntil === null && stalled && stalledUntil !== null) {
+    notices.push(
+      dailyLimitStalledText(stalledUntil, daily.timeZone, stalled.disconnected === true),
+    );
+  }
   return {
     daily,
     lastRun: view.lastRun ? copySummary(view.lastRun) : null,

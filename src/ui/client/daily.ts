@@ -103,6 +103,9 @@ function setDaily(
       if (ui.current) ui.current.sync.daily = daily;
       renderDaily(ui, daily);
       showNotice(doneText(daily));
+      // The whole state again: turning the daily sync off or on changes what carries a
+      // pending run, and the server's self-repair says so in the notices.
+      ui.refresh({ now: true });
     },
     (error) => {
       disable.disabled = false;

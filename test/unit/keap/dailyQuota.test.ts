@@ -43,6 +43,14 @@ describe('reading the quota headers', () => {
     expect(at(String(NOW + 3 * 24 * 3600_000))).toBe(MIDNIGHT);
   });
 
+  it('never puts the reset before the documented 00:00 UTC, but believes a later one', () => {
+    const at = (expiry: string) => readQuota(quotaHeaders(0, expiry), NOW)?.resetsAt;
+    // A minute away (a per-minute window, a skewed clock): the daily count is still spent.
+    expect(at(String(NOW + 60_000))).toBe(MIDNIGHT);
+    expect(at(String(MIDNIGHT - 1))).toBe(MIDNIGHT);
+    expect(at(String(MIDNIGHT + 3 * 3600_000))).toBe(MIDNIGHT + 3 * 3600_000);
+  });
+
   it('never reads a negative count', () => {
     expect(readQuota(quotaHeaders(-4), NOW)?.available).toBe(0);
   });
@@ -87,6 +95,17 @@ describe('DailyQuota: whether a request may start', () => {
     expect(quota.allows(24, NOW)).toBe(false);
     expect(quota.allows(5, NOW, true)).toBe(true);
     expect(quota.allows(6, NOW, true)).toBe(false);
+  });
+
+  it('stops for the day when work in flight is refused (another user spent the quota)', () => {
+    const quota = new DailyQuota();
+    quota.observe([quotaHeaders(QUOTA_RESERVE + 50)], NOW);
+    expect(quota.allows(24, NOW, true)).toBe(true);
+    expect(quota.stoppedUntil()).toBeNull();
+    quota.observe([quotaHeaders(0)], NOW);
+    expect(quota.allows(1, NOW, true)).toBe(false);
+    expect(quota.stoppedUntil()).toBe(MIDNIGHT);
+    expect(quota.allows(1, NOW)).toBe(false);
   });
 
   it('takes the lowest count of a parallel batch as the latest', () => {

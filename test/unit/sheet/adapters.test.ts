@@ -1,4 +1,8 @@
-import { resolveContactsTab, SpreadsheetContactSheet } from '../../../src/sheet/contactSheet';
+import {
+  ownTabText,
+  resolveContactsTab,
+  SpreadsheetContactSheet,
+} from '../../../src/sheet/contactSheet';
 import { LOG_HEADER, LOG_TAB_NAME, SpreadsheetLogTab } from '../../../src/sheet/logTab';
 import { OLD_STATE_TAB_NAME } from '../../../src/sheet/oldStateTab';
 import { SheetSetupError } from '../../../src/sheet/setupError';
@@ -49,6 +53,14 @@ describe('finding the contacts tab', () => {
     expect(() => resolveContactsTab(ss, 'Nope')).toThrow(
       new SheetSetupError("There is no tab named 'Nope' in this spreadsheet."),
     );
+  });
+
+  it("never takes the add-on's own log tab as the contacts tab, even when a setting names it", () => {
+    const ss = new FakeSpreadsheet({ Contacts: [], [LOG_TAB_NAME]: [] }).asSpreadsheet();
+    expect(() => resolveContactsTab(ss, LOG_TAB_NAME)).toThrow(
+      new SheetSetupError(ownTabText(LOG_TAB_NAME)),
+    );
+    expect(() => resolveContactsTab(ss, ` ${LOG_TAB_NAME} `)).toThrow(SheetSetupError);
   });
 });
 

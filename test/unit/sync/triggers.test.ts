@@ -39,6 +39,11 @@ class FakeScriptApp implements TriggerService {
     return this.make(handler, { kind: 'daily', hour, timeZone });
   }
   createHourly(handler: string): TriggerHandle {
+    if (this.addOn && this.triggers.length > 0) {
+      throw new Error(
+        'This add-on has created too many time-based triggers in this document for this Google Account user.',
+      );
+    }
     return this.make(handler, { kind: 'hourly' });
   }
   /** Set to act as an editor add-on: no period under an hour, one time-driven trigger. */
@@ -390,6 +395,93 @@ describe('when interrupted work continues', () => {
     const { clock, triggers } = setup();
     expect(triggers().continuesAfter(clock.now(), true)).toBeNull();
     expect(triggers().continuesAfter(clock.now(), false)).toBeNull();
+  });
+});
+
+describe('when a run waiting for Keap continues', () => {
+  it('is the first firing at or after the reset it waits for, not the next firing', () => {
+    const { clock, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    const now = clock.now();
+    const reset = now + 10 * HOUR + 30 * 60_000;
+    expect(triggers().continuesAfter(now, true)).toBe(now + HOUR);
+    expect(triggers().continuesAfter(now, true, reset)).toBe(now + 11 * HOUR);
+    expect(triggers().continuesAfter(now, true, now + 3 * HOUR)).toBe(now + 3 * HOUR);
+    expect(triggers().continuesAfter(now, true, now - HOUR)).toBe(now + HOUR);
+  });
+});
+
+describe('turning the daily sync off while it carries a pending run', () => {
+  it("keeps the hourly daily trigger as the run's carrier: never a moment with no trigger", () => {
+    const { app, clock, triggers } = setup();
+    app.addOn = true;
+    triggers().enableDaily(6, 'UTC', null);
+    const daily = app.triggers[0].getUniqueId();
+    let listed = 0;
+    const list = app.list.bind(app);
+    app.list = () => {
+      listed += 1;
+      expect(app.triggers.length).toBeGreaterThan(0);
+      return list();
+    };
+    triggers().disableDaily(true);
+    expect(listed).toBeGreaterThan(0);
+    expect(app.triggers.map((t) => t.getUniqueId())).toEqual([daily]);
+    expect(triggers().isCarrier(daily)).toBe(true);
+    expect(triggers().status('UTC').enabled).toBe(false);
+    expect(triggers().continuesAfter(clock.now(), true)).toBe(clock.now() + HOUR);
+    expect(triggers().carryPendingRun()).toBe(false);
+    // The run ends: the kept trigger goes too.
+    triggers().removeFollowUps();
+    expect(app.triggers).toHaveLength(0);
+  });
+
+  it('with no pending run, removes it as before', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    triggers().disableDaily(false);
+    expect(app.triggers).toHaveLength(0);
+  });
+
+  it('makes a carrier when the daily trigger was already gone', () => {
+    const { app, triggers } = setup();
+    app.addOn = true;
+    triggers().enableDaily(6, 'UTC', null);
+    app.triggers.length = 0;
+    triggers().disableDaily(true);
+    expect(app.timeDriven()).toEqual(['continueSync:hourly']);
+    expect(triggers().isCarrier(app.triggers[0].getUniqueId())).toBe(true);
+  });
+});
+
+describe('a leftover continueSync trigger firing for a pending run nothing carries', () => {
+  it('editor add-on: is kept as the carrier (no new one can be made beside it)', () => {
+    const { app, triggers } = setup();
+    app.addOn = true;
+    const left = app.createHourly('continueSync').getUniqueId();
+    expect(triggers().carryPendingRun()).toBe(false);
+    expect(triggers().adoptAsCarrier(left)).toBe(true);
+    expect(triggers().isCarrier(left)).toBe(true);
+    expect(app.triggers.map((t) => t.getUniqueId())).toEqual([left]);
+    triggers().cleanUpFollowUps(left);
+    expect(app.triggers.map((t) => t.getUniqueId())).toEqual([left]);
+  });
+
+  it('bound script: a carrier is made and the leftover is not adopted', () => {
+    const { app, triggers } = setup();
+    const left = app.createOnce('continueSync', 60_000).getUniqueId();
+    expect(triggers().adoptAsCarrier(left)).toBe(false);
+    expect(app.timeDriven()).toEqual(['continueSync:once', 'continueSync:minutes']);
+    triggers().cleanUpFollowUps(left);
+    expect(app.timeDriven()).toEqual(['continueSync:minutes']);
+  });
+
+  it('is not adopted while the daily trigger carries the run', () => {
+    const { app, triggers } = setup();
+    triggers().enableDaily(6, 'UTC', null);
+    const left = app.createOnce('continueSync', 60_000).getUniqueId();
+    expect(triggers().adoptAsCarrier(left)).toBe(false);
+    expect(app.timeDriven()).toEqual(['dailySync:hourly', 'continueSync:once']);
   });
 });
 

@@ -2,6 +2,7 @@ import { KeapAccessError } from '../../../src/keap/model';
 import {
   ALERT_ROW_LIMIT,
   dailyDisabledAlert,
+  dailyLimitText,
   dailyEnabledAlert,
   describeRowChange,
   disconnectedAlert,
@@ -275,5 +276,12 @@ describe('connection and failure alerts', () => {
       failureAlert('preview the sync', new Error('Exception: No tab named "Contacts".')).body,
     ).toBe('Could not preview the sync: No tab named "Contacts".');
     expect(failureAlert('sync', undefined).body).toContain('something went wrong');
+  });
+});
+
+describe('the notice while a run waits for Keap', () => {
+  it('says the reset it waits for, in the time zone and in UTC (not a fixed 00:00)', () => {
+    const text = dailyLimitText('2026-05-06T03:00:00.000Z', 'America/New_York');
+    expect(text).toContain('after 23:00 (03:00 UTC)');
   });
 });

@@ -176,6 +176,26 @@ describe('composeSidebarState: what the sidebar says about the daily sync', () =
     });
   });
 
+  it('promises no continuation when nothing will continue the waiting run', () => {
+    const state = (disconnected: boolean) =>
+      composeSidebarState({
+        connection: CONNECTIONS.connected,
+        sync: syncStatus({
+          daily: { ...dailyOn(), timeZone: 'America/New_York' },
+          waitingForKeapUntil: null,
+          waitingForKeapStalled: { until: '2026-05-06T00:00:00.000Z', disconnected },
+        }),
+        buildAuthorizationUrl: () => null,
+      }).sync;
+    expect(state(true).notices).toEqual([
+      "Keap's daily request limit for this add-on was reached, so the sync paused. Keap is disconnected now, so it does not continue by itself: connect to Keap again, and it continues after 20:00 (00:00 UTC).",
+    ]);
+    expect(state(false).notices).toEqual([
+      "Keap's daily request limit for this add-on was reached, so the sync paused, and no trigger is set to continue it. Sync again after 20:00 (00:00 UTC) to finish it.",
+    ]);
+    expect(state(true)).not.toHaveProperty('waitingForKeapUntil');
+  });
+
   it('says nothing of the daily limit when no run waits for it', () => {
     const state = composeSidebarState({
       connection: CONNECTIONS.connected,
