@@ -13,6 +13,7 @@ import {
   readSheetRows,
   rowsAsInKeap,
   rowsNotInKeap,
+  rowsWithoutIds,
   seedKeap,
   sheetRows,
 } from './dataset';
@@ -38,9 +39,11 @@ export function createWorld(
   rows: number,
   bundleDir: string,
   sheet: unknown[][] = sheetRows(rows),
+  keapEmailStatus = false,
 ): World {
   const world = new World({
     rows: sheet,
+    keapEmailStatus,
     sim: {
       validateRequests: model.validateRequests,
       limits: { clientPerMinute: model.keapPerMinute, spikePerSecond: model.keapPerSecond },
@@ -253,5 +256,25 @@ export function benchAddOn(model: CostModel, rows: number): ScenarioResult[] {
     sheet.setCell(index + 2, EMAIL_COLUMN, editedEmail(index));
   }
   results.push(runAddOnScenario(world, 'one-percent-edited', rows));
+  return results;
+}
+
+/**
+ * Beyond the contact id, on one sheet of `rows` rows: (d) the same rows without a Contact ID
+ * (each address searched once, half of them opted out) and (e) that sheet again; then, in a
+ * world with ids, (f) the first sync with the Keap Email Status column on and (g) that sheet
+ * again: reads only.
+ */
+export function benchBeyondIds(model: CostModel, rows: number): ScenarioResult[] {
+  const byEmail = createWorld(model, rows, model.bundleDir, rowsWithoutIds(rows));
+  byEmail.connect();
+  const results = [runAddOnScenario(byEmail, 'no-ids-first', rows)];
+  byEmail.rt.advanceBy(HOUR);
+  results.push(runAddOnScenario(byEmail, 'no-ids-unchanged', rows));
+  const withColumn = createWorld(model, rows, model.bundleDir, rowsAsInKeap(rows), true);
+  withColumn.connect();
+  results.push(runAddOnScenario(withColumn, 'status-column-first', rows));
+  withColumn.rt.advanceBy(HOUR);
+  results.push(runAddOnScenario(withColumn, 'status-column-unchanged', rows));
   return results;
 }

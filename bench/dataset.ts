@@ -45,6 +45,11 @@ export function sheetRows(count: number): unknown[][] {
   ]);
 }
 
+/** The same rows with no Contact ID: the add-on finds each contact by its email. */
+export function rowsWithoutIds(count: number): unknown[][] {
+  return sheetRows(count).map((row, i) => ['', `old${i}@example.com`, row[2], row[3]]);
+}
+
 /** Keap before the first run: each contact has an older address, still marketable. */
 export function seedKeap(sim: KeapSimulator, count: number): void {
   for (let i = 0; i < count; i++) {
@@ -67,14 +72,15 @@ export function editedEmail(index: number): string {
 }
 
 export interface SheetRow {
-  contactId: number;
+  /** Null for a row without a Contact ID: found by its email, which it cannot change. */
+  contactId: number | null;
   email: string;
   optOut: boolean;
 }
 
 export function readSheetRows(values: readonly (readonly unknown[])[]): SheetRow[] {
   return values.slice(1).map((row) => ({
-    contactId: Number(row[ID]),
+    contactId: row[ID] === '' ? null : Number(row[ID]),
     email: String(row[EMAIL] ?? '')
       .trim()
       .toLowerCase(),
@@ -88,7 +94,8 @@ export interface NeededChanges {
   total: number;
 }
 
-function primaryEmail(sim: KeapSimulator, id: number): string | null {
+function primaryEmail(sim: KeapSimulator, id: number | null): string | null {
+  if (id === null) return null;
   const contact = sim.contact(TENANT, id);
   return contact?.emails.find((slot) => slot.field === 'EMAIL1')?.email.toLowerCase() ?? null;
 }
@@ -104,7 +111,7 @@ export function neededChanges(sim: KeapSimulator, rows: readonly SheetRow[]): Ne
   let optOuts = 0;
   for (const row of rows) {
     const primary = primaryEmail(sim, row.contactId);
-    if (row.email !== '' && row.email !== primary) emailChanges++;
+    if (row.contactId !== null && row.email !== '' && row.email !== primary) emailChanges++;
     const target = row.email !== '' ? row.email : primary;
     if (row.optOut && target !== null && !isOptedOut(sim, target)) optOuts++;
   }
@@ -116,7 +123,7 @@ export function rowsNotInKeap(sim: KeapSimulator, rows: readonly SheetRow[]): nu
   const wrong: number[] = [];
   rows.forEach((row, i) => {
     const primary = primaryEmail(sim, row.contactId);
-    const emailOk = row.email === '' || row.email === primary;
+    const emailOk = row.contactId === null || row.email === '' || row.email === primary;
     const target = row.email !== '' ? row.email : primary;
     const optOutOk = !row.optOut || (target !== null && isOptedOut(sim, target));
     if (!emailOk || !optOutOk) wrong.push(i + 2);

@@ -27,6 +27,10 @@ const SHORT_SCENARIO: Record<ScenarioResult['scenario'], string> = {
   'all-changed': '(a) all changed',
   unchanged: '(b) unchanged',
   'one-percent-edited': '(c) 1 % edited',
+  'no-ids-first': '(d) no ids',
+  'no-ids-unchanged': '(e) no ids, unchanged',
+  'status-column-first': '(f) status column',
+  'status-column-unchanged': '(g) status col., unchanged',
 };
 
 const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });

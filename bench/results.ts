@@ -21,6 +21,10 @@ export const SCENARIOS = {
   'all-changed': '(a) all rows: new email, half opt-out',
   unchanged: '(b) nothing changed since last run',
   'one-percent-edited': '(c) 1 % of rows edited since last run',
+  'no-ids-first': '(d) rows without Contact ID: each found by email, half opt-out',
+  'no-ids-unchanged': '(e) rows without Contact ID, nothing changed since (d)',
+  'status-column-first': '(f) with ids, Keap Email Status column on: first sync',
+  'status-column-unchanged': '(g) with ids, Keap Email Status column on, nothing changed',
 } as const;
 
 export type ScenarioName = keyof typeof SCENARIOS;

@@ -22,7 +22,7 @@ export const MAX_CALLBACK_VALUE = 4096;
 const MAX_CALLBACK_PARAMETERS = 20;
 /** Apps Script's trigger ids are short strings of digits; letters, '-' and '_' allowed for safety. */
 const TRIGGER_UID = /^[A-Za-z0-9_-]{1,128}$/;
-const SETTINGS_KEYS = ['sheetName', 'headers'];
+const SETTINGS_KEYS = ['sheetName', 'headers', 'keapEmailStatus'];
 const HEADER_KEYS = ['contactId', 'email', 'optOut', 'optOutReason'];
 const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 
@@ -136,13 +136,13 @@ function onlyKeys(fn: string, value: PlainRecord, allowed: string[], what: strin
 
 /**
  * saveSettings(settings): the sidebar's form, `{ sheetName, headers: { contactId, email,
- * optOut, optOutReason } }`, every value short text or absent. What the names mean (present,
+ * optOut, optOutReason }, keapEmailStatus }`, every value short text or absent (the choice a boolean). What the names mean (present,
  * distinct, found in the sheet) is the settings module's check, after this one.
  */
 export function checkSettingsArgument(
   fn: string,
   args: readonly unknown[],
-): { sheetName?: string; headers: Record<string, string> } {
+): { sheetName?: string; headers: Record<string, string>; keapEmailStatus?: boolean } {
   const settings = single(fn, args, 'the settings');
   if (!isPlainRecord(settings)) throw new ArgumentError(fn, 'the settings must be an object.');
   onlyKeys(fn, settings, SETTINGS_KEYS, 'the settings');
@@ -156,7 +156,12 @@ export function checkSettingsArgument(
     const name = optionalText(fn, headersIn[key], 'each header name');
     if (name !== undefined) headers[key] = name;
   }
-  return sheetName === undefined ? { headers } : { sheetName, headers };
+  const keapEmailStatus = settings.keapEmailStatus;
+  if (keapEmailStatus !== undefined && typeof keapEmailStatus !== 'boolean') {
+    throw new ArgumentError(fn, 'the Keap Email Status choice must be true or false.');
+  }
+  const checked = sheetName === undefined ? { headers } : { sheetName, headers };
+  return keapEmailStatus === undefined ? checked : { ...checked, keapEmailStatus };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   sameEmailList,
   setEmailsRequest,
 } from './contactsApi';
+import { findByEmail } from './contactSearchRead';
 import { DailyQuota } from './dailyQuota';
 import { emailStatusRequests, parseEmailStatusPage } from './emailStatusApi';
 import type { HttpPort, HttpResponse } from './httpPort';
@@ -219,6 +220,13 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     readContacts: (ids) => readContacts(ids, false),
 
     readOptStates: (emails) => readOptStates(emails, false),
+
+    findContactsByEmail: (emails) =>
+      findByEmail(emails, (requests) =>
+        guardedRead('contacts by email', () =>
+          readAllPages(requests, parseContactPage, 'contacts by email', false),
+        ),
+      ),
 
     write(writes: KeapWrite[]): WriteResult[] {
       if (writes.length === 0) return [];

@@ -58,6 +58,12 @@ export interface KeapRequestCounts {
 export interface KeapGateway {
   /** Contacts by id, in as few requests as the 2 KB URL limit allows; unknown ids are absent. */
   readContacts(ids: number[]): Map<number, KeapContact>;
+  /**
+   * Rows without a Contact ID: per address (lower-cased), the ids of the contacts that have it,
+   * one search request per address (src/keap/contactSearch.ts); addresses that cannot be
+   * searched literally are not sent and are absent.
+   */
+  findContactsByEmail?(emails: string[]): Map<string, number[]>;
   /** Opt states keyed by lower-cased email; emails Keap does not know are absent. */
   readOptStates(emails: string[]): Map<string, EmailOptState>;
   /**

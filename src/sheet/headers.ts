@@ -23,6 +23,8 @@ export const DEFAULT_HEADER_NAMES: InputHeaderNames = {
 /** The columns the add-on writes; created at the right of the used range when missing. */
 export const SYNC_STATUS_HEADER = 'Sync Status';
 export const LAST_SYNCED_HEADER = 'Last Synced';
+/** Keap's status of the row's address, in words (optional: src/sync/keapStatusColumn.ts). */
+export const KEAP_EMAIL_STATUS_HEADER = 'Keap Email Status';
 
 /** 1-based column numbers; null when row 1 has no such header. */
 export interface SheetColumns {
@@ -34,6 +36,7 @@ export interface SheetColumns {
   lastSynced: number | null;
   /** The hidden column of the sync's records (see syncRecord.ts). */
   syncRecord: number | null;
+  keapEmailStatus: number | null;
 }
 
 export type HeaderMatch =
@@ -63,6 +66,7 @@ export function findColumns(headerRow: readonly unknown[], names: InputHeaderNam
     syncStatus: findColumn(normalized, SYNC_STATUS_HEADER),
     lastSynced: findColumn(normalized, LAST_SYNCED_HEADER),
     syncRecord: findColumn(normalized, SYNC_RECORD_HEADER),
+    keapEmailStatus: findColumn(normalized, KEAP_EMAIL_STATUS_HEADER),
   };
 }
 

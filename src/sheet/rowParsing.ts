@@ -114,10 +114,18 @@ export interface RowRequest {
   reason: string | null;
 }
 
+/** A row with an email and no Contact ID: the address is its key (src/sync/emailRows.ts). */
+export interface EmailRowRequest {
+  email: string;
+  optOut: boolean;
+  reason: string | null;
+}
+
 export type ParsedRow =
   | { kind: 'blank'; row: number }
   | { kind: 'invalid'; row: number; key: string; contactId: number | null; errors: string[] }
-  | { kind: 'valid'; row: number; key: string; request: RowRequest };
+  | { kind: 'valid'; row: number; key: string; request: RowRequest }
+  | { kind: 'byEmail'; row: number; key: string; request: EmailRowRequest };
 
 function cellAt(values: readonly unknown[], column: number | null): unknown {
   return column === null ? '' : values[column - 1];
@@ -169,6 +177,11 @@ export function parseRow(
   const email = parseEmail(emailCell);
   const optOut = parseOptOut(optOutCell);
   const reason = optOut.ok && optOut.value ? parseReason(reasonCell) : ok<string | null>(null);
+  // No id but an address: the row is synced by its address (src/sync/emailRows.ts).
+  if (isBlankCell(idCell) && email.ok && email.value !== null && optOut.ok && reason.ok) {
+    const request = { email: email.value, optOut: optOut.value, reason: reason.value };
+    return { kind: 'byEmail', row, key, request };
+  }
   if (!id.ok || !email.ok || !optOut.ok || !reason.ok) {
     const errors = [id, email, optOut, reason].flatMap((p) => (p.ok ? [] : [p.error]));
     return { kind: 'invalid', row, key, contactId: id.ok ? id.value : null, errors };

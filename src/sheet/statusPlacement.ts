@@ -20,6 +20,7 @@ import { isBlankCell } from './cells';
 import { formulaSafeCell } from './formulaSafe';
 import {
   findColumns,
+  KEAP_EMAIL_STATUS_HEADER,
   LAST_SYNCED_HEADER,
   SYNC_STATUS_HEADER,
   type InputHeaderNames,
@@ -41,6 +42,8 @@ export interface PendingStatus {
   onlyIfBlank?: boolean;
   /** The Keap Sync Record cell to write with the status; absent keeps the row's record. */
   record?: string;
+  /** The Keap Email Status cell (src/sync/keapStatusColumn.ts); absent keeps the cell. */
+  keapStatus?: string;
 }
 
 export interface CellBlock {
@@ -70,6 +73,8 @@ export interface StatusColumnsAt {
   status: number;
   lastSynced: number;
   record: number;
+  /** Present when the write includes the Keap Email Status column. */
+  keapStatus?: number;
 }
 
 export interface StatusWritePlan {
@@ -160,10 +165,23 @@ export interface StatusOutput {
   valueOf: (p: PendingStatus) => unknown;
 }
 
-export function statusOutputs(columns: SheetColumns, width: number): StatusOutput[] {
+export function statusOutputs(
+  columns: SheetColumns,
+  width: number,
+  withKeapStatus = false,
+): StatusOutput[] {
   const statusColumn = columns.syncStatus ?? width + 1;
   const lastSyncedColumn = columns.lastSynced ?? Math.max(width, statusColumn) + 1;
   const recordColumn = columns.syncRecord ?? Math.max(width, statusColumn, lastSyncedColumn) + 1;
+  // Right of the record column when added, so later runs write all four in one block.
+  const keapColumn =
+    columns.keapEmailStatus ?? Math.max(width, statusColumn, lastSyncedColumn, recordColumn) + 1;
+  const keapOutput: StatusOutput = {
+    field: 'keapStatus',
+    column: keapColumn,
+    header: columns.keapEmailStatus === null ? KEAP_EMAIL_STATUS_HEADER : null,
+    valueOf: (p) => p.keapStatus ?? null,
+  };
   return [
     {
       field: 'status',
@@ -183,6 +201,7 @@ export function statusOutputs(columns: SheetColumns, width: number): StatusOutpu
       header: columns.syncRecord === null ? SYNC_RECORD_HEADER : null,
       valueOf: (p) => p.record ?? null,
     },
+    ...(withKeapStatus ? [keapOutput] : []),
   ];
 }
 
@@ -340,11 +359,16 @@ export function planStatusWrites(
   const rows = placeStatuses(pending, currentValues, columns, read);
 
   const width = currentValues.reduce((widest, values) => Math.max(widest, values.length), 0);
-  const outputs = statusOutputs(columns, width);
+  const withKeapStatus = pending.some((p) => p.keapStatus !== undefined);
+  const outputs = statusOutputs(columns, width, withKeapStatus);
   const written = new Map<number, PendingStatus>();
   for (const [row, status] of rows) {
     const shown = cellOf(currentValues, row, outputs[0].column);
-    if (status.onlyIfBlank && !isBlankCell(shown)) continue;
+    if (status.onlyIfBlank && !isBlankCell(shown)) {
+      // The row keeps its status; Keap's status of its address may still be new.
+      if (status.keapStatus !== undefined) written.set(row, keapStatusOnly(status));
+      continue;
+    }
     written.set(row, status);
   }
   const records = recordsToWrite(rows, unwritten);
@@ -354,12 +378,17 @@ export function planStatusWrites(
   // column exists: its Sync Status or Last Synced cell may hold a person's formula. Then all
   // records go in their own blocks, after the statuses, so no block writes over a record
   // another has just written.
-  const [statusOutput, lastSyncedOutput, recordOutput] = outputs;
+  const [statusOutput, lastSyncedOutput, recordOutput, ...keapOutputs] = outputs;
   const everyRecord = new Map([...written, ...recordOnly]);
   const blocks =
     recordOnly.size > 0 && recordOutput.header === null
       ? [
-          ...blocksFor(currentValues, [statusOutput, lastSyncedOutput], written, readFormulas),
+          ...blocksFor(
+            currentValues,
+            [statusOutput, lastSyncedOutput, ...keapOutputs],
+            written,
+            readFormulas,
+          ),
           ...blocksFor(currentValues, [recordOutput], everyRecord, readFormulas),
         ]
       : blocksFor(currentValues, outputs, everyRecord, readFormulas);
@@ -372,10 +401,22 @@ export function planStatusWrites(
       status: outputs[0].column,
       lastSynced: outputs[1].column,
       record: outputs[2].column,
+      ...(keapOutputs.length > 0 ? { keapStatus: keapOutputs[0].column } : {}),
     },
     addsRecordColumn: recordOutput.header !== null && blocks.length > 0,
     records,
     read,
+  };
+}
+
+/** A status reduced to its Keap Email Status cell: the row's other cells are kept. */
+function keapStatusOnly(status: PendingStatus): PendingStatus {
+  return {
+    row: status.row,
+    key: status.key,
+    status: null,
+    syncedAt: null,
+    keapStatus: status.keapStatus,
   };
 }
 

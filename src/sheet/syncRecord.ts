@@ -14,10 +14,12 @@ export const SYNC_RECORD_HEADER = 'Keap Sync Record';
 /**
  * Marks a cell as ours and its layout's version. ksr2 adds the Keap account and the tries
  * of an error; ksr1 cells (earlier versions) are still read, as records of an unknown
- * account.
+ * account. ksr3 adds when this add-on opted the address out; it is written only for such a
+ * record, so every other cell stays ksr2 and versions that know only ksr2 keep reading it.
  */
 const PREFIX = 'ksr2';
 const PREFIX_V1 = 'ksr1';
+const PREFIX_V3 = 'ksr3';
 const SEPARATOR = '|';
 
 /**
@@ -41,6 +43,8 @@ export interface StateRecord {
   account?: string;
   /** Consecutive runs that ended in this error (an 'error' only; absent means 1). */
   tries?: number;
+  /** Epoch ms when this add-on opted the row's address out (the Keap Email Status says so). */
+  optedOutAt?: number;
 }
 
 export type SyncState = Map<number, StateRecord>;
@@ -54,8 +58,9 @@ export function recordCell(contactId: number, record: StateRecord): string {
   const account =
     record.account !== undefined && ACCOUNT_PATTERN.test(record.account) ? record.account : '';
   const tries = record.result === 'error' ? String(record.tries ?? 1) : '';
-  return [
-    PREFIX,
+  const optedOutAt = record.optedOutAt;
+  const fields = [
+    optedOutAt === undefined ? PREFIX : PREFIX_V3,
     contactId,
     record.fingerprint,
     record.syncedAt,
@@ -63,7 +68,9 @@ export function recordCell(contactId: number, record: StateRecord): string {
     record.run,
     account,
     tries,
-  ].join(SEPARATOR);
+  ];
+  if (optedOutAt !== undefined) fields.push(optedOutAt);
+  return fields.join(SEPARATOR);
 }
 
 /** The contact and record a cell holds; null for anything else (blank, edited, foreign). */
@@ -73,11 +80,16 @@ export function parseRecordCell(value: unknown): { contactId: number; record: St
   if (run === undefined) return null;
   let account: string | undefined;
   let tries: number | undefined;
+  let optedOutAt: number | undefined;
   if (prefix === PREFIX_V1) {
     if (rest.length > 0) return null;
-  } else if (prefix === PREFIX) {
-    if (rest.length !== 2) return null;
-    const [accountCell, triesCell] = rest;
+  } else if (prefix === PREFIX || prefix === PREFIX_V3) {
+    if (rest.length !== (prefix === PREFIX ? 2 : 3)) return null;
+    const [accountCell, triesCell, optedOutCell] = rest;
+    if (optedOutCell !== undefined) {
+      optedOutAt = Number(optedOutCell);
+      if (optedOutCell === '' || !Number.isFinite(optedOutAt)) return null;
+    }
     if (accountCell !== '') {
       if (!ACCOUNT_PATTERN.test(accountCell)) return null;
       account = accountCell;
@@ -95,6 +107,7 @@ export function parseRecordCell(value: unknown): { contactId: number; record: St
   const record: StateRecord = { fingerprint, syncedAt: when, result: outcome, run };
   if (account !== undefined) record.account = account;
   if (tries !== undefined && outcome === 'error') record.tries = tries;
+  if (optedOutAt !== undefined) record.optedOutAt = optedOutAt;
   return { contactId, record };
 }
 

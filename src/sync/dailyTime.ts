@@ -108,3 +108,10 @@ export function formatDay(epochMs: number, timeZone: string): string {
   const weekday = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
   return `${WEEKDAYS[weekday]} ${p.day} ${MONTHS[p.month - 1]} ${p.year}`;
 }
+
+/** "2026-12-05": the day of `epochMs` in `timeZone`, for a cell that names a date. */
+export function formatIsoDay(epochMs: number, timeZone: string): string {
+  const p = localParts(epochMs, isValidTimeZone(timeZone) ? timeZone : 'UTC');
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)}`;
+}

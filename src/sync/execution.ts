@@ -20,7 +20,9 @@ import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
 import { chunk, executionBudget, type SyncLimits } from './budget';
 import { ChunkPipeline } from './chunkSync';
-import { formatDay, formatMoment } from './dailyTime';
+import { formatDay, formatIsoDay, formatMoment } from './dailyTime';
+import type { EmailWorkResult } from './emailRowSync';
+import { ExecutionExtras } from './executionExtras';
 import { recordResultOf, type UnitResult } from './plan';
 import type { SyncPorts } from './syncPorts';
 import { nextTryAt, triesAfter } from './rowRetry';
@@ -100,6 +102,8 @@ export class Execution {
   private scope: RecordScope;
   /** The Keap account's name when more than one account has synced this sheet, else null. */
   private accountNamed: string | null = null;
+  /** Rows without a Contact ID and the Keap Email Status column (executionExtras.ts). */
+  private extras: ExecutionExtras | null = null;
 
   constructor(
     private readonly ports: SyncPorts,
@@ -168,11 +172,19 @@ export class Execution {
     this.scope = { runId: this.runId, account, now: startedAt, timeZone: () => this.zone() };
     this.accountNamed = namedAccount(state, account);
     const worklist = buildWorklist(rows, state, this.scope, (row) => !isBlankCell(shown(row)));
-    this.tally.rowsSeen = worklist.rowsSeen;
+    this.extras = new ExecutionExtras(
+      { values, columns, rows, state, shown },
+      settings.keapEmailStatus,
+    );
+    const byEmail = this.extras.prepare(this.scope);
+    this.tally.rowsSeen = worklist.rowsSeen + byEmail.rowsSeen;
     this.units = worklist.units;
+    this.pending.push(
+      ...byEmail.unchangedStatuses.map((p) => ({ ...p, status: this.named(p.status as string) })),
+    );
 
     // An error the row already shows is not written again: an unchanged sheet costs no write.
-    for (const issue of worklist.issues) {
+    for (const issue of [...worklist.issues, ...byEmail.issues]) {
       const status = errorStatus(issue.message);
       if (shown(issue.row) !== status) {
         this.pending.push({ row: issue.row, key: issue.key, status, syncedAt: null });
@@ -181,8 +193,14 @@ export class Execution {
     this.answerUnchangedRows(worklist.skippedRows, (row) => isBlankCell(shown(row)));
     // Rows with errors and unchanged rows are counted once per run, by its first execution.
     if (this.firstOfRun) {
-      this.countErrors([...worklist.issues, ...worklist.knownErrorRows].map((issue) => issue.row));
-      this.tally.unchanged += worklist.skippedRows.length;
+      const errorRows = [
+        worklist.issues,
+        worklist.knownErrorRows,
+        byEmail.issues,
+        byEmail.knownErrorRows,
+      ];
+      this.countErrors(errorRows.flat().map((issue) => issue.row));
+      this.tally.unchanged += worklist.skippedRows.length + byEmail.skippedRows.length;
     }
 
     // Checked before any chunk: a run with nothing to send still says Keap needs a person.
@@ -203,6 +221,7 @@ export class Execution {
         pipeline.push(chunks[done]).forEach((result) => this.account(result));
       }
       pipeline?.flush().forEach((result) => this.account(result));
+      if (!this.workLeft) this.syncByEmail(budget, chunks.length);
     } catch (error) {
       // What the chunk in the pipeline got done still gets its statuses and state.
       pipeline?.abandon().forEach((result) => this.account(result));
@@ -211,6 +230,61 @@ export class Execution {
     // Writes the gateway held back for the daily limit came back unsent: the run waits.
     const resetsAt = this.gateway?.dailyLimitResetsAt?.() ?? null;
     if (resetsAt !== null) throw new KeapDailyLimitError(resetsAt);
+    // Keap's statuses are read once the run's writes are done, so they show their effect.
+    if (!this.workLeft) this.refreshStatusColumn(budget.keapDeadline);
+  }
+
+  private openedGateway(deadline: number): KeapGateway {
+    this.gateway ??= this.ports.openGateway(deadline);
+    return this.gateway;
+  }
+
+  private syncByEmail(budget: ReturnType<typeof executionBudget>, chunksDone: number): void {
+    const done = this.extras?.syncByEmail(
+      () => this.openedGateway(budget.keapDeadline),
+      budget,
+      chunksDone,
+      this.limits.chunkSize,
+      () => this.ports.clock.now(),
+      {
+        runId: this.runId,
+        account: this.scope.account,
+        now: () => this.ports.clock.now(),
+        day: (epochMs) => this.day(epochMs),
+        timeZone: () => this.zone(),
+      },
+      (result) => this.answerByEmail(result),
+    );
+    if (done === false) this.workLeft = true;
+  }
+
+  /** A row without a Contact ID: counted and answered like a contact's rows. */
+  private answerByEmail(result: EmailWorkResult): void {
+    const rows = result.work.rows.map((ref) => ref.row);
+    if (result.statuses === null) {
+      this.workLeft = true;
+      return;
+    }
+    if (result.optedOut) this.tally.optedOut += 1;
+    const failure = result.failure;
+    if (failure?.kind === 'error') this.countErrors(rows);
+    else if (failure?.kind === 'retry') {
+      this.tally.retrying += rows.length;
+      if (failure.reason === 'unreachable')
+        this.tally.unreachable = (this.tally.unreachable ?? 0) + rows.length;
+    } else if (!result.optedOut) this.tally.unchanged += rows.length;
+    this.pending.push(
+      ...result.statuses.map((p) => ({ ...p, status: this.named(p.status as string) })),
+    );
+  }
+
+  private refreshStatusColumn(deadline: number): void {
+    const note = this.extras?.refreshStatusColumn(
+      () => this.openedGateway(deadline),
+      this.pending,
+      (epochMs) => formatIsoDay(epochMs, this.zone()),
+    );
+    if (note) this.notes.push(note);
   }
 
   /**
@@ -228,8 +302,16 @@ export class Execution {
         this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
       }
     }
-    this.workLeft ||= waiting.length > 0;
-    const rowsWaiting = [...waiting, ...this.unfinished].reduce((n, u) => n + u.rows.length, 0);
+    // Rows without a Contact ID wait the same way (executionExtras.ts).
+    const waitingByEmail = this.extras?.waitingRows() ?? [];
+    for (const ref of waitingByEmail) {
+      if (this.shown(ref.row) !== status)
+        this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
+    }
+    this.workLeft ||= waiting.length > 0 || waitingByEmail.length > 0;
+    const rowsWaiting =
+      [...waiting, ...this.unfinished].reduce((n, u) => n + u.rows.length, 0) +
+      waitingByEmail.length;
     this.dailyLimit = { resetsAt, when, rowsWaiting };
   }
 
@@ -260,12 +342,11 @@ export class Execution {
    */
   private answerUnreachedRows(reason: string): void {
     const status = this.named(`Will retry: ${reason}`);
-    for (const unit of this.units) {
-      if (this.answered.has(unit)) continue;
-      for (const ref of unit.rows) {
-        if (this.shown(ref.row) === status) continue;
-        this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
-      }
+    const unreached = this.units.filter((unit) => !this.answered.has(unit)).flatMap((u) => u.rows);
+    // Rows without a Contact ID Keap did not answer say so the same way (executionExtras.ts).
+    for (const ref of [...unreached, ...(this.extras?.waitingRows() ?? [])]) {
+      if (this.shown(ref.row) === status) continue;
+      this.pending.push({ row: ref.row, key: ref.key, status, syncedAt: null });
     }
   }
 
@@ -320,6 +401,8 @@ export class Execution {
       run: this.runId,
     };
     if (this.scope.account !== null) fields.account = this.scope.account;
+    const optedOutAt = result.optedOut ? now : this.optedOutBefore(result);
+    if (optedOutAt !== undefined) fields.optedOutAt = optedOutAt;
     let status = shownStatus;
     if (fields.result === 'error') {
       const previous = recordFor(this.state, unit.contactId, this.scope.account);
@@ -332,6 +415,12 @@ export class Execution {
     this.pending.push(
       ...unit.rows.map((ref) => ({ row: ref.row, key: ref.key, status, syncedAt, record })),
     );
+  }
+
+  /** When this add-on opted out the address a contact still has opted out (Keap Email Status). */
+  private optedOutBefore(result: UnitResult): number | undefined {
+    if (!result.alreadyOptedOut || result.emailChangedTo !== null) return undefined;
+    return recordFor(this.state, result.plan.unit.contactId, this.scope.account)?.optedOutAt;
   }
 
   /** The status, naming the Keap account when more than one has synced this sheet. */

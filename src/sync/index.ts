@@ -327,9 +327,13 @@ export function saveSettings(settings: SyncSettings): { ok: boolean; errors: str
     throw error;
   }
   try {
-    new SpreadsheetRecords(spreadsheet.getId(), new SheetSession(spreadsheet)).saveSettings(
-      checked.settings,
-    );
+    const records = new SpreadsheetRecords(spreadsheet.getId(), new SheetSession(spreadsheet));
+    // A caller that does not mention the Keap Email Status column keeps the choice in force.
+    if (checked.settings.keapEmailStatus === undefined) {
+      const kept = records.settings().keapEmailStatus;
+      if (kept !== undefined) checked.settings.keapEmailStatus = kept;
+    }
+    records.saveSettings(checked.settings);
   } catch (error) {
     // The spreadsheet's metadata may be full (other add-ons' too) or Google's service may fail:
     // the settings saved before stay in force, and the person is told.

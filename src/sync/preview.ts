@@ -15,6 +15,14 @@ import { stopFor } from './stopWords';
 import type { SyncSettings } from './settings';
 import { plural } from './tally';
 import { buildWorklist, type RowIssue, type Worklist } from './worklist';
+import { readEmailState } from '../sheet/emailRecord';
+import type { EmailWorklist } from './emailRows';
+import {
+  emailWorklistOf,
+  previewByEmail,
+  previewOptedOutInKeap,
+  type OptedOutInKeapRow,
+} from './previewExtras';
 
 export interface RowChangePreview {
   row: number;
@@ -42,6 +50,8 @@ export interface SyncPreview {
   changes: RowChangePreview[];
   errors: RowChangePreview[];
   unchanged: number;
+  /** Keap shows the row's address opted out and its Opt Out is not ticked (status column on). */
+  optedOutInKeap?: OptedOutInKeapRow[];
   message: string;
   /** Every change and error, also those beyond the lists' length. */
   counts?: PreviewCounts;
@@ -99,6 +109,8 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
   const zone = (): string => (timeZone ??= ports.timeZone?.() ?? 'UTC');
   const preview: SyncPreview = { rowsSeen: 0, changes: [], errors: [], unchanged: 0, message: '' };
   let worklist: Worklist;
+  let byEmail: EmailWorklist;
+  let keapRows: () => OptedOutInKeapRow[];
   try {
     const values = ports.sheet.readValues();
     const { columns, rows } = parseSheet(values, ports.settings.headers, () =>
@@ -106,20 +118,20 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     );
     const { state } = recordsOfSheet(values, columns, () => ports.sheet.readOldRecords());
     const account = ports.keapAccount?.() ?? null;
-    worklist = buildWorklist(rows, state, {
-      runId: 'preview',
-      account,
-      now: startedAt,
-      timeZone: zone,
-    });
+    const scope = { runId: 'preview', account, now: startedAt, timeZone: zone };
+    worklist = buildWorklist(rows, state, scope);
+    byEmail = emailWorklistOf(rows, readEmailState(values, columns.syncRecord), scope);
+    keapRows = () =>
+      previewOptedOutInKeap(openGateway(), rows, columns, ports.settings.keapEmailStatus);
   } catch (error) {
     const message = stopFor(error).message;
     return { ...preview, message, stopped: message };
   }
-  preview.rowsSeen = worklist.rowsSeen;
-  preview.unchanged = worklist.skippedRows.length;
+  preview.rowsSeen = worklist.rowsSeen + byEmail.rowsSeen;
+  preview.unchanged = worklist.skippedRows.length + byEmail.skippedRows.length;
   const errors = [
     ...worklist.issues,
+    ...byEmail.issues,
     ...worklist.knownErrorRows.map((ref) => ({
       ...ref,
       message: knownErrorMessage(formatDay(ref.nextTryAt, zone())),
@@ -129,9 +141,10 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
   let emailChanges = 0;
   let optOuts = 0;
   let stopped: string | null = null;
+  let opened: KeapGateway | null = null;
+  const openGateway = () => (opened ??= ports.openGateway(startedAt + limits.keapDeadlineAfterMs));
   try {
-    const deadline = startedAt + limits.keapDeadlineAfterMs;
-    const gateway = worklist.units.length > 0 ? ports.openGateway(deadline) : null;
+    const gateway = worklist.units.length > 0 ? openGateway() : null;
     for (const units of chunk(worklist.units, limits.chunkSize)) {
       if (!gateway) break;
       for (const plan of planChunk(units, readKeapState(gateway, units))) {
@@ -143,6 +156,16 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
         } else preview.unchanged += plan.unit.rows.length;
       }
     }
+    const rowsByEmail = byEmail.work.length > 0 ? previewByEmail(openGateway(), byEmail) : [];
+    for (const row of rowsByEmail) {
+      const change = { ...row, emailFrom: null, emailTo: null };
+      if (row.error !== null) errors.push(change);
+      else if (row.optOut) {
+        changes.push(change);
+        optOuts += 1;
+      } else preview.unchanged += 1;
+    }
+    preview.optedOutInKeap = keapRows().slice(0, MAX_PREVIEW_ROWS);
   } catch (error) {
     stopped = stopFor(error).message;
   }
@@ -165,8 +188,13 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     changes.length > MAX_PREVIEW_ROWS || errors.length > MAX_PREVIEW_ROWS
       ? ` Only the first ${MAX_PREVIEW_ROWS} rows of each list are shown.`
       : '';
+  const inKeap = preview.optedOutInKeap?.length ?? 0;
+  const keapNote =
+    inKeap === 0
+      ? ''
+      : ` ${plural(inKeap, 'row')} ${inKeap === 1 ? 'is' : 'are'} opted out in Keap but not ticked in Opt Out (the add-on never opts anyone back in).`;
   preview.message = stopped
     ? `Preview incomplete: ${stopped} So far: ${counts}`
-    : `A sync would make these changes: ${counts}${truncated}`;
+    : `A sync would make these changes: ${counts}${truncated}${keapNote}`;
   return preview;
 }

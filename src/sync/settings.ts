@@ -22,6 +22,12 @@ export interface SyncSettings {
   /** Tab to read; '' means "Contacts", else the first tab. */
   sheetName: string;
   headers: InputHeaderNames;
+  /**
+   * The Keap Email Status column (src/sync/keapStatusColumn.ts). Absent: never chosen, which
+   * means on for a sheet the add-on has not synced yet and off for one synced by a version
+   * before the column existed (keapStatusColumn.ts decides from the sheet's columns).
+   */
+  keapEmailStatus?: boolean;
 }
 
 export const SETTINGS_KEY = 'keapSync.settings';
@@ -56,6 +62,8 @@ function settingsOf(stored: Partial<SyncSettings> | null): SyncSettings {
     const name = text(headers[field]);
     if (name) settings.headers[field] = name;
   }
+  if (typeof stored.keapEmailStatus === 'boolean')
+    settings.keapEmailStatus = stored.keapEmailStatus;
   return settings;
 }
 
@@ -80,7 +88,11 @@ export function validateSettingsInput(input: unknown): CheckedSettings {
   const raw = (input && typeof input === 'object' ? input : {}) as {
     sheetName?: unknown;
     headers?: Record<string, unknown>;
+    keapEmailStatus?: unknown;
   };
+  if (typeof raw.keapEmailStatus === 'boolean') settings.keapEmailStatus = raw.keapEmailStatus;
+  else if (raw.keapEmailStatus !== undefined && raw.keapEmailStatus !== null)
+    errors.push('The Keap Email Status choice must be on or off.');
   const sheetName =
     raw.sheetName === undefined || raw.sheetName === null ? '' : text(raw.sheetName);
   if (sheetName === null) errors.push('The tab name must be text.');

@@ -138,3 +138,88 @@ export function restContinues(
       return 'no follow-up run could be set up, so the rest is synced by the next sync.';
   }
 }
+
+/** A row without a Contact ID names the contact Keap's search found for its address. */
+export function foundByEmail(status: string, contactId: number): string {
+  return `${status} (Keap contact ${contactId}, found by email)`;
+}
+
+export const NO_CONTACT_HAS_EMAIL = 'No Keap contact has this email';
+
+/** Several contacts have the address: the row cannot tell which one is meant. */
+export function sharedEmailMessage(contactIds: readonly number[]): string {
+  return (
+    `${contactIds.length} Keap contacts share this email: ${contactIds.join(', ')}; ` +
+    'put the one meant in Contact ID'
+  );
+}
+
+/** An address Keap's contact search would not read literally (its `*` is a wildcard). */
+export function unsearchableEmailMessage(characters: readonly string[]): string {
+  const shown = characters.map((c) => `'${c}'`).join(' ');
+  return (
+    `this email has ${shown}, which Keap's contact search reads as part of a pattern, ` +
+    'so it cannot be looked up safely; put the Contact ID in the row'
+  );
+}
+
+/** The same address on rows that ask for different things (an address is one status). */
+export function emailConflictMessage(email: string, rows: readonly number[]): string {
+  const listed = rows.length === 1 ? `row ${rows[0]}` : `rows ${rows.join(', ')}`;
+  return `the email ${email} is also on ${listed} without a Contact ID and with different values`;
+}
+
+// ---------------------------------------------------------------------------------------
+// The Keap Email Status column: Keap's status of the row's address in words a person knows.
+
+/** Every status value Keap documents (shared/keap/README.md), as people read it. */
+export const KEAP_STATUS_WORDS: Readonly<Record<string, string>> = {
+  SINGLE_OPT_IN: 'Subscribed',
+  DOUBLE_OPT_IN: 'Subscribed (confirmed by the person)',
+  CONFIRMED: 'Subscribed (confirmed by the person)',
+  UNENGAGED_MARKETABLE: 'Subscribed, but has not opened a Keap email for months',
+  NON_MARKETABLE: 'No consent yet',
+  UNENGAGED_NON_MARKETABLE: 'No consent yet, and has not opened a Keap email for months',
+  LIST_UNSUBSCRIBE: "Unsubscribed by the person (with their mail app's unsubscribe button)",
+  FEEDBACK: 'Unsubscribed by the person (from a Keap email)',
+  MANUAL: 'Opted out in Keap (by a Keap user or an app)',
+  ADMIN: 'Opted out by a Keap administrator',
+  SYSTEM: 'Opted out by Keap',
+  LOCKDOWN: 'Blocked by Keap (lockdown)',
+  BOUNCE: 'Bounced',
+  HARD_BOUNCE: 'Bounced (the address does not exist)',
+  SPAM: 'Marked as spam',
+  INVALID: 'Not a deliverable address (Keap marked it invalid)',
+  DEACTIVATED: 'Deactivated in Keap',
+};
+
+/** The statuses an opt-out through the API may leave (unconfirmed which: optOut.ts). */
+const API_OPT_OUT_STATUSES: ReadonlySet<string> = new Set(['MANUAL', 'ADMIN', 'SYSTEM']);
+
+export const NOT_IN_KEAP_EMAILS = 'Keap has no status for this email yet';
+
+export interface KeapStatusFacts {
+  /** Keap's status value for the address; null when Keap has no record of it. */
+  status: string | null;
+  /** Keap will not send it marketing email (src/keap/optOut.ts isOptedOutStatus). */
+  optedOut: boolean;
+  /** The row's Opt Out box. */
+  optOutTicked: boolean;
+  /** The day (YYYY-MM-DD, spreadsheet time zone) this add-on opted the address out, if it did. */
+  optedOutByAddOnOn: string | null;
+}
+
+/** The Keap Email Status cell. Pure. */
+export function keapStatusWords(facts: KeapStatusFacts): string {
+  if (facts.status === null) return NOT_IN_KEAP_EMAILS;
+  const status = facts.status.trim().toUpperCase();
+  const byAddOn = facts.optedOutByAddOnOn !== null && API_OPT_OUT_STATUSES.has(status);
+  const words = byAddOn
+    ? `Opted out by this add-on on ${facts.optedOutByAddOnOn}`
+    : (KEAP_STATUS_WORDS[status] ?? `Keap status ${facts.status.trim()}`);
+  // The add-on never opts anyone back in: a row that does not ask for the opt-out is told.
+  if (facts.optedOut && !facts.optOutTicked) {
+    return `${words}. Opt Out is not ticked here; Keap keeps it opted out (this add-on never opts anyone back in)`;
+  }
+  return words;
+}

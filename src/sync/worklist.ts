@@ -139,7 +139,8 @@ export function buildWorklist(
   const unitsById = new Map<number, WorkUnit>();
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index];
-    if (row.kind === 'blank') continue;
+    // Rows without a Contact ID are the work of src/sync/emailRows.ts.
+    if (row.kind === 'blank' || row.kind === 'byEmail') continue;
     worklist.rowsSeen += 1;
     const conflict = conflicts.size === 0 ? undefined : conflicts.get(row.row);
     if (row.kind === 'invalid') {

@@ -108,9 +108,11 @@ export function previewAlert(preview: SyncPreview): AlertText {
   if (preview.rowsSeen === 0) {
     return alert('The sheet has no rows to sync yet.', stopped ?? clean(preview.message));
   }
+  const inKeap = optedOutInKeapLines(preview);
   if (preview.changes.length === 0 && errors === 0 && !stopped) {
     return alert(
       `A sync now would change nothing: all ${preview.rowsSeen} ${plural(preview.rowsSeen, 'row')} match Keap or were synced already.`,
+      inKeap,
     );
   }
   const headline =
@@ -126,7 +128,21 @@ export function previewAlert(preview: SyncPreview): AlertText {
     headline,
     listed.join('\n'),
     more > 0 ? `…and ${more} more: open the sidebar to see every row.` : null,
+    inKeap,
   );
+}
+
+/** Rows Keap shows opted out whose Opt Out is not ticked; null when none. */
+function optedOutInKeapLines(preview: SyncPreview): string | null {
+  const rows = preview.optedOutInKeap ?? [];
+  if (rows.length === 0) return null;
+  const listed = rows
+    .slice(0, ALERT_ROW_LIMIT)
+    .map((r) => `Row ${r.row}: ${r.email}: ${r.keapStatus}`);
+  return [
+    'Opted out in Keap, but Opt Out is not ticked (the add-on never opts anyone back in):',
+    ...listed,
+  ].join('\n');
 }
 
 /** One line per row: "Row 5 (contact 12): a@x.com → b@x.com, opt out". */

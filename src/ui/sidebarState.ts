@@ -179,6 +179,8 @@ function copySettings(settings: SyncSettings): SyncSettings {
       optOut: String(settings.headers.optOut),
       optOutReason: String(settings.headers.optOutReason),
     },
+    // Absent (never chosen): on for a new sheet, so the box shows ticked.
+    keapEmailStatus: settings.keapEmailStatus !== false,
   };
 }
 

@@ -48,8 +48,11 @@ function leadsWorld(): World {
   return w;
 }
 
+/** The tab and header names saved (the Keap Email Status choice: sync-keap-status.test.ts). */
 function savedSettings(w: World): Settings {
-  return w.call<{ sync: { settings: Settings } }>('getSidebarState').sync.settings;
+  const { sheetName, headers } = w.call<{ sync: { settings: Settings } }>('getSidebarState').sync
+    .settings;
+  return { sheetName, headers };
 }
 
 describe('the settings form offers what the sheet has', () => {

@@ -46,6 +46,8 @@ function sharedWorld(): World {
     headers: HEADERS,
     rows: [1, 2, 3].map((id) => [id, `old${id}@example.com`, '', '']),
     runtime: { addOnMode: true },
+    // These spreadsheets start with no settings record at all, as real ones do.
+    keapEmailStatus: null,
   });
   w.connect();
   for (const id of [1, 2, 3]) w.addContact(id, `old${id}@example.com`);
@@ -82,8 +84,10 @@ function settingsRecords(w: World) {
   return w.rt.developerMetadata(w.spreadsheetId).filter((record) => record.key === SETTINGS_KEY);
 }
 
+/** The tab and header names the sidebar shows (the Keap Email Status choice: sync-keap-status). */
 function sidebarSettings(w: World, user: string): SidebarSettings['sync']['settings'] {
-  return w.call<SidebarSettings>('getSidebarState', [], user).sync.settings;
+  const { sheetName, headers } = w.call<SidebarSettings>('getSidebarState', [], user).sync.settings;
+  return { sheetName, headers };
 }
 
 function userCopyKey(w: World): string {

@@ -27,6 +27,13 @@ export interface WorldOptions {
   rows?: unknown[][];
   headers?: string[];
   configure?: boolean;
+  /**
+   * The Keap Email Status column, as the sidebar's settings choose it. Tests written before
+   * the column existed describe a sheet without it: false (the default) saves that choice in
+   * the spreadsheet's settings record; null leaves the spreadsheet with no record at all (a
+   * new spreadsheet: the column is on).
+   */
+  keapEmailStatus?: boolean | null;
 }
 
 export class World {
@@ -56,6 +63,14 @@ export class World {
       name: 'Customers',
       sheets: { Contacts: [options.headers ?? HEADERS, ...(options.rows ?? [])] },
     });
+    const keapEmailStatus = options.keapEmailStatus === undefined ? false : options.keapEmailStatus;
+    if (keapEmailStatus !== null) {
+      this.rt.addDeveloperMetadata(this.spreadsheetId, {
+        key: 'keapSync.settings',
+        value: JSON.stringify({ keapEmailStatus }),
+        visibility: 'PROJECT',
+      });
+    }
   }
 
   /** Runs a global function as a person with the spreadsheet open (menu, sidebar). */

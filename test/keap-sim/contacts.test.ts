@@ -160,3 +160,30 @@ describe('PATCH /v2/contacts/{id}?update_mask=email_addresses', () => {
     expect(patchEmails(sim, token, 555, [{ email: 'a@x.com', field: 'EMAIL1' }]).status).toBe(404);
   });
 });
+
+describe('GET /v2/contacts?filter=email==', () => {
+  const search = (sim: ReturnType<typeof seeded>['sim'], token: string, filterValue: string) => {
+    const r = call(
+      sim,
+      'GET',
+      `${V2}/contacts?filter=email%3D%3D${filterValue}&fields=email_addresses&page_size=1000`,
+      bearer(token),
+    );
+    expect(r.status).toBe(200);
+    return json<{ contacts: ContactBody[] }>(r).contacts.map((c) => c.id);
+  };
+
+  it('finds every contact with the address in any slot, ignoring case; none is an empty list', () => {
+    const { sim, token } = seeded();
+    sim.addContact(TENANT, { id: 77, email1: 'other@x.com', email2: 'Cy3@X.com' });
+    expect(search(sim, token, 'CY3%40x.com')).toEqual(['40', '77']);
+    expect(search(sim, token, 'ann.work%40x.com')).toHaveLength(1);
+    expect(search(sim, token, 'nobody%40x.com')).toEqual([]);
+  });
+
+  it('reads a trailing * as a wildcard (prefix), as the spec says', () => {
+    const { sim, token } = seeded();
+    expect(search(sim, token, 'ann%2A')).toHaveLength(1);
+    expect(search(sim, token, 'b%2A').length + search(sim, token, 'c%2A').length).toBe(2);
+  });
+});

@@ -86,7 +86,34 @@ function showPreview(result: SyncPreview): void {
       );
     }
   }
+  appendOptedOutInKeap(box, result.optedOutInKeap || []);
   box.hidden = false;
+}
+
+/** Rows Keap shows opted out whose Opt Out box is not ticked: the sync leaves them so. */
+function appendOptedOutInKeap(
+  box: HTMLElement,
+  rows: NonNullable<SyncPreview['optedOutInKeap']>,
+): void {
+  if (rows.length === 0) return;
+  append(box, [
+    el('p', {
+      className: 'muted small',
+      text: 'Opted out in Keap, but Opt Out is not ticked (the add-on never opts anyone back in):',
+    }),
+    el(
+      'ul',
+      { className: 'rows', testid: 'preview-keap-opted-out' },
+      rows
+        .slice(0, PREVIEW_ROW_LIMIT)
+        .map((row) =>
+          el('li', { testid: 'preview-keap-row', 'data-row': row.row }, [
+            el('span', { className: 'row-no', text: `Row ${row.row}` }),
+            el('span', { className: 'change', text: `${row.email}: ${row.keapStatus}` }),
+          ]),
+        ),
+    ),
+  ]);
 }
 
 /** Why the preview stopped early; not its message, which repeats the counts above. */

@@ -38,10 +38,14 @@ function headerKey(name: string | null | undefined): string {
     .replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
+/** The Keap Email Status checkbox (Sidebar.html). */
+const KEAP_STATUS_ID = 'settings-keap-status';
+
+/** The defaults: every header the usual one, the Keap Email Status column on (as for a new sheet). */
 function emptyForm(): SettingsForm {
   const headers = {} as SettingsForm['headers'];
   for (const { field } of HEADER_FIELDS) headers[field] = '';
-  return { sheetName: '', headers };
+  return { sheetName: '', headers, keapEmailStatus: true };
 }
 
 /** The form's values: the edits, else the saved settings ('' where they are the default). */
@@ -56,6 +60,8 @@ function formSettings(ui: Sidebar): SettingsForm {
     const isDefault = defaults && headerKey(name) === headerKey(defaults.headers[field]);
     form.headers[field] = isDefault ? '' : name;
   }
+  // Never chosen (absent): on for a new sheet, so the box shows ticked (src/ui/sidebarState.ts).
+  form.keapEmailStatus = saved ? saved.keapEmailStatus !== false : true;
   return form;
 }
 
@@ -111,6 +117,7 @@ function renderSettingsForm(ui: Sidebar): void {
       ' (not in row 1)',
     );
   }
+  byId<HTMLInputElement>(KEAP_STATUS_ID).checked = form.keapEmailStatus !== false;
 }
 
 /** The card for the saved settings (from the state); edits not yet saved stay. */
@@ -223,4 +230,8 @@ export function wireSettingsForm(ui: Sidebar): void {
       editSettings(ui).headers[field] = select.value;
     });
   }
+  const keapStatus = byId<HTMLInputElement>(KEAP_STATUS_ID);
+  keapStatus.addEventListener('change', () => {
+    editSettings(ui).keapEmailStatus = keapStatus.checked;
+  });
 }

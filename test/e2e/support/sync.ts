@@ -168,7 +168,12 @@ export function columnOf(world: World, header: string, tab = 'Contacts'): unknow
 }
 
 /** The columns the sync writes; every other cell must stay as it was. */
-export const OUTPUT_HEADERS = ['Sync Status', 'Last Synced', 'Keap Sync Record'];
+export const OUTPUT_HEADERS = [
+  'Sync Status',
+  'Last Synced',
+  'Keap Sync Record',
+  'Keap Email Status',
+];
 
 /** The sheet's cells except the columns the sync writes. */
 export function inputCells(world: World, tab = 'Contacts'): unknown[][] {
@@ -203,7 +208,7 @@ export const SAMPLE_STATUSES: string[] = [
   'Error: Contact ID 108 is also on row 12 with different values', // 13
   "Error: 'ivan(at)example.com' is not a valid email address", // 14
   'Error: The email is 76 characters long; Keap allows at most 75', // 15
-  'Error: Contact ID is missing', // 16
+  triedAgain('Error: No Keap contact has this email'), // 16: no id, found by email: none
   'Updated: email changed to liam@example.com', // 17: contact had no email
   triedAgain('Error: Cannot opt out: the row has no email and the contact has none in Keap'), // 18
   'Updated: email changed to noah@example.com', // 19: same contact twice, same values

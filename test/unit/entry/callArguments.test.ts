@@ -174,6 +174,10 @@ describe('checkSettingsArgument', () => {
     expect(checkSettingsArgument('saveSettings', [{ sheetName: null, headers: null }])).toEqual({
       headers: {},
     });
+    expect(checkSettingsArgument('saveSettings', [{ ...form, keapEmailStatus: false }])).toEqual({
+      ...form,
+      keapEmailStatus: false,
+    });
   });
 
   it('refuses other types, unknown fields, prototype tricks and huge texts', () => {
@@ -183,6 +187,7 @@ describe('checkSettingsArgument', () => {
     for (const bad of [
       { ...form, extra: 1 },
       { ...form, sheetName: 7 },
+      { ...form, keapEmailStatus: 'yes' },
       { ...form, sheetName: 's'.repeat(MAX_SETTINGS_TEXT + 1) },
       { ...form, headers: 'Email' },
       { ...form, headers: [] },

@@ -33,6 +33,7 @@ describe('header matching', () => {
         syncStatus: 7,
         lastSynced: null,
         syncRecord: null,
+        keapEmailStatus: null,
       },
     });
   });

@@ -163,12 +163,23 @@ describe('a whole row', () => {
     expect(row.errors).toHaveLength(2);
   });
 
-  it('refuses an email with no id', () => {
-    const row = parseRow(['', 'ann@x.com', '', '', ''], 3, columns);
+  it('reads an email with no id as a row keyed by its address (src/sync/emailRows.ts)', () => {
+    const row = parseRow(['', 'Ann@x.com', 'yes', '', ''], 3, columns);
     expect(row).toMatchObject({
+      kind: 'byEmail',
+      request: { email: 'ann@x.com', optOut: true, reason: null },
+    });
+  });
+
+  it('refuses an opt-out with neither an id nor an email, or with an invalid email', () => {
+    expect(parseRow(['', '', 'yes', '', ''], 3, columns)).toMatchObject({
       kind: 'invalid',
       contactId: null,
       errors: ['Contact ID is missing'],
+    });
+    expect(parseRow(['', 'ann(at)x.com', '', '', ''], 3, columns)).toMatchObject({
+      kind: 'invalid',
+      errors: ['Contact ID is missing', "'ann(at)x.com' is not a valid email address"],
     });
   });
 

@@ -318,3 +318,76 @@ describe('creating the output columns', () => {
     expect(planStatusWrites(pending, values, DEFAULT_HEADER_NAMES).blocks).toEqual([]);
   });
 });
+
+describe('the Keap Email Status column', () => {
+  const WITH_COLUMN = [...HEADER, 'Keap Email Status'];
+  const read = grid(
+    [
+      [1, 'a@x.com', '', 'Up to date', '', '', 'Subscribed'],
+      [2, 'b@x.com', 'yes', '', '', '', ''],
+    ],
+    WITH_COLUMN,
+  );
+  const keyOf = (row: number) => rowKey(read[row - 1], columns);
+
+  it('goes in the same block as the statuses when it is beside them', () => {
+    const pending: PendingStatus[] = [
+      { row: 3, key: keyOf(3), status: 'Updated: opted out', syncedAt: T1, keapStatus: 'Bounced' },
+    ];
+    const plan = planStatusWrites(pending, read, DEFAULT_HEADER_NAMES);
+    expect(plan.blocks).toEqual([
+      { row: 3, column: 4, values: [['Updated: opted out', T1, '', 'Bounced']] },
+    ]);
+  });
+
+  it("writes a row's Keap status and keeps the status it already shows", () => {
+    const pending: PendingStatus[] = [
+      {
+        row: 2,
+        key: keyOf(2),
+        status: 'Up to date',
+        syncedAt: T1,
+        onlyIfBlank: true,
+        keapStatus: 'Marked as spam',
+      },
+    ];
+    const plan = planStatusWrites(pending, read, DEFAULT_HEADER_NAMES);
+    expect(apply(read, plan.blocks)[1]).toEqual([
+      1,
+      'a@x.com',
+      '',
+      'Up to date',
+      '',
+      '',
+      'Marked as spam',
+    ]);
+  });
+
+  it('is added right of the record column on a new sheet, in the same block', () => {
+    const bare = [
+      ['Contact ID', 'Email', 'Opt Out'],
+      [1, 'a@x.com', ''],
+    ];
+    const pending: PendingStatus[] = [
+      {
+        row: 2,
+        key: rowKey(bare[1], findColumns(bare[0], DEFAULT_HEADER_NAMES)),
+        status: 'Up to date',
+        syncedAt: T1,
+        record: 'ksr2|1|v1:00|1|ok|r||',
+        keapStatus: 'Subscribed',
+      },
+    ];
+    const plan = planStatusWrites(pending, bare, DEFAULT_HEADER_NAMES);
+    expect(plan.blocks).toEqual([
+      {
+        row: 1,
+        column: 4,
+        values: [
+          ['Sync Status', 'Last Synced', 'Keap Sync Record', 'Keap Email Status'],
+          ['Up to date', T1, 'ksr2|1|v1:00|1|ok|r||', 'Subscribed'],
+        ],
+      },
+    ]);
+  });
+});

@@ -87,6 +87,24 @@ describe('sync settings', () => {
   });
 });
 
+describe('the Keap Email Status choice', () => {
+  it('is absent until chosen, then read back as stored', () => {
+    expect(defaultSettings().keapEmailStatus).toBeUndefined();
+    const store = new MemoryStore();
+    store.setProperty(SETTINGS_KEY, JSON.stringify({ keapEmailStatus: false }));
+    expect(readSettings(store).keapEmailStatus).toBe(false);
+    store.setProperty(SETTINGS_KEY, JSON.stringify({ keapEmailStatus: 'yes' }));
+    expect(readSettings(store).keapEmailStatus).toBeUndefined();
+  });
+
+  it('is taken from the sidebar only as on or off', () => {
+    expect(validateSettingsInput({ keapEmailStatus: true }).settings.keapEmailStatus).toBe(true);
+    expect(validateSettingsInput({ keapEmailStatus: 1 }).errors).toEqual([
+      'The Keap Email Status choice must be on or off.',
+    ]);
+  });
+});
+
 describe('settings against the sheet', () => {
   const row = ['Keap #', 'E-mail', 'Unsubscribe?', 'Sync Status'];
 

@@ -70,6 +70,7 @@ export function syncStatus(overrides: Partial<SyncStatusView> = {}): SyncStatusV
         optOut: 'Opt out',
         optOutReason: 'Opt-out reason',
       },
+      keapEmailStatus: true,
     },
     ...overrides,
   };

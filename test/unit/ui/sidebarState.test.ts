@@ -228,3 +228,18 @@ describe('composeSidebarState: what the sidebar says about the daily sync', () =
     });
   });
 });
+
+describe('the Keap Email Status choice in the sidebar', () => {
+  const shown = (settings: ReturnType<typeof syncStatus>['settings']) =>
+    composeSidebarState({
+      connection: CONNECTIONS.connected,
+      sync: syncStatus({ settings }),
+      buildAuthorizationUrl: () => AUTHORIZATION_URL,
+    }).sync.settings.keapEmailStatus;
+
+  it('shows ticked when never chosen (on for a new sheet) and as chosen otherwise', () => {
+    const { headers } = syncStatus().settings;
+    expect(shown({ sheetName: '', headers })).toBe(true);
+    expect(shown({ sheetName: '', headers, keapEmailStatus: false })).toBe(false);
+  });
+});

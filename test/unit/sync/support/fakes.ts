@@ -342,7 +342,8 @@ export class SyncHarness {
   ports(): SyncPorts {
     return {
       clock: this.clock,
-      settings: defaultSettings(),
+      // Tests written before the Keap Email Status column describe a sheet without it.
+      settings: { ...defaultSettings(), keapEmailStatus: false },
       sheet: this.sheet,
       log: this.log,
       lease: {

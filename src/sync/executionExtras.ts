@@ -1,0 +1,127 @@
+/**
+ * The parts of an execution for rows without a Contact ID (emailRows.ts, emailRowSync.ts) and
+ * for the Keap Email Status column (keapStatusColumn.ts), kept apart from execution.ts so each
+ * reads on its own. The execution calls `prepare` with the sheet as first read, `syncByEmail`
+ * after its chunks, and `refreshStatusColumn` last, when the run's work is done.
+ */
+import { KeapUnavailableError, type KeapGateway } from '../keap/model';
+import { isBlankCell } from '../sheet/cells';
+import { readEmailState, type EmailState } from '../sheet/emailRecord';
+import type { SheetColumns } from '../sheet/headers';
+import type { ParsedRow } from '../sheet/rowParsing';
+import type { PendingStatus } from '../sheet/statusPlacement';
+import type { SyncState } from '../sheet/syncRecord';
+import { chunk, type ExecutionBudget } from './budget';
+import {
+  buildEmailWorklist,
+  unchangedEmailRowStatuses,
+  type EmailWork,
+  type EmailWorklist,
+} from './emailRows';
+import { syncEmailWork, type EmailRowContext, type EmailWorkResult } from './emailRowSync';
+import {
+  keapStatusCells,
+  keapStatusColumnOn,
+  statusColumnRows,
+  withKeapStatuses,
+} from './keapStatusColumn';
+import { describe } from './stopWords';
+import type { RecordScope, RowRef } from './worklist';
+
+type Grid = readonly (readonly unknown[])[];
+
+export interface ExtrasSheet {
+  values: Grid;
+  columns: SheetColumns;
+  rows: readonly ParsedRow[];
+  state: SyncState;
+  /** The Sync Status cell as first read. */
+  shown: (row: number) => unknown;
+}
+
+export class ExecutionExtras {
+  private emailState: EmailState = new Map();
+  private work: EmailWork[] = [];
+  /** Addresses whose rows got their status in this execution. */
+  private readonly answered = new Set<EmailWork>();
+
+  constructor(
+    private readonly sheet: ExtrasSheet,
+    private readonly keapEmailStatus: boolean | undefined,
+  ) {}
+
+  /** The rows without a Contact ID: what to send, and what their unchanged rows say. */
+  prepare(scope: RecordScope): EmailWorklist & { unchangedStatuses: PendingStatus[] } {
+    const { values, columns, rows, shown } = this.sheet;
+    this.emailState = readEmailState(values, columns.syncRecord);
+    const list = buildEmailWorklist(rows, this.emailState, scope, (r) => !isBlankCell(shown(r)));
+    this.work = list.work;
+    const blank = (row: number) => isBlankCell(shown(row));
+    return { ...list, unchangedStatuses: unchangedEmailRowStatuses(list.skippedRows, blank) };
+  }
+
+  /**
+   * Chunks of addresses, each started only while the budget allows. Returns false when work
+   * is left for a continuation.
+   */
+  syncByEmail(
+    gateway: () => KeapGateway,
+    budget: ExecutionBudget,
+    chunksDone: number,
+    chunkSize: number,
+    now: () => number,
+    ctx: EmailRowContext,
+    answer: (result: EmailWorkResult) => void,
+  ): boolean {
+    let done = chunksDone;
+    for (const part of chunk(this.work, chunkSize)) {
+      if (!budget.mayStartChunk(now(), done)) return false;
+      done += 1;
+      for (const result of syncEmailWork(gateway(), part, ctx)) {
+        if (result.statuses !== null) this.answered.add(result.work);
+        answer(result);
+      }
+    }
+    return true;
+  }
+
+  /** Rows without a Contact ID still waiting for Keap (its daily limit stopped the execution). */
+  waitingRows(): RowRef[] {
+    return this.work.filter((w) => !this.answered.has(w)).flatMap((w) => w.rows);
+  }
+
+  /**
+   * Keap's status of every row's email, read in batches, joined to the statuses to write
+   * where it changed. A failed read leaves the column as it is and returns a note.
+   */
+  refreshStatusColumn(
+    gateway: () => KeapGateway,
+    pending: PendingStatus[],
+    isoDay: (epochMs: number) => string,
+  ): string | null {
+    const { values, columns, rows, state } = this.sheet;
+    if (!keapStatusColumnOn(this.keapEmailStatus, columns)) return null;
+    const statusRows = statusColumnRows(rows);
+    if (statusRows.length === 0) return null;
+    let states;
+    try {
+      const emails = new Set(statusRows.map((row) => row.email).filter((email) => email !== ''));
+      states = emails.size > 0 ? gateway().readOptStates([...emails]) : new Map();
+    } catch (error) {
+      if (!(error instanceof KeapUnavailableError)) throw error;
+      return `The Keap Email Status column was not refreshed: ${describe(error)}`;
+    }
+    const column = columns.keapEmailStatus;
+    const cells = keapStatusCells({
+      rows: statusRows,
+      states,
+      state,
+      emailState: this.emailState,
+      pending,
+      shown: (row) => (column === null ? '' : (values[row - 1]?.[column - 1] ?? '')),
+      isoDay,
+    });
+    withKeapStatuses(pending, cells);
+    return null;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Rows with an email and no Contact ID, through the built bundle against the simulator: the
+ * address is searched in Keap (one request each), exactly one contact must have it, and the
+ * row's job is the opt-out of that address. Exact Keap state and exact row text.
+ */
+import { inputCells, keapState, keapWrites, runCountingCalls, type Summary } from './support/sync';
+import { withAnyDay } from './support/nextTry';
+import { CLIENT_ID, TENANT, World } from './world';
+import { connectedWorld } from './support/sync';
+
+const HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
+const SEARCH_PATH = '/crm/rest/v2/contacts';
+
+function world(): World {
+  const w = connectedWorld([
+    HEADERS,
+    ['', 'One@Example.com', 'yes', 'asked by phone'], // 2: one contact has it, opt out
+    ['', 'two@example.com', '', ''], // 3: one contact has it, nothing asked
+    ['', 'shared@example.com', 'yes', ''], // 4: three contacts share it
+    ['', 'nobody@example.com', 'yes', ''], // 5: no contact has it
+    ['', 'jo*@example.com', 'yes', ''], // 6: a wildcard: never searched
+    ['', 'dup@example.com', 'yes', ''], // 7: the same address, asking two things
+    ['', 'dup@example.com', '', ''], // 8
+    [30, 'thirty@example.com', '', ''], // 9: a row with an id, as before
+    ['', 'third@example.com', '', ''], // 10: EMAIL3 of contact 30
+  ]);
+  w.addContact(12, 'one@example.com', 'shared@example.com');
+  w.addContact(20, 'TWO@example.com');
+  w.addContact(40, 'shared@example.com');
+  w.addContact(77, 'other@example.com', undefined, 'Shared@Example.com');
+  w.addContact(30, 'thirty@example.com', undefined, 'third@example.com');
+  w.addContact(50, 'joanne@example.com');
+  w.addContact(51, 'dup@example.com');
+  return w;
+}
+
+function statuses(w: World): unknown[] {
+  return w.column('Sync Status').map(withAnyDay);
+}
+
+/** The URLs of the contact searches sent so far. */
+function searches(w: World): string[] {
+  return w.rt.requests
+    .map((r) => r.request.url)
+    .filter((url) => new URL(url).pathname === SEARCH_PATH && url.includes('filter=email'));
+}
+
+const FIRST_RUN = [
+  'Updated: opted out (Keap contact 12, found by email)',
+  'Up to date (Keap contact 20, found by email)',
+  'Error: 3 Keap contacts share this email: 12, 40, 77; put the one meant in Contact ID. Trying again on <day>, or when the row is edited',
+  'Error: No Keap contact has this email. Trying again on <day>, or when the row is edited',
+  "Error: This email has '*', which Keap's contact search reads as part of a pattern, so it cannot be looked up safely; put the Contact ID in the row",
+  'Error: The email dup@example.com is also on row 8 without a Contact ID and with different values',
+  'Error: The email dup@example.com is also on row 7 without a Contact ID and with different values',
+  'Up to date',
+  'Up to date (Keap contact 30, found by email)',
+];
+
+describe('rows with an email and no Contact ID', () => {
+  it('finds each address once, opts out only an address exactly one contact has, and changes no input cell', () => {
+    const w = world();
+    const before = inputCells(w);
+    const { result } = runCountingCalls<Summary>(w, 'syncNow');
+    expect(result.value?.outcome).toBe('completed');
+    expect(statuses(w)).toEqual(FIRST_RUN);
+    expect(inputCells(w)).toEqual(before);
+    // One search per searchable address with no duplicate question: never the wildcard one.
+    expect(
+      searches(w)
+        .map((url) => decodeURIComponent(new URL(url).searchParams.get('filter') ?? ''))
+        .sort(),
+    ).toEqual([
+      'email==nobody@example.com',
+      'email==one@example.com',
+      'email==shared@example.com',
+      'email==third@example.com',
+      'email==two@example.com',
+    ]);
+    expect(w.sim.log.every((entry) => entry.validationErrors.length === 0)).toBe(true);
+    // Exactly one write: the opt-out of the address one contact has.
+    expect(keapWrites(w).map((entry) => `${entry.route} ${entry.path}`)).toEqual([
+      'emailAddresses.updateStatus /crm/rest/v2/emailAddresses/one%40example.com/status',
+    ]);
+    expect(keapState(w, [12, 20, 40, 77, 30, 50, 51])).toEqual({
+      12: [
+        { field: 'EMAIL1', email: 'one@example.com', status: 'MANUAL', reason: 'asked by phone' },
+        { field: 'EMAIL2', email: 'shared@example.com', status: 'SINGLE_OPT_IN' },
+      ],
+      20: [{ field: 'EMAIL1', email: 'TWO@example.com', status: 'SINGLE_OPT_IN' }],
+      40: [{ field: 'EMAIL1', email: 'shared@example.com', status: 'SINGLE_OPT_IN' }],
+      77: [
+        { field: 'EMAIL1', email: 'other@example.com', status: 'SINGLE_OPT_IN' },
+        { field: 'EMAIL3', email: 'Shared@Example.com', status: 'SINGLE_OPT_IN' },
+      ],
+      30: [
+        { field: 'EMAIL1', email: 'thirty@example.com', status: 'SINGLE_OPT_IN' },
+        { field: 'EMAIL3', email: 'third@example.com', status: 'SINGLE_OPT_IN' },
+      ],
+      50: [{ field: 'EMAIL1', email: 'joanne@example.com', status: 'SINGLE_OPT_IN' }],
+      51: [{ field: 'EMAIL1', email: 'dup@example.com', status: 'SINGLE_OPT_IN' }],
+    });
+    expect(w.sim.contact(TENANT, 12)?.emails).toHaveLength(2);
+  });
+
+  it('remembers what it found: an unedited sheet asks Keap nothing, an edited row is not searched again', () => {
+    const w = world();
+    w.call('syncNow');
+    const searched = searches(w).length;
+    const { result } = runCountingCalls<Summary>(w, 'syncNow');
+    expect(result.value?.outcome).toBe('completed');
+    expect(result.ledger.requestCount).toBe(0);
+    expect(statuses(w)).toEqual(FIRST_RUN);
+
+    // The box of row 3 ticked: the contact found before is used, the address opted out.
+    w.sheet().setCell(3, 3, true);
+    const writesBefore = keapWrites(w).length;
+    w.call('syncNow');
+    expect(searches(w)).toHaveLength(searched);
+    expect(
+      keapWrites(w)
+        .slice(writesBefore)
+        .map((entry) => entry.path),
+    ).toEqual(['/crm/rest/v2/emailAddresses/two%40example.com/status']);
+    expect(statuses(w)[1]).toBe('Updated: opted out (Keap contact 20, found by email)');
+    expect(w.sim.emailStatus(TENANT, 'two@example.com')).toEqual({
+      status: 'MANUAL',
+      optedIn: false,
+      optOutReason: 'Opted out via Keap Sheets Sync',
+    });
+  });
+
+  it('a contact created in Keap later is found when the row is tried again', () => {
+    const w = world();
+    w.call('syncNow');
+    w.addContact(90, 'nobody@example.com');
+    w.sheet().setCell(5, 4, 'now in Keap');
+    w.call('syncNow');
+    expect(statuses(w)[3]).toBe('Updated: opted out (Keap contact 90, found by email)');
+    expect(w.sim.emailStatus(TENANT, 'nobody@example.com')?.status).toBe('MANUAL');
+  });
+
+  it('the preview searches the same way and lists what a sync would do, sending nothing', () => {
+    const w = world();
+    const preview = w.call<{
+      changes: { row: number; contactId: string; optOut: boolean }[];
+      errors: { row: number; error: string }[];
+    }>('previewSync');
+    expect(preview.changes).toEqual([
+      { row: 2, contactId: '12', emailFrom: null, emailTo: null, optOut: true, error: null },
+    ]);
+    expect(preview.errors.map((e) => [e.row, e.error])).toEqual([
+      [4, '3 Keap contacts share this email: 12, 40, 77; put the one meant in Contact ID'],
+      [5, 'No Keap contact has this email'],
+      [
+        6,
+        "this email has '*', which Keap's contact search reads as part of a pattern, so it cannot be looked up safely; put the Contact ID in the row",
+      ],
+      [
+        7,
+        'the email dup@example.com is also on row 8 without a Contact ID and with different values',
+      ],
+      [
+        8,
+        'the email dup@example.com is also on row 7 without a Contact ID and with different values',
+      ],
+    ]);
+    expect(keapWrites(w)).toEqual([]);
+    expect(w.column('Contact ID')).toEqual(['', '', '', '', '', '', '', 30, '']);
+  });
+
+  it("Keap's daily limit reached: the rows without an id wait with the others, nothing is sent", () => {
+    const w = world();
+    const app = { clientId: CLIENT_ID };
+    w.sim.spendDailyQuota(app, w.sim.dailyQuotaLeft(app) - 100);
+    const summary = w.call<{ outcome: string }>('syncNow');
+    expect(summary.outcome).toBe('daily-limit');
+    const waiting = expect.stringMatching(
+      /^Will retry: Keap's daily request limit was reached; continues after /,
+    );
+    expect(statuses(w)).toEqual([
+      waiting,
+      waiting,
+      waiting,
+      waiting,
+      FIRST_RUN[4],
+      FIRST_RUN[5],
+      FIRST_RUN[6],
+      'Up to date', // the row with an id: its read fitted before the reserve
+      waiting,
+    ]);
+    expect(searches(w)).toEqual([]);
+    expect(keapWrites(w)).toEqual([]);
+  });
+});

@@ -1,0 +1,93 @@
+import { findColumns } from '../../../src/sheet/headers';
+import { parseRow } from '../../../src/sheet/rowParsing';
+import { recordCell } from '../../../src/sheet/syncRecord';
+import {
+  keapStatusCells,
+  keapStatusColumnOn,
+  statusColumnRows,
+  withKeapStatuses,
+} from '../../../src/sync/keapStatusColumn';
+import type { PendingStatus } from '../../../src/sheet/statusPlacement';
+
+const NAMES = {
+  contactId: 'Contact ID',
+  email: 'Email',
+  optOut: 'Opt Out',
+  optOutReason: 'Opt Out Reason',
+};
+const columnsOf = (header: string[]) => findColumns(header, NAMES);
+const BASE = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
+
+describe('whether the Keap Email Status column is kept', () => {
+  it('follows the choice made in the settings', () => {
+    expect(keapStatusColumnOn(true, columnsOf([...BASE, 'Sync Status']))).toBe(true);
+    expect(keapStatusColumnOn(false, columnsOf(BASE))).toBe(false);
+  });
+
+  it('never chosen: on for a new sheet or one with the column, off for one synced before', () => {
+    expect(keapStatusColumnOn(undefined, columnsOf(BASE))).toBe(true);
+    expect(keapStatusColumnOn(undefined, columnsOf([...BASE, 'Sync Status']))).toBe(false);
+    expect(
+      keapStatusColumnOn(undefined, columnsOf([...BASE, 'Sync Status', 'Keap Email Status'])),
+    ).toBe(true);
+  });
+});
+
+describe('the column cells', () => {
+  const columns = columnsOf(BASE);
+  const parsed = [
+    parseRow([1, 'a@x.com', '', ''], 2, columns),
+    parseRow([1, 'a@x.com', '', ''], 3, columns),
+    parseRow([2, 'b@x.com', 'yes', ''], 4, columns),
+    parseRow([3, '', '', ''], 5, columns),
+    parseRow(['', 'c@x.com', '', ''], 6, columns),
+  ];
+  const rows = statusColumnRows(parsed);
+  const states = new Map([
+    ['a@x.com', { email: 'a@x.com', status: 'SINGLE_OPT_IN', optedOut: false }],
+    ['b@x.com', { email: 'b@x.com', status: 'MANUAL', optedOut: true }],
+  ]);
+  const shown: Record<number, string> = {
+    2: 'Subscribed',
+    3: '',
+    6: 'Keap has no status for this email yet',
+  };
+
+  it('are written only where the words changed, identical rows together', () => {
+    const pending: PendingStatus[] = [
+      {
+        row: 4,
+        key: 'k4',
+        status: 'Updated: opted out',
+        syncedAt: null,
+        record: recordCell(2, {
+          fingerprint: 'f',
+          syncedAt: 0,
+          result: 'ok',
+          run: 'r',
+          optedOutAt: 0,
+        }),
+      },
+    ];
+    const cells = keapStatusCells({
+      rows,
+      states,
+      state: new Map(),
+      emailState: new Map(),
+      pending,
+      shown: (row) => shown[row] ?? '',
+      isoDay: () => '2026-12-05',
+    });
+    expect([...cells].map(([row, cell]) => [row, cell.keapStatus])).toEqual([
+      [2, 'Subscribed'],
+      [3, 'Subscribed'],
+      [4, 'Opted out by this add-on on 2026-12-05'],
+    ]);
+    withKeapStatuses(pending, cells);
+    expect(pending.map((p) => [p.row, p.status, p.keapStatus])).toEqual([
+      [4, 'Updated: opted out', 'Opted out by this add-on on 2026-12-05'],
+      [2, null, 'Subscribed'],
+      [3, null, 'Subscribed'],
+    ]);
+  });
+});

@@ -1,0 +1,52 @@
+import { EMAIL_STATUSES } from '../../../test/keap-sim/emailStatus';
+import { isOptedOutStatus } from '../../../src/keap/optOut';
+import {
+  KEAP_STATUS_WORDS,
+  keapStatusWords,
+  NOT_IN_KEAP_EMAILS,
+} from '../../../src/sync/statusText';
+
+const plain = (status: string | null, optOutTicked = false) =>
+  keapStatusWords({
+    status,
+    optedOut: status !== null && isOptedOutStatus(status),
+    optOutTicked,
+    optedOutByAddOnOn: null,
+  });
+
+describe('Keap email status in words', () => {
+  it('has words for every status value Keap documents', () => {
+    for (const status of EMAIL_STATUSES) {
+      expect(KEAP_STATUS_WORDS[status]).toEqual(expect.any(String));
+    }
+    expect(Object.keys(KEAP_STATUS_WORDS).sort()).toEqual([...EMAIL_STATUSES].sort());
+  });
+
+  it('says what a person knows, with the box ticked as the status asks', () => {
+    expect(plain('SINGLE_OPT_IN')).toBe('Subscribed');
+    expect(plain('FEEDBACK', true)).toBe('Unsubscribed by the person (from a Keap email)');
+    expect(plain('BOUNCE', true)).toBe('Bounced');
+    expect(plain('SPAM', true)).toBe('Marked as spam');
+    expect(plain('NON_MARKETABLE')).toBe('No consent yet');
+    expect(plain('single_opt_in')).toBe('Subscribed');
+    expect(plain(null)).toBe(NOT_IN_KEAP_EMAILS);
+    expect(plain('SOMETHING_NEW')).toBe('Keap status SOMETHING_NEW');
+  });
+
+  it('names the day this add-on opted the address out, only for a status an API opt-out leaves', () => {
+    const facts = { optedOut: true, optOutTicked: true, optedOutByAddOnOn: '2026-12-05' };
+    expect(keapStatusWords({ ...facts, status: 'MANUAL' })).toBe(
+      'Opted out by this add-on on 2026-12-05',
+    );
+    // A person's own unsubscribe since then is what Keap shows, not the add-on's opt-out.
+    expect(keapStatusWords({ ...facts, status: 'SPAM' })).toBe('Marked as spam');
+  });
+
+  it('tells a row whose box is not ticked that Keap keeps the address opted out', () => {
+    expect(plain('FEEDBACK')).toBe(
+      'Unsubscribed by the person (from a Keap email). Opt Out is not ticked here; Keap keeps it opted out (this add-on never opts anyone back in)',
+    );
+    // No consent yet is not an opt-out: nothing to say.
+    expect(plain('UNENGAGED_NON_MARKETABLE')).toBe(KEAP_STATUS_WORDS.UNENGAGED_NON_MARKETABLE);
+  });
+});
