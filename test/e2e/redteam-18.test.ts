@@ -86,7 +86,7 @@ describe('redteam-18: odd status answers and the Keap Email Status column', () =
   // Keap's word ("Unsubscribed ..."). Either could be the truth: the answer should be treated
   // as unreadable (as readContacts does with `agree`, gateway.ts readByKey) and the column left
   // as it is with a note. Cause: gateway.ts readOptStates passes no `agree` to readByKey.
-  test.failing('an address answered twice with two statuses is not shown as either', () => {
+  test('an address answered twice with two statuses is not shown as either', () => {
     const w = connectedWorld([HEADERS, [1, 'a@example.com', '', '']], { keapEmailStatus: true });
     w.addContact(1, 'a@example.com');
     w.call('syncNow');
@@ -109,36 +109,33 @@ describe('redteam-18: odd status answers and the Keap Email Status column', () =
   // last copy, sends nothing and the row says it is opted out, while Keap (the sim) keeps the
   // address subscribed. Should: unreadable answer, row retried, never "opted out" unless Keap
   // shows it. Cause: gateway.ts readOptStates (no `agree`), emailRowSync.ts states.get(...).
-  test.failing(
-    'a doubled status answer never makes a ticked row say opted out while Keap says subscribed',
-    () => {
-      const w = connectedWorld([HEADERS, ['', 'a@example.com', 'yes', '']], {
-        keapEmailStatus: false,
-      });
-      w.addContact(12, 'a@example.com');
-      w.sim.inject({
-        kind: 'status',
-        status: 200,
-        route: 'emailAddresses.list',
-        times: 1,
-        body: statusBody([
-          { email: 'a@example.com', status: 'SINGLE_OPT_IN' },
-          { email: 'a@example.com', status: 'LIST_UNSUBSCRIBE' },
-        ]),
-      });
-      w.call('syncNow');
-      const says = String(statuses(w)[0]);
-      // What happens: the row says it is fine, no opt-out was sent, Keap keeps it subscribed,
-      // and the record marks the row done, so a later normal run never sends the opt-out either.
-      w.sim.clearFaults();
-      w.call('syncNow');
-      const optedOut = w.sim.emailStatus(TENANT, 'a@example.com')?.status !== 'SINGLE_OPT_IN';
-      expect({ says, optedOut }).toEqual({
-        says: expect.not.stringMatching(/^(Updated|Up to date)/),
-        optedOut: true,
-      });
-    },
-  );
+  test('a doubled status answer never makes a ticked row say opted out while Keap says subscribed', () => {
+    const w = connectedWorld([HEADERS, ['', 'a@example.com', 'yes', '']], {
+      keapEmailStatus: false,
+    });
+    w.addContact(12, 'a@example.com');
+    w.sim.inject({
+      kind: 'status',
+      status: 200,
+      route: 'emailAddresses.list',
+      times: 1,
+      body: statusBody([
+        { email: 'a@example.com', status: 'SINGLE_OPT_IN' },
+        { email: 'a@example.com', status: 'LIST_UNSUBSCRIBE' },
+      ]),
+    });
+    w.call('syncNow');
+    const says = String(statuses(w)[0]);
+    // What happens: the row says it is fine, no opt-out was sent, Keap keeps it subscribed,
+    // and the record marks the row done, so a later normal run never sends the opt-out either.
+    w.sim.clearFaults();
+    w.call('syncNow');
+    const optedOut = w.sim.emailStatus(TENANT, 'a@example.com')?.status !== 'SINGLE_OPT_IN';
+    expect({ says, optedOut }).toEqual({
+      says: expect.not.stringMatching(/^(Updated|Up to date)/),
+      optedOut: true,
+    });
+  });
 
   // Held (a nit): a row that gains its Contact ID after the add-on opted its address out is
   // not sent again; the column then says "Opted out in Keap (by a Keap user or an app)"
