@@ -34,3 +34,11 @@ export function parseEmailStatusPage(body: string): Page<EmailOptState> {
   }
   return { items, nextPageToken: page.nextPageToken };
 }
+
+/**
+ * Two copies of one address's status (pages that overlap, or the address sent twice) must say
+ * the same; otherwise neither is known to be Keap's current status.
+ */
+export function sameOptState(a: EmailOptState, b: EmailOptState): boolean {
+  return a.status === b.status && a.optedOut === b.optedOut;
+}

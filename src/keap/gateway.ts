@@ -13,7 +13,7 @@ import {
 } from './contactsApi';
 import { findByEmail } from './contactSearchRead';
 import { DailyQuota } from './dailyQuota';
-import { emailStatusRequests, parseEmailStatusPage } from './emailStatusApi';
+import { emailStatusRequests, parseEmailStatusPage, sameOptState } from './emailStatusApi';
 import type { HttpPort, HttpResponse } from './httpPort';
 import { describeFailure, WORDS } from './keapErrors';
 import {
@@ -181,6 +181,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
       parseEmailStatusPage,
       (state) => state.email,
       inFlight,
+      sameOptState,
     );
   }
 

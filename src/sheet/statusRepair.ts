@@ -39,15 +39,25 @@ interface Shown {
   status: unknown;
   lastSynced: unknown;
   record: unknown;
+  /** The Keap Email Status cell, when the write includes that column. */
+  keapStatus?: unknown;
 }
 
-const SHOWN_FIELDS = ['status', 'lastSynced', 'record'] as const;
+type ShownField = 'status' | 'lastSynced' | 'record' | 'keapStatus';
+
+/** The columns the write covers: the Keap Email Status column only when it wrote it. */
+function shownFields(at: StatusColumnsAt): ShownField[] {
+  const fields: ShownField[] = ['status', 'lastSynced', 'record'];
+  if (at.keapStatus !== undefined) fields.push('keapStatus');
+  return fields;
+}
 
 function shownAt(values: Grid, row: number, at: StatusColumnsAt): Shown {
   return {
     status: cellOf(values, row, at.status),
     lastSynced: cellOf(values, row, at.lastSynced),
     record: cellOf(values, row, at.record),
+    ...(at.keapStatus !== undefined ? { keapStatus: cellOf(values, row, at.keapStatus) } : {}),
   };
 }
 
@@ -67,7 +77,7 @@ function shownByKey(before: Grid, columns: SheetColumns, at: StatusColumnsAt) {
     const cells = shownAt(before, row, at);
     const earlier = shown.get(key);
     if (earlier === undefined) shown.set(key, cells);
-    else if (earlier !== null && !sameShown(earlier, cells)) shown.set(key, null);
+    else if (earlier !== null && !sameShown(earlier, cells, at)) shown.set(key, null);
   }
   return shown;
 }
@@ -76,8 +86,8 @@ function sameCell(a: unknown, b: unknown): boolean {
   return cellText(a) === cellText(b);
 }
 
-function sameShown(a: Shown, b: Shown): boolean {
-  return SHOWN_FIELDS.every((field) => sameCell(a[field], b[field]));
+function sameShown(a: Shown, b: Shown, at: StatusColumnsAt): boolean {
+  return shownFields(at).every((field) => sameCell(a[field], b[field]));
 }
 
 /**
@@ -107,23 +117,37 @@ export function repairStatusWrites(
     columns.contactId !== null &&
     (columns.syncStatus === null || columns.syncStatus === at.status) &&
     (columns.lastSynced === null || columns.lastSynced === at.lastSynced) &&
-    (columns.syncRecord === null || columns.syncRecord === at.record);
+    (columns.syncRecord === null || columns.syncRecord === at.record) &&
+    (at.keapStatus === undefined ||
+      columns.keapEmailStatus === null ||
+      columns.keapEmailStatus === at.keapStatus);
   // Columns moved as well: nothing can be put right safely; no row counts as synced.
   if (!sameLayout) return { blocks: [], placed: new Set(), gaveUp: true };
 
   const previously = shownByKey(before, beforeColumns, at);
   const replaced = placeStatuses([...plan.rows.values()], after, columns);
   const wanted = new Map<number, Shown>();
-  const blank: Shown = { status: '', lastSynced: '', record: '' };
+  const withKeap = at.keapStatus !== undefined;
+  const blank: Shown = {
+    status: '',
+    lastSynced: '',
+    record: '',
+    ...(withKeap ? { keapStatus: '' } : {}),
+  };
   for (const [row, status] of replaced) {
     const earlier = previously.get(status.key) ?? null;
+    const keapStatus = withKeap
+      ? { keapStatus: status.keapStatus ?? earlier?.keapStatus ?? '' }
+      : {};
     if (status.onlyIfBlank && earlier !== null && !isBlankCell(earlier.status)) {
-      wanted.set(row, earlier);
+      // The row keeps its status; the write still gave it Keap's status of its address.
+      wanted.set(row, { ...earlier, ...keapStatus });
     } else {
       wanted.set(row, {
         status: status.status ?? earlier?.status ?? '',
         lastSynced: status.syncedAt ?? earlier?.lastSynced ?? '',
         record: status.record ?? earlier?.record ?? '',
+        ...keapStatus,
       });
     }
   }
@@ -140,18 +164,27 @@ export function repairStatusWrites(
     at,
   });
 
-  // A row whose status cells are right gets its record alone: they may hold a formula.
+  // A row whose status cells are right gets its record (and Keap Email Status) alone: they
+  // may hold a formula.
   const fix = new Map<number, Shown>();
+  const keapOnly = new Map<number, string>();
   for (const [row, cells] of wanted) {
     const shown = shownAt(after, row, at);
-    if (sameShown(shown, cells)) continue;
+    if (sameShown(shown, cells, at)) continue;
     const statusRight =
       sameCell(shown.status, cells.status) && sameCell(shown.lastSynced, cells.lastSynced);
-    if (statusRight) recordOnly.set(row, String(cells.record));
-    else fix.set(row, cells);
+    if (!statusRight) {
+      fix.set(row, cells);
+      continue;
+    }
+    if (!sameCell(shown.record, cells.record)) recordOnly.set(row, String(cells.record));
+    if (withKeap && !sameCell(shown.keapStatus, cells.keapStatus)) {
+      keapOnly.set(row, formulaSafeCell(String(cells.keapStatus ?? '')));
+    }
   }
+  const keapBlocks = at.keapStatus !== undefined ? recordBlocks(keapOnly, at.keapStatus) : [];
   return {
-    blocks: [...repairBlocks(fix, at), ...recordBlocks(recordOnly, at.record)],
+    blocks: [...repairBlocks(fix, at), ...keapBlocks, ...recordBlocks(recordOnly, at.record)],
     placed: new Set(replaced.values()),
     gaveUp: false,
   };
@@ -207,7 +240,7 @@ function bridgedRows(plan: StatusWritePlan): number[] {
 }
 
 function repairBlocks(fix: Map<number, Shown>, at: StatusColumnsAt): CellBlock[] {
-  const fields = SHOWN_FIELDS.map((field) => ({ field, column: at[field] }));
+  const fields = shownFields(at).map((field) => ({ field, column: at[field] as number }));
   const blocks: CellBlock[] = [];
   for (const group of outputGroups(fields)) {
     for (const { from, to } of runsOf(fix.keys())) {

@@ -4,10 +4,10 @@
  * through the same verified opt-out as every other row (the gateway's write). Nothing is sent
  * for an address no contact or several contacts have.
  */
-import type { KeapGateway, KeapWrite, WriteResult } from '../keap/model';
+import type { EmailOptState, KeapGateway, KeapWrite, WriteResult } from '../keap/model';
 import { emailRecordCell, type EmailRecord } from '../sheet/emailRecord';
 import type { PendingStatus } from '../sheet/statusPlacement';
-import type { EmailWork } from './emailRows';
+import { needsSearch, type EmailWork } from './emailRows';
 import {
   DEFAULT_OPT_OUT_REASON,
   recordResultOf,
@@ -67,19 +67,32 @@ export function syncEmailWork(
   work: readonly EmailWork[],
   ctx: EmailRowContext,
 ): EmailWorkResult[] {
-  const toSearch = work.filter((w) => w.knownContact === null).map((w) => w.email);
+  // A row with an opt-out to send is searched again (in the same request as the new rows):
+  // the contact remembered from an earlier run may have lost the address, or share it now.
+  // Whether it has one to send is Keap's status of the address, read first for those rows.
+  const remembered = work.filter((w) => w.knownContact !== null && w.request.optOut);
+  const states: Map<string, EmailOptState> =
+    remembered.length > 0 ? gateway.readOptStates(remembered.map((w) => w.email)) : new Map();
+  const optedOut = (email: string) => states.get(email)?.optedOut === true;
+  const searched = work.filter((w) => needsSearch(w, optedOut));
+  const toSearch = searched.map((w) => w.email);
   const found =
     toSearch.length > 0 && gateway.findContactsByEmail
       ? gateway.findContactsByEmail(toSearch)
       : new Map<string, number[]>();
+  const fresh = new Set(searched);
   const contactsOf = (w: EmailWork) =>
-    w.knownContact !== null ? [w.knownContact] : (found.get(w.email) ?? []);
+    !fresh.has(w) && w.knownContact !== null ? [w.knownContact] : (found.get(w.email) ?? []);
   const single = work.filter((w) => contactsOf(w).length === 1);
-  const optOutEmails = single.filter((w) => w.request.optOut).map((w) => w.email);
-  const states = optOutEmails.length > 0 ? gateway.readOptStates(optOutEmails) : new Map();
+  const unread = single
+    .filter((w) => w.request.optOut && !remembered.includes(w))
+    .map((w) => w.email);
+  if (unread.length > 0) {
+    for (const [email, state] of gateway.readOptStates(unread)) states.set(email, state);
+  }
   const plans = new Map<EmailWork, UnitPlan>();
   for (const w of single) {
-    plans.set(w, optOutPlan(w, contactsOf(w)[0], states.get(w.email)?.optedOut === true));
+    plans.set(w, optOutPlan(w, contactsOf(w)[0], optedOut(w.email)));
   }
   const toSend = [...plans.values()].filter((plan) => plan.optOut !== null);
   const answers = gateway.write(toSend.map((plan) => plan.optOut?.write as KeapWrite));

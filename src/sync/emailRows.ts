@@ -180,3 +180,12 @@ export function unchangedEmailRowStatuses(
       };
     });
 }
+
+/**
+ * Whether the row's contact is looked up in Keap this run: a new row, or a row with an
+ * opt-out to send (`optedOut`: Keap shows its address opted out already), as a write goes only
+ * where Keap shows the address now. A row that sends nothing keeps the contact found before.
+ */
+export function needsSearch(w: EmailWork, optedOut: (email: string) => boolean): boolean {
+  return w.knownContact === null || (w.request.optOut && !optedOut(w.email));
+}

@@ -7,7 +7,7 @@ import type { KeapGateway } from '../keap/model';
 import type { EmailState } from '../sheet/emailRecord';
 import type { SheetColumns } from '../sheet/headers';
 import type { ParsedRow } from '../sheet/rowParsing';
-import { buildEmailWorklist, type EmailWorklist } from './emailRows';
+import { buildEmailWorklist, needsSearch, type EmailWork, type EmailWorklist } from './emailRows';
 import { keapStatusColumnOn, optedOutInKeapOnly, statusColumnRows } from './keapStatusColumn';
 import { keapStatusWords, NO_CONTACT_HAS_EMAIL, sharedEmailMessage } from './statusText';
 import type { RecordScope } from './worklist';
@@ -37,17 +37,22 @@ export function emailWorklistOf(
 
 /** What a sync would do with the rows without a Contact ID that need Keap. */
 export function previewByEmail(gateway: KeapGateway, list: EmailWorklist): ByEmailPreviewRow[] {
-  const toSearch = list.work.filter((w) => w.knownContact === null).map((w) => w.email);
+  const optOuts = list.work.filter((w) => w.request.optOut).map((w) => w.email);
+  const states = optOuts.length > 0 ? gateway.readOptStates(optOuts) : new Map();
+  // As the sync does: a row with an opt-out to send is searched again (emailRowSync.ts).
+  const searched = list.work.filter((w) =>
+    needsSearch(w, (email) => states.get(email)?.optedOut === true),
+  );
+  const toSearch = searched.map((w) => w.email);
   const found =
     toSearch.length > 0 && gateway.findContactsByEmail
       ? gateway.findContactsByEmail(toSearch)
       : new Map<string, number[]>();
-  const idsOf = (email: string, known: number | null) =>
-    known !== null ? [known] : (found.get(email) ?? []);
-  const optOuts = list.work.filter((w) => w.request.optOut).map((w) => w.email);
-  const states = optOuts.length > 0 ? gateway.readOptStates(optOuts) : new Map();
+  const fresh = new Set(searched);
+  const idsOf = (w: EmailWork) =>
+    !fresh.has(w) && w.knownContact !== null ? [w.knownContact] : (found.get(w.email) ?? []);
   return list.work.flatMap((w) => {
-    const ids = idsOf(w.email, w.knownContact);
+    const ids = idsOf(w);
     const error =
       ids.length === 0 ? NO_CONTACT_HAS_EMAIL : ids.length > 1 ? sharedEmailMessage(ids) : null;
     const optOut = error === null && w.request.optOut && states.get(w.email)?.optedOut !== true;

@@ -30,22 +30,19 @@ describe('redteam-18: a kse1 record against a Keap that changed since', () => {
   // -> nothing sent") wants "2 Keap contacts share this email: 12, 40", nothing sent. What
   // happens: the remembered contact is used without any check (emailRows.ts knownContact,
   // emailRowSync.ts contactsOf), the address is opted out and the row names only contact 12.
-  test.failing(
-    'an address shared by two contacts since the match is not opted out on the old match',
-    () => {
-      const w = connectedWorld([HEADERS, ['', 'a@example.com', '', '']], {
-        keapEmailStatus: false,
-      });
-      w.addContact(12, 'a@example.com');
-      w.call('syncNow');
-      expect(statuses(w)).toEqual(['Up to date (Keap contact 12, found by email)']);
-      w.addContact(40, 'a@example.com');
-      w.sheet().setCell(2, 3, true);
-      w.call('syncNow');
-      expect(keapWrites(w)).toEqual([]);
-      expect(statuses(w)[0]).toMatch(/^Error: 2 Keap contacts share this email: 12, 40/);
-    },
-  );
+  test('an address shared by two contacts since the match is not opted out on the old match', () => {
+    const w = connectedWorld([HEADERS, ['', 'a@example.com', '', '']], {
+      keapEmailStatus: false,
+    });
+    w.addContact(12, 'a@example.com');
+    w.call('syncNow');
+    expect(statuses(w)).toEqual(['Up to date (Keap contact 12, found by email)']);
+    w.addContact(40, 'a@example.com');
+    w.sheet().setCell(2, 3, true);
+    w.call('syncNow');
+    expect(keapWrites(w)).toEqual([]);
+    expect(statuses(w)[0]).toMatch(/^Error: 2 Keap contacts share this email: 12, 40/);
+  });
 
   // DEFECT (medium). Contact 12 no longer has the address (a Keap user moved it to contact 40,
   // or 12 was merged away). The ticked row is opted out on the remembered match and its status
@@ -53,7 +50,7 @@ describe('redteam-18: a kse1 record against a Keap that changed since', () => {
   // address). Should search again (or at least check the remembered contact still has the
   // address) and name 40. Cause: emailRows.ts knownContact (record.found) trusted forever;
   // emailRowSync.ts foundByEmail(status, ids[0]).
-  test.failing('an address that moved to another contact is not credited to the old match', () => {
+  test('an address that moved to another contact is not credited to the old match', () => {
     const w = connectedWorld([HEADERS, ['', 'a@example.com', '', '']], { keapEmailStatus: false });
     w.addContact(12, 'a@example.com', 'keep@example.com');
     w.call('syncNow');
@@ -67,7 +64,7 @@ describe('redteam-18: a kse1 record against a Keap that changed since', () => {
   // DEFECT (medium). Same drift, with no contact left at all: the spec says none -> "No Keap
   // contact has this email", nothing sent. The add-on opts out an address no contact has and
   // the row names contact 12.
-  test.failing('an address no contact has any more is not opted out on the old match', () => {
+  test('an address no contact has any more is not opted out on the old match', () => {
     const w = connectedWorld([HEADERS, ['', 'a@example.com', '', '']], { keapEmailStatus: false });
     w.addContact(12, 'a@example.com', 'keep@example.com');
     w.call('syncNow');
@@ -86,7 +83,7 @@ describe('redteam-18: odd status answers and the Keap Email Status column', () =
   // Keap's word ("Unsubscribed ..."). Either could be the truth: the answer should be treated
   // as unreadable (as readContacts does with `agree`, gateway.ts readByKey) and the column left
   // as it is with a note. Cause: gateway.ts readOptStates passes no `agree` to readByKey.
-  test.failing('an address answered twice with two statuses is not shown as either', () => {
+  test('an address answered twice with two statuses is not shown as either', () => {
     const w = connectedWorld([HEADERS, [1, 'a@example.com', '', '']], { keapEmailStatus: true });
     w.addContact(1, 'a@example.com');
     w.call('syncNow');
@@ -109,36 +106,33 @@ describe('redteam-18: odd status answers and the Keap Email Status column', () =
   // last copy, sends nothing and the row says it is opted out, while Keap (the sim) keeps the
   // address subscribed. Should: unreadable answer, row retried, never "opted out" unless Keap
   // shows it. Cause: gateway.ts readOptStates (no `agree`), emailRowSync.ts states.get(...).
-  test.failing(
-    'a doubled status answer never makes a ticked row say opted out while Keap says subscribed',
-    () => {
-      const w = connectedWorld([HEADERS, ['', 'a@example.com', 'yes', '']], {
-        keapEmailStatus: false,
-      });
-      w.addContact(12, 'a@example.com');
-      w.sim.inject({
-        kind: 'status',
-        status: 200,
-        route: 'emailAddresses.list',
-        times: 1,
-        body: statusBody([
-          { email: 'a@example.com', status: 'SINGLE_OPT_IN' },
-          { email: 'a@example.com', status: 'LIST_UNSUBSCRIBE' },
-        ]),
-      });
-      w.call('syncNow');
-      const says = String(statuses(w)[0]);
-      // What happens: the row says it is fine, no opt-out was sent, Keap keeps it subscribed,
-      // and the record marks the row done, so a later normal run never sends the opt-out either.
-      w.sim.clearFaults();
-      w.call('syncNow');
-      const optedOut = w.sim.emailStatus(TENANT, 'a@example.com')?.status !== 'SINGLE_OPT_IN';
-      expect({ says, optedOut }).toEqual({
-        says: expect.not.stringMatching(/^(Updated|Up to date)/),
-        optedOut: true,
-      });
-    },
-  );
+  test('a doubled status answer never makes a ticked row say opted out while Keap says subscribed', () => {
+    const w = connectedWorld([HEADERS, ['', 'a@example.com', 'yes', '']], {
+      keapEmailStatus: false,
+    });
+    w.addContact(12, 'a@example.com');
+    w.sim.inject({
+      kind: 'status',
+      status: 200,
+      route: 'emailAddresses.list',
+      times: 1,
+      body: statusBody([
+        { email: 'a@example.com', status: 'SINGLE_OPT_IN' },
+        { email: 'a@example.com', status: 'LIST_UNSUBSCRIBE' },
+      ]),
+    });
+    w.call('syncNow');
+    const says = String(statuses(w)[0]);
+    // What happens: the row says it is fine, no opt-out was sent, Keap keeps it subscribed,
+    // and the record marks the row done, so a later normal run never sends the opt-out either.
+    w.sim.clearFaults();
+    w.call('syncNow');
+    const optedOut = w.sim.emailStatus(TENANT, 'a@example.com')?.status !== 'SINGLE_OPT_IN';
+    expect({ says, optedOut }).toEqual({
+      says: expect.not.stringMatching(/^(Updated|Up to date)/),
+      optedOut: true,
+    });
+  });
 
   // Held (a nit): a row that gains its Contact ID after the add-on opted its address out is
   // not sent again; the column then says "Opted out in Keap (by a Keap user or an app)"
@@ -423,64 +417,61 @@ describe('redteam-18: rows sorted mid-run with the Keap Email Status column on',
   // Keap Email Status cells are not. Cause: src/sheet/statusRepair.ts:44 SHOWN_FIELDS lists
   // only status, lastSynced and record (the repair neither moves nor restores keapStatus).
   // The second run puts every cell right (checked below too).
-  test.failing(
-    'sorted at every service call of the run, no row shows another row Keap status',
-    () => {
-      const reference = sortWorld();
-      let calls = 0;
-      const names: string[] = [];
-      reference.rt.run('syncNow', [], {
+  test('sorted at every service call of the run, no row shows another row Keap status', () => {
+    const reference = sortWorld();
+    let calls = 0;
+    const names: string[] = [];
+    reference.rt.run('syncNow', [], {
+      user: 'owner@example.com',
+      spreadsheetId: reference.spreadsheetId,
+      authMode: 'FULL',
+      onServiceCall: ({ n, service, method }) => {
+        calls = n;
+        names.push(`${service}.${method}`);
+      },
+    });
+    const expected = byEmail(reference);
+    const problems: string[] = [];
+    for (let at = 1; at <= calls; at += 1) {
+      const w = sortWorld();
+      let done = false;
+      w.rt.run('syncNow', [], {
         user: 'owner@example.com',
-        spreadsheetId: reference.spreadsheetId,
+        spreadsheetId: w.spreadsheetId,
         authMode: 'FULL',
-        onServiceCall: ({ n, service, method }) => {
-          calls = n;
-          names.push(`${service}.${method}`);
+        onServiceCall: ({ n }) => {
+          if (n === at && !done) {
+            done = true;
+            w.sheet().sortBy(2, { ascending: false });
+          }
         },
       });
-      const expected = byEmail(reference);
-      const problems: string[] = [];
-      for (let at = 1; at <= calls; at += 1) {
-        const w = sortWorld();
-        let done = false;
-        w.rt.run('syncNow', [], {
-          user: 'owner@example.com',
-          spreadsheetId: w.spreadsheetId,
-          authMode: 'FULL',
-          onServiceCall: ({ n }) => {
-            if (n === at && !done) {
-              done = true;
-              w.sheet().sortBy(2, { ascending: false });
-            }
-          },
-        });
-        // Right after the sorted run: a cell is either blank (left for the next run) or its own.
-        for (const [email, [keap]] of Object.entries(byEmail(w))) {
-          if (keap !== '' && keap !== expected[email][0])
-            problems.push(
-              `sorted at ${at} ${names.slice(at - 3, at + 2).join(' ')}, first run: ${email} keap '${keap}'`,
-            );
-        }
-        w.call('syncNow');
-        const got = byEmail(w);
-        for (const [email, [keap, sync]] of Object.entries(got)) {
-          const want = expected[email];
-          if (keap !== want[0])
-            problems.push(`sorted at ${at}: ${email} keap '${keap}' not '${want[0]}'`);
-          if (
-            sync !== want[1] &&
-            !(
-              typeof sync === 'string' &&
-              /^(Up to date|Updated)/.test(sync) &&
-              /^(Up to date|Updated)/.test(String(want[1]))
-            )
-          )
-            problems.push(`sorted at ${at}: ${email} sync '${sync}' not '${want[1]}'`);
-        }
+      // Right after the sorted run: a cell is either blank (left for the next run) or its own.
+      for (const [email, [keap]] of Object.entries(byEmail(w))) {
+        if (keap !== '' && keap !== expected[email][0])
+          problems.push(
+            `sorted at ${at} ${names.slice(at - 3, at + 2).join(' ')}, first run: ${email} keap '${keap}'`,
+          );
       }
-      expect(problems).toEqual([]);
-    },
-  );
+      w.call('syncNow');
+      const got = byEmail(w);
+      for (const [email, [keap, sync]] of Object.entries(got)) {
+        const want = expected[email];
+        if (keap !== want[0])
+          problems.push(`sorted at ${at}: ${email} keap '${keap}' not '${want[0]}'`);
+        if (
+          sync !== want[1] &&
+          !(
+            typeof sync === 'string' &&
+            /^(Up to date|Updated)/.test(sync) &&
+            /^(Up to date|Updated)/.test(String(want[1]))
+          )
+        )
+          problems.push(`sorted at ${at}: ${email} sync '${sync}' not '${want[1]}'`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });
 
 describe('redteam-18: the column over time', () => {

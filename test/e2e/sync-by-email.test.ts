@@ -103,7 +103,7 @@ describe('rows with an email and no Contact ID', () => {
     expect(w.sim.contact(TENANT, 12)?.emails).toHaveLength(2);
   });
 
-  it('remembers what it found: an unedited sheet asks Keap nothing, an edited row is not searched again', () => {
+  it('remembers what it found: an unedited sheet asks Keap nothing, a row with an opt-out to send is searched again', () => {
     const w = world();
     w.call('syncNow');
     const searched = searches(w).length;
@@ -112,11 +112,12 @@ describe('rows with an email and no Contact ID', () => {
     expect(result.ledger.requestCount).toBe(0);
     expect(statuses(w)).toEqual(FIRST_RUN);
 
-    // The box of row 3 ticked: the contact found before is used, the address opted out.
+    // The box of row 3 ticked: an opt-out to send, so the address is searched again (one
+    // request; Keap may have moved it since), then opted out.
     w.sheet().setCell(3, 3, true);
     const writesBefore = keapWrites(w).length;
     w.call('syncNow');
-    expect(searches(w)).toHaveLength(searched);
+    expect(searches(w)).toHaveLength(searched + 1);
     expect(
       keapWrites(w)
         .slice(writesBefore)

@@ -142,6 +142,19 @@ describe('KeapGateway reads', () => {
     expect(http.sent).toHaveLength(1);
   });
 
+  it('finds an address answered twice with two statuses unreadable, and alike twice readable', () => {
+    const answer = (statuses: string[]) => (): ReturnType<typeof json> =>
+      json(200, {
+        email_addresses: statuses.map((status) => ({ email: 'a@x.com', status })),
+      });
+    const alike = scriptedGateway(answer(['SINGLE_OPT_IN', 'SINGLE_OPT_IN'])).gateway;
+    expect(alike.readOptStates(['a@x.com']).get('a@x.com')?.optedOut).toBe(false);
+    const unlike = scriptedGateway(answer(['SINGLE_OPT_IN', 'MANUAL'])).gateway;
+    expect(() => unlike.readOptStates(['a@x.com'])).toThrow(KeapUnavailableError);
+    const unlikeAgain = scriptedGateway(answer(['MANUAL', 'SINGLE_OPT_IN'])).gateway;
+    expect(() => unlikeAgain.readOptStates(['a@x.com'])).toThrow(/could not read/);
+  });
+
   it('stops with KeapUnavailableError in plain words when Keap cannot answer a read', () => {
     const { gateway } = scriptedGateway(() => json(503, {}));
     expect(() => gateway.readContacts([1])).toThrow(KeapUnavailableError);

@@ -135,3 +135,51 @@ describe('checking the write of statuses with their records', () => {
     });
   });
 });
+
+describe('checking the write of statuses with the Keap Email Status column', () => {
+  const KEAP_HEADER = [...HEADER, 'Keap Email Status'];
+  const keapColumns = findColumns(KEAP_HEADER, DEFAULT_HEADER_NAMES);
+  const before = [
+    KEAP_HEADER,
+    [1, 'a@x.com', '', 'Up to date', T0, '', 'Subscribed'],
+    [2, 'b@x.com', '', '', '', '', ''],
+    [3, 'c@x.com', '', 'kept 3', T0, '', 'Subscribed'],
+    [4, 'd@x.com', '', 'old 4', '', '', 'old keap 4'],
+  ];
+  const pending: PendingStatus[] = [
+    {
+      row: 3,
+      key: rowKey(before[2], keapColumns),
+      status: 'Opted out in Keap',
+      syncedAt: T1,
+      keapStatus: 'Opted out (by this add-on)',
+    },
+    {
+      row: 4,
+      key: rowKey(before[3], keapColumns),
+      status: 'unchanged',
+      syncedAt: T1,
+      onlyIfBlank: true,
+      keapStatus: 'Unsubscribed',
+    },
+  ];
+  const plan = planStatusWrites(pending, before, DEFAULT_HEADER_NAMES);
+  const shown = (values: unknown[][]) =>
+    Object.fromEntries(values.slice(1).map((row) => [String(row[0]), [row[3], row[6]]]));
+
+  it('a sort just before the write: every row shows its own Keap status again', () => {
+    expect(plan.columns?.keapStatus).toBe(7);
+    const sorted = sortedByEmailDescending(before);
+    const after = apply(sorted, plan.blocks);
+    expect(shown(after)['2'][1]).not.toBe('Opted out (by this add-on)');
+    const repair = repairStatusWrites(plan, before, after, DEFAULT_HEADER_NAMES);
+    expect(repair).not.toBeNull();
+    const fixed = apply(after, repair?.blocks ?? []);
+    expect(shown(fixed)).toEqual({
+      '1': ['Up to date', 'Subscribed'],
+      '2': ['Opted out in Keap', 'Opted out (by this add-on)'],
+      '3': ['kept 3', 'Unsubscribed'],
+      '4': ['old 4', 'old keap 4'],
+    });
+  });
+});

@@ -82,6 +82,33 @@ describe('sending the work of rows without a Contact ID', () => {
     expect(result.statuses?.[0].status).toBe('Up to date (Keap contact 12, found by email)');
   });
 
+  it('searches again, with the new rows, an address whose contact is known when it has an opt-out to send', () => {
+    const g = gateway({ 'a@x.com': [40], 'b@x.com': [12, 40], 'c@x.com': [], 'n@x.com': [7] });
+    const results = syncEmailWork(
+      g.fake,
+      [
+        work('a@x.com', true, 12),
+        work('b@x.com', true, 12),
+        work('c@x.com', true, 12),
+        work('d@x.com', false, 12),
+        work('n@x.com', false),
+      ],
+      CTX,
+    );
+    // One search: the ticked rows and the new row; the row with nothing to send keeps 12.
+    expect(g.searched).toEqual([['a@x.com', 'b@x.com', 'c@x.com', 'n@x.com']]);
+    expect(g.written).toEqual([
+      { kind: 'optOut', email: 'a@x.com', reason: 'Opted out via Keap Sheets Sync' },
+    ]);
+    expect(results.map((r) => r.statuses?.[0].status)).toEqual([
+      'Updated: opted out (Keap contact 40, found by email)',
+      'Error: 2 Keap contacts share this email: 12, 40; put the one meant in Contact ID. Trying again on Tue 8 Dec 2026, or when the row is edited',
+      'Error: No Keap contact has this email. Trying again on Tue 8 Dec 2026, or when the row is edited',
+      'Up to date (Keap contact 12, found by email)',
+      'Up to date (Keap contact 7, found by email)',
+    ]);
+  });
+
   it('leaves a row without a status when its opt-out was not sent in time', () => {
     const g = gateway({ 'a@x.com': [12] }, [], {
       ok: false,
