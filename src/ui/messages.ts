@@ -6,6 +6,7 @@
 import type { ConnectionStatus } from '../connection/status';
 import type { DailySyncStatus, RowChangePreview, SyncPreview } from '../sync/index';
 import type { PreviewCounts } from '../sync/preview';
+import { clockTimeOf } from '../sync/statusText';
 import type { SyncSummary } from '../sync/summary';
 import { redactSecrets } from './redactSecrets';
 
@@ -276,18 +277,10 @@ export function resumeDailyLabel(hour: number): string {
   return `Turn the daily sync back on (at ${formatHour(hour)})`;
 }
 
-/** "HH:MM" of an ISO time in `timeZone` (the spreadsheet's). */
+/** "HH:MM" of an ISO time in `timeZone` (the spreadsheet's); the sync's own clock words. */
 export function clockTime(iso: string, timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-GB', {
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZone,
-    }).format(new Date(iso));
-  } catch {
-    return iso.slice(11, 16);
-  }
+  const epochMs = Date.parse(iso);
+  return Number.isFinite(epochMs) ? clockTimeOf(epochMs, timeZone) : iso.slice(11, 16);
 }
 
 /**
