@@ -74,15 +74,7 @@ export function syncEmailWork(
   const states: Map<string, EmailOptState> =
     remembered.length > 0 ? gateway.readOptStates(remembered.map((w) => w.email)) : new Map();
   const optedOut = (email: string) => states.get(email)?.optedOut === true;
-  const searched = work.filter((w) => needsSearch(w, optedOut));
-  const toSearch = searched.map((w) => w.email);
-  const found =
-    toSearch.length > 0 && gateway.findContactsByEmail
-      ? gateway.findContactsByEmail(toSearch)
-      : new Map<string, number[]>();
-  const fresh = new Set(searched);
-  const contactsOf = (w: EmailWork) =>
-    !fresh.has(w) && w.knownContact !== null ? [w.knownContact] : (found.get(w.email) ?? []);
+  const contactsOf = matchContacts(gateway, work, optedOut);
   const single = work.filter((w) => contactsOf(w).length === 1);
   const unread = single
     .filter((w) => w.request.optOut && !remembered.includes(w))
@@ -160,4 +152,25 @@ function answer(
     syncedAt,
     record: cell,
   }));
+}
+
+/**
+ * The Keap contacts each row's address belongs to: one search request for every row that
+ * needs one (needsSearch), the contact remembered before for the others. The sync and the
+ * preview both match this way.
+ */
+export function matchContacts(
+  gateway: KeapGateway,
+  work: readonly EmailWork[],
+  optedOut: (email: string) => boolean,
+): (w: EmailWork) => number[] {
+  const searched = work.filter((w) => needsSearch(w, optedOut));
+  const toSearch = searched.map((w) => w.email);
+  const found =
+    toSearch.length > 0 && gateway.findContactsByEmail
+      ? gateway.findContactsByEmail(toSearch)
+      : new Map<string, number[]>();
+  const fresh = new Set(searched);
+  return (w) =>
+    !fresh.has(w) && w.knownContact !== null ? [w.knownContact] : (found.get(w.email) ?? []);
 }

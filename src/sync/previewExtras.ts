@@ -7,7 +7,8 @@ import type { KeapGateway } from '../keap/model';
 import type { EmailState } from '../sheet/emailRecord';
 import type { SheetColumns } from '../sheet/headers';
 import type { ParsedRow } from '../sheet/rowParsing';
-import { buildEmailWorklist, needsSearch, type EmailWork, type EmailWorklist } from './emailRows';
+import { buildEmailWorklist, type EmailWorklist } from './emailRows';
+import { matchContacts } from './emailRowSync';
 import { keapStatusColumnOn, optedOutInKeapOnly, statusColumnRows } from './keapStatusColumn';
 import { keapStatusWords, NO_CONTACT_HAS_EMAIL, sharedEmailMessage } from './statusText';
 import type { RecordScope } from './worklist';
@@ -40,17 +41,7 @@ export function previewByEmail(gateway: KeapGateway, list: EmailWorklist): ByEma
   const optOuts = list.work.filter((w) => w.request.optOut).map((w) => w.email);
   const states = optOuts.length > 0 ? gateway.readOptStates(optOuts) : new Map();
   // As the sync does: a row with an opt-out to send is searched again (emailRowSync.ts).
-  const searched = list.work.filter((w) =>
-    needsSearch(w, (email) => states.get(email)?.optedOut === true),
-  );
-  const toSearch = searched.map((w) => w.email);
-  const found =
-    toSearch.length > 0 && gateway.findContactsByEmail
-      ? gateway.findContactsByEmail(toSearch)
-      : new Map<string, number[]>();
-  const fresh = new Set(searched);
-  const idsOf = (w: EmailWork) =>
-    !fresh.has(w) && w.knownContact !== null ? [w.knownContact] : (found.get(w.email) ?? []);
+  const idsOf = matchContacts(gateway, list.work, (email) => states.get(email)?.optedOut === true);
   return list.work.flatMap((w) => {
     const ids = idsOf(w);
     const error =
