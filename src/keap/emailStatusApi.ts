@@ -2,7 +2,7 @@
 import { KEAP_REST_V2_BASE, MAX_URL_LENGTH, PAGE_SIZE, PAGE_TOKEN_RESERVE } from './config';
 import { parseListPage, type Page } from './restPaging';
 import type { EmailOptState } from './model';
-import { isOptedOutStatus } from './optOut';
+import { isOptedOutStatus, normalEmail } from './optOut';
 import type { KeapRequest } from './requestRunner';
 import { chunkForUrl, encodeQueryValue } from './urlChunks';
 
@@ -30,7 +30,7 @@ export function parseEmailStatusPage(body: string): Page<EmailOptState> {
   for (const entry of page.items) {
     const { email, status } = (entry ?? {}) as { email?: unknown; status?: unknown };
     if (typeof email !== 'string' || typeof status !== 'string') continue;
-    items.push({ email: email.toLowerCase(), status, optedOut: isOptedOutStatus(status) });
+    items.push({ email: normalEmail(email), status, optedOut: isOptedOutStatus(status) });
   }
   return { items, nextPageToken: page.nextPageToken };
 }

@@ -28,6 +28,7 @@ import {
 } from './model';
 import {
   confirmOptOuts,
+  normalEmail,
   readRestAttempt,
   readXmlRpcAttempt,
   restOptOutRequest,
@@ -171,9 +172,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
   }
 
   function readOptStates(emails: string[], inFlight: boolean): Map<string, EmailOptState> {
-    const wanted = new Set(
-      emails.map((email) => email.trim().toLowerCase()).filter((email) => email !== ''),
-    );
+    const wanted = new Set(emails.map(normalEmail).filter((email) => email !== ''));
     return readByKey(
       wanted,
       'email statuses',

@@ -195,7 +195,11 @@ export interface OptOutDeps {
 
 export type OptOutWrite = Extract<KeapWrite, { kind: 'optOut' }>;
 
-function normal(email: string): string {
+/**
+ * An address as the add-on compares it, everywhere: trimmed and lower-cased (as the sheet's
+ * emails are, src/sheet/rowParsing.ts parseEmail), so Keap's answers match the rows' addresses.
+ */
+export function normalEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
@@ -207,7 +211,7 @@ function retry(error: string, words: string): WriteResult {
 function readBack(deps: OptOutDeps, writes: OptOutWrite[]): Map<string, EmailOptState> | null {
   if (writes.length === 0) return new Map();
   try {
-    return deps.readOptStates([...new Set(writes.map((w) => normal(w.email)))]);
+    return deps.readOptStates([...new Set(writes.map((w) => normalEmail(w.email)))]);
   } catch (error) {
     if (error instanceof KeapUnavailableError) return null;
     throw error;
@@ -243,7 +247,7 @@ export function confirmOptOuts(
     return results;
   }
   const notDone = toCheck.filter((i) => {
-    if (states.get(normal(writes[i].email))?.optedOut === true) {
+    if (states.get(normalEmail(writes[i].email))?.optedOut === true) {
       results[i] = { ok: true };
       return false;
     }
@@ -276,7 +280,7 @@ export function confirmOptOuts(
       results[i] = retry(OPT_OUT_WORDS.notConfirmed, OPT_OUT_WORDS.notConfirmed);
       return;
     }
-    const state = (readAgain && after !== null ? after : states).get(normal(email));
+    const state = (readAgain && after !== null ? after : states).get(normalEmail(email));
     if (readAgain && state?.optedOut === true) {
       results[i] = { ok: true };
       return;
@@ -301,7 +305,7 @@ function finalWords(
   states: Map<string, EmailOptState>,
   deps: OptOutDeps,
 ): WriteResult {
-  const shows = keapShows(write.email, states.get(normal(write.email)));
+  const shows = keapShows(write.email, states.get(normalEmail(write.email)));
   if (isXmlRpcInService(deps.now()) && deps.xmlRpc.down) {
     return retry(OPT_OUT_WORDS.unavailable(shows), OPT_OUT_WORDS.unavailable(shows));
   }

@@ -21,6 +21,7 @@ import {
   type KeapWrite,
   type WriteResult,
 } from './model';
+import { normalEmail } from './optOut';
 import type { RequestOutcome } from './requestRunner';
 import { retryDelayMs } from './retryPolicy';
 
@@ -139,10 +140,6 @@ function appliedInKeap(writes: KeapWrite[], reader: KeapStateReader): boolean[] 
     throw error;
   }
   return writes.map((write) => isWriteApplied(write, contacts, optStates));
-}
-
-function normalEmail(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 /** The slots as one comparable text: order does not matter, email case neither. */

@@ -189,7 +189,7 @@ describe('reading list answers', () => {
     expect(parseContactPage('{"contacts":[],"next_page_token":""}').nextPageToken).toBeNull();
   });
 
-  it('reads email statuses keyed by lower-cased email and marks opt-outs', () => {
+  it('reads email statuses keyed by trimmed, lower-cased email and marks opt-outs', () => {
     const page = parseEmailStatusPage(
       JSON.stringify({
         email_addresses: [
@@ -200,7 +200,7 @@ describe('reading list answers', () => {
             create_time: '2024-01-01T00:00:00Z',
           },
           {
-            email: 'bo@y.com',
+            email: ' Bo@y.com ',
             opted_in: true,
             status: 'SINGLE_OPT_IN',
             create_time: '2024-01-01T00:00:00Z',
