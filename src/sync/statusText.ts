@@ -193,8 +193,14 @@ export const KEAP_STATUS_WORDS: Readonly<Record<string, string>> = {
   DEACTIVATED: 'Deactivated in Keap',
 };
 
-/** The statuses an opt-out through the API may leave (unconfirmed which: optOut.ts). */
-const API_OPT_OUT_STATUSES: ReadonlySet<string> = new Set(['MANUAL', 'ADMIN', 'SYSTEM']);
+/**
+ * The status this add-on's opt-out is credited for: MANUAL, Keap's "Opt-Out: Manual", the
+ * opt-out of a Keap user or an app through the API (what the simulator's API opt-out leaves,
+ * test/keap-sim/emailStatus.ts API_OPT_OUT_STATUS). ADMIN and SYSTEM are Keap naming someone
+ * else (an administrator, Keap itself), and a person's own unsubscribe, a bounce or a spam
+ * report are theirs: the words then follow Keap, whatever the add-on's record remembers.
+ */
+const ADD_ON_OPT_OUT_STATUS = 'MANUAL';
 
 export const NOT_IN_KEAP_EMAILS = 'Keap has no status for this email yet';
 
@@ -213,7 +219,9 @@ export interface KeapStatusFacts {
 export function keapStatusWords(facts: KeapStatusFacts): string {
   if (facts.status === null) return NOT_IN_KEAP_EMAILS;
   const status = facts.status.trim().toUpperCase();
-  const byAddOn = facts.optedOutByAddOnOn !== null && API_OPT_OUT_STATUSES.has(status);
+  // The record's day is credited only while Keap still shows the kind of opt-out the add-on
+  // made: after a re-subscription and another opt-out by someone else, Keap's word is shown.
+  const byAddOn = facts.optedOutByAddOnOn !== null && status === ADD_ON_OPT_OUT_STATUS;
   const words = byAddOn
     ? `Opted out by this add-on on ${facts.optedOutByAddOnOn}`
     : (KEAP_STATUS_WORDS[status] ?? `Keap status ${facts.status.trim()}`);

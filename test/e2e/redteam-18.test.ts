@@ -477,7 +477,10 @@ describe('redteam-18: rows sorted mid-run with the Keap Email Status column on',
 });
 
 describe('redteam-18: the column over time', () => {
-  // DEFECT (low-medium). The add-on opted the address out on day 1 (MANUAL). The person later
+  // Was a DEFECT (low-medium), fixed: the add-on's opt-out is credited only while Keap shows
+  // MANUAL (the kind of opt-out the add-on's API call makes); ADMIN, SYSTEM and a person's own
+  // unsubscribe get Keap's words. What follows is the red team's report.
+  // The add-on opted the address out on day 1 (MANUAL). The person later
   // re-subscribes through Keap's own confirmation flow (DOUBLE_OPT_IN), and weeks later a Keap
   // administrator opts the address out (ADMIN). The rows are unedited, so not sent again (right),
   // but the column says "Opted out by this add-on on <day 1>" for both rows, although Keap shows
@@ -485,37 +488,34 @@ describe('redteam-18: the column over time', () => {
   // optedOutAt is trusted for any of MANUAL/ADMIN/SYSTEM, however Keap's status changed since.
   // Cause: src/sync/statusText.ts:216 (byAddOn for every API_OPT_OUT_STATUSES value, line 197)
   // with src/sync/keapStatusColumn.ts:69-75 (optedOutAt from the record, never invalidated).
-  test.failing(
-    'an opt-out Keap now attributes to an administrator is not credited to the add-on',
-    () => {
-      const w = connectedWorld(
-        [HEADERS, [1, 'a@example.com', 'yes', ''], ['', 'b@example.com', 'yes', '']],
-        { keapEmailStatus: true },
-      );
-      w.addContact(1, 'a@example.com');
-      w.addContact(2, 'b@example.com');
-      w.call('syncNow');
-      expect(w.column('Keap Email Status')).toEqual([
-        expect.stringMatching(/^Opted out by this add-on on /),
-        expect.stringMatching(/^Opted out by this add-on on /),
-      ]);
-      for (const email of ['a@example.com', 'b@example.com']) {
-        w.sim.setEmailStatus(TENANT, email, 'DOUBLE_OPT_IN');
-      }
-      w.call('syncNow');
-      expect(w.column('Keap Email Status')).toEqual([
-        'Subscribed (confirmed by the person)',
-        'Subscribed (confirmed by the person)',
-      ]);
-      for (const email of ['a@example.com', 'b@example.com']) {
-        w.sim.setEmailStatus(TENANT, email, 'ADMIN');
-      }
-      w.call('syncNow');
-      expect(keapWrites(w)).toHaveLength(2);
-      expect(w.column('Keap Email Status')).toEqual([
-        'Opted out by a Keap administrator',
-        'Opted out by a Keap administrator',
-      ]);
-    },
-  );
+  test('an opt-out Keap now attributes to an administrator is not credited to the add-on', () => {
+    const w = connectedWorld(
+      [HEADERS, [1, 'a@example.com', 'yes', ''], ['', 'b@example.com', 'yes', '']],
+      { keapEmailStatus: true },
+    );
+    w.addContact(1, 'a@example.com');
+    w.addContact(2, 'b@example.com');
+    w.call('syncNow');
+    expect(w.column('Keap Email Status')).toEqual([
+      expect.stringMatching(/^Opted out by this add-on on /),
+      expect.stringMatching(/^Opted out by this add-on on /),
+    ]);
+    for (const email of ['a@example.com', 'b@example.com']) {
+      w.sim.setEmailStatus(TENANT, email, 'DOUBLE_OPT_IN');
+    }
+    w.call('syncNow');
+    expect(w.column('Keap Email Status')).toEqual([
+      'Subscribed (confirmed by the person)',
+      'Subscribed (confirmed by the person)',
+    ]);
+    for (const email of ['a@example.com', 'b@example.com']) {
+      w.sim.setEmailStatus(TENANT, email, 'ADMIN');
+    }
+    w.call('syncNow');
+    expect(keapWrites(w)).toHaveLength(2);
+    expect(w.column('Keap Email Status')).toEqual([
+      'Opted out by a Keap administrator',
+      'Opted out by a Keap administrator',
+    ]);
+  });
 });

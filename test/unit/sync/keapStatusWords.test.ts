@@ -33,13 +33,21 @@ describe('Keap email status in words', () => {
     expect(plain('SOMETHING_NEW')).toBe('Keap status SOMETHING_NEW');
   });
 
-  it('names the day this add-on opted the address out, only for a status an API opt-out leaves', () => {
+  it('names the day this add-on opted the address out, only while Keap shows its kind of opt-out', () => {
     const facts = { optedOut: true, optOutTicked: true, optedOutByAddOnOn: '2026-12-05' };
     expect(keapStatusWords({ ...facts, status: 'MANUAL' })).toBe(
       'Opted out by this add-on on 2026-12-05',
     );
     // A person's own unsubscribe since then is what Keap shows, not the add-on's opt-out.
     expect(keapStatusWords({ ...facts, status: 'SPAM' })).toBe('Marked as spam');
+    // Keap naming an administrator or itself is not the add-on's opt-out either.
+    expect(keapStatusWords({ ...facts, status: 'ADMIN' })).toBe(
+      'Opted out by a Keap administrator',
+    );
+    expect(keapStatusWords({ ...facts, status: 'SYSTEM' })).toBe('Opted out by Keap');
+    expect(keapStatusWords({ ...facts, status: 'LIST_UNSUBSCRIBE' })).toBe(
+      KEAP_STATUS_WORDS.LIST_UNSUBSCRIBE,
+    );
   });
 
   it('tells a row whose box is not ticked that Keap keeps the address opted out', () => {
