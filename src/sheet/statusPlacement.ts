@@ -359,7 +359,10 @@ export function planStatusWrites(
   const rows = placeStatuses(pending, currentValues, columns, read);
 
   const width = currentValues.reduce((widest, values) => Math.max(widest, values.length), 0);
-  const withKeapStatus = pending.some((p) => p.keapStatus !== undefined);
+  // Emptying cells of a column that is gone (deleted during the run) never adds it back.
+  const withKeapStatus = pending.some(
+    (p) => p.keapStatus !== undefined && (p.keapStatus !== '' || columns.keapEmailStatus !== null),
+  );
   const outputs = statusOutputs(columns, width, withKeapStatus);
   const written = new Map<number, PendingStatus>();
   for (const [row, status] of rows) {

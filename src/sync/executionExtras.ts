@@ -20,6 +20,7 @@ import {
 } from './emailRows';
 import { syncEmailWork, type EmailRowContext, type EmailWorkResult } from './emailRowSync';
 import {
+  clearedStatusCells,
   keapStatusCells,
   keapStatusColumnOn,
   statusColumnRows,
@@ -92,7 +93,8 @@ export class ExecutionExtras {
 
   /**
    * Keap's status of every row's email, read in batches, joined to the statuses to write
-   * where it changed. A failed read leaves the column as it is and returns a note.
+   * where it changed. A failed read leaves the column as it is and returns a note. With the
+   * column turned off, the words the add-on left in it are emptied instead (no Keap read).
    */
   refreshStatusColumn(
     gateway: () => KeapGateway,
@@ -100,7 +102,13 @@ export class ExecutionExtras {
     isoDay: (epochMs: number) => string,
   ): string | null {
     const { values, columns, rows, state } = this.sheet;
-    if (!keapStatusColumnOn(this.keapEmailStatus, columns)) return null;
+    const column = columns.keapEmailStatus;
+    const shown = (row: number) => (column === null ? '' : (values[row - 1]?.[column - 1] ?? ''));
+    if (!keapStatusColumnOn(this.keapEmailStatus, columns)) {
+      // Turned off: the words it left would go stale; they are emptied, the column is kept.
+      if (column !== null) withKeapStatuses(pending, clearedStatusCells(rows, shown));
+      return null;
+    }
     const statusRows = statusColumnRows(rows);
     if (statusRows.length === 0) return null;
     let states;
@@ -111,14 +119,13 @@ export class ExecutionExtras {
       if (!(error instanceof KeapUnavailableError)) throw error;
       return `The Keap Email Status column was not refreshed: ${describe(error)}`;
     }
-    const column = columns.keapEmailStatus;
     const cells = keapStatusCells({
       rows: statusRows,
       states,
       state,
       emailState: this.emailState,
       pending,
-      shown: (row) => (column === null ? '' : (values[row - 1]?.[column - 1] ?? '')),
+      shown,
       isoDay,
     });
     withKeapStatuses(pending, cells);

@@ -12,7 +12,7 @@ import type { PendingStatus } from '../sheet/statusPlacement';
 import { parseRecordCell, type SyncState } from '../sheet/syncRecord';
 import type { EmailOptState } from '../keap/model';
 import { addressKeyOf } from './emailRows';
-import { keapStatusWords } from './statusText';
+import { isKeapStatusWords, keapStatusWords } from './statusText';
 
 /**
  * Whether this run keeps the column. Never chosen (`setting` absent): on for a sheet the
@@ -106,6 +106,28 @@ export function keapStatusCells(inputs: StatusColumnInputs): Map<number, Pending
   for (const row of inputs.rows) {
     if (!keysToWrite.has(row.key)) continue;
     const keapStatus = wordsOf.get(row) as string;
+    cells.set(row.row, { row: row.row, key: row.key, status: null, syncedAt: null, keapStatus });
+  }
+  return cells;
+}
+
+/**
+ * The column turned off in the settings: its cells that still hold the add-on's words are
+ * emptied (they would claim a status Keap may no longer show), once; the header, the column
+ * and every other cell (a note a person typed there) are kept. Rows with the same inputs get
+ * theirs together, as in keapStatusCells. Needs no Keap read.
+ */
+export function clearedStatusCells(
+  rows: readonly ParsedRow[],
+  shown: (row: number) => unknown,
+): Map<number, PendingStatus> {
+  const keyed = rows.filter((row) => row.kind !== 'blank');
+  const ours = (row: number) => isKeapStatusWords(cellText(shown(row)));
+  const keysToClear = new Set(keyed.filter((row) => ours(row.row)).map((row) => row.key));
+  const cells = new Map<number, PendingStatus>();
+  for (const row of keyed) {
+    if (!keysToClear.has(row.key)) continue;
+    const keapStatus = ours(row.row) ? '' : undefined;
     cells.set(row.row, { row: row.row, key: row.key, status: null, syncedAt: null, keapStatus });
   }
   return cells;

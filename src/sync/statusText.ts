@@ -204,6 +204,10 @@ const ADD_ON_OPT_OUT_STATUS = 'MANUAL';
 
 export const NOT_IN_KEAP_EMAILS = 'Keap has no status for this email yet';
 
+/** Added where Keap shows the address opted out and the row does not ask for it. */
+const NOT_TICKED =
+  '. Opt Out is not ticked here; Keap keeps it opted out (this add-on never opts anyone back in)';
+
 export interface KeapStatusFacts {
   /** Keap's status value for the address; null when Keap has no record of it. */
   status: string | null;
@@ -226,8 +230,23 @@ export function keapStatusWords(facts: KeapStatusFacts): string {
     ? `Opted out by this add-on on ${facts.optedOutByAddOnOn}`
     : (KEAP_STATUS_WORDS[status] ?? `Keap status ${facts.status.trim()}`);
   // The add-on never opts anyone back in: a row that does not ask for the opt-out is told.
-  if (facts.optedOut && !facts.optOutTicked) {
-    return `${words}. Opt Out is not ticked here; Keap keeps it opted out (this add-on never opts anyone back in)`;
-  }
+  if (facts.optedOut && !facts.optOutTicked) return `${words}${NOT_TICKED}`;
   return words;
+}
+
+const BY_ADD_ON_WORDS = /^Opted out by this add-on on \d{4}-\d{2}-\d{2}$/;
+const UNKNOWN_STATUS_WORDS = /^Keap status \S+$/;
+const KNOWN_WORDS: ReadonlySet<string> = new Set([
+  NOT_IN_KEAP_EMAILS,
+  ...Object.values(KEAP_STATUS_WORDS),
+]);
+
+/**
+ * Whether a Keap Email Status cell holds words keapStatusWords writes: what the add-on may
+ * clear from the column once it is turned off. Anything else (a note a person typed) is
+ * not the add-on's. Pure.
+ */
+export function isKeapStatusWords(text: string): boolean {
+  const words = text.endsWith(NOT_TICKED) ? text.slice(0, -NOT_TICKED.length) : text;
+  return KNOWN_WORDS.has(words) || BY_ADD_ON_WORDS.test(words) || UNKNOWN_STATUS_WORDS.test(words);
 }

@@ -222,15 +222,22 @@ describe('redteam-18: odd status answers and the Keap Email Status column', () =
   });
 
   // Turning the column off: what is left under its header afterwards.
-  test.failing("DEFECT (low): a column turned off keeps words that are no longer Keap's", () => {
-    // After the column is turned off it is neither refreshed nor cleared: a later unsubscribe
-    // in Keap leaves "Subscribed" under the header "Keap Email Status" indefinitely (the
-    // column claims what Keap no longer shows). Should clear the cells (or the header says it is
-    // no longer refreshed). Cause: executionExtras.ts refreshStatusColumn returns early when off.
-    const w = connectedWorld([HEADERS, [1, 'a@example.com', '', '']], { keapEmailStatus: true });
+  // Was a DEFECT (low): after the column was turned off it was neither refreshed nor cleared,
+  // so a later unsubscribe in Keap left "Subscribed" under the header "Keap Email Status"
+  // indefinitely (executionExtras.ts refreshStatusColumn returned early when off). Now the next
+  // run empties the cells holding the add-on's words, with no Keap request, and keeps the
+  // header, the column and whatever a person typed there; later runs write nothing to it.
+  test("a column turned off is emptied of the add-on's words, keeping its header and a person's note", () => {
+    const w = connectedWorld(
+      [HEADERS, [1, 'a@example.com', '', ''], [2, 'b@example.com', '', '']],
+      { keapEmailStatus: true },
+    );
     w.addContact(1, 'a@example.com');
+    w.addContact(2, 'b@example.com');
     w.call('syncNow');
-    expect(w.column('Keap Email Status')).toEqual(['Subscribed']);
+    expect(w.column('Keap Email Status')).toEqual(['Subscribed', 'Subscribed']);
+    const header = (w.sheet().values()[0] as unknown[]).indexOf('Keap Email Status') + 1;
+    w.sheet().setCell(3, header, 'VIP, call before mailing');
     const settings = {
       sheetName: '',
       headers: {
@@ -243,8 +250,16 @@ describe('redteam-18: odd status answers and the Keap Email Status column', () =
     };
     expect(w.call('saveSettings', [settings])).toEqual({ ok: true, errors: [] });
     w.sim.setEmailStatus(TENANT, 'a@example.com', 'LIST_UNSUBSCRIBE');
+    const before = w.rt.requests.length;
     w.call('syncNow');
-    expect(w.column('Keap Email Status')[0]).not.toBe('Subscribed');
+    const cleared = w.sheet().values();
+    expect(w.column('Keap Email Status')).toEqual(['', 'VIP, call before mailing']);
+    expect(statuses(w)).toEqual(['Up to date', 'Up to date']);
+    expect((cleared[0] as unknown[])[header - 1]).toBe('Keap Email Status');
+    expect(w.rt.requests.slice(before)).toEqual([]);
+    w.call('syncNow');
+    expect(w.sheet().values()).toEqual(cleared);
+    expect(w.rt.requests.slice(before)).toEqual([]);
   });
 });
 

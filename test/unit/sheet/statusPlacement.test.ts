@@ -363,6 +363,19 @@ describe('the Keap Email Status column', () => {
     ]);
   });
 
+  it('empties a cell of the column, and never adds the column back only to empty cells', () => {
+    const pending: PendingStatus[] = [
+      { row: 2, key: keyOf(2), status: null, syncedAt: null, keapStatus: '' },
+    ];
+    const plan = planStatusWrites(pending, read, DEFAULT_HEADER_NAMES);
+    const after = apply(read, plan.blocks);
+    expect(after[1]).toEqual([1, 'a@x.com', '', 'Up to date', '', '', '']);
+    expect(after.slice(2)).toEqual(read.slice(2));
+    // The column was deleted during the run: nothing to empty, no header written.
+    const gone = read.map((row) => row.slice(0, 6));
+    expect(planStatusWrites(pending, gone, DEFAULT_HEADER_NAMES).blocks).toEqual([]);
+  });
+
   it('is added right of the record column on a new sheet, in the same block', () => {
     const bare = [
       ['Contact ID', 'Email', 'Opt Out'],

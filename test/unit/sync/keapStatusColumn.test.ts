@@ -2,6 +2,7 @@ import { findColumns } from '../../../src/sheet/headers';
 import { parseRow } from '../../../src/sheet/rowParsing';
 import { recordCell } from '../../../src/sheet/syncRecord';
 import {
+  clearedStatusCells,
   keapStatusCells,
   keapStatusColumnOn,
   statusColumnRows,
@@ -88,6 +89,37 @@ describe('the column cells', () => {
       [4, 'Updated: opted out', 'Opted out by this add-on on 2026-12-05'],
       [2, null, 'Subscribed'],
       [3, null, 'Subscribed'],
+    ]);
+  });
+});
+
+describe('the column turned off', () => {
+  const header = [...BASE, 'Sync Status', 'Keap Email Status'];
+  const columns = columnsOf(header);
+  const parsed = [
+    parseRow([1, 'a@x.com', '', ''], 2, columns),
+    parseRow([1, 'a@x.com', '', ''], 3, columns),
+    parseRow([2, 'b@x.com', 'yes', ''], 4, columns),
+    parseRow(['', 'c@x.com', '', ''], 5, columns),
+    parseRow(['x', '', '', ''], 6, columns),
+    parseRow(['', '', '', ''], 7, columns),
+  ];
+  const shown: Record<number, string> = {
+    2: 'Subscribed',
+    3: 'my note',
+    4: 'Opted out by this add-on on 2026-12-05',
+    5: 'VIP',
+    6: 'Keap status QUARANTINED',
+    7: 'Bounced',
+  };
+
+  it("empties only the cells holding the add-on's words, identical rows together", () => {
+    const cells = clearedStatusCells(parsed, (row) => shown[row] ?? '');
+    expect([...cells].map(([row, cell]) => [row, cell.status, cell.keapStatus])).toEqual([
+      [2, null, ''],
+      [3, null, undefined],
+      [4, null, ''],
+      [6, null, ''],
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import { EMAIL_STATUSES } from '../../../test/keap-sim/emailStatus';
 import { isOptedOutStatus } from '../../../src/keap/optOut';
 import {
+  isKeapStatusWords,
   KEAP_STATUS_WORDS,
   keapStatusWords,
   NOT_IN_KEAP_EMAILS,
@@ -56,5 +57,28 @@ describe('Keap email status in words', () => {
     );
     // No consent yet is not an opt-out: nothing to say.
     expect(plain('UNENGAGED_NON_MARKETABLE')).toBe(KEAP_STATUS_WORDS.UNENGAGED_NON_MARKETABLE);
+  });
+
+  it('knows its own words, and nothing a person would type, when the column is turned off', () => {
+    for (const status of [...EMAIL_STATUSES, null, 'SOMETHING_NEW']) {
+      for (const ticked of [false, true])
+        expect(isKeapStatusWords(plain(status, ticked))).toBe(true);
+    }
+    const byAddOn = keapStatusWords({
+      status: 'MANUAL',
+      optedOut: true,
+      optOutTicked: true,
+      optedOutByAddOnOn: '2026-12-05',
+    });
+    expect(isKeapStatusWords(byAddOn)).toBe(true);
+    for (const typed of [
+      '',
+      'VIP',
+      'Bounced (I typed this)',
+      'Subscribed?',
+      'Keap status is odd',
+    ]) {
+      expect(isKeapStatusWords(typed)).toBe(false);
+    }
   });
 });
