@@ -1,0 +1,528 @@
+/**
+ * Second red team of issue 18 (rows without a Contact ID, the Keap Email Status column),
+ * through the built bundle against the simulator. Attacks already tried in redteam-18.test.ts
+ * are not repeated. Each `test.failing` is a defect found (its comment says what happens and
+ * what should); the plain tests are attacks that held up.
+ */
+import { changeInKeap, connectedWorld, keapState, keapWrites, type Summary } from './support/sync';
+import { withAnyDay } from './support/nextTry';
+import { CLIENT_ID, TENANT, type World } from './world';
+
+const HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
+const SEARCH_PATH = '/crm/rest/v2/contacts';
+const STATUS_PATH = '/crm/rest/v2/emailAddresses';
+const DAY_MS = 24 * 3600 * 1000;
+const NOT_TICKED =
+  '. Opt Out is not ticked here; Keap keeps it opted out (this add-on never opts anyone back in)';
+
+function searches(w: World): string[] {
+  return w.rt.requests
+    .map((r) => r.request.url)
+    .filter((url) => new URL(url).pathname === SEARCH_PATH && url.includes('filter=email'));
+}
+
+function statusReads(w: World): string[] {
+  return w.rt.requests
+    .map((r) => r.request.url)
+    .filter((url) => new URL(url).pathname === STATUS_PATH);
+}
+
+function statuses(w: World): unknown[] {
+  return w.column('Sync Status').map(withAnyDay);
+}
+
+function today(w: World): string {
+  return new Date(w.clock.now()).toISOString().slice(0, 10);
+}
+
+function contactsBody(contacts: { id: string; emails: string[] }[], next = ''): string {
+  return JSON.stringify({
+    contacts: contacts.map((c) => ({
+      id: c.id,
+      email_addresses: c.emails.map((email, i) => ({ email, field: `EMAIL${i + 1}` })),
+    })),
+    next_page_token: next,
+  });
+}
+
+function headerIndex(w: World, header: string): number {
+  return (w.sheet().values()[0] as unknown[]).indexOf(header) + 1;
+}
+
+describe('redteam-18b: odd contact search answers', () => {
+  // A search answered over two pages: the second page holds a second contact with the address.
+  it('held: a search answered over two pages counts the contacts of both pages; nothing is sent', () => {
+    const w = connectedWorld([HEADERS, ['', 'a@example.com', 'yes', '']], {
+      keapEmailStatus: false,
+    });
+    w.addContact(12, 'a@example.com');
+    w.addContact(40, 'a@example.com');
+    w.sim.inject({
+      kind: 'status',
+      status: 200,
+      route: 'contacts.list',
+      times: 1,
+      when: ({ request }) => !request.url.includes('page_token='),
+      body: contactsBody([{ id: '12', emails: ['a@example.com'] }], 'page-two'),
+    });
+    w.sim.inject({
+      kind: 'status',
+      status: 200,
+      route: 'contacts.list',
+      times: 1,
+      when: ({ request }) => request.url.includes('page_token=page-two'),
+      body: contactsBody([{ id: '40', emails: ['A@Example.com'] }]),
+    });
+    w.call('syncNow');
+    expect(searches(w)).toHaveLength(2);
+    expect(statuses(w)).toEqual([
+      'Error: 2 Keap contacts share this email: 12, 40; put the one meant in Contact ID. Trying again on <day>, or when the row is edited',
+    ]);
+    expect(keapWrites(w)).toEqual([]);
+    expect(w.sim.emailStatus(TENANT, 'a@example.com')?.status).toBe('SINGLE_OPT_IN');
+  });
+
+  // A search answer naming a second contact whose id is not a number Keap could have: the add-on
+  // cannot tell which contact that is, but it does know two contacts have the address.
+  it('held: a search answer with a second contact whose id is unreadable is not taken as exactly one match', () => {
+    const w = connectedWorld([HEADERS, ['', 'a@example.com', 'yes', '']], {
+      keapEmailStatus: false,
+    });
+    w.addContact(12, 'a@example.com');
+    w.sim.inject({
+      kind: 'status',
+      status: 200,
+      route: 'contacts.list',
+      times: 1,
+      body: contactsBody([
+        { id: '12', emails: ['a@example.com'] },
+        { id: 'x-40', emails: ['a@example.com'] },
+      ]),
+    });
+    w.call('syncNow');
+    expect(keapWrites(w)).toEqual([]);
+    expect(String(statuses(w)[0])).not.toMatch(/^(Updated|Up to date)/);
+  });
+
+  it('held: the search failing (503) on every try leaves the row to retry, sends nothing for it, and the row with an id is still synced', () => {
+    const w = connectedWorld(
+      [HEADERS, [1, 'new1@example.com', '', ''], ['', 'a@example.com', 'yes', '']],
+      { keapEmailStatus: false },
+    );
+    w.addContact(1, 'one@example.com');
+    w.addContact(12, 'a@example.com');
+    w.sim.inject({ kind: 'status', status: 503, route: 'contacts.list', when: isSearch });
+    const summary = w.call<Summary>('syncNow');
+    expect(summary.outcome).not.toBe('completed');
+    expect(statuses(w)[0]).toBe('Updated: email changed to new1@example.com');
+    expect(String(statuses(w)[1])).toMatch(/^Will retry: /);
+    expect(keapWrites(w).map((e) => e.route)).toEqual(['contacts.patch']);
+    expect(w.sim.emailStatus(TENANT, 'a@example.com')?.status).toBe('SINGLE_OPT_IN');
+    w.sim.clearFaults();
+    w.clock.advance(DAY_MS);
+    w.call('syncNow');
+    expect(statuses(w)[1]).toBe('Updated: opted out (Keap contact 12, found by email)');
+    expect(w.sim.emailStatus(TENANT, 'a@example.com')?.status).toBe('MANUAL');
+  });
+
+  it('held: a search that times out once is tried again in the same run', () => {
+    const w = connectedWorld([HEADERS, ['', 'a@example.com', 'yes', '']], {
+      keapEmailStatus: false,
+    });
+    w.addContact(12, 'a@example.com');
+    w.sim.inject({ kind: 'network', message: 'timeout', route: 'contacts.list', times: 1 });
+    w.call('syncNow');
+    expect(statuses(w)).toEqual(['Updated: opted out (Keap contact 12, found by email)']);
+    expect(w.sim.emailStatus(TENANT, 'a@example.com')?.status).toBe('MANUAL');
+  });
+
+  it("held: Keap's daily limit reached between two searches: nothing is sent, every row without an id waits", () => {
+    const rows = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => ['', `${x}@example.com`, 'yes', '']);
+    const w = connectedWorld([HEADERS, ...rows], { keapEmailStatus: false });
+    ['a', 'b', 'c', 'd', 'e', 'f'].forEach((x, i) => w.addContact(10 + i, `${x}@example.com`));
+    const app = { clientId: CLIENT_ID };
+    // Room for a few requests above the add-on's reserve (100): it runs out among the searches.
+    w.sim.spendDailyQuota(app, w.sim.dailyQuotaLeft(app) - 103);
+    const summary = w.call<Summary>('syncNow');
+    expect(summary.outcome).toBe('daily-limit');
+    expect(keapWrites(w)).toEqual([]);
+    for (const s of statuses(w))
+      expect(s).toMatch(/^Will retry: Keap's daily request limit was reached; continues after /);
+    for (const x of ['a', 'b', 'c', 'd', 'e', 'f'])
+      expect(w.sim.emailStatus(TENANT, `${x}@example.com`)?.status).toBe('SINGLE_OPT_IN');
+  });
+});
+
+function isSearch({ request }: { request: { url: string } }): boolean {
+  return request.url.includes('filter=email');
+}
+
+describe('redteam-18b: Keap changed since the match was remembered', () => {
+  it('held: several contacts shared the address; one loses it; on the retry day the one left is used', () => {
+    const w = connectedWorld([HEADERS, ['', 'a@example.com', 'yes', 'by phone']], {
+      keapEmailStatus: false,
+    });
+    w.addContact(12, 'a@example.com');
+    w.addContact(40, 'a@example.com', 'forty@example.com');
+    w.call('syncNow');
+    expect(statuses(w)[0]).toMatch(/^Error: 2 Keap contacts share this email: 12, 40;/);
+    changeInKeap(w, 40, { EMAIL1: 'forty@example.com' });
+    w.clock.advance(3 * DAY_MS);
+    w.call('syncNow');
+    expect(statuses(w)).toEqual(['Updated: opted out (Keap contact 12, found by email)']);
+    expect(keapState(w, [12, 40])).toEqual({
+      12: [{ field: 'EMAIL1', email: 'a@example.com', status: 'MANUAL', reason: 'by phone' }],
+      40: [{ field: 'EMAIL1', email: 'forty@example.com', status: 'SINGLE_OPT_IN' }],
+    });
+  });
+
+  // The matched contact lost the address (merged away in Keap, the address now on contact 40),
+  // and the person, meanwhile, unsubscribed. The user then ticks Opt Out on the row.
+  test.failing(
+    'a ticked row whose address Keap already shows opted out does not name a contact that no longer has it',
+    () => {
+      // DEFECT (low): nothing is sent (right), but the row, just edited, is rewritten "Up to date
+      // (Keap contact 12, found by email)": contact 12 has no such address any more (Keap shows it
+      // on 40). needsSearch (src/sync/emailRows.ts:190) skips the search when Keap shows the
+      // address opted out, and emailRowSync.ts matchContacts returns the remembered contact.
+      // Should: an edited row's status names only a contact Keap shows with the address (search
+      // again, one read, or leave the contact out of the words).
+      const w = connectedWorld([HEADERS, ['', 'a@example.com', '', '']], {
+        keapEmailStatus: false,
+      });
+      w.addContact(12, 'a@example.com', 'keep@example.com');
+      w.call('syncNow');
+      expect(statuses(w)).toEqual(['Up to date (Keap contact 12, found by email)']);
+      changeInKeap(w, 12, { EMAIL1: 'keep@example.com' });
+      w.addContact(40, 'a@example.com');
+      w.sim.setEmailStatus(TENANT, 'a@example.com', 'LIST_UNSUBSCRIBE');
+      const before = keapWrites(w).length;
+      w.sheet().setCell(2, 3, true);
+      w.call('syncNow');
+      expect(keapWrites(w).slice(before)).toEqual([]);
+      expect(statuses(w)).toEqual(['Up to date (Keap contact 40, found by email)']);
+    },
+  );
+});
+
+describe('redteam-18b: a row with an id and a row without one, same address', () => {
+  it('held: the row without an id opts the address out; the id row that does not tick it is told', () => {
+    const w = connectedWorld(
+      [HEADERS, [12, 'a@example.com', '', ''], ['', 'a@example.com', 'yes', 'asked']],
+      { keapEmailStatus: true },
+    );
+    w.addContact(12, 'a@example.com');
+    w.call('syncNow');
+    expect(statuses(w)).toEqual([
+      'Up to date',
+      'Updated: opted out (Keap contact 12, found by email)',
+    ]);
+    expect(w.column('Keap Email Status')).toEqual([
+      `Opted out in Keap (by a Keap user or an app)${NOT_TICKED}`,
+      `Opted out by this add-on on ${today(w)}`,
+    ]);
+    expect(keapState(w, [12])).toEqual({
+      12: [{ field: 'EMAIL1', email: 'a@example.com', status: 'MANUAL', reason: 'asked' }],
+    });
+    expect(keapWrites(w)).toHaveLength(1);
+  });
+
+  it('held: both rows tick it with different reasons: one opt-out is sent, the first reason kept', () => {
+    const w = connectedWorld(
+      [HEADERS, [12, 'a@example.com', 'yes', 'by phone'], ['', 'a@example.com', 'yes', 'by mail']],
+      { keapEmailStatus: true },
+    );
+    w.addContact(12, 'a@example.com');
+    w.call('syncNow');
+    expect(keapWrites(w)).toHaveLength(1);
+    expect(keapState(w, [12])).toEqual({
+      12: [{ field: 'EMAIL1', email: 'a@example.com', status: 'MANUAL', reason: 'by phone' }],
+    });
+    expect(statuses(w)).toEqual([
+      'Updated: opted out',
+      'Up to date (Keap contact 12, found by email)',
+    ]);
+    const column = w.column('Keap Email Status');
+    expect(column[0]).toBe(`Opted out by this add-on on ${today(w)}`);
+    // Nit: the same address, opted out by this add-on in this run, is told in two ways.
+    expect(column[1]).toMatch(
+      /^Opted out (by this add-on on \d{4}-\d{2}-\d{2}|in Keap \(by a Keap user or an app\))$/,
+    );
+  });
+});
+
+describe('redteam-18b: the sheet moved under the add-on', () => {
+  it('held: rows sorted between runs keep their matches: no search, no write, same words', () => {
+    const w = connectedWorld(
+      [
+        HEADERS,
+        ['', 'a@example.com', 'yes', ''],
+        ['', 'b@example.com', '', ''],
+        [3, 'c@example.com', '', ''],
+        ['', 'nobody@example.com', '', ''],
+      ],
+      { keapEmailStatus: true },
+    );
+    w.addContact(12, 'a@example.com');
+    w.addContact(13, 'b@example.com');
+    w.addContact(3, 'c@example.com');
+    w.call('syncNow');
+    const byEmail = () => {
+      const emails = w.column('Email');
+      const keap = w.column('Keap Email Status');
+      const sync = statuses(w);
+      return Object.fromEntries(emails.map((e, i) => [String(e), [sync[i], keap[i]]]));
+    };
+    const before = byEmail();
+    w.sheet().sortBy(2, { ascending: false });
+    w.sheet().insertRowsBefore(3, 1);
+    const searched = searches(w).length;
+    w.call('syncNow');
+    expect(searches(w)).toHaveLength(searched);
+    expect(keapWrites(w)).toHaveLength(1);
+    const after = byEmail();
+    delete after[''];
+    expect(after).toEqual(before);
+  });
+
+  // The person sorts only the columns they typed (A:D), not the add-on's columns: the record,
+  // status and Keap Email Status cells stay where they were while the addresses move.
+  it('held: input columns sorted alone: Keap Email Status follows each address after the next run', () => {
+    const w = connectedWorld(
+      [
+        HEADERS,
+        ['', 'a@example.com', 'yes', ''],
+        ['', 'b@example.com', '', ''],
+        [3, 'c@example.com', '', ''],
+      ],
+      { keapEmailStatus: true },
+    );
+    w.addContact(12, 'a@example.com');
+    w.addContact(13, 'b@example.com');
+    w.addContact(3, 'c@example.com');
+    w.sim.setEmailStatus(TENANT, 'c@example.com', 'BOUNCE');
+    w.call('syncNow');
+    const values = w.sheet().values();
+    const inputs = values.slice(1).map((row) => row.slice(0, 4));
+    inputs.reverse();
+    w.sheet().setValues(2, 1, inputs);
+    w.call('syncNow');
+    const emails = w.column('Email');
+    const keap = w.column('Keap Email Status');
+    expect(Object.fromEntries(emails.map((e, i) => [String(e), keap[i]]))).toEqual({
+      'a@example.com': `Opted out by this add-on on ${today(w)}`,
+      'b@example.com': 'Subscribed',
+      'c@example.com': `Bounced${NOT_TICKED}`,
+    });
+    expect(keapWrites(w)).toHaveLength(1);
+  });
+
+  // A column the person inserts between the add-on's columns, holding their own formula.
+  it("held: a person's column inserted before Keap Email Status keeps its formula and text", () => {
+    const w = connectedWorld(
+      [HEADERS, [1, 'a@example.com', '', ''], ['', 'b@example.com', '', '']],
+      {
+        keapEmailStatus: true,
+      },
+    );
+    w.addContact(1, 'a@example.com');
+    w.addContact(2, 'b@example.com');
+    w.call('syncNow');
+    const at = headerIndex(w, 'Keap Email Status');
+    w.sheet().insertColumnsBefore(at, 1);
+    w.sheet().setCell(1, at, 'My notes');
+    w.sheet().setFormula(2, at, '=LEN(B2)', 13);
+    w.sheet().setCell(3, at, 'call first');
+    w.sim.setEmailStatus(TENANT, 'a@example.com', 'LIST_UNSUBSCRIBE');
+    w.sim.setEmailStatus(TENANT, 'b@example.com', 'BOUNCE');
+    w.call('syncNow');
+    expect(w.sheet().formulas()[1][at - 1]).toBe('=LEN(B2)');
+    expect(w.sheet().values()[2][at - 1]).toBe('call first');
+    expect(w.column('Keap Email Status')).toEqual([
+      `Unsubscribed by the person (with their mail app's unsubscribe button)${NOT_TICKED}`,
+      `Bounced${NOT_TICKED}`,
+    ]);
+    expect(keapWrites(w)).toEqual([]);
+  });
+
+  it('held: the Keap Email Status column moved before the inputs is still the one refreshed', () => {
+    const w = connectedWorld([HEADERS, [1, 'a@example.com', '', '']], { keapEmailStatus: true });
+    w.addContact(1, 'a@example.com');
+    w.call('syncNow');
+    // The person moves the column to the front: a new first column gets its cells, the old is cleared.
+    const at = headerIndex(w, 'Keap Email Status');
+    const cells = w
+      .sheet()
+      .values()
+      .map((row) => [row[at - 1]]);
+    w.sheet().insertColumnsBefore(1, 1);
+    w.sheet().setValues(1, 1, cells);
+    w.sheet().setValues(
+      1,
+      at + 1,
+      cells.map(() => ['']),
+    );
+    w.sim.setEmailStatus(TENANT, 'a@example.com', 'SPAM');
+    w.call('syncNow');
+    const header = w.sheet().values()[0] as unknown[];
+    expect(header.filter((h) => h === 'Keap Email Status')).toHaveLength(1);
+    expect(w.column('Keap Email Status')).toEqual([`Marked as spam${NOT_TICKED}`]);
+    expect(statuses(w)).toEqual(['Up to date']);
+  });
+
+  it('held: an email cell holding a formula is read by its value and keeps its formula', () => {
+    const w = connectedWorld([HEADERS, ['', '', 'yes', '']], { keapEmailStatus: true });
+    w.sheet().setFormula(
+      2,
+      2,
+      '=HYPERLINK("mailto:a@example.com","A@Example.com")',
+      'A@Example.com',
+    );
+    w.addContact(12, 'a@example.com');
+    w.call('syncNow');
+    expect(statuses(w)).toEqual(['Updated: opted out (Keap contact 12, found by email)']);
+    expect(w.sheet().formulas()[1][1]).toBe('=HYPERLINK("mailto:a@example.com","A@Example.com")');
+    expect(w.column('Keap Email Status')).toEqual([`Opted out by this add-on on ${today(w)}`]);
+  });
+
+  it('held: an email cell whose text is a formula-looking address is an error, never searched, and no cell the add-on writes starts with =', () => {
+    const w = connectedWorld(
+      [
+        HEADERS,
+        ['', '\'=HYPERLINK("http://x")@example.com', 'yes', ''],
+        ['', "'+1@example.com", 'yes', ''],
+      ],
+      { keapEmailStatus: true },
+    );
+    w.addContact(12, '+1@example.com');
+    w.call('syncNow');
+    const formulas = w
+      .sheet()
+      .formulas()
+      .flat()
+      .filter((f) => f !== '');
+    expect(formulas).toEqual([]);
+    expect(String(statuses(w)[0])).toMatch(/^Error: /);
+    expect(statuses(w)[1]).toBe('Updated: opted out (Keap contact 12, found by email)');
+    for (const row of w.sheet().values().slice(1))
+      for (const cell of row.slice(4)) expect(String(cell)).not.toMatch(/^[=@]/);
+    expect(
+      searches(w).map((u) => decodeURIComponent(new URL(u).searchParams.get('filter') ?? '')),
+    ).toEqual(['email==+1@example.com']);
+  });
+});
+
+describe('redteam-18b: the Keap Email Status read', () => {
+  it('held: the status read throttled on every try leaves the column as it was, the run completes, rows stay true', () => {
+    const w = connectedWorld(
+      [HEADERS, [1, 'a@example.com', '', ''], ['', 'b@example.com', '', '']],
+      {
+        keapEmailStatus: true,
+      },
+    );
+    w.addContact(1, 'a@example.com');
+    w.addContact(2, 'b@example.com');
+    w.call('syncNow');
+    expect(w.column('Keap Email Status')).toEqual(['Subscribed', 'Subscribed']);
+    w.sim.setEmailStatus(TENANT, 'a@example.com', 'LIST_UNSUBSCRIBE');
+    w.sim.inject({ kind: 'throttle', route: 'emailAddresses.list' });
+    const summary = w.call<Summary>('syncNow');
+    expect(summary.outcome).toBe('completed');
+    expect(statuses(w)).toEqual(['Up to date', 'Up to date (Keap contact 2, found by email)']);
+    expect(w.column('Keap Email Status')).toEqual(['Subscribed', 'Subscribed']);
+    expect(keapWrites(w)).toEqual([]);
+    w.sim.clearFaults();
+    w.call('syncNow');
+    expect(w.column('Keap Email Status')).toEqual([
+      `Unsubscribed by the person (with their mail app's unsubscribe button)${NOT_TICKED}`,
+      'Subscribed',
+    ]);
+  });
+
+  it('held: 120 long addresses are read in URL-sized batches, each under 2,000 characters', () => {
+    const local = (i: number) => `${String(i).padStart(3, '0')}.${'x'.repeat(50)}`;
+    const emails = Array.from({ length: 120 }, (_, i) => `${local(i)}@example-domain.com`);
+    const w = connectedWorld([HEADERS, ...emails.map((email, i) => [i + 1, email, '', ''])], {
+      keapEmailStatus: true,
+    });
+    emails.forEach((email, i) => w.addContact(i + 1, email));
+    w.sim.setEmailStatus(TENANT, emails[119], 'HARD_BOUNCE');
+    w.call('syncNow');
+    const reads = statusReads(w);
+    expect(reads.length).toBeGreaterThan(1);
+    expect(reads.length).toBeLessThanOrEqual(12);
+    for (const url of reads) expect(url.length).toBeLessThanOrEqual(2000);
+    const column = w.column('Keap Email Status');
+    expect(column.slice(0, 119).every((c) => c === 'Subscribed')).toBe(true);
+    expect(column[119]).toBe(`Bounced (the address does not exist)${NOT_TICKED}`);
+  });
+
+  test.failing('a status Keap answers as an empty word is not shown as a half sentence', () => {
+    // DEFECT (low): Keap answers the address with status "" (or spaces). The column shows
+    // "Keap status " (keapStatusWords formats `Keap status ${status}` with nothing after it),
+    // and once the column is turned off that cell is not recognised as the add-on's words
+    // (isKeapStatusWords /^Keap status \S+$/) so it is never emptied. Should: treated as no
+    // status ("Keap has no status for this email yet") or left as before. Cause:
+    // src/sync/statusText.ts keapStatusWords (status '' is not null) / emailStatusApi.ts
+    // parseEmailStatusPage accepts an empty status.
+    const w = connectedWorld([HEADERS, [1, 'a@example.com', '', '']], { keapEmailStatus: true });
+    w.addContact(1, 'a@example.com');
+    w.sim.inject({
+      kind: 'status',
+      status: 200,
+      route: 'emailAddresses.list',
+      body: JSON.stringify({
+        email_addresses: [{ email: 'a@example.com', status: '  ' }],
+        next_page_token: '',
+      }),
+    });
+    w.call('syncNow');
+    expect(w.column('Keap Email Status')[0]).not.toMatch(/^Keap status\s*$/);
+  });
+
+  test.failing(
+    'a status Keap names with a space is cleared with the others when the column is turned off',
+    () => {
+      // DEFECT (low): an unknown status written with a space ("Opted Out") is shown as "Keap
+      // status Opted Out"; when the column is turned off, the other cells are emptied but this one
+      // is kept forever (isKeapStatusWords only knows /^Keap status \S+$/), still claiming a Keap
+      // status nobody refreshes. Cause: src/sync/statusText.ts UNKNOWN_STATUS_WORDS.
+      const w = connectedWorld(
+        [HEADERS, [1, 'a@example.com', '', ''], [2, 'b@example.com', '', '']],
+        {
+          keapEmailStatus: true,
+        },
+      );
+      w.addContact(1, 'a@example.com');
+      w.addContact(2, 'b@example.com');
+      w.sim.inject({
+        kind: 'status',
+        status: 200,
+        route: 'emailAddresses.list',
+        times: 1,
+        body: JSON.stringify({
+          email_addresses: [
+            { email: 'a@example.com', status: 'Opted Out' },
+            { email: 'b@example.com', status: 'SINGLE_OPT_IN' },
+          ],
+          next_page_token: '',
+        }),
+      });
+      w.call('syncNow');
+      expect(w.column('Keap Email Status')).toEqual(['Keap status Opted Out', 'Subscribed']);
+      const settings = {
+        sheetName: '',
+        headers: {
+          contactId: 'Contact ID',
+          email: 'Email',
+          optOut: 'Opt Out',
+          optOutReason: 'Opt Out Reason',
+        },
+        keapEmailStatus: false,
+      };
+      expect(w.call('saveSettings', [settings])).toEqual({ ok: true, errors: [] });
+      w.call('syncNow');
+      expect(w.column('Keap Email Status')).toEqual(['', '']);
+    },
+  );
+});
