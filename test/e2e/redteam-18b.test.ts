@@ -526,3 +526,203 @@ describe('redteam-18b: the Keap Email Status read', () => {
     },
   );
 });
+
+describe('redteam-18b: a slow, failing or odd Keap during the search', () => {
+  it('held: a search slower than the whole execution kills it; the next run opts each address out once, with the right words', () => {
+    const names = Array.from({ length: 14 }, (_, i) => `p${i}@example.com`);
+    const w = connectedWorld([HEADERS, ...names.map((email) => ['', email, 'yes', ''])], {
+      keapEmailStatus: true,
+    });
+    names.forEach((email, i) => w.addContact(100 + i, email));
+    const before = w.sheet().values();
+    w.sim.inject({ kind: 'slow', delayMs: 400_000, route: 'contacts.list' });
+    const killed = w.run<Summary>('syncNow');
+    expect(killed.error?.message).toBe('Exceeded maximum execution time');
+    expect(w.sheet().values()).toEqual(before);
+    expect(keapWrites(w)).toEqual([]);
+    w.sim.clearFaults();
+    w.clock.advance(10 * 60_000);
+    expect(w.call<Summary>('syncNow').outcome).toBe('completed');
+    expect(statuses(w)).toEqual(
+      names.map((_, i) => `Updated: opted out (Keap contact ${100 + i}, found by email)`),
+    );
+    const optOuts = keapWrites(w).map((e) => e.path);
+    expect(new Set(optOuts).size).toBe(14);
+    expect(optOuts).toHaveLength(14);
+    for (const email of names) expect(w.sim.emailStatus(TENANT, email)?.status).toBe('MANUAL');
+    expect(w.column('Keap Email Status')).toEqual(
+      names.map(() => `Opted out by this add-on on ${today(w)}`),
+    );
+  });
+
+  it('held: an execution killed while reading back an opt-out it sent: the next run sends nothing again and says opted out', () => {
+    const w = connectedWorld([HEADERS, ['', 'a@example.com', 'yes', 'asked']], {
+      keapEmailStatus: true,
+    });
+    w.addContact(12, 'a@example.com');
+    let lists = 0;
+    w.sim.inject({
+      kind: 'slow',
+      delayMs: 400_000,
+      route: 'emailAddresses.list',
+      when: () => (lists += 1) === 2,
+    });
+    const killed = w.run<Summary>('syncNow');
+    expect(killed.error?.message).toBe('Exceeded maximum execution time');
+    expect(keapWrites(w)).toHaveLength(1);
+    w.sim.clearFaults();
+    w.clock.advance(10 * 60_000);
+    w.call('syncNow');
+    expect(keapWrites(w)).toHaveLength(1);
+    expect(keapState(w, [12])).toEqual({
+      12: [{ field: 'EMAIL1', email: 'a@example.com', status: 'MANUAL', reason: 'asked' }],
+    });
+    expect(statuses(w)[0]).toMatch(
+      /^(Updated: opted out|Up to date) \(Keap contact 12, found by email\)$/,
+    );
+    expect(w.column('Keap Email Status')[0]).toMatch(
+      /^Opted out (by this add-on on \d{4}-\d{2}-\d{2}|in Keap \(by a Keap user or an app\))$/,
+    );
+  });
+
+  it('held: a search answered with an HTML page is unreadable: the row retries and nothing is sent', () => {
+    const w = connectedWorld([HEADERS, ['', 'a@example.com', 'yes', '']], {
+      keapEmailStatus: false,
+    });
+    w.addContact(12, 'a@example.com');
+    w.sim.inject({
+      kind: 'status',
+      status: 200,
+      route: 'contacts.list',
+      body: '<html><body>Service temporarily unavailable</body></html>',
+    });
+    w.call('syncNow');
+    expect(String(statuses(w)[0])).toMatch(/^Will retry: /);
+    expect(keapWrites(w)).toEqual([]);
+    expect(w.sim.emailStatus(TENANT, 'a@example.com')?.status).toBe('SINGLE_OPT_IN');
+  });
+
+  it('held: the preview with the search failing says it stopped, and does not call the row unmatched', () => {
+    const w = connectedWorld(
+      [HEADERS, [1, 'a@example.com', 'yes', ''], ['', 'b@example.com', 'yes', '']],
+      {
+        keapEmailStatus: true,
+      },
+    );
+    w.addContact(1, 'a@example.com');
+    w.addContact(2, 'b@example.com');
+    w.sim.inject({ kind: 'status', status: 503, route: 'contacts.list' });
+    const preview = w.call<{
+      errors: { row: number; error: string }[];
+      changes: { row: number }[];
+      stopped?: string | null;
+      message: string;
+    }>('previewSync');
+    expect(JSON.stringify(preview)).not.toMatch(/No Keap contact has this email/);
+    expect(preview.changes.map((c) => c.row)).not.toContain(3);
+    expect(preview.stopped ?? preview.message).toMatch(/Keap/);
+    expect(keapWrites(w)).toEqual([]);
+  });
+
+  it('held: identical rows (case and spaces apart) share one search and one opt-out', () => {
+    const w = connectedWorld(
+      [
+        HEADERS,
+        ['', 'a@example.com', 'yes', 'asked'],
+        ['', ' A@Example.COM ', 'TRUE', 'asked '],
+        ['', 'a@EXAMPLE.com', 'x', ' asked'],
+      ],
+      { keapEmailStatus: true },
+    );
+    w.addContact(12, 'a@example.com');
+    w.call('syncNow');
+    expect(searches(w)).toHaveLength(1);
+    expect(keapWrites(w)).toHaveLength(1);
+    expect(statuses(w)).toEqual([
+      'Updated: opted out (Keap contact 12, found by email)',
+      'Updated: opted out (Keap contact 12, found by email)',
+      'Updated: opted out (Keap contact 12, found by email)',
+    ]);
+    expect(keapState(w, [12])).toEqual({
+      12: [{ field: 'EMAIL1', email: 'a@example.com', status: 'MANUAL', reason: 'asked' }],
+    });
+    expect(w.column('Keap Email Status')).toEqual([
+      `Opted out by this add-on on ${today(w)}`,
+      `Opted out by this add-on on ${today(w)}`,
+      `Opted out by this add-on on ${today(w)}`,
+    ]);
+  });
+
+  it('held: a row with an id moves its contact to the address a row without an id opts out, in the same run', () => {
+    const w = connectedWorld(
+      [HEADERS, [7, 'x@example.com', '', ''], ['', 'x@example.com', 'yes', '']],
+      { keapEmailStatus: true },
+    );
+    w.addContact(7, 'old@example.com');
+    w.call('syncNow');
+    expect(w.emailsOf(7)).toEqual({ EMAIL1: 'x@example.com' });
+    expect(statuses(w)).toEqual([
+      'Updated: email changed to x@example.com',
+      'Updated: opted out (Keap contact 7, found by email)',
+    ]);
+    expect(w.sim.emailStatus(TENANT, 'x@example.com')?.status).toBe('MANUAL');
+    expect(w.column('Keap Email Status')).toEqual([
+      `Opted out in Keap (by a Keap user or an app)${NOT_TICKED}`,
+      `Opted out by this add-on on ${today(w)}`,
+    ]);
+  });
+
+  it("held: Keap's daily limit reached right at the status read: the rows' truths stand", () => {
+    const build = () => {
+      const w = connectedWorld(
+        [HEADERS, [1, 'a@example.com', '', ''], ['', 'b@example.com', 'yes', '']],
+        {
+          keapEmailStatus: true,
+        },
+      );
+      w.addContact(1, 'a@example.com');
+      w.addContact(2, 'b@example.com');
+      return w;
+    };
+    const reference = build();
+    const app = { clientId: CLIENT_ID };
+    const startLeft = reference.sim.dailyQuotaLeft(app);
+    reference.call('syncNow');
+    const used = startLeft - reference.sim.dailyQuotaLeft(app);
+    const outcomes: string[] = [];
+    for (let short = 1; short <= used; short++) {
+      const w = build();
+      w.sim.spendDailyQuota(app, w.sim.dailyQuotaLeft(app) - (100 + used - short));
+      outcomes.push(String(w.call<Summary>('syncNow').outcome));
+      const s = statuses(w).map(String);
+      const optedOut = w.sim.emailStatus(TENANT, 'b@example.com')?.status === 'MANUAL';
+      // The row says opted out only if Keap shows it; never "no contact".
+      if (/^Updated: opted out/.test(s[1])) expect(optedOut).toBe(true);
+      expect(s[1]).not.toMatch(/No Keap contact/);
+      // The column may not be made yet (its first read had no quota): never wrong words.
+      const header = w.sheet().values()[0] as unknown[];
+      if (header.includes('Keap Email Status'))
+        for (const cell of w.column('Keap Email Status'))
+          expect(['', 'Subscribed', `Opted out by this add-on on ${today(w)}`]).toContain(cell);
+      if (/^Will retry/.test(s[1]))
+        expect(w.sim.emailStatus(TENANT, 'b@example.com')?.status).toBe('SINGLE_OPT_IN');
+      expect(keapWrites(w).length).toBeLessThanOrEqual(1);
+    }
+    expect(outcomes.length).toBeGreaterThan(0);
+  });
+
+  it('held: the status column header renamed by the person is left to them; a new column is made', () => {
+    const w = connectedWorld([HEADERS, [1, 'a@example.com', '', '']], { keapEmailStatus: true });
+    w.addContact(1, 'a@example.com');
+    w.call('syncNow');
+    const at = headerIndex(w, 'Keap Email Status');
+    w.sheet().setCell(1, at, 'Status last month');
+    w.sim.setEmailStatus(TENANT, 'a@example.com', 'FEEDBACK');
+    w.call('syncNow');
+    expect(w.column('Status last month')).toEqual(['Subscribed']);
+    expect(w.column('Keap Email Status')).toEqual([
+      `Unsubscribed by the person (from a Keap email)${NOT_TICKED}`,
+    ]);
+    expect(keapWrites(w)).toEqual([]);
+  });
+});
