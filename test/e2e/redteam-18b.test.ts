@@ -6,7 +6,7 @@
  */
 import { changeInKeap, connectedWorld, keapState, keapWrites, type Summary } from './support/sync';
 import { withAnyDay } from './support/nextTry';
-import { CLIENT_ID, TENANT, type World } from './world';
+import { CLIENT_ID, OWNER, TENANT, type World } from './world';
 
 const HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
 const SEARCH_PATH = '/crm/rest/v2/contacts';
@@ -833,5 +833,55 @@ describe('redteam-18b: records and words after the sheet changed between runs', 
     w.sheet().setValues(2, 1, [['', '', '', '']]);
     w.call('syncNow');
     expect(w.column('Keap Email Status')).toEqual(['', 'Subscribed']);
+  });
+});
+
+describe('redteam-18b: lists as they come from other tools, and a second Keap account', () => {
+  test.failing(
+    'a list with an Email and an Opt Out column and no Contact ID column is synced by email',
+    () => {
+      // DEFECT (medium): the run fails at once, "Row 1 of the 'Contacts' tab has no 'Contact ID'
+      // column.", sending nothing and writing no status. Issue 18 and the README ("lists from
+      // Zapier, Make or a form rarely have ids") target exactly these lists, which have no such
+      // column at all; the person must discover that an empty 'Contact ID' column unlocks the
+      // feature. Should: with no Contact ID column every row is a row without an id (matched by
+      // email). Cause: the required-header check (src/sheet/headers.ts, Contact ID required).
+      const w = connectedWorld(
+        [
+          ['Email', 'Opt Out'],
+          ['a@example.com', 'yes'],
+          ['b@example.com', ''],
+        ],
+        { keapEmailStatus: true },
+      );
+      w.addContact(12, 'a@example.com');
+      w.addContact(13, 'b@example.com');
+      const summary = w.call<Summary>('syncNow');
+      expect(summary.outcome).toBe('completed');
+      expect(statuses(w)).toEqual([
+        'Updated: opted out (Keap contact 12, found by email)',
+        'Up to date (Keap contact 13, found by email)',
+      ]);
+      expect(w.sim.emailStatus(TENANT, 'a@example.com')?.status).toBe('MANUAL');
+    },
+  );
+
+  it('held: connected to another Keap account, an unedited row is searched again there and names its contact', () => {
+    const w = connectedWorld([HEADERS, ['', 'a@example.com', '', '']], { keapEmailStatus: true });
+    w.addContact(12, 'a@example.com');
+    w.call('syncNow');
+    expect(statuses(w)).toEqual(['Up to date (Keap contact 12, found by email)']);
+    w.sim.addTenant('sandbox1');
+    w.sim.addContact('sandbox1', { id: 99, email1: 'a@example.com' });
+    w.sim.setEmailStatus('sandbox1', 'a@example.com', 'LIST_UNSUBSCRIBE');
+    w.call('disconnect');
+    w.connect(OWNER, { tenant: 'sandbox1' });
+    w.call('syncNow');
+    expect(statuses(w)).toEqual(['Up to date (Keap contact 99, found by email)']);
+    expect(w.column('Keap Email Status')).toEqual([
+      `Unsubscribed by the person (with their mail app's unsubscribe button)${NOT_TICKED}`,
+    ]);
+    expect(keapWrites(w)).toEqual([]);
+    expect(w.sim.emailStatus(TENANT, 'a@example.com')?.status).toBe('SINGLE_OPT_IN');
   });
 });
