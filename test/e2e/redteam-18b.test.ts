@@ -885,3 +885,53 @@ describe('redteam-18b: lists as they come from other tools, and a second Keap ac
     expect(w.sim.emailStatus(TENANT, 'a@example.com')?.status).toBe('SINGLE_OPT_IN');
   });
 });
+
+describe('redteam-18b: the settings and the Keap Email Status column', () => {
+  test.failing(
+    "'Keap Email Status' chosen as the Email column is refused like 'Sync Status'; no email a person typed is erased",
+    () => {
+      // DEFECT (high): saveSettings accepts 'Keap Email Status' as the header of the Email input
+      // column (it refuses 'Sync Status', 'Last Synced' and 'Keap Sync Record': src/sync/settings.ts:71
+      // OWN_COLUMNS lacks KEAP_EMAIL_STATUS_HEADER). The next sync reads the addresses from that
+      // column, opts a@ out, then writes its Keap Email Status words into the same column: both
+      // addresses the person typed are erased (the cells end empty), the run's own statuses for
+      // them are not even written, and the next run says "Error: Contact ID is missing". Should:
+      // refused as a column the add-on writes itself; in any case no input cell is ever changed.
+      const w = connectedWorld(
+        [
+          ['Contact ID', 'Keap Email Status', 'Opt Out', 'Opt Out Reason'],
+          ['', 'a@example.com', 'yes', ''],
+          [1, 'b@example.com', '', ''],
+        ],
+        { keapEmailStatus: null },
+      );
+      w.addContact(12, 'a@example.com');
+      w.addContact(1, 'b@example.com');
+      const settings = {
+        sheetName: '',
+        headers: {
+          contactId: 'Contact ID',
+          email: 'Keap Email Status',
+          optOut: 'Opt Out',
+          optOutReason: 'Opt Out Reason',
+        },
+        keapEmailStatus: true,
+      };
+      const saved = w.call<{ ok: boolean }>('saveSettings', [settings]);
+      w.call('syncNow');
+      w.call('syncNow');
+      const inputs = w
+        .sheet()
+        .values()
+        .slice(1)
+        .map((row) => row.slice(0, 4));
+      expect({ saved: saved.ok, inputs }).toEqual({
+        saved: false,
+        inputs: [
+          ['', 'a@example.com', 'yes', ''],
+          [1, 'b@example.com', '', ''],
+        ],
+      });
+    },
+  );
+});
