@@ -935,3 +935,62 @@ describe('redteam-18b: the settings and the Keap Email Status column', () => {
     },
   );
 });
+
+describe('redteam-18b: a person edits a row without an id while the run is going', () => {
+  function editWorld(): World {
+    const w = connectedWorld(
+      [HEADERS, ['', 'a@example.com', 'yes', ''], [3, 'c@example.com', '', '']],
+      { keapEmailStatus: true },
+    );
+    w.addContact(12, 'a@example.com');
+    w.addContact(13, 'b@example.com');
+    w.addContact(3, 'c@example.com');
+    return w;
+  }
+
+  it('held: the email changed at any service call of the run: after the next run the row says what Keap shows for the new address', () => {
+    const reference = editWorld();
+    let calls = 0;
+    let statusWrite = 0;
+    reference.rt.run('syncNow', [], {
+      user: 'owner@example.com',
+      spreadsheetId: reference.spreadsheetId,
+      authMode: 'FULL',
+      onServiceCall: ({ n, service, method }) => {
+        calls = n;
+        if (`${service}.${method}` === 'Range.setValues') statusWrite = n;
+      },
+    });
+    const problems: string[] = [];
+    for (let at = 1; at <= calls; at += 1) {
+      const w = editWorld();
+      let done = false;
+      w.rt.run('syncNow', [], {
+        user: 'owner@example.com',
+        spreadsheetId: w.spreadsheetId,
+        authMode: 'FULL',
+        onServiceCall: ({ n }) => {
+          if (n === at && !done) {
+            done = true;
+            w.sheet().setCell(2, 2, 'b@example.com');
+          }
+        },
+      });
+      // Edited before the statuses were written: the row says nothing of a@'s contact.
+      const first = String(w.column('Sync Status')[0]);
+      if (at <= statusWrite && first.includes('Keap contact 12'))
+        problems.push(`edited at ${at}: first run '${first}'`);
+      w.call('syncNow');
+      const sync = String(statuses(w)[0]);
+      const keap = String(w.column('Keap Email Status')[0]);
+      if (sync !== 'Updated: opted out (Keap contact 13, found by email)')
+        problems.push(`edited at ${at}: sync '${sync}'`);
+      if (keap !== `Opted out by this add-on on ${today(w)}`)
+        problems.push(`edited at ${at}: keap '${keap}'`);
+      if (w.sim.emailStatus(TENANT, 'b@example.com')?.status !== 'MANUAL')
+        problems.push(`edited at ${at}: b@ not opted out`);
+      if (w.column('Email')[0] !== 'b@example.com') problems.push(`edited at ${at}: input changed`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
