@@ -994,3 +994,66 @@ describe('redteam-18b: a person edits a row without an id while the run is going
     expect(problems).toEqual([]);
   });
 });
+
+describe('redteam-18b: more odd status reads', () => {
+  it('held: a status list answered over two pages shows each address its own status', () => {
+    const w = connectedWorld(
+      [HEADERS, [1, 'a@example.com', '', ''], ['', 'b@example.com', '', '']],
+      {
+        keapEmailStatus: true,
+      },
+    );
+    w.addContact(1, 'a@example.com');
+    w.addContact(2, 'b@example.com');
+    w.sim.inject({
+      kind: 'status',
+      status: 200,
+      route: 'emailAddresses.list',
+      times: 1,
+      when: ({ request }) => !request.url.includes('page_token='),
+      body: JSON.stringify({
+        email_addresses: [{ email: 'a@example.com', status: 'LIST_UNSUBSCRIBE' }],
+        next_page_token: 'p2',
+      }),
+    });
+    w.sim.inject({
+      kind: 'status',
+      status: 200,
+      route: 'emailAddresses.list',
+      times: 1,
+      when: ({ request }) => request.url.includes('page_token=p2'),
+      body: JSON.stringify({
+        email_addresses: [{ email: 'b@example.com', status: 'SPAM' }],
+        next_page_token: '',
+      }),
+    });
+    w.call('syncNow');
+    expect(w.column('Keap Email Status')).toEqual([
+      `Unsubscribed by the person (with their mail app's unsubscribe button)${NOT_TICKED}`,
+      `Marked as spam${NOT_TICKED}`,
+    ]);
+    expect(keapWrites(w)).toEqual([]);
+  });
+
+  it('held: the preview with the status read failing says it is incomplete and lists no row as opted out in Keap', () => {
+    const w = connectedWorld(
+      [HEADERS, [1, 'a@example.com', '', ''], ['', 'b@example.com', '', '']],
+      {
+        keapEmailStatus: true,
+      },
+    );
+    w.addContact(1, 'a@example.com');
+    w.addContact(2, 'b@example.com');
+    w.sim.setEmailStatus(TENANT, 'a@example.com', 'LIST_UNSUBSCRIBE');
+    w.sim.inject({ kind: 'status', status: 503, route: 'emailAddresses.list' });
+    const preview = w.call<{
+      message: string;
+      stopped?: string | null;
+      optedOutInKeap?: unknown[];
+    }>('previewSync');
+    expect(preview.message).toMatch(/^Preview incomplete: /);
+    expect(preview.stopped).toMatch(/HTTP 503/);
+    expect(preview.optedOutInKeap ?? []).toEqual([]);
+    expect(keapWrites(w)).toEqual([]);
+  });
+});
