@@ -1057,3 +1057,29 @@ describe('redteam-18b: more odd status reads', () => {
     expect(keapWrites(w)).toEqual([]);
   });
 });
+
+describe('redteam-18b: a record of a row without an id written over a contact record', () => {
+  it('held: after inputs sorted alone and an id-less row edited, an edit made in Keap to the other contact is not undone', () => {
+    const w = connectedWorld(
+      [HEADERS, [1, 'a@example.com', '', ''], ['', 'b@example.com', '', '']],
+      { keapEmailStatus: true },
+    );
+    w.addContact(1, 'a@example.com');
+    w.addContact(2, 'b@example.com');
+    w.call('syncNow');
+    // Inputs sorted alone: row 2 now holds b@ (no id) beside contact 1's record, and back.
+    w.sheet().setValues(2, 1, [
+      ['', 'b@example.com', true, ''],
+      [1, 'a@example.com', '', ''],
+    ]);
+    w.call('syncNow');
+    expect(w.sim.emailStatus(TENANT, 'b@example.com')?.status).toBe('MANUAL');
+    changeInKeap(w, 1, { EMAIL1: 'z@example.com' });
+    const before = keapWrites(w).length;
+    w.clock.advance(DAY_MS);
+    w.call('syncNow');
+    expect(keapWrites(w).slice(before)).toEqual([]);
+    expect(w.emailsOf(1)).toEqual({ EMAIL1: 'z@example.com' });
+    expect(statuses(w)[0]).toBe('Updated: opted out (Keap contact 2, found by email)');
+  });
+});
