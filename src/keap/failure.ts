@@ -55,44 +55,22 @@ export type KeapFailure =
 
 export type KeapFailureKind = KeapFailure['kind'];
 
+/** Keap said no (a 4xx but 401): not worth another try by itself. */
+export type RefusalFailure = Extract<KeapFailure, { kind: 'not-found' | 'forbidden' | 'refused' }>;
+
 /** How one request ended when it did not succeed (src/keap/keapErrors.ts answerFailure). */
-export type AnswerFailure = Extract<
-  KeapFailure,
-  {
-    kind:
-      | 'not-sent'
-      | 'unreachable'
-      | 'unconfirmed'
-      | 'throttled'
-      | 'server-error'
-      | 'not-found'
-      | 'forbidden'
-      | 'refused';
-  }
->;
+export type AnswerFailure =
+  | RefusalFailure
+  | Extract<
+      KeapFailure,
+      { kind: 'not-sent' | 'unreachable' | 'unconfirmed' | 'throttled' | 'server-error' }
+    >;
+
+/** An opt-out that Keap does not show done after it was asked (src/keap/optOut.ts). */
+export type OptOutFailure = Extract<KeapFailure, { kind: `opt-out-${string}` }>;
 
 /** Why a write (KeapGateway.write) was not done. */
-export type WriteFailure = Extract<
-  KeapFailure,
-  {
-    kind:
-      | AnswerFailure['kind']
-      | 'opt-out-unconfirmed'
-      | 'opt-out-unavailable'
-      | 'opt-out-unreadable'
-      | 'opt-out-not-done';
-  }
->;
+export type WriteFailure = AnswerFailure | OptOutFailure;
 
 /** Why a read, or the connection, could not go on (KeapUnavailableError). */
-export type UnavailableFailure = Exclude<
-  KeapFailure,
-  {
-    kind:
-      | 'unauthorized'
-      | 'opt-out-unconfirmed'
-      | 'opt-out-unavailable'
-      | 'opt-out-unreadable'
-      | 'opt-out-not-done';
-  }
->;
+export type UnavailableFailure = Exclude<KeapFailure, { kind: 'unauthorized' } | OptOutFailure>;

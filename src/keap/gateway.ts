@@ -15,7 +15,7 @@ import { findByEmail } from './contactSearchRead';
 import { DailyQuota } from './dailyQuota';
 import { emailStatusRequests, parseEmailStatusPage, sameOptState } from './emailStatusApi';
 import type { HttpPort, HttpResponse } from './httpPort';
-import { answerFailure } from './keapErrors';
+import { answerFailure, isSuccess } from './keapErrors';
 import {
   KeapDailyLimitError,
   KeapUnavailableError,
@@ -286,14 +286,6 @@ function firstAnswer(write: KeapWrite, outcome: RequestOutcome): FirstAnswer {
   if (write.kind === 'optOut') return { attempt: readRestAttempt(outcome) };
   if (isSuccess(outcome)) return { result: { ok: true } };
   return { result: { ok: false, failure: answerFailure(outcome) } };
-}
-
-function isSuccess(
-  outcome: RequestOutcome,
-): outcome is { kind: 'answered'; response: HttpResponse } {
-  return (
-    outcome.kind === 'answered' && outcome.response.status >= 200 && outcome.response.status < 300
-  );
 }
 
 /** A read that did not succeed stops the run: the sync cannot plan without Keap's state. */

@@ -4,6 +4,7 @@
  * value), shortened, and never carries a credential: callers pass the secrets to scrub.
  */
 import type { AnswerFailure } from './failure';
+import type { HttpResponse } from './httpPort';
 import type { RequestOutcome } from './requestRunner';
 import { classifyStatus } from './retryPolicy';
 
@@ -51,6 +52,15 @@ export function keapErrorMessage(body: string): string | null {
     record.error,
   );
   return found === null ? null : shorten(found);
+}
+
+/** Keap answered with a 2xx. */
+export function isSuccess(
+  outcome: RequestOutcome,
+): outcome is { kind: 'answered'; response: HttpResponse } {
+  return (
+    outcome.kind === 'answered' && outcome.response.status >= 200 && outcome.response.status < 300
+  );
 }
 
 /** Why a request that did not end in success failed (an answer of 2xx is not a failure). */

@@ -14,8 +14,8 @@
  */
 import { KEAP_REST_V2_BASE, KEAP_XML_RPC_URL, XML_RPC_SUNSET_MS } from './config';
 import type { HttpResponse } from './httpPort';
-import type { AnswerFailure, KeapShows, WriteFailure } from './failure';
-import { answerFailure } from './keapErrors';
+import type { AnswerFailure, KeapShows, RefusalFailure, WriteFailure } from './failure';
+import { answerFailure, isSuccess } from './keapErrors';
 import {
   KeapUnavailableError,
   type EmailOptState,
@@ -113,14 +113,6 @@ export type AttemptAnswer =
   /** Not sent before the execution's deadline. */
   | { kind: 'not-sent' };
 
-function isSuccess(
-  outcome: RequestOutcome,
-): outcome is { kind: 'answered'; response: HttpResponse } {
-  return (
-    outcome.kind === 'answered' && outcome.response.status >= 200 && outcome.response.status < 300
-  );
-}
-
 function isHtml(response: HttpResponse): boolean {
   const type = Object.entries(response.headers).find(
     ([name]) => name.toLowerCase() === 'content-type',
@@ -177,10 +169,8 @@ export function readXmlRpcAttempt(outcome: RequestOutcome): AttemptAnswer {
   return { kind: 'refused', keapMessage: null };
 }
 
-type Refusal = Extract<AnswerFailure, { kind: 'not-found' | 'forbidden' | 'refused' }>;
-
 /** Keap said no (a 4xx): not worth another try by itself, unlike throttling, 5xx or no answer. */
-function isRefusal(failure: AnswerFailure): failure is Refusal {
+function isRefusal(failure: AnswerFailure): failure is RefusalFailure {
   switch (failure.kind) {
     case 'not-found':
     case 'forbidden':

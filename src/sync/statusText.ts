@@ -3,7 +3,7 @@
  * them: "Updated: ...", "Up to date", "Error: ...", "Will retry: ...".
  */
 import { accountLabel } from '../connection/keapAccount';
-import type { KeapFailure, KeapShows, WriteFailure } from '../keap/failure';
+import type { KeapFailure, KeapShows, OptOutFailure, RefusalFailure } from '../keap/failure';
 import type { KeapWrite } from '../keap/model';
 import type { RunChange } from './checkpoint';
 import type { UnitFailure } from './unitFailure';
@@ -80,9 +80,7 @@ function keapSaid(keapMessage: string | null, status: number): string {
   return keapMessage ?? `Keap gave no reason (its error code was ${status})`;
 }
 
-type Refusal = Extract<KeapFailure, { kind: 'not-found' | 'forbidden' | 'refused' }>;
-
-function refusalStatus(failure: Refusal): number {
+function refusalStatus(failure: RefusalFailure): number {
   switch (failure.kind) {
     case 'not-found':
       return 404;
@@ -173,7 +171,7 @@ export function keapTroubleSentence(failure: KeapFailure, reading: string | null
 }
 
 /** The row's message for a write Keap refused (a 4xx). */
-export function writeRefusalText(failure: Refusal, write: KeapWrite): string {
+export function writeRefusalText(failure: RefusalFailure, write: KeapWrite): string {
   const said = keapSaid(failure.keapMessage, refusalStatus(failure));
   switch (write.kind) {
     case 'setEmails': {
@@ -195,8 +193,6 @@ function shownInKeap(shows: KeapShows): string {
     ? `Keap has no status for ${shows.email}`
     : `Keap shows ${shows.email} as ${shows.status}`;
 }
-
-type OptOutFailure = Extract<WriteFailure, { kind: `opt-out-${string}` }>;
 
 /** The row's words for an opt-out Keap does not show done. */
 export function optOutFailureText(failure: OptOutFailure): string {
