@@ -170,6 +170,43 @@ export function keapTroubleSentence(failure: KeapFailure, reading: string | null
   }
 }
 
+// Why a run stopped early (src/sync/stopWords.ts decides it). Each message is whole sentences
+// with at most one instruction, and never a parenthesis inside a parenthesis: Keap's and the
+// connection's own texts are already sentences, so they are reworded or followed, not wrapped.
+
+const DAILY_LIMIT_SENTENCE =
+  "Keap's daily request limit for this add-on was reached; Keap resets it at 00:00 UTC.";
+const RETRY_NEXT_RUN = 'Rows not yet synced are tried again on the next run.';
+const SYNCED_ONCE_CONNECTED = 'Rows not yet synced are synced once Keap is connected again.';
+const OPEN_AND_CONNECT =
+  'Open Keap Sheets Sync from the Extensions menu and connect again; rows not yet synced are synced after that.';
+
+/**
+ * Why Keap needs a person, followed by one instruction: the connection's own when its words
+ * already give one (`instructs`).
+ */
+function reconnectMessage(reason: string, instructs: boolean): string {
+  const said = asSentence(reason) || 'Keap does not accept the connection.';
+  return `${said} ${instructs ? SYNCED_ONCE_CONNECTED : OPEN_AND_CONNECT}`;
+}
+
+/** Why Keap stopped an execution, and what happens next. */
+export function keapStopMessage(failure: KeapFailure, reading: string | null = null): string {
+  switch (failure.kind) {
+    case 'unauthorized':
+      return reconnectMessage(failure.reason, failure.instructs);
+    case 'daily-limit':
+      return DAILY_LIMIT_SENTENCE;
+    default:
+      return `${keapTroubleSentence(failure, reading)} ${RETRY_NEXT_RUN}`;
+  }
+}
+
+/** An execution stopped by something the add-on did not expect (`text`: the error's). */
+export function unexpectedStopMessage(text: string): string {
+  return `The sync stopped unexpectedly: ${asSentence(text)} ${RETRY_NEXT_RUN}`;
+}
+
 /** The row's message for a write Keap refused (a 4xx). */
 export function writeRefusalText(failure: RefusalFailure, write: KeapWrite): string {
   const said = keapSaid(failure.keapMessage, refusalStatus(failure));

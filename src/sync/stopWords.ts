@@ -1,13 +1,12 @@
 /**
- * Plain words for why a run stopped early. Each message is whole sentences with at most one
- * instruction, and never a parenthesis inside a parenthesis: Keap's and the connection's
- * own texts are already sentences, so they are reworded or followed, not wrapped.
+ * Why a run stopped early, and what follows from it: a person must reconnect, or the next run
+ * tries again. The words are chosen in statusText.ts (keapStopMessage, unexpectedStopMessage).
  */
-import { isTransientServiceError } from './serviceRetry';
 import type { KeapFailure } from '../keap/failure';
 import { KeapError } from '../keap/model';
 import { SheetSetupError } from '../sheet/setupError';
-import { asSentence, keapTroubleSentence } from './statusText';
+import { isTransientServiceError } from './serviceRetry';
+import { asSentence, keapStopMessage, unexpectedStopMessage } from './statusText';
 import type { SyncOutcome } from './summary';
 
 export interface Stop {
@@ -17,54 +16,55 @@ export interface Stop {
   transient?: boolean;
 }
 
-export const DAILY_LIMIT_SENTENCE =
-  "Keap's daily request limit for this add-on was reached; Keap resets it at 00:00 UTC.";
-export const RETRY_NEXT_RUN = 'Rows not yet synced are tried again on the next run.';
-const SYNCED_ONCE_CONNECTED = 'Rows not yet synced are synced once Keap is connected again.';
-const OPEN_AND_CONNECT =
-  'Open Keap Sheets Sync from the Extensions menu and connect again; rows not yet synced are synced after that.';
-
 export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 export { asSentence };
 
-/**
- * Why Keap needs a person, followed by one instruction: the connection's own when its words
- * already give one (`instructs`).
- */
-export function reconnectMessage(reason: string, instructs: boolean): string {
-  const said = asSentence(reason) || 'Keap does not accept the connection.';
-  return `${said} ${instructs ? SYNCED_ONCE_CONNECTED : OPEN_AND_CONNECT}`;
-}
-
-/** Plain words for why an execution stopped early. */
+/** Why an execution stopped early. */
 export function stopFor(error: unknown): Stop {
-  if (error instanceof KeapError) return keapStop(error.failure, error.reading);
+  if (error instanceof KeapError) {
+    return {
+      outcome: keapStopOutcome(error.failure),
+      message: keapStopMessage(error.failure, error.reading),
+    };
+  }
   if (error instanceof SheetSetupError) return { outcome: 'failed', message: error.message };
   return {
     outcome: 'failed',
-    message: `The sync stopped unexpectedly: ${asSentence(describe(error))} ${RETRY_NEXT_RUN}`,
+    message: unexpectedStopMessage(describe(error)),
     ...(isTransientServiceError(error) ? { transient: true } : {}),
   };
 }
 
-/** Why Keap stopped the execution: a person must reconnect, or the next run tries again. */
-function keapStop(failure: KeapFailure, reading: string | null): Stop {
+/**
+ * A lost connection needs a person; every other failure is tried again by the next run (a
+ * run handles the daily limit itself, waiting for the reset: this is for the preview).
+ */
+function keapStopOutcome(failure: KeapFailure): Stop['outcome'] {
   switch (failure.kind) {
     case 'unauthorized':
-      return {
-        outcome: 'needs-reconnect',
-        message: reconnectMessage(failure.reason, failure.instructs),
-      };
-    // A run handles the daily limit itself (it waits for the reset); this is for the preview.
+      return 'needs-reconnect';
+    case 'not-sent':
+    case 'unreachable':
+    case 'unconfirmed':
+    case 'throttled':
+    case 'server-error':
+    case 'not-found':
+    case 'forbidden':
+    case 'refused':
+    case 'unreadable':
+    case 'too-long':
+    case 'kept-paging':
     case 'daily-limit':
-      return { outcome: 'failed', message: DAILY_LIMIT_SENTENCE };
+    case 'connection':
+    case 'opt-out-unconfirmed':
+    case 'opt-out-unavailable':
+    case 'opt-out-unreadable':
+    case 'opt-out-not-done':
+      return 'failed';
     default:
-      return {
-        outcome: 'failed',
-        message: `${keapTroubleSentence(failure, reading)} ${RETRY_NEXT_RUN}`,
-      };
+      return failure satisfies never;
   }
 }
