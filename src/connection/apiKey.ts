@@ -4,7 +4,7 @@
  * X-Keap-API-Key header and get Keap's lower PAT/SAK limits.
  */
 import { SERVICE_ACCOUNT_KEY_PREFIX } from '../keap/config';
-import { keapErrorMessage, WORDS } from '../keap/keapErrors';
+import { keapErrorMessage } from '../keap/keapErrors';
 import { readRecord, USER_KEYS, writeRecord, type PropertyStore } from './userRecords';
 
 export type ApiKeyKind = 'service-account-key' | 'personal-access-token';
@@ -53,7 +53,7 @@ export function describeKeyCheck(
   if (status >= 500)
     return `Keap had a server error (HTTP ${status}) while checking the key. Try again later.`;
   const message = keapErrorMessage(body);
-  return `Keap refused the key check: ${message ?? WORDS.noReason(status)}.`;
+  return `Keap refused the key check: ${message ?? `Keap gave no reason (its error code was ${status})`}.`;
 }
 
 export function readApiKey(store: PropertyStore): StoredApiKey | null {

@@ -9,7 +9,7 @@
  * Used by the sync (src/sync/services.ts) and by the connection's token reads, so it lives
  * below both.
  */
-import { KeapAccessError, KeapUnavailableError } from '../keap/model';
+import { KeapError } from '../keap/model';
 
 const TRANSIENT_STARTS = [
   /^Service Spreadsheets failed while accessing document/i,
@@ -25,9 +25,7 @@ export const SERVICE_RETRY_PAUSES_MS = [500, 1_000, 2_000];
 
 export function isTransientServiceError(error: unknown): boolean {
   if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return false;
-  if (error instanceof KeapAccessError || error instanceof KeapUnavailableError) return false;
-  const name = String((error as { name?: unknown }).name ?? '');
-  if (name.startsWith('Keap')) return false;
+  if (error instanceof KeapError) return false;
   const message = String((error as { message?: unknown }).message ?? '');
   return TRANSIENT_STARTS.some((start) => start.test(message));
 }

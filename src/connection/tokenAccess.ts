@@ -58,7 +58,7 @@ export class TokenAccess {
       // store already tried it again) is passed on as it is: the run keeps its checkpoint and
       // the next firing carries on. Nothing was written, so the refresh token is untouched.
       if (isTransientServiceError(error)) throw error;
-      throw new KeapUnavailableError(LOCK_BUSY_WORDS);
+      throw new KeapUnavailableError({ kind: 'connection', reason: LOCK_BUSY_WORDS });
     }
     const token = asKeapToken(service.getToken());
     if (granted && token) return token.access_token;
@@ -109,7 +109,8 @@ export class TokenAccess {
 
   private refreshFailure(error: unknown): Error {
     const failure = classifyRefreshFailure(error);
-    if (!failure.lost) return new KeapUnavailableError(failure.reason);
+    if (!failure.lost)
+      return new KeapUnavailableError({ kind: 'connection', reason: failure.reason });
     this.deps.onLost(failure.reason);
     return new KeapAccessError(failure.reason);
   }
@@ -119,7 +120,7 @@ export class TokenAccess {
     try {
       lock.waitLock(TOKEN_LOCK_WAIT_MS);
     } catch {
-      throw new KeapUnavailableError(LOCK_BUSY_WORDS);
+      throw new KeapUnavailableError({ kind: 'connection', reason: LOCK_BUSY_WORDS });
     }
     try {
       return work();

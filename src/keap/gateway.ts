@@ -15,7 +15,7 @@ import { findByEmail } from './contactSearchRead';
 import { DailyQuota } from './dailyQuota';
 import { emailStatusRequests, parseEmailStatusPage, sameOptState } from './emailStatusApi';
 import type { HttpPort, HttpResponse } from './httpPort';
-import { describeFailure, WORDS } from './keapErrors';
+import { answerFailure, isSuccess } from './keapErrors';
 import {
   KeapDailyLimitError,
   KeapUnavailableError,
@@ -35,6 +35,7 @@ import {
   xmlRpcOptOutRequest,
   type AttemptAnswer,
   type OptOutWrite,
+  type RestAttempt,
 } from './optOut';
 import { Pacer } from './pacing';
 import {
@@ -93,7 +94,9 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
     const items: T[] = [];
     let requests = firstPages;
     for (let page = 0; requests.length > 0; page += 1) {
-      if (page >= MAX_PAGES_PER_GROUP) throw new KeapUnavailableError(`Keap kept paging ${what}.`);
+      if (page >= MAX_PAGES_PER_GROUP) {
+        throw new KeapUnavailableError({ kind: 'kept-paging' }, what);
+      }
       const { outcomes, sent } = runner.run(requests, undefined, inFlight);
       counts.reads += sent;
       const quotaStop = quota.stoppedUntil();
@@ -118,10 +121,10 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
       return read();
     } catch (error) {
       if (error instanceof UnreadableAnswerError) {
-        throw new KeapUnavailableError(`${WORDS.unreadable} (while reading ${what}).`);
+        throw new KeapUnavailableError({ kind: 'unreadable' }, what);
       }
       if (error instanceof UrlTooLongError) {
-        throw new KeapUnavailableError(`One value is too long to look up in Keap (${what}).`);
+        throw new KeapUnavailableError({ kind: 'too-long' }, what);
       }
       throw error;
     }
@@ -151,7 +154,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
       if (!wanted.has(key)) continue;
       const earlier = found.get(key);
       if (agree && earlier !== undefined && !agree(earlier, item)) {
-        throw new KeapUnavailableError(`${WORDS.unreadable} (while reading ${what}).`);
+        throw new KeapUnavailableError({ kind: 'unreadable' }, what);
       }
       found.set(key, item);
     }
@@ -238,7 +241,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
       const optOutIndexes = writes.flatMap((write, i) => (write.kind === 'optOut' ? [i] : []));
       const confirmed = confirmOptOuts(
         optOutIndexes.map((i) => writes[i] as OptOutWrite),
-        optOutIndexes.map((i) => first[i].attempt as AttemptAnswer),
+        optOutIndexes.map((i) => first[i].attempt as RestAttempt),
         {
           sendXmlRpc: (fallback) =>
             sendAtMostOnce<AttemptAnswer>(
@@ -276,36 +279,16 @@ function writeRequest(write: KeapWrite): KeapRequest {
 
 /** An email change's result, or a REST opt-out's answer (settled after the read-back). */
 type FirstAnswer =
-  { result: WriteResult; attempt?: undefined } | { attempt: AttemptAnswer; result?: undefined };
+  { result: WriteResult; attempt?: undefined } | { attempt: RestAttempt; result?: undefined };
 
 function firstAnswer(write: KeapWrite, outcome: RequestOutcome): FirstAnswer {
   if (write.kind === 'optOut') return { attempt: readRestAttempt(outcome) };
   if (isSuccess(outcome)) return { result: { ok: true } };
-  return { result: { ok: false, ...describeFailure(outcome, refusalWords(write.contactId)) } };
-}
-
-function isSuccess(
-  outcome: RequestOutcome,
-): outcome is { kind: 'answered'; response: HttpResponse } {
-  return (
-    outcome.kind === 'answered' && outcome.response.status >= 200 && outcome.response.status < 300
-  );
-}
-
-function refusalWords(contactId: number) {
-  return (response: HttpResponse, keapMessage: string): string => {
-    if (response.status === 404) return `Keap has no contact with id ${contactId}`;
-    if (response.status === 403) return `Keap did not allow the change: ${keapMessage}`;
-    return `Keap refused the email: ${keapMessage}`;
-  };
+  return { result: { ok: false, failure: answerFailure(outcome) } };
 }
 
 /** A read that did not succeed stops the run: the sync cannot plan without Keap's state. */
 function requireSuccess(outcome: RequestOutcome, what: string): HttpResponse {
   if (isSuccess(outcome)) return outcome.response;
-  const { error } = describeFailure(
-    outcome,
-    (_response, keapMessage) => `Keap refused to list ${what}: ${keapMessage}`,
-  );
-  throw new KeapUnavailableError(error);
+  throw new KeapUnavailableError(answerFailure(outcome), what);
 }

@@ -1,26 +1,14 @@
 /**
- * Keap's error answers turned into plain words for a row's status cell or a run's message.
- * Keap's own message is kept (it usually says what is wrong with the value), shortened, and
- * never carries a credential: callers pass the secrets to scrub.
+ * Keap's error answers as typed failures (src/keap/failure.ts), told apart by the HTTP status
+ * only. Keap's own message is kept as data to show (it usually says what is wrong with the
+ * value), shortened, and never carries a credential: callers pass the secrets to scrub.
  */
+import type { AnswerFailure } from './failure';
 import type { HttpResponse } from './httpPort';
 import type { RequestOutcome } from './requestRunner';
 import { classifyStatus } from './retryPolicy';
 
 const MAX_MESSAGE_LENGTH = 200;
-
-export const WORDS = {
-  throttled: 'Keap is busy (throttled); will retry next run',
-  unreachable: 'Could not reach Keap (network error); will retry next run',
-  unconfirmed:
-    'Could not reach Keap (network error) and could not check whether the change arrived; ' +
-    'the next run checks Keap before sending it again',
-  notSent: 'Not sent: the time limit of this run was reached; the next run continues',
-  unreadable: 'Keap sent an answer the add-on could not read; will retry next run',
-  serverError: (status: number) => `Keap had a server error (HTTP ${status}); will retry next run`,
-  /** Keap's answer said no more than its status code. */
-  noReason: (status: number) => `Keap gave no reason (its error code was ${status})`,
-};
 
 function shorten(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -66,28 +54,29 @@ export function keapErrorMessage(body: string): string | null {
   return found === null ? null : shorten(found);
 }
 
-/** Plain words for a request that did not end in success. */
-export function describeFailure(
+/** Keap answered with a 2xx. */
+export function isSuccess(
   outcome: RequestOutcome,
-  refusal: (response: HttpResponse, keapMessage: string) => string,
-): { error: string; retryLater: boolean; attempted: boolean } {
-  if (outcome.kind === 'not-sent')
-    return { error: WORDS.notSent, retryLater: true, attempted: false };
-  if (outcome.kind === 'unreachable') {
-    return { error: WORDS.unreachable, retryLater: true, attempted: true };
-  }
-  if (outcome.kind === 'unconfirmed') {
-    return { error: WORDS.unconfirmed, retryLater: true, attempted: true };
-  }
-  const { response } = outcome;
-  switch (classifyStatus(response.status)) {
+): outcome is { kind: 'answered'; response: HttpResponse } {
+  return (
+    outcome.kind === 'answered' && outcome.response.status >= 200 && outcome.response.status < 300
+  );
+}
+
+/** Why a request that did not end in success failed (an answer of 2xx is not a failure). */
+export function answerFailure(outcome: RequestOutcome): AnswerFailure {
+  if (outcome.kind !== 'answered') return { kind: outcome.kind };
+  const { status, body } = outcome.response;
+  switch (classifyStatus(status)) {
     case 'throttled':
-      return { error: WORDS.throttled, retryLater: true, attempted: true };
+      return { kind: 'throttled' };
     case 'server':
-      return { error: WORDS.serverError(response.status), retryLater: true, attempted: true };
+      return { kind: 'server-error', status };
     default: {
-      const message = keapErrorMessage(response.body) ?? WORDS.noReason(response.status);
-      return { error: refusal(response, message), retryLater: false, attempted: true };
+      const keapMessage = keapErrorMessage(body);
+      if (status === 404) return { kind: 'not-found', keapMessage };
+      if (status === 403) return { kind: 'forbidden', keapMessage };
+      return { kind: 'refused', status, keapMessage };
     }
   }
 }

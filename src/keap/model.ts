@@ -3,6 +3,8 @@
  * the writes a sync sends. The Keap client (src/keap) implements KeapGateway; the sync
  * (src/sync) plans against it without knowing URLs, tokens or pacing.
  */
+import type { KeapFailure, UnavailableFailure, WriteFailure } from './failure';
+
 export type EmailField = 'EMAIL1' | 'EMAIL2' | 'EMAIL3';
 
 export interface EmailSlot {
@@ -29,24 +31,12 @@ export type KeapWrite =
   | { kind: 'setEmails'; contactId: number; emails: EmailSlot[] }
   | { kind: 'optOut'; email: string; reason: string };
 
-export type WriteResult =
-  | { ok: true }
-  | {
-      ok: false;
-      /** Plain words for the row's status cell; never a token or secret. */
-      error: string;
-      /** False when the write was never sent (deadline reached): it must be tried again later. */
-      attempted: boolean;
-      /** True for throttling, 5xx and network faults that outlasted the retries. */
-      retryLater: boolean;
-      /** With retryLater: the row's words after "Will retry: " when they are not the generic ones. */
-      retryWords?: string;
-      /**
-       * Opt-outs: Keap was asked and still does not show the address opted out. `error` is the
-       * row's whole message; the next run tries again without an edit.
-       */
-      notDone?: boolean;
-    };
+/**
+ * A write's result. `failure.kind` 'not-sent': the write was never sent (deadline reached),
+ * so it must be tried again later; the sync decides what every other kind means for the row
+ * (src/sync/plan.ts) and words it (src/sync/statusText.ts).
+ */
+export type WriteResult = { ok: true } | { ok: false; failure: WriteFailure };
 
 export interface KeapRequestCounts {
   reads: number;
@@ -79,18 +69,46 @@ export interface KeapGateway {
   dailyLimitResetsAt?(): number | null;
 }
 
-/** The Keap connection is gone (refresh token rejected, app revoked): a person must reconnect. */
-export class KeapAccessError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+/**
+ * A failure of the Keap client, typed: `failure` says why (src/keap/failure.ts); `reading`
+ * names the read it stopped ("contacts", "email statuses"), if it stopped one.
+ */
+export abstract class KeapError extends Error {
+  protected constructor(
+    message: string,
+    readonly failure: KeapFailure,
+    readonly reading: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The Keap connection is gone (refresh token rejected, app revoked): a person must reconnect.
+ * `reason`: the connection's words; `instructs`: they already say what to do.
+ */
+export class KeapAccessError extends KeapError {
+  constructor(
+    readonly reason: string,
+    instructs = true,
+  ) {
+    super(reason, { kind: 'unauthorized', reason, instructs });
     this.name = 'KeapAccessError';
   }
 }
 
-/** Keap did not answer usefully after the bounded retries (outage, throttling storm). */
-export class KeapUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
+/**
+ * Keap did not answer usefully after the bounded retries (outage, throttling storm), or the
+ * connection had a passing fault.
+ */
+export class KeapUnavailableError extends KeapError {
+  declare readonly failure: UnavailableFailure;
+  constructor(failure: UnavailableFailure, reading: string | null = null) {
+    super(
+      `Keap is unavailable (${failure.kind}${reading === null ? '' : `, reading ${reading}`})`,
+      failure,
+      reading,
+    );
     this.name = 'KeapUnavailableError';
   }
 }
@@ -102,7 +120,7 @@ export class KeapUnavailableError extends Error {
  */
 export class KeapDailyLimitError extends KeapUnavailableError {
   constructor(readonly resetsAt: number) {
-    super(`Keap's daily request quota is spent until ${new Date(resetsAt).toISOString()}.`);
+    super({ kind: 'daily-limit', resetsAt });
     this.name = 'KeapDailyLimitError';
   }
 }

@@ -14,7 +14,8 @@
  */
 import { KEAP_REST_V2_BASE, KEAP_XML_RPC_URL, XML_RPC_SUNSET_MS } from './config';
 import type { HttpResponse } from './httpPort';
-import { describeFailure } from './keapErrors';
+import type { AnswerFailure, KeapShows, RefusalFailure, WriteFailure } from './failure';
+import { answerFailure, isSuccess } from './keapErrors';
 import {
   KeapUnavailableError,
   type EmailOptState,
@@ -101,24 +102,16 @@ export function xmlRpcOptOutRequest(email: string, reason: string): KeapRequest 
 export type AttemptAnswer =
   /** Keap answered as if it did it (to be checked). */
   | { kind: 'accepted' }
-  /** Keap answered that it would not (a 4xx, an XML-RPC fault or `false`); words are Keap's. */
-  | { kind: 'refused'; message: string }
+  /** Keap answered that it would not (a 4xx, an XML-RPC fault or `false`), in its words if any. */
+  | { kind: 'refused'; keapMessage: string | null }
   /** A 2xx answer of no readable form: tried again, never taken as a refusal. */
   | { kind: 'unreadable' }
   /** The opt-out service is down (brownout, shutdown page, 5xx, network error). */
   | { kind: 'unavailable' }
-  /** Throttled or a REST server error after the retries: the next run tries again. */
-  | { kind: 'busy'; error: string }
+  /** Throttled, a REST server error or no answer after the retries: the next run tries again. */
+  | { kind: 'busy'; failure: AnswerFailure }
   /** Not sent before the execution's deadline. */
   | { kind: 'not-sent' };
-
-function isSuccess(
-  outcome: RequestOutcome,
-): outcome is { kind: 'answered'; response: HttpResponse } {
-  return (
-    outcome.kind === 'answered' && outcome.response.status >= 200 && outcome.response.status < 300
-  );
-}
 
 function isHtml(response: HttpResponse): boolean {
   const type = Object.entries(response.headers).find(
@@ -127,13 +120,20 @@ function isHtml(response: HttpResponse): boolean {
   return /html/i.test(type?.[1] ?? '') || /^\s*(<!doctype html|<html)/i.test(response.body);
 }
 
+/** How a REST opt-out ended: never 'unreadable' or 'unavailable' (those are XML-RPC's). */
+export type RestAttempt = Extract<
+  AttemptAnswer,
+  { kind: 'accepted' | 'refused' | 'busy' | 'not-sent' }
+>;
+
 /** REST: any 2xx is "accepted" (its body is not needed: the status is read back anyway). */
-export function readRestAttempt(outcome: RequestOutcome): AttemptAnswer {
+export function readRestAttempt(outcome: RequestOutcome): RestAttempt {
   if (isSuccess(outcome)) return { kind: 'accepted' };
   if (outcome.kind === 'not-sent') return { kind: 'not-sent' };
-  const failure = describeFailure(outcome, (_response, message) => message);
-  if (failure.retryLater) return { kind: 'busy', error: failure.error };
-  return { kind: 'refused', message: failure.error };
+  const failure = answerFailure(outcome);
+  return isRefusal(failure)
+    ? { kind: 'refused', keapMessage: failure.keapMessage }
+    : { kind: 'busy', failure };
 }
 
 /**
@@ -149,10 +149,10 @@ export function readXmlRpcAttempt(outcome: RequestOutcome): AttemptAnswer {
   }
   if (isHtml(response)) return { kind: 'unavailable' };
   if (!isSuccess(outcome)) {
-    const failure = describeFailure(outcome, (_r, message) => message);
-    return failure.retryLater
-      ? { kind: 'unavailable' }
-      : { kind: 'refused', message: failure.error };
+    const failure = answerFailure(outcome);
+    return isRefusal(failure)
+      ? { kind: 'refused', keapMessage: failure.keapMessage }
+      : { kind: 'unavailable' };
   }
   let answer;
   try {
@@ -162,25 +162,33 @@ export function readXmlRpcAttempt(outcome: RequestOutcome): AttemptAnswer {
     // one unreadable answer is one row to retry, never the end of the run.
     return { kind: 'unreadable' };
   }
-  if (answer.kind === 'fault') return { kind: 'refused', message: answer.message.slice(0, 200) };
+  if (answer.kind === 'fault') {
+    return { kind: 'refused', keapMessage: answer.message.slice(0, 200) };
+  }
   if (answer.value === true) return { kind: 'accepted' };
-  return { kind: 'refused', message: 'Keap answered false' };
+  return { kind: 'refused', keapMessage: null };
 }
 
-/** The row's words for an opt-out Keap does not show done. */
-export const OPT_OUT_WORDS = {
-  unavailable: (shows: string) =>
-    `Keap's opt-out service is unavailable; Keap has not opted this person out yet (${shows})`,
-  unreadable: (shows: string) =>
-    `Keap sent an opt-out answer the add-on could not read; Keap has not opted this person out yet (${shows})`,
-  notConfirmed:
-    'Keap accepted the opt-out but its status could not be read back to confirm it; the next run checks',
-  notDone: (shows: string) =>
-    `Keap did not opt this person out (${shows}). Opt them out in Keap; the next run tries again`,
-};
+/** Keap said no (a 4xx): not worth another try by itself, unlike throttling, 5xx or no answer. */
+function isRefusal(failure: AnswerFailure): failure is RefusalFailure {
+  switch (failure.kind) {
+    case 'not-found':
+    case 'forbidden':
+    case 'refused':
+      return true;
+    case 'not-sent':
+    case 'unreachable':
+    case 'unconfirmed':
+    case 'throttled':
+    case 'server-error':
+      return false;
+    default:
+      return failure satisfies never;
+  }
+}
 
-function keapShows(email: string, state: EmailOptState | undefined): string {
-  return state ? `Keap shows ${email} as ${state.status}` : `Keap has no status for ${email}`;
+function keapShows(email: string, state: EmailOptState | undefined): KeapShows {
+  return { email, status: state ? state.status : null };
 }
 
 export interface OptOutDeps {
@@ -203,8 +211,8 @@ export function normalEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function retry(error: string, words: string): WriteResult {
-  return { ok: false, error, attempted: true, retryLater: true, retryWords: words };
+function failed(failure: WriteFailure): WriteResult {
+  return { ok: false, failure };
 }
 
 /** Keap's status of these emails, or null when it cannot be read now. */
@@ -226,7 +234,7 @@ function readBack(deps: OptOutDeps, writes: OptOutWrite[]): Map<string, EmailOpt
  */
 export function confirmOptOuts(
   writes: OptOutWrite[],
-  restAnswers: AttemptAnswer[],
+  restAnswers: RestAttempt[],
   deps: OptOutDeps,
 ): WriteResult[] {
   const results = new Array<WriteResult>(writes.length);
@@ -242,8 +250,7 @@ export function confirmOptOuts(
     toCheck.map((i) => writes[i]),
   );
   if (states === null) {
-    for (const i of toCheck)
-      results[i] = retry(OPT_OUT_WORDS.notConfirmed, OPT_OUT_WORDS.notConfirmed);
+    for (const i of toCheck) results[i] = failed({ kind: 'opt-out-unconfirmed' });
     return results;
   }
   const notDone = toCheck.filter((i) => {
@@ -277,7 +284,7 @@ export function confirmOptOuts(
     const email = writes[i].email;
     const readAgain = answered.includes(i);
     if (readAgain && after === null) {
-      results[i] = retry(OPT_OUT_WORDS.notConfirmed, OPT_OUT_WORDS.notConfirmed);
+      results[i] = failed({ kind: 'opt-out-unconfirmed' });
       return;
     }
     const state = (readAgain && after !== null ? after : states).get(normalEmail(email));
@@ -287,9 +294,9 @@ export function confirmOptOuts(
     }
     const shows = keapShows(email, state);
     if (answer.kind === 'unavailable') {
-      results[i] = retry(OPT_OUT_WORDS.unavailable(shows), OPT_OUT_WORDS.unavailable(shows));
+      results[i] = failed({ kind: 'opt-out-unavailable', shows });
     } else if (answer.kind === 'unreadable') {
-      results[i] = retry(OPT_OUT_WORDS.unreadable(shows), OPT_OUT_WORDS.unreadable(shows));
+      results[i] = failed({ kind: 'opt-out-unreadable', shows });
     } else if (answer.kind === 'accepted' || answer.kind === 'refused') {
       results[i] = notDoneResult(shows);
     } else {
@@ -307,32 +314,17 @@ function finalWords(
 ): WriteResult {
   const shows = keapShows(write.email, states.get(normalEmail(write.email)));
   if (isXmlRpcInService(deps.now()) && deps.xmlRpc.down) {
-    return retry(OPT_OUT_WORDS.unavailable(shows), OPT_OUT_WORDS.unavailable(shows));
+    return failed({ kind: 'opt-out-unavailable', shows });
   }
   return notDoneResult(shows);
 }
 
-function notDoneResult(shows: string): WriteResult {
-  return {
-    ok: false,
-    error: OPT_OUT_WORDS.notDone(shows),
-    attempted: true,
-    retryLater: false,
-    notDone: true,
-  };
+function notDoneResult(shows: KeapShows): WriteResult {
+  return failed({ kind: 'opt-out-not-done', shows });
 }
 
-function settleUnchecked(answer: AttemptAnswer): WriteResult {
-  if (answer.kind === 'not-sent') {
-    return {
-      ok: false,
-      error: 'Not sent before the time limit',
-      attempted: false,
-      retryLater: true,
-    };
-  }
-  if (answer.kind === 'busy')
-    return { ok: false, error: answer.error, attempted: true, retryLater: true };
-  // Not reached: accepted/refused/unreadable/unavailable answers are settled by the caller.
-  return { ok: false, error: 'Unexpected opt-out answer', attempted: true, retryLater: true };
+function settleUnchecked(
+  answer: Extract<AttemptAnswer, { kind: 'not-sent' | 'busy' }>,
+): WriteResult {
+  return failed(answer.kind === 'busy' ? answer.failure : { kind: 'not-sent' });
 }

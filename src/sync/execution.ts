@@ -31,12 +31,13 @@ import {
   errorStatus,
   inAccount,
   KEAP_BUSY,
+  keapTroubleSentence,
   optOutNotSentStatus,
   UP_TO_DATE,
   unitStatus,
   withNextTry,
 } from './statusText';
-import { describe, keapTroubleSentence, stopFor, type Stop } from './stopWords';
+import { describe, stopFor, type Stop } from './stopWords';
 import { emptyTally, MAX_ERROR_ROWS, type RunTally } from './tally';
 import {
   buildWorklist,
@@ -123,7 +124,7 @@ export class Execution {
       else {
         this.stop = stopFor(error);
         if (error instanceof KeapUnavailableError) {
-          this.answerUnreachedRows(keapTroubleSentence(error.message));
+          this.answerUnreachedRows(keapTroubleSentence(error.failure, error.reading));
         }
       }
     }

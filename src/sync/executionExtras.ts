@@ -26,7 +26,7 @@ import {
   statusColumnRows,
   withKeapStatuses,
 } from './keapStatusColumn';
-import { describe } from './stopWords';
+import { keapFailureWords } from './statusText';
 import type { RecordScope, RowRef } from './worklist';
 
 type Grid = readonly (readonly unknown[])[];
@@ -117,7 +117,7 @@ export class ExecutionExtras {
       states = emails.size > 0 ? gateway().readOptStates([...emails]) : new Map();
     } catch (error) {
       if (!(error instanceof KeapUnavailableError)) throw error;
-      return `The Keap Email Status column was not refreshed: ${describe(error)}`;
+      return `The Keap Email Status column was not refreshed: ${keapFailureWords(error.failure, error.reading)}`;
     }
     const cells = keapStatusCells({
       rows: statusRows,

@@ -21,6 +21,7 @@ import {
   pauseUserTriggers,
   previewPorts,
   retriedLog,
+  ScheduleBusyError,
   SpreadsheetRecords,
   syncLease,
   syncPorts,
@@ -152,17 +153,19 @@ export function enableDailySync(hour: number): DailySyncStatus {
  * written; a trigger that could not be listed or removed stands down when it fires.
  */
 export function pauseDailySyncs(): void {
-  let failure: string | null = null;
+  let failure: { error: unknown } | null = null;
   try {
     pauseUserTriggers();
   } catch (error) {
-    failure = error instanceof Error ? error.message : String(error);
+    failure = { error };
   }
   if (failure === null) return;
+  const { error } = failure;
+  // Its own sentence already says the disconnect did not go on: not wrapped in another.
+  if (error instanceof ScheduleBusyError) throw new Error(error.message);
+  const said = error instanceof Error ? error.message : String(error);
   throw new Error(
-    /^Keap was not disconnected/.test(failure)
-      ? failure
-      : `Keap was not disconnected: the daily sync could not be paused (${failure}). Try again in a moment.`,
+    `Keap was not disconnected: the daily sync could not be paused (${said}). Try again in a moment.`,
   );
 }
 

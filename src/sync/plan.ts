@@ -3,8 +3,9 @@
  * execution. Only real differences become writes, so a write repeated after a kill or a
  * continuation is skipped rather than sent twice. Pure.
  */
-import { WORDS } from '../keap/keapErrors';
 import type { EmailOptState, EmailSlot, KeapContact, KeapWrite, WriteResult } from '../keap/model';
+import { optOutFailureText, writeRefusalText } from './statusText';
+import type { UnitFailure } from './unitFailure';
 import type { WorkUnit } from './worklist';
 
 export const DEFAULT_OPT_OUT_REASON = 'Opted out via Keap Sheets Sync';
@@ -117,32 +118,7 @@ export function secondWave(
   return writes;
 }
 
-/** 'unreachable': the network failed; 'busy': Keap throttled or had a server error. */
-export type RetryReason = 'busy' | 'unreachable';
-
-/** The gateway words a network failure differently from a busy Keap (src/keap/keapErrors.ts). */
-export function retryReasonOf(error: string): RetryReason {
-  const text = error.toLowerCase();
-  return text.startsWith(WORDS.unreachable.toLowerCase()) ||
-    text.startsWith(WORDS.unconfirmed.toLowerCase())
-    ? 'unreachable'
-    : 'busy';
-}
-
-export type UnitFailure =
-  /** The write was never sent (deadline): a continuation does it. No status yet. */
-  | { kind: 'pending' }
-  /** Keap was busy or out of reach after the retries: the next run tries again. */
-  | {
-      kind: 'retry';
-      reason: RetryReason;
-      /** Words after "Will retry: " when not the generic ones. */ message?: string;
-    }
-  /**
-   * `retryNextRun`: an opt-out Keap does not show done; the row says so as an error, and
-   * its record lets the next run try again without an edit.
-   */
-  | { kind: 'error'; message: string; retryNextRun?: boolean };
+export type { RetryReason, UnitFailure } from './unitFailure';
 
 export interface UnitResult {
   plan: UnitPlan;
@@ -153,18 +129,36 @@ export interface UnitResult {
   failure: UnitFailure | null;
 }
 
-function failureOf(result: WriteResult | undefined, what: string): UnitFailure | null {
+/**
+ * What a write's failure means for its row: every kind the Keap client can give is decided
+ * here (a new kind does not compile until it is); the words come from statusText.ts.
+ */
+function failureOf(result: WriteResult | undefined, write: KeapWrite): UnitFailure | null {
   if (!result) return { kind: 'pending' };
   if (result.ok) return null;
-  if (!result.attempted) return { kind: 'pending' };
-  if (result.notDone) return { kind: 'error', message: result.error, retryNextRun: true };
-  if (result.retryLater) {
-    const reason = retryReasonOf(result.error);
-    return result.retryWords === undefined
-      ? { kind: 'retry', reason }
-      : { kind: 'retry', reason, message: result.retryWords };
+  const { failure } = result;
+  switch (failure.kind) {
+    case 'not-sent':
+      return { kind: 'pending' };
+    case 'unreachable':
+    case 'unconfirmed':
+      return { kind: 'retry', reason: 'unreachable' };
+    case 'throttled':
+    case 'server-error':
+      return { kind: 'retry', reason: 'busy' };
+    case 'opt-out-unconfirmed':
+    case 'opt-out-unavailable':
+    case 'opt-out-unreadable':
+      return { kind: 'retry', reason: 'busy', message: optOutFailureText(failure) };
+    case 'opt-out-not-done':
+      return { kind: 'error', message: optOutFailureText(failure), retryNextRun: true };
+    case 'not-found':
+    case 'forbidden':
+    case 'refused':
+      return { kind: 'error', message: writeRefusalText(failure, write) };
+    default:
+      return failure satisfies never;
   }
-  return { kind: 'error', message: `Keap refused the ${what}: ${result.error}` };
 }
 
 /** What the row's record says: 'retry' lets the next run try again without an edit. */
@@ -192,17 +186,17 @@ export function resolveUnit(
     return result;
   }
   if (plan.emailChange) {
-    result.failure = failureOf(first, 'email change');
+    result.failure = failureOf(first, plan.emailChange.write);
     if (result.failure) return result;
     result.emailChangedTo = plan.emailChange.to;
     if (plan.optOut) {
-      result.failure = failureOf(second, 'opt-out');
+      result.failure = failureOf(second, plan.optOut.write);
       result.optedOut = result.failure === null;
     }
     return result;
   }
   if (plan.optOut) {
-    result.failure = failureOf(first, 'opt-out');
+    result.failure = failureOf(first, plan.optOut.write);
     result.optedOut = result.failure === null;
   }
   return result;

@@ -70,6 +70,16 @@ const appsScriptTriggers: TriggerService = {
     ScriptApp.newTrigger(handler).timeBased().after(afterMs).create(),
 };
 
+/** Another change to the sync schedule holds the user lock: a disconnect must not go on. */
+export class ScheduleBusyError extends Error {
+  constructor() {
+    super(
+      'Keap was not disconnected: another change to the sync schedule is in progress. Try again in a moment.',
+    );
+    this.name = 'ScheduleBusyError';
+  }
+}
+
 /**
  * Disconnect: this user's daily syncs are paused in their records (every spreadsheet the
  * user has one for) and their sync triggers removed, holding the user lock so that a run's
@@ -80,11 +90,7 @@ const appsScriptTriggers: TriggerService = {
  */
 export function pauseUserTriggers(): number {
   const lock = LockService.getUserLock();
-  if (!lock.tryLock(30_000)) {
-    throw new Error(
-      'Keap was not disconnected: another change to the sync schedule is in progress. Try again in a moment.',
-    );
-  }
+  if (!lock.tryLock(30_000)) throw new ScheduleBusyError();
   try {
     const store = userStore();
     let listed: TriggerHandle[] | { error: unknown };

@@ -3,8 +3,10 @@
  * them: "Updated: ...", "Up to date", "Error: ...", "Will retry: ...".
  */
 import { accountLabel } from '../connection/keapAccount';
+import type { KeapFailure, KeapShows, OptOutFailure, RefusalFailure } from '../keap/failure';
+import type { KeapWrite } from '../keap/model';
 import type { RunChange } from './checkpoint';
-import type { UnitResult } from './plan';
+import type { UnitFailure } from './unitFailure';
 
 export const UP_TO_DATE = 'Up to date';
 export const KEAP_BUSY = 'Will retry: Keap was busy';
@@ -39,7 +41,7 @@ export function optOutNotSentStatus(email: string): string {
  * says so), completed now by the opt-out.
  */
 export function unitStatus(
-  result: UnitResult,
+  result: { failure: UnitFailure | null; emailChangedTo: string | null; optedOut: boolean },
   emailChangedEarlier: string | null = null,
 ): string | null {
   const { failure, optedOut } = result;
@@ -59,6 +61,187 @@ export function unitStatus(
       return emailChangedTo === null
         ? errorStatus(failure.message)
         : errorStatus(`email changed to ${emailChangedTo}, but ${failure.message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Keap's failures (src/keap/failure.ts) in words: the only place the sync chooses them.
+
+/** The text with a capital first letter and a full stop at the end. */
+export function asSentence(text: string): string {
+  const trimmed = text.trim().replace(/[\s;,:]+$/, '');
+  if (trimmed === '') return '';
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** Keap's own message, or its status code when it gave none. */
+function keapSaid(keapMessage: string | null, status: number): string {
+  return keapMessage ?? `Keap gave no reason (its error code was ${status})`;
+}
+
+function refusalStatus(failure: RefusalFailure): number {
+  switch (failure.kind) {
+    case 'not-found':
+      return 404;
+    case 'forbidden':
+      return 403;
+    case 'refused':
+      return failure.status;
+  }
+}
+
+/**
+ * A failure in the Keap client's own words, e.g. for a note or an alert. `reading`: the read
+ * it stopped ("contacts", "email statuses"), when it stopped one.
+ */
+export function keapFailureWords(failure: KeapFailure, reading: string | null = null): string {
+  switch (failure.kind) {
+    case 'not-sent':
+      return 'Not sent: the time limit of this run was reached; the next run continues';
+    case 'unreachable':
+      return 'Could not reach Keap (network error); will retry next run';
+    case 'unconfirmed':
+      return (
+        'Could not reach Keap (network error) and could not check whether the change arrived; ' +
+        'the next run checks Keap before sending it again'
+      );
+    case 'throttled':
+      return 'Keap is busy (throttled); will retry next run';
+    case 'server-error':
+      return `Keap had a server error (HTTP ${failure.status}); will retry next run`;
+    case 'not-found':
+    case 'forbidden':
+    case 'refused': {
+      const said = keapSaid(failure.keapMessage, refusalStatus(failure));
+      return reading === null
+        ? `Keap refused: ${said}`
+        : `Keap refused to list ${reading}: ${said}`;
+    }
+    case 'unreadable': {
+      const words = 'Keap sent an answer the add-on could not read; will retry next run';
+      return reading === null ? words : `${words} (while reading ${reading}).`;
+    }
+    case 'too-long':
+      return `One value is too long to look up in Keap (${reading ?? 'a lookup'}).`;
+    case 'kept-paging':
+      return `Keap kept paging ${reading ?? 'a list'}.`;
+    case 'daily-limit':
+      return `Keap's daily request quota is spent until ${new Date(failure.resetsAt).toISOString()}.`;
+    case 'unauthorized':
+    case 'connection':
+      return failure.reason;
+    case 'opt-out-unconfirmed':
+    case 'opt-out-unavailable':
+    case 'opt-out-unreadable':
+    case 'opt-out-not-done':
+      return optOutFailureText(failure);
+    default:
+      return failure satisfies never;
+  }
+}
+
+/**
+ * Why Keap stopped a run, as one sentence. Keap's own message is followed, never wrapped, so
+ * that no parenthesis nests in another.
+ */
+export function keapTroubleSentence(failure: KeapFailure, reading: string | null = null): string {
+  switch (failure.kind) {
+    case 'throttled':
+      return 'Keap stayed too busy to answer: it kept throttling the requests after every retry.';
+    case 'unreachable':
+    case 'unconfirmed':
+      return 'Keap could not be reached: the network kept failing after every retry.';
+    case 'server-error':
+      return `Keap kept answering with a server error (HTTP ${failure.status}) after every retry.`;
+    case 'not-found':
+    case 'forbidden':
+    case 'refused':
+      return reading === null
+        ? asSentence(keapFailureWords(failure))
+        : `Keap refused to list ${reading}: ${asSentence(keapSaid(failure.keapMessage, refusalStatus(failure)))}`;
+    case 'unreadable':
+      return reading === null
+        ? 'Keap sent an answer the add-on could not read.'
+        : `Keap sent an answer the add-on could not read while reading ${reading}.`;
+    default:
+      // The client's or the connection's own sentence: kept as it is.
+      return asSentence(keapFailureWords(failure, reading)) || 'Keap did not answer.';
+  }
+}
+
+// Why a run stopped early (src/sync/stopWords.ts decides it). Each message is whole sentences
+// with at most one instruction, and never a parenthesis inside a parenthesis: Keap's and the
+// connection's own texts are already sentences, so they are reworded or followed, not wrapped.
+
+const DAILY_LIMIT_SENTENCE =
+  "Keap's daily request limit for this add-on was reached; Keap resets it at 00:00 UTC.";
+const RETRY_NEXT_RUN = 'Rows not yet synced are tried again on the next run.';
+const SYNCED_ONCE_CONNECTED = 'Rows not yet synced are synced once Keap is connected again.';
+const OPEN_AND_CONNECT =
+  'Open Keap Sheets Sync from the Extensions menu and connect again; rows not yet synced are synced after that.';
+
+/**
+ * Why Keap needs a person, followed by one instruction: the connection's own when its words
+ * already give one (`instructs`).
+ */
+function reconnectMessage(reason: string, instructs: boolean): string {
+  const said = asSentence(reason) || 'Keap does not accept the connection.';
+  return `${said} ${instructs ? SYNCED_ONCE_CONNECTED : OPEN_AND_CONNECT}`;
+}
+
+/** Why Keap stopped an execution, and what happens next. */
+export function keapStopMessage(failure: KeapFailure, reading: string | null = null): string {
+  switch (failure.kind) {
+    case 'unauthorized':
+      return reconnectMessage(failure.reason, failure.instructs);
+    case 'daily-limit':
+      return DAILY_LIMIT_SENTENCE;
+    default:
+      return `${keapTroubleSentence(failure, reading)} ${RETRY_NEXT_RUN}`;
+  }
+}
+
+/** An execution stopped by something the add-on did not expect (`text`: the error's). */
+export function unexpectedStopMessage(text: string): string {
+  return `The sync stopped unexpectedly: ${asSentence(text)} ${RETRY_NEXT_RUN}`;
+}
+
+/** The row's message for a write Keap refused (a 4xx). */
+export function writeRefusalText(failure: RefusalFailure, write: KeapWrite): string {
+  const said = keapSaid(failure.keapMessage, refusalStatus(failure));
+  switch (write.kind) {
+    case 'setEmails': {
+      const words =
+        failure.kind === 'not-found'
+          ? `Keap has no contact with id ${write.contactId}`
+          : failure.kind === 'forbidden'
+            ? `Keap did not allow the change: ${said}`
+            : `Keap refused the email: ${said}`;
+      return `Keap refused the email change: ${words}`;
+    }
+    case 'optOut':
+      return `Keap refused the opt-out: ${said}`;
+  }
+}
+
+function shownInKeap(shows: KeapShows): string {
+  return shows.status === null
+    ? `Keap has no status for ${shows.email}`
+    : `Keap shows ${shows.email} as ${shows.status}`;
+}
+
+/** The row's words for an opt-out Keap does not show done. */
+export function optOutFailureText(failure: OptOutFailure): string {
+  switch (failure.kind) {
+    case 'opt-out-unconfirmed':
+      return 'Keap accepted the opt-out but its status could not be read back to confirm it; the next run checks';
+    case 'opt-out-unavailable':
+      return `Keap's opt-out service is unavailable; Keap has not opted this person out yet (${shownInKeap(failure.shows)})`;
+    case 'opt-out-unreadable':
+      return `Keap sent an opt-out answer the add-on could not read; Keap has not opted this person out yet (${shownInKeap(failure.shows)})`;
+    case 'opt-out-not-done':
+      return `Keap did not opt this person out (${shownInKeap(failure.shows)}). Opt them out in Keap; the next run tries again`;
   }
 }
 

@@ -4,9 +4,10 @@
  * the spreadsheet's time zone lives on the server side.
  */
 import type { ConnectionStatus } from '../connection/status';
+import { KeapError } from '../keap/model';
 import type { DailySyncStatus, RowChangePreview, SyncPreview } from '../sync/index';
 import type { PreviewCounts } from '../sync/preview';
-import { clockTimeOf } from '../sync/statusText';
+import { clockTimeOf, keapFailureWords } from '../sync/statusText';
 import type { SyncSummary } from '../sync/summary';
 import { redactSecrets } from './redactSecrets';
 
@@ -237,14 +238,11 @@ export function failureAlert(action: string, error: unknown): AlertText {
 }
 
 function errorInWords(error: unknown): string {
-  if (
-    error &&
-    typeof error === 'object' &&
-    (error as { name?: unknown }).name === 'KeapAccessError'
-  ) {
-    const reason =
-      (error as { reason?: unknown; message?: unknown }).reason ?? (error as Error).message;
-    return reconnectText(String(reason ?? ''));
+  if (error instanceof KeapError) {
+    const { failure } = error;
+    return failure.kind === 'unauthorized'
+      ? reconnectText(failure.reason)
+      : clean(keapFailureWords(failure, error.reading));
   }
   const message = error instanceof Error ? error.message : String(error ?? '');
   return clean(message) || 'something went wrong, with no further detail.';

@@ -1,7 +1,20 @@
 import type { HttpRequest, HttpResponse } from '../../../src/keap/httpPort';
 import { QUOTA_RESERVE } from '../../../src/keap/dailyQuota';
 import { KeapDailyLimitError, KeapUnavailableError, type KeapWrite } from '../../../src/keap/model';
+import { keapFailureWords } from '../../../src/sync/statusText';
 import { json, scriptedGateway } from './fakes';
+
+/** The words a read's failure is shown in (the client throws it typed: src/keap/failure.ts). */
+function wordsOf(read: () => unknown): string {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof KeapUnavailableError)
+      return keapFailureWords(error.failure, error.reading);
+    throw error;
+  }
+  throw new Error('the read did not fail');
+}
 
 const xmlTrue =
   '<methodResponse><params><param><value><boolean>1</boolean></value></param></params></methodResponse>';
@@ -119,7 +132,7 @@ describe('KeapGateway reads', () => {
     const unlike = scriptedGateway(pages([{ email: 'a@x.com', field: 'EMAIL1' }])).gateway;
     expect(() => unlike.readContacts([1])).toThrow(KeapUnavailableError);
     const unlikeAgain = scriptedGateway(pages([{ email: 'a@x.com', field: 'EMAIL1' }])).gateway;
-    expect(() => unlikeAgain.readContacts([1])).toThrow(/could not read/);
+    expect(wordsOf(() => unlikeAgain.readContacts([1]))).toMatch(/could not read/);
   });
 
   it('sends nothing for no ids or emails', () => {
@@ -152,19 +165,19 @@ describe('KeapGateway reads', () => {
     const unlike = scriptedGateway(answer(['SINGLE_OPT_IN', 'MANUAL'])).gateway;
     expect(() => unlike.readOptStates(['a@x.com'])).toThrow(KeapUnavailableError);
     const unlikeAgain = scriptedGateway(answer(['MANUAL', 'SINGLE_OPT_IN'])).gateway;
-    expect(() => unlikeAgain.readOptStates(['a@x.com'])).toThrow(/could not read/);
+    expect(wordsOf(() => unlikeAgain.readOptStates(['a@x.com']))).toMatch(/could not read/);
   });
 
   it('stops with KeapUnavailableError in plain words when Keap cannot answer a read', () => {
     const { gateway } = scriptedGateway(() => json(503, {}));
     expect(() => gateway.readContacts([1])).toThrow(KeapUnavailableError);
-    expect(() => gateway.readContacts([1])).toThrow(/server error \(HTTP 503\)/);
+    expect(wordsOf(() => gateway.readContacts([1]))).toMatch(/server error \(HTTP 503\)/);
     const refused = scriptedGateway(() => json(400, { message: 'Invalid filter' })).gateway;
-    expect(() => refused.readOptStates(['a@x.com'])).toThrow(
+    expect(wordsOf(() => refused.readOptStates(['a@x.com']))).toContain(
       'Keap refused to list email statuses: Invalid filter',
     );
     const garbled = scriptedGateway(() => ({ status: 200, headers: {}, body: '<html>' })).gateway;
-    expect(() => garbled.readContacts([1])).toThrow(/could not read/);
+    expect(wordsOf(() => garbled.readContacts([1]))).toMatch(/could not read/);
   });
 });
 
@@ -202,20 +215,14 @@ describe('KeapGateway writes', () => {
     const results = gateway.write(
       [1, 2, 3].map((contactId) => ({ kind: 'setEmails', contactId, emails: [] })),
     );
+    // Typed: the sync words them (test/unit/sync/failureWords.test.ts).
     expect(results).toEqual([
       {
         ok: false,
-        error: 'Keap refused the email: Email address is invalid',
-        attempted: true,
-        retryLater: false,
+        failure: { kind: 'refused', status: 400, keapMessage: 'Email address is invalid' },
       },
-      { ok: false, error: 'Keap has no contact with id 2', attempted: true, retryLater: false },
-      {
-        ok: false,
-        error: 'Keap is busy (throttled); will retry next run',
-        attempted: true,
-        retryLater: true,
-      },
+      { ok: false, failure: { kind: 'not-found', keapMessage: 'Contact not found' } },
+      { ok: false, failure: { kind: 'throttled' } },
     ]);
   });
 
@@ -231,12 +238,7 @@ describe('KeapGateway writes', () => {
     expect(done).toBe(http.sent.length);
     expect(done).toBeLessThan(60);
     for (const result of results.slice(done)) {
-      expect(result).toEqual({
-        ok: false,
-        error: expect.stringMatching(/time limit/),
-        attempted: false,
-        retryLater: true,
-      });
+      expect(result).toEqual({ ok: false, failure: { kind: 'not-sent' } });
     }
   });
 });
@@ -268,7 +270,9 @@ describe('the gateway and Keap daily quota', () => {
     const results = gateway.write(optOuts(40));
     // 129 left after the read: 24 opt-outs leave 105; 24 more would dip into the reserve.
     expect(results.slice(0, 24).every((r) => r.ok)).toBe(true);
-    expect(results.slice(24).map((r) => !r.ok && r.attempted)).toEqual(Array(16).fill(false));
+    expect(results.slice(24).map((r) => !r.ok && r.failure.kind !== 'not-sent')).toEqual(
+      Array(16).fill(false),
+    );
     expect(gateway.dailyLimitResetsAt?.()).toBe(Date.UTC(2026, 0, 6));
     expect(http.sent.filter((s) => s.request.method === 'patch')).toHaveLength(24);
   });

@@ -1,4 +1,4 @@
-import { describeFailure, keapErrorMessage, scrubSecrets } from '../../../src/keap/keapErrors';
+import { answerFailure, keapErrorMessage, scrubSecrets } from '../../../src/keap/keapErrors';
 
 describe('Keap error words', () => {
   it.each([
@@ -27,31 +27,27 @@ describe('Keap error words', () => {
     );
   });
 
-  it('marks throttling, server errors and network faults as retry-later, refusals as final', () => {
-    const refusal = () => 'refused';
-    const answered = (status: number) => ({
+  it('tells failures apart by the HTTP status only, keeping Keap’s message as data', () => {
+    const answered = (status: number, body = '{}') => ({
       kind: 'answered' as const,
-      response: { status, headers: {}, body: '{}' },
+      response: { status, headers: {}, body },
     });
-    expect(describeFailure(answered(429), refusal)).toMatchObject({
-      retryLater: true,
-      attempted: true,
+    expect(answerFailure(answered(429, '{"message":"Server error"}'))).toEqual({
+      kind: 'throttled',
     });
-    expect(describeFailure(answered(502), refusal)).toMatchObject({ retryLater: true });
-    expect(describeFailure({ kind: 'unreachable' }, refusal)).toMatchObject({ retryLater: true });
-    expect(describeFailure({ kind: 'unconfirmed' }, refusal)).toEqual({
-      error: expect.stringMatching(/could not check whether the change arrived/),
-      retryLater: true,
-      attempted: true,
+    expect(answerFailure(answered(502))).toEqual({ kind: 'server-error', status: 502 });
+    expect(answerFailure({ kind: 'unreachable' })).toEqual({ kind: 'unreachable' });
+    expect(answerFailure({ kind: 'unconfirmed' })).toEqual({ kind: 'unconfirmed' });
+    expect(answerFailure({ kind: 'not-sent' })).toEqual({ kind: 'not-sent' });
+    expect(answerFailure(answered(404, '{"message":"Contact not found"}'))).toEqual({
+      kind: 'not-found',
+      keapMessage: 'Contact not found',
     });
-    expect(describeFailure(answered(422), refusal)).toEqual({
-      error: 'refused',
-      retryLater: false,
-      attempted: true,
-    });
-    expect(describeFailure({ kind: 'not-sent' }, refusal)).toMatchObject({
-      attempted: false,
-      retryLater: true,
+    expect(answerFailure(answered(403))).toEqual({ kind: 'forbidden', keapMessage: null });
+    expect(answerFailure(answered(422, '{"message":"throttled, will retry"}'))).toEqual({
+      kind: 'refused',
+      status: 422,
+      keapMessage: 'throttled, will retry',
     });
   });
 });

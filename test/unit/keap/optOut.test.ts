@@ -1,5 +1,9 @@
 import { KEAP_REST_V2_BASE, KEAP_XML_RPC_URL, XML_RPC_SUNSET_MS } from '../../../src/keap/config';
-import { KeapUnavailableError, type EmailOptState } from '../../../src/keap/model';
+import {
+  KeapUnavailableError,
+  type EmailOptState,
+  type WriteResult,
+} from '../../../src/keap/model';
 import {
   confirmOptOuts,
   isOptedOutStatus,
@@ -10,9 +14,11 @@ import {
   restOptOutRequest,
   xmlRpcOptOutRequest,
   type AttemptAnswer,
+  type RestAttempt,
   type OptOutDeps,
   type OptOutWrite,
 } from '../../../src/keap/optOut';
+import { keapFailureWords } from '../../../src/sync/statusText';
 import type { RequestOutcome } from '../../../src/keap/requestRunner';
 import { decodeMethodResponse } from '../../../src/keap/xmlRpc';
 function paramsOf(body: string): unknown[] {
@@ -59,7 +65,7 @@ describe('the REST v2 opt-out request', () => {
     expect(readRestAttempt(answered(200, 'not even json'))).toEqual({ kind: 'accepted' });
     expect(readRestAttempt(answered(400, '{"code":400,"message":"No opt-out here"}'))).toEqual({
       kind: 'refused',
-      message: 'No opt-out here',
+      keapMessage: 'No opt-out here',
     });
     expect(readRestAttempt(answered(503, 'x')).kind).toBe('busy');
     expect(readRestAttempt({ kind: 'not-sent' }).kind).toBe('not-sent');
@@ -87,11 +93,11 @@ describe('the XML-RPC fallback request and its answers', () => {
       readXmlRpcAttempt(answered(200, TRUE_ANSWER.replace('<boolean>1', '<boolean>0'))),
     ).toEqual({
       kind: 'refused',
-      message: 'Keap answered false',
+      keapMessage: null,
     });
     expect(readXmlRpcAttempt(answered(200, fault('Email not found')))).toEqual({
       kind: 'refused',
-      message: 'Email not found',
+      keapMessage: 'Email not found',
     });
   });
 
@@ -149,7 +155,7 @@ describe('confirming opt-outs against what Keap shows', () => {
       xmlRpc: { down: false },
       readOptStates: (emails) => {
         calls.reads += 1;
-        if (options.readFails) throw new KeapUnavailableError('down');
+        if (options.readFails) throw new KeapUnavailableError({ kind: 'unreachable' });
         const found = new Map<string, EmailOptState>();
         for (const email of emails) {
           const status = statuses[email];
@@ -165,7 +171,12 @@ describe('confirming opt-outs against what Keap shows', () => {
     };
     return { deps, calls };
   }
-  const accepted: AttemptAnswer[] = [{ kind: 'accepted' }, { kind: 'accepted' }];
+  const accepted: RestAttempt[] = [{ kind: 'accepted' }, { kind: 'accepted' }];
+  /** The row's words of a result (chosen by the sync: src/sync/statusText.ts). */
+  const words = (result: WriteResult): string =>
+    result.ok ? '' : keapFailureWords(result.failure);
+  const retries = (result: WriteResult): boolean =>
+    !result.ok && result.failure.kind !== 'opt-out-not-done';
 
   it('counts an opt-out done only where the batched read-back shows it opted out', () => {
     const { deps, calls } = world({
@@ -182,24 +193,27 @@ describe('confirming opt-outs against what Keap shows', () => {
     const { deps, calls } = world({ now: AFTER, statuses: { 'ann@x.com': 'SINGLE_OPT_IN' } });
     const results = confirmOptOuts(
       writes,
-      [{ kind: 'refused', message: 'no' }, { kind: 'accepted' }],
+      [{ kind: 'refused', keapMessage: 'no' }, { kind: 'accepted' }],
       deps,
     );
     expect(calls.xmlRpc).toEqual([]);
     expect(results).toEqual([
       {
         ok: false,
-        attempted: true,
-        retryLater: false,
-        notDone: true,
-        error:
-          'Keap did not opt this person out (Keap shows Ann@x.com as SINGLE_OPT_IN). Opt them out in Keap; the next run tries again',
+        failure: {
+          kind: 'opt-out-not-done',
+          shows: { email: 'Ann@x.com', status: 'SINGLE_OPT_IN' },
+        },
       },
-      expect.objectContaining({
-        notDone: true,
-        error: expect.stringContaining('Keap has no status for bob@x.com'),
-      }),
+      {
+        ok: false,
+        failure: { kind: 'opt-out-not-done', shows: { email: 'bob@x.com', status: null } },
+      },
     ]);
+    expect(words(results[0])).toBe(
+      'Keap did not opt this person out (Keap shows Ann@x.com as SINGLE_OPT_IN). Opt them out in Keap; the next run tries again',
+    );
+    expect(words(results[1])).toContain('Keap has no status for bob@x.com');
   });
 
   it('an unavailable XML-RPC is a retry, and is not called again in the same execution', () => {
@@ -210,15 +224,19 @@ describe('confirming opt-outs against what Keap shows', () => {
     });
     const first = confirmOptOuts(writes.slice(0, 1), accepted.slice(0, 1), deps);
     expect(first).toEqual([
-      expect.objectContaining({
+      {
         ok: false,
-        retryLater: true,
-        retryWords:
-          "Keap's opt-out service is unavailable; Keap has not opted this person out yet (Keap shows Ann@x.com as SINGLE_OPT_IN)",
-      }),
+        failure: {
+          kind: 'opt-out-unavailable',
+          shows: { email: 'Ann@x.com', status: 'SINGLE_OPT_IN' },
+        },
+      },
     ]);
+    expect(words(first[0])).toBe(
+      "Keap's opt-out service is unavailable; Keap has not opted this person out yet (Keap shows Ann@x.com as SINGLE_OPT_IN)",
+    );
     const second = confirmOptOuts(writes.slice(1), accepted.slice(1), deps);
-    expect(second[0]).toEqual(expect.objectContaining({ retryLater: true }));
+    expect(retries(second[0])).toBe(true);
     expect(calls.xmlRpc).toEqual(['Ann@x.com']);
   });
 
@@ -232,17 +250,15 @@ describe('confirming opt-outs against what Keap shows', () => {
     const [ann, bob] = confirmOptOuts(writes, accepted, deps);
     expect(ann).toEqual({ ok: true });
     expect(bob).toEqual(
-      expect.objectContaining({
-        retryLater: true,
-        retryWords: expect.stringMatching(/could not read/),
-      }),
+      expect.objectContaining({ failure: expect.objectContaining({ kind: 'opt-out-unreadable' }) }),
     );
+    expect(words(bob)).toMatch(/could not read/);
   });
 
   it('when Keap cannot be read back, nothing counts as done', () => {
     const { deps, calls } = world({ now: BEFORE, statuses: {}, readFails: true });
     const results = confirmOptOuts(writes, accepted, deps);
-    expect(results.every((r) => !r.ok && r.retryLater)).toBe(true);
+    expect(results.every(retries)).toBe(true);
     expect(calls.xmlRpc).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 import { RETRY_LIMITS } from '../../../src/keap/config';
 import type { HttpRequest, HttpResponse } from '../../../src/keap/httpPort';
-import { WORDS } from '../../../src/keap/keapErrors';
 import {
   KeapUnavailableError,
   type EmailOptState,
@@ -157,14 +156,7 @@ function recover(
     send: keap.send,
     reader: keap.reader,
     resultOf: (_write, outcome) =>
-      outcome.kind === 'answered'
-        ? { ok: true }
-        : {
-            ok: false,
-            error: outcome.kind,
-            attempted: outcome.kind !== 'not-sent',
-            retryLater: true,
-          },
+      outcome.kind === 'answered' ? { ok: true } : { ok: false, failure: { kind: outcome.kind } },
     applied: () => ({ ok: true }),
     clock,
     deadline: clock.now() + deadlineInMs,
@@ -195,9 +187,7 @@ describe('applyWritesAtMostOnce', () => {
     keap.script.set('patch 5', Array(20).fill('lost-before-arriving'));
     const { results, clock } = recover(keap, [setEmails(5, 'e@x.com')]);
     expect(keap.sent).toHaveLength(1 + RETRY_LIMITS.maxServerRetries);
-    expect(results).toEqual([
-      { ok: false, error: 'unreachable', attempted: true, retryLater: true },
-    ]);
+    expect(results).toEqual([{ ok: false, failure: { kind: 'unreachable' } }]);
     for (let i = 1; i < clock.slept.length; i += 1) {
       expect(clock.slept[i]).toBeGreaterThan(clock.slept[i - 1]);
     }
@@ -207,7 +197,7 @@ describe('applyWritesAtMostOnce', () => {
     const keap = scriptedKeap();
     keap.script.set('patch 1', ['lost-before-arriving']);
     keap.script.set('optOut c@x.com', ['lost-after-applying']);
-    keap.failReads(new KeapUnavailableError('Keap had a server error (HTTP 503)'));
+    keap.failReads(new KeapUnavailableError({ kind: 'server-error', status: 503 }));
     const { results } = recover(keap, [
       setEmails(1, 'a@x.com'),
       optOut('c@x.com'),
@@ -215,8 +205,8 @@ describe('applyWritesAtMostOnce', () => {
     ]);
     expect(keap.sent).toEqual(['patch 1', 'optOut c@x.com', 'patch 3']);
     expect(results).toEqual([
-      { ok: false, error: 'unconfirmed', attempted: true, retryLater: true },
-      { ok: false, error: 'unconfirmed', attempted: true, retryLater: true },
+      { ok: false, failure: { kind: 'unconfirmed' } },
+      { ok: false, failure: { kind: 'unconfirmed' } },
       { ok: true },
     ]);
   });
@@ -233,7 +223,7 @@ describe('applyWritesAtMostOnce', () => {
     keap.script.set('patch 1', ['lost-before-arriving']);
     const { results } = recover(keap, [setEmails(1, 'a@x.com')], 500);
     expect(keap.sent).toEqual(['patch 1']);
-    expect(results).toEqual([{ ok: false, error: 'not-sent', attempted: false, retryLater: true }]);
+    expect(results).toEqual([{ ok: false, failure: { kind: 'not-sent' } }]);
   });
 });
 
@@ -336,13 +326,6 @@ describe('KeapGateway.write when one request of a batch gets no answer', () => {
     const results = gateway.write([1, 2, 3].map((id) => setEmails(id, `new${id}@x.com`)));
     expect(keap.applied.sort()).toEqual(['patch 1', 'patch 3']);
     expect(writesSent).toBe(3);
-    expect(results).toEqual(
-      [1, 2, 3].map(() => ({
-        ok: false,
-        error: WORDS.unconfirmed,
-        attempted: true,
-        retryLater: true,
-      })),
-    );
+    expect(results).toEqual([1, 2, 3].map(() => ({ ok: false, failure: { kind: 'unconfirmed' } })));
   });
 });

@@ -51,7 +51,10 @@ describe('chunks as a pipeline', () => {
     for (let id = 1; id <= 4; id++) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
     h.limits = { ...h.limits, chunkSize: 2 };
     h.keap.failReadsAfter = 1;
-    h.keap.failNextRead = new KeapUnavailableError('Keap answered 503 five times');
+    h.keap.failNextRead = new KeapUnavailableError({
+      kind: 'connection',
+      reason: 'Keap answered 503 five times',
+    });
     const summary = runSyncWith('sidebar', h.ports(), h.limits);
     expect(summary).toMatchObject({ outcome: 'failed', emailsUpdated: 2 });
     expect(h.sheet.column('Sync Status')).toEqual([

@@ -110,12 +110,7 @@ describe('sending the work of rows without a Contact ID', () => {
   });
 
   it('leaves a row without a status when its opt-out was not sent in time', () => {
-    const g = gateway({ 'a@x.com': [12] }, [], {
-      ok: false,
-      error: 'not sent',
-      attempted: false,
-      retryLater: false,
-    });
+    const g = gateway({ 'a@x.com': [12] }, [], { ok: false, failure: { kind: 'not-sent' } });
     const [result] = syncEmailWork(g.fake, [work('a@x.com', true)], CTX);
     expect(result.statuses).toBeNull();
   });

@@ -1,4 +1,4 @@
-import { WORDS } from '../../../src/keap/keapErrors';
+import type { WriteFailure } from '../../../src/keap/failure';
 import type { EmailOptState, KeapContact, WriteResult } from '../../../src/keap/model';
 import {
   DEFAULT_OPT_OUT_REASON,
@@ -93,7 +93,7 @@ describe('planning against Keap', () => {
     const plan = planUnit(unit({ email: 'new@x.com', optOut: true }), contact, noOptStates);
     const first = firstWave([plan]);
     expect([...first.values()].map((w) => w.kind)).toEqual(['setEmails']);
-    const failed: WriteResult = { ok: false, error: 'no', attempted: true, retryLater: false };
+    const failed: WriteResult = { ok: false, failure: { kind: 'forbidden', keapMessage: 'no' } };
     expect(secondWave([plan], new Map([[plan, failed]])).size).toBe(0);
     const second = secondWave([plan], new Map([[plan, { ok: true }]]));
     expect([...second.values()]).toEqual([
@@ -125,13 +125,11 @@ describe('planning against Keap', () => {
 
 describe('results of the writes', () => {
   const both = planUnit(unit({ email: 'new@x.com', optOut: true }), contact, noOptStates);
-  const busy: WriteResult = { ok: false, error: 'busy', attempted: true, retryLater: true };
-  const late: WriteResult = { ok: false, error: 'late', attempted: false, retryLater: false };
+  const busy: WriteResult = { ok: false, failure: { kind: 'throttled' } };
+  const late: WriteResult = { ok: false, failure: { kind: 'not-sent' } };
   const refused: WriteResult = {
     ok: false,
-    error: 'invalid email',
-    attempted: true,
-    retryLater: false,
+    failure: { kind: 'refused', status: 400, keapMessage: 'invalid email' },
   };
 
   it('counts both changes when both writes succeeded', () => {
@@ -151,26 +149,23 @@ describe('results of the writes', () => {
     expect(resolveUnit(both, { ok: true }, late)).toMatchObject({ failure: { kind: 'pending' } });
   });
 
-  it('tells a network failure from a busy Keap by the words the gateway uses', () => {
-    const lost = (error: string): WriteResult => ({
-      ok: false,
-      error,
-      attempted: true,
-      retryLater: true,
-    });
-    expect(resolveUnit(both, lost(WORDS.unreachable), undefined).failure).toEqual({
+  it('tells a network failure from a busy Keap by the failure the gateway gives', () => {
+    const lost = (failure: WriteFailure): WriteResult => ({ ok: false, failure });
+    expect(resolveUnit(both, lost({ kind: 'unreachable' }), undefined).failure).toEqual({
       kind: 'retry',
       reason: 'unreachable',
     });
-    expect(resolveUnit(both, lost(WORDS.unconfirmed), undefined).failure).toEqual({
+    expect(resolveUnit(both, lost({ kind: 'unconfirmed' }), undefined).failure).toEqual({
       kind: 'retry',
       reason: 'unreachable',
     });
-    expect(resolveUnit(both, lost(WORDS.throttled), undefined).failure).toEqual({
+    expect(resolveUnit(both, lost({ kind: 'throttled' }), undefined).failure).toEqual({
       kind: 'retry',
       reason: 'busy',
     });
-    expect(resolveUnit(both, lost(WORDS.serverError(503)), undefined).failure).toEqual({
+    expect(
+      resolveUnit(both, lost({ kind: 'server-error', status: 503 }), undefined).failure,
+    ).toEqual({
       kind: 'retry',
       reason: 'busy',
     });
@@ -179,7 +174,10 @@ describe('results of the writes', () => {
   it('explains a refusal', () => {
     expect(resolveUnit(both, refused, undefined)).toMatchObject({
       emailChangedTo: null,
-      failure: { kind: 'error', message: 'Keap refused the email change: invalid email' },
+      failure: {
+        kind: 'error',
+        message: 'Keap refused the email change: Keap refused the email: invalid email',
+      },
     });
   });
 

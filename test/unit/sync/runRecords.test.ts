@@ -3,7 +3,6 @@
  * the last run, the log, a leftover checkpoint, a lost connection; and that every row
  * ends with a status, on its own row, in plain words.
  */
-import { WORDS } from '../../../src/keap/keapErrors';
 import { KeapAccessError, KeapUnavailableError } from '../../../src/keap/model';
 import { SYNC_RECORD_HEADER } from '../../../src/sheet/syncRecord';
 import { rowFingerprint } from '../../../src/sync/fingerprint';
@@ -310,23 +309,26 @@ describe('the words of a run Keap stopped', () => {
 
   it.each([
     [
-      new KeapUnavailableError(WORDS.throttled),
+      new KeapUnavailableError({ kind: 'throttled' }, 'contacts'),
       'Keap stayed too busy to answer: it kept throttling the requests after every retry. Rows not yet synced are tried again on the next run.',
     ],
     [
-      new KeapUnavailableError(WORDS.unreachable),
+      new KeapUnavailableError({ kind: 'unreachable' }, 'contacts'),
       'Keap could not be reached: the network kept failing after every retry. Rows not yet synced are tried again on the next run.',
     ],
     [
-      new KeapUnavailableError(WORDS.serverError(502)),
+      new KeapUnavailableError({ kind: 'server-error', status: 502 }, 'contacts'),
       'Keap kept answering with a server error (HTTP 502) after every retry. Rows not yet synced are tried again on the next run.',
     ],
     [
-      new KeapUnavailableError('Keap refused to list contacts: Invalid filter'),
+      new KeapUnavailableError(
+        { kind: 'refused', status: 400, keapMessage: 'Invalid filter' },
+        'contacts',
+      ),
       'Keap refused to list contacts: Invalid filter. Rows not yet synced are tried again on the next run.',
     ],
     [
-      new KeapUnavailableError(`${WORDS.unreadable} (while reading contacts).`),
+      new KeapUnavailableError({ kind: 'unreadable' }, 'contacts'),
       'Keap sent an answer the add-on could not read while reading contacts. Rows not yet synced are tried again on the next run.',
     ],
     [
@@ -343,7 +345,7 @@ describe('the words of a run Keap stopped', () => {
     const h = twoRows();
     h.keap.answer = (write) =>
       write.kind === 'setEmails' && write.contactId === 2
-        ? { ok: false, error: WORDS.unreachable, attempted: true, retryLater: true }
+        ? { ok: false, failure: { kind: 'unreachable' } }
         : null;
     const summary = runSyncWith('sidebar', h.ports(), h.limits);
     expect(h.sheet.column('Sync Status')).toEqual([

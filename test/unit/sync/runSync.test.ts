@@ -574,7 +574,8 @@ describe('one sync at a time', () => {
 describe('when Keap fails', () => {
   it('needs a reconnect: rows with errors still get their status, the owner is told once', () => {
     const h = messyHarness();
-    h.keap.accessError = new KeapAccessError('the Keap app was disconnected');
+    // Words that give no instruction of their own get the add-on's.
+    h.keap.accessError = new KeapAccessError('the Keap app was disconnected', false);
     const summary = runSyncWith('daily', h.ports(), h.limits);
     expect(summary.outcome).toBe('needs-reconnect');
     expect(summary.message).toBe(
@@ -600,7 +601,10 @@ describe('when Keap fails', () => {
     for (let id = 1; id <= 6; id++) h.keap.addContact(id, { EMAIL1: `o${id}@x.com` });
     h.limits = { ...h.limits, chunkSize: 3 };
     h.keap.failReadsAfter = 1;
-    h.keap.failNextRead = new KeapUnavailableError('Keap answered 503 five times');
+    h.keap.failNextRead = new KeapUnavailableError({
+      kind: 'connection',
+      reason: 'Keap answered 503 five times',
+    });
     const summary = runSyncWith('daily', h.ports(), h.limits);
     expect(summary).toMatchObject({ outcome: 'failed', emailsUpdated: 3 });
     expect(summary.message).toBe(
@@ -622,7 +626,7 @@ describe('when Keap fails', () => {
   it('marks rows Keap was too busy for, and retries them next run, not in the same run', () => {
     const h = new SyncHarness([HEADER, [1, 'A', 'a@x.com', '', '']]);
     h.keap.addContact(1, { EMAIL1: 'old@x.com' });
-    h.keap.answer = () => ({ ok: false, error: 'Keap is busy', attempted: true, retryLater: true });
+    h.keap.answer = () => ({ ok: false, failure: { kind: 'throttled' } });
     const summary = runSyncWith('daily', h.ports(), h.limits);
     expect(h.sheet.column('Sync Status')).toEqual(['Will retry: Keap was busy']);
     expect(summary.outcome).toBe('completed');
@@ -652,13 +656,11 @@ describe('when Keap fails', () => {
     h.keap.addContact(1, { EMAIL1: 'old@x.com' });
     h.keap.answer = () => ({
       ok: false,
-      error: 'the email address is not valid',
-      attempted: true,
-      retryLater: false,
+      failure: { kind: 'refused', status: 400, keapMessage: 'the email address is not valid' },
     });
     const summary = runSyncWith('sidebar', h.ports(), h.limits);
     expect(h.sheet.column('Sync Status')).toEqual([
-      'Error: Keap refused the email change: the email address is not valid. Trying again on Sun 2 Mar 2025, or when the row is edited',
+      'Error: Keap refused the email change: Keap refused the email: the email address is not valid. Trying again on Sun 2 Mar 2025, or when the row is edited',
     ]);
     expect(summary).toMatchObject({ errors: 1, errorRows: [2] });
   });

@@ -51,13 +51,17 @@ describe('Google service errors are tried again', () => {
   });
 
   it("never retries the add-on's own Keap errors, whatever they say", () => {
-    expect(isTransientServiceError(new KeapUnavailableError('Service unavailable'))).toBe(false);
+    expect(
+      isTransientServiceError(
+        new KeapUnavailableError({ kind: 'connection', reason: 'Service unavailable' }),
+      ),
+    ).toBe(false);
     let calls = 0;
     expect(() =>
       withServiceRetry(
         () => {
           calls += 1;
-          throw new KeapUnavailableError('Service unavailable');
+          throw new KeapUnavailableError({ kind: 'connection', reason: 'Service unavailable' });
         },
         () => undefined,
       ),

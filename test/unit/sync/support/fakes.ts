@@ -246,12 +246,7 @@ export class FakeKeap {
         this.writeCalls.push(writes);
         return writes.map((write): WriteResult => {
           if (this.clock.now() >= deadline || !this.takeFromDailyLimit(stop)) {
-            return {
-              ok: false,
-              error: 'Not sent before the time limit',
-              attempted: false,
-              retryLater: true,
-            };
+            return { ok: false, failure: { kind: 'not-sent' } };
           }
           this.clock.advance(this.msPerWrite);
           counts.writes += 1;
