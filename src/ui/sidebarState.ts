@@ -8,6 +8,7 @@ import type { ConsentAnswer } from '../connection/consentNote';
 import type { ConnectionStatus } from '../connection/status';
 import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/index';
 import type { SyncSummary } from '../sync/summary';
+import { perField } from '../sheet/fields';
 import { intlLocale } from './dates';
 import { redactSecrets } from './redactSecrets';
 import {
@@ -173,12 +174,7 @@ function copySummary(summary: SyncSummary): SyncSummary {
 function copySettings(settings: SyncSettings): SyncSettings {
   return {
     sheetName: String(settings.sheetName),
-    headers: {
-      contactId: String(settings.headers.contactId),
-      email: String(settings.headers.email),
-      optOut: String(settings.headers.optOut),
-      optOutReason: String(settings.headers.optOutReason),
-    },
+    headers: perField((field) => String(settings.headers[field.key])),
     // Absent (never chosen): on for a new sheet, so the box shows ticked.
     keapEmailStatus: settings.keapEmailStatus !== false,
   };
