@@ -29,6 +29,14 @@ export type KeapWrite =
   | { kind: 'setEmails'; contactId: number; emails: EmailSlot[] }
   | { kind: 'optOut'; email: string; reason: string };
 
+/**
+ * The `default:` of every `switch` over write kinds: a kind added to KeapWrite fails the build
+ * there until each switch handles it, instead of silently taking another kind's branch.
+ */
+export function unknownWriteKind(write: never): never {
+  throw new Error(`Unknown write kind: ${String((write as { kind?: unknown }).kind)}`);
+}
+
 export type WriteResult =
   | { ok: true }
   | {
