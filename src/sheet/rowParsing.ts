@@ -150,7 +150,10 @@ function cellsOf(values: readonly unknown[], columns: SheetColumns): Cells {
   return perField((field) => cellAt(values, columns[field.key]));
 }
 
-/** Each field's cell parsed, in the table's order; one read only when opted out is null else. */
+/**
+ * Each field's cell parsed, in the table's order. A field read only with an opt-out (the
+ * reason) is null, unparsed, when the row does not opt out.
+ */
 function parseCells(cells: Cells): ParsedCells {
   const parsed = {} as Record<SyncedFieldKey, Parsed<unknown>>;
   for (const field of SYNCED_FIELDS) {
