@@ -5,7 +5,7 @@
 import { cellText, formulaErrorOf, isBlankCell, isDate, quoteForMessage } from './cells';
 import { SheetSetupError } from './setupError';
 import { matchHeaders, type InputHeaderNames, type SheetColumns } from './headers';
-import { perField, SYNCED_FIELDS, SYNCED_FIELD_KEYS, type SyncedFieldKey } from './fields';
+import { SYNCED_FIELDS, SYNCED_FIELD_KEYS, type SyncedFieldKey } from './fields';
 
 /** Keap stores EMAIL1 in at most 75 characters. */
 export const MAX_EMAIL_LENGTH = 75;
@@ -146,8 +146,16 @@ const CELL_PARSERS = {
 type Cells = Record<SyncedFieldKey, unknown>;
 type ParsedCells = { [K in SyncedFieldKey]: ReturnType<(typeof CELL_PARSERS)[K]> };
 
+// Plain loops below: these run for every row of every read.
 function cellsOf(values: readonly unknown[], columns: SheetColumns): Cells {
-  return perField((field) => cellAt(values, columns[field.key]));
+  const cells = {} as Cells;
+  for (const key of SYNCED_FIELD_KEYS) cells[key] = cellAt(values, columns[key]);
+  return cells;
+}
+
+function allBlank(cells: Cells): boolean {
+  for (const key of SYNCED_FIELD_KEYS) if (!isBlankCell(cells[key])) return false;
+  return true;
 }
 
 /**
@@ -175,7 +183,11 @@ export function rowKey(values: readonly unknown[], columns: SheetColumns): strin
 }
 
 function keyOfCells(cells: Cells): string {
-  return SYNCED_FIELD_KEYS.map((key) => cellText(cells[key])).join(KEY_SEPARATOR);
+  let key = '';
+  for (let i = 0; i < SYNCED_FIELD_KEYS.length; i++) {
+    key += (i === 0 ? '' : KEY_SEPARATOR) + cellText(cells[SYNCED_FIELD_KEYS[i]]);
+  }
+  return key;
 }
 
 /** The Contact ID cell's text as `rowKey` recorded it. */
@@ -189,7 +201,7 @@ export function parseRow(
   columns: SheetColumns,
 ): ParsedRow {
   const cells = cellsOf(values, columns);
-  if (SYNCED_FIELD_KEYS.every((field) => isBlankCell(cells[field]))) return { kind: 'blank', row };
+  if (allBlank(cells)) return { kind: 'blank', row };
 
   const key = keyOfCells(cells);
   const parsed = parseCells(cells);
