@@ -5,7 +5,8 @@
  */
 import { SERVICE_ACCOUNT_KEY_PREFIX } from '../keap/config';
 import { keapErrorMessage } from '../keap/keapErrors';
-import { readRecord, USER_KEYS, writeRecord, type PropertyStore } from './userRecords';
+import { readJson, writeJson, type KeyValueStore } from './storePorts';
+import { USER_KEYS } from './userRecords';
 
 export type ApiKeyKind = 'service-account-key' | 'personal-access-token';
 
@@ -56,15 +57,15 @@ export function describeKeyCheck(
   return `Keap refused the key check: ${message ?? `Keap gave no reason (its error code was ${status})`}.`;
 }
 
-export function readApiKey(store: PropertyStore): StoredApiKey | null {
-  const record = readRecord<StoredApiKey>(store, USER_KEYS.apiKey);
+export function readApiKey(store: KeyValueStore): StoredApiKey | null {
+  const record = readJson<StoredApiKey>(store, USER_KEYS.apiKey);
   return record && typeof record.key === 'string' && record.key !== '' ? record : null;
 }
 
-export function storeApiKey(store: PropertyStore, key: StoredApiKey): void {
-  writeRecord(store, USER_KEYS.apiKey, key);
+export function storeApiKey(store: KeyValueStore, key: StoredApiKey): void {
+  writeJson(store, USER_KEYS.apiKey, key);
 }
 
-export function removeApiKey(store: PropertyStore): void {
+export function removeApiKey(store: KeyValueStore): void {
   store.deleteProperty(USER_KEYS.apiKey);
 }

@@ -42,20 +42,14 @@ import { dayStamp, noticeKey, shouldSendNotice } from './ownerNotice';
 import { apiKeyHeaders, apiKeyRequestAuth, oauthRequestAuth } from './requestAuth';
 import type { ConnectionStatus } from './status';
 import { TokenAccess } from './tokenAccess';
-import {
-  OAUTH_SERVICE_NAME,
-  readRecord,
-  USER_KEYS,
-  writeRecord,
-  type OAuthConnectionRecord,
-  type PropertyStore,
-} from './userRecords';
+import { readJson, withLock, withWaitedLock, writeJson, type KeyValueStore } from './storePorts';
+import { OAUTH_SERVICE_NAME, USER_KEYS, type OAuthConnectionRecord } from './userRecords';
 
 export type { ConnectionStatus } from './status';
 export type { CallbackPage } from './callbackPage';
 export type { ConsentAnswer } from './consentNote';
 
-function userStore(): PropertyStore {
+function userStore(): KeyValueStore {
   return PropertiesService.getUserProperties();
 }
 
@@ -73,21 +67,16 @@ function nowIso(): string {
 
 /** Runs `work` holding the user lock: the same lock the OAuth2 library takes to refresh. */
 function withUserLock<T>(lock: GoogleAppsScript.Lock.Lock, work: () => T): T {
-  lock.waitLock(TOKEN_LOCK_WAIT_MS);
-  try {
-    return work();
-  } finally {
-    lock.releaseLock();
-  }
+  return withWaitedLock(lock, TOKEN_LOCK_WAIT_MS, work);
 }
 
-function tokenAccessFor(oauth: KeapOAuth, user: PropertyStore): TokenAccess {
+function tokenAccessFor(oauth: KeapOAuth, user: KeyValueStore): TokenAccess {
   return new TokenAccess({
     service: oauth.service,
     lock: oauth.lock,
     now: () => Date.now(),
     onLost: (reason) => {
-      const record = readRecord<OAuthConnectionRecord>(user, USER_KEYS.oauthConnection);
+      const record = readJson<OAuthConnectionRecord>(user, USER_KEYS.oauthConnection);
       recordLostAccess(user, {
         reason,
         since: nowIso(),
@@ -109,7 +98,7 @@ export function getConnectionStatus(): ConnectionStatus {
     apiKey: readApiKey(user),
     lostAccess: readLostAccess(user),
     hasOAuthToken: token !== null,
-    oauthRecord: readRecord<OAuthConnectionRecord>(user, USER_KEYS.oauthConnection),
+    oauthRecord: readJson<OAuthConnectionRecord>(user, USER_KEYS.oauthConnection),
     accountFromToken: accountFromScope(token?.scope),
   });
 }
@@ -184,7 +173,7 @@ function authorize(request: AuthCallbackRequest): CallbackPage {
   }
   const account = accountFromScope(asKeapToken(oauth.service.getToken())?.scope);
   const record: OAuthConnectionRecord = { account, connectedSince: nowIso() };
-  writeRecord(user, USER_KEYS.oauthConnection, record);
+  writeJson(user, USER_KEYS.oauthConnection, record);
   clearLostAccess(user);
   removeApiKey(user);
   return connectedPage(account);
@@ -235,7 +224,7 @@ export function connectedAccount(): string | null {
   if (!token) return null;
   return (
     oauthAccount(token.scope) ??
-    readRecord<OAuthConnectionRecord>(user, USER_KEYS.oauthConnection)?.account ??
+    readJson<OAuthConnectionRecord>(user, USER_KEYS.oauthConnection)?.account ??
     null
   );
 }
@@ -305,22 +294,21 @@ export function keepConnectionAlive(): void {
 export function notifyOwnerOncePerDay(kind: string, subject: string, body: string): boolean {
   const user = userStore();
   const key = noticeKey(kind);
-  const lock = LockService.getUserLock();
-  if (!lock.tryLock(TOKEN_LOCK_WAIT_MS)) return false;
-  try {
-    const now = Date.now();
-    if (!shouldSendNotice(user.getProperty(key), now)) return false;
-    const to = Session.getEffectiveUser().getEmail();
-    if (!to) return false;
-    const secrets = knownSecrets();
-    MailApp.sendEmail(to, scrubSecrets(subject, secrets), scrubSecrets(body, secrets));
-    user.setProperty(key, dayStamp(now));
-    return true;
-  } catch {
-    return false;
-  } finally {
-    lock.releaseLock();
-  }
+  const send = (): boolean => {
+    try {
+      const now = Date.now();
+      if (!shouldSendNotice(user.getProperty(key), now)) return false;
+      const to = Session.getEffectiveUser().getEmail();
+      if (!to) return false;
+      const secrets = knownSecrets();
+      MailApp.sendEmail(to, scrubSecrets(subject, secrets), scrubSecrets(body, secrets));
+      user.setProperty(key, dayStamp(now));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return withLock(LockService.getUserLock(), TOKEN_LOCK_WAIT_MS, send, () => false);
 }
 
 /** Every credential this user's connection holds, to keep out of anything a person reads. */

@@ -3,7 +3,8 @@
  * API key revoked). The reason is kept in the user's properties so the sidebar can say it
  * and unattended runs stop trying, until someone reconnects.
  */
-import { readRecord, USER_KEYS, writeRecord, type PropertyStore } from './userRecords';
+import { readJson, writeJson, type KeyValueStore } from './storePorts';
+import { USER_KEYS } from './userRecords';
 
 export interface LostAccess {
   reason: string;
@@ -48,19 +49,19 @@ export function classifyRefreshFailure(error: unknown): RefreshFailure {
   };
 }
 
-export function readLostAccess(store: PropertyStore): LostAccess | null {
-  const record = readRecord<LostAccess>(store, USER_KEYS.lostAccess);
+export function readLostAccess(store: KeyValueStore): LostAccess | null {
+  const record = readJson<LostAccess>(store, USER_KEYS.lostAccess);
   return record && typeof record.reason === 'string' ? record : null;
 }
 
 /** Keeps the first refusal's time when Keap refuses again. */
-export function recordLostAccess(store: PropertyStore, lost: LostAccess): LostAccess {
+export function recordLostAccess(store: KeyValueStore, lost: LostAccess): LostAccess {
   const earlier = readLostAccess(store);
   const kept = earlier ? { ...lost, since: earlier.since } : lost;
-  writeRecord(store, USER_KEYS.lostAccess, kept);
+  writeJson(store, USER_KEYS.lostAccess, kept);
   return kept;
 }
 
-export function clearLostAccess(store: PropertyStore): void {
+export function clearLostAccess(store: KeyValueStore): void {
   store.deleteProperty(USER_KEYS.lostAccess);
 }

@@ -13,6 +13,7 @@ import { KeapAccessError, KeapUnavailableError } from '../keap/model';
 import { asKeapToken, isTokenOlderThan } from './keapToken';
 import { classifyRefreshFailure, LOST_ACCESS_WORDS } from './lostAccess';
 import { isTransientServiceError } from './serviceRetry';
+import { withWaitedLock, type WaitingLock } from './storePorts';
 
 /** The part of the OAuth2 library's service used here. */
 export interface TokenService {
@@ -23,10 +24,7 @@ export interface TokenService {
 }
 
 /** The same Lock object the service was given with setLock, so refresh() sees it held. */
-export interface TokenLock {
-  waitLock(timeoutInMillis: number): void;
-  releaseLock(): void;
-}
+export type TokenLock = WaitingLock;
 
 export interface TokenAccessDeps {
   service: TokenService;
@@ -116,16 +114,8 @@ export class TokenAccess {
   }
 
   private underLock<T>(work: () => T): T {
-    const { lock } = this.deps;
-    try {
-      lock.waitLock(TOKEN_LOCK_WAIT_MS);
-    } catch {
+    return withWaitedLock(this.deps.lock, TOKEN_LOCK_WAIT_MS, work, () => {
       throw new KeapUnavailableError({ kind: 'connection', reason: LOCK_BUSY_WORDS });
-    }
-    try {
-      return work();
-    } finally {
-      lock.releaseLock();
-    }
+    });
   }
 }

@@ -18,27 +18,6 @@ export const USER_KEYS = {
   noticePrefix: 'keapSheetsSync.notice.',
 } as const;
 
-/** The part of Apps Script's Properties the connection uses. */
-export interface PropertyStore {
-  getProperty(key: string): string | null;
-  setProperty(key: string, value: string): unknown;
-  deleteProperty(key: string): unknown;
-}
-
-export function readRecord<T>(store: PropertyStore, key: string): T | null {
-  const raw = store.getProperty(key);
-  if (raw === null || raw === '') return null;
-  try {
-    return JSON.parse(raw) as T;
-  } catch {
-    return null;
-  }
-}
-
-export function writeRecord(store: PropertyStore, key: string, value: unknown): void {
-  store.setProperty(key, JSON.stringify(value));
-}
-
 export interface OAuthConnectionRecord {
   account: string | null;
   /** ISO 8601 time of the consent. */

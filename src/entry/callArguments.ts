@@ -4,6 +4,7 @@
  * arguments (see SECURITY.md, "What the browser can call"), so each argument is hostile
  * until its type, range and length are known. Pure: no Apps Script service here.
  */
+import { SYNCED_FIELD_KEYS } from '../sheet/fields';
 
 /** A refused call: the message says what was wrong and never repeats the argument. */
 export class ArgumentError extends Error {
@@ -23,7 +24,7 @@ const MAX_CALLBACK_PARAMETERS = 20;
 /** Apps Script's trigger ids are short strings of digits; letters, '-' and '_' allowed for safety. */
 const TRIGGER_UID = /^[A-Za-z0-9_-]{1,128}$/;
 const SETTINGS_KEYS = ['sheetName', 'headers', 'keapEmailStatus'];
-const HEADER_KEYS = ['contactId', 'email', 'optOut', 'optOutReason'];
+const HEADER_KEYS: readonly string[] = SYNCED_FIELD_KEYS;
 const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 type PlainRecord = Record<string, unknown>;
@@ -129,14 +130,14 @@ function optionalText(fn: string, value: unknown, what: string): string | undefi
   return value;
 }
 
-function onlyKeys(fn: string, value: PlainRecord, allowed: string[], what: string): void {
+function onlyKeys(fn: string, value: PlainRecord, allowed: readonly string[], what: string): void {
   const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) throw new ArgumentError(fn, `${what} has unknown fields.`);
 }
 
 /**
- * saveSettings(settings): the sidebar's form, `{ sheetName, headers: { contactId, email,
- * optOut, optOutReason }, keapEmailStatus }`, every value short text or absent (the choice a boolean). What the names mean (present,
+ * saveSettings(settings): the sidebar's form, `{ sheetName, headers: { <each synced field's
+ * key, src/sheet/fields.ts> }, keapEmailStatus }`, every value short text or absent (the choice a boolean). What the names mean (present,
  * distinct, found in the sheet) is the settings module's check, after this one.
  */
 export function checkSettingsArgument(

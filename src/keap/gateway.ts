@@ -25,6 +25,7 @@ import {
   type KeapRequestCounts,
   type KeapWrite,
   type WriteResult,
+  unknownWriteKind,
 } from './model';
 import {
   confirmOptOuts,
@@ -235,9 +236,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
       if (writes.length === 0) return [];
       // Email changes and REST opt-outs go out together in full batches; then the opt-outs
       // are read back (and, where REST did not do them, tried through XML-RPC) in optOut.ts.
-      const first = sendAtMostOnce<FirstAnswer>(writes, writeRequest, firstAnswer, (write) =>
-        write.kind === 'setEmails' ? { result: { ok: true } } : { attempt: { kind: 'accepted' } },
-      );
+      const first = sendAtMostOnce<FirstAnswer>(writes, writeRequest, firstAnswer, appliedAnswer);
       const optOutIndexes = writes.flatMap((write, i) => (write.kind === 'optOut' ? [i] : []));
       const confirmed = confirmOptOuts(
         optOutIndexes.map((i) => writes[i] as OptOutWrite),
@@ -272,9 +271,14 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
 }
 
 function writeRequest(write: KeapWrite): KeapRequest {
-  return write.kind === 'setEmails'
-    ? setEmailsRequest(write.contactId, write.emails)
-    : restOptOutRequest(write.email, write.reason);
+  switch (write.kind) {
+    case 'setEmails':
+      return setEmailsRequest(write.contactId, write.emails);
+    case 'optOut':
+      return restOptOutRequest(write.email, write.reason);
+    default:
+      return unknownWriteKind(write);
+  }
 }
 
 /** An email change's result, or a REST opt-out's answer (settled after the read-back). */
@@ -282,9 +286,27 @@ type FirstAnswer =
   { result: WriteResult; attempt?: undefined } | { attempt: RestAttempt; result?: undefined };
 
 function firstAnswer(write: KeapWrite, outcome: RequestOutcome): FirstAnswer {
-  if (write.kind === 'optOut') return { attempt: readRestAttempt(outcome) };
-  if (isSuccess(outcome)) return { result: { ok: true } };
-  return { result: { ok: false, failure: answerFailure(outcome) } };
+  switch (write.kind) {
+    case 'optOut':
+      return { attempt: readRestAttempt(outcome) };
+    case 'setEmails':
+      if (isSuccess(outcome)) return { result: { ok: true } };
+      return { result: { ok: false, failure: answerFailure(outcome) } };
+    default:
+      return unknownWriteKind(write);
+  }
+}
+
+/** A write Keap shows applied already: done, or (an opt-out) to be read back like a sent one. */
+function appliedAnswer(write: KeapWrite): FirstAnswer {
+  switch (write.kind) {
+    case 'setEmails':
+      return { result: { ok: true } };
+    case 'optOut':
+      return { attempt: { kind: 'accepted' } };
+    default:
+      return unknownWriteKind(write);
+  }
 }
 
 /** A read that did not succeed stops the run: the sync cannot plan without Keap's state. */

@@ -32,6 +32,14 @@ export type KeapWrite =
   | { kind: 'optOut'; email: string; reason: string };
 
 /**
+ * The `default:` of every `switch` over write kinds: a kind added to KeapWrite fails the build
+ * there until each switch handles it, instead of silently taking another kind's branch.
+ */
+export function unknownWriteKind(write: never): never {
+  throw new Error(`Unknown write kind: ${String((write as { kind?: unknown }).kind)}`);
+}
+
+/**
  * A write's result. `failure.kind` 'not-sent': the write was never sent (deadline reached),
  * so it must be tried again later; the sync decides what every other kind means for the row
  * (src/sync/plan.ts) and words it (src/sync/statusText.ts).

@@ -20,6 +20,7 @@ import {
   type KeapContact,
   type KeapWrite,
   type WriteResult,
+  unknownWriteKind,
 } from './model';
 import { normalEmail } from './optOut';
 import type { RequestOutcome } from './requestRunner';
@@ -53,8 +54,16 @@ export function readsToConfirm(writes: readonly KeapWrite[]): {
   const contactIds = new Set<number>();
   const emails = new Set<string>();
   for (const write of writes) {
-    if (write.kind === 'setEmails') contactIds.add(write.contactId);
-    else emails.add(normalEmail(write.email));
+    switch (write.kind) {
+      case 'setEmails':
+        contactIds.add(write.contactId);
+        break;
+      case 'optOut':
+        emails.add(normalEmail(write.email));
+        break;
+      default:
+        unknownWriteKind(write);
+    }
   }
   return { contactIds: [...contactIds], emails: [...emails] };
 }
@@ -68,9 +77,16 @@ export function isWriteApplied(
   contacts: ReadonlyMap<number, KeapContact>,
   optStates: ReadonlyMap<string, EmailOptState>,
 ): boolean {
-  if (write.kind === 'optOut') return optStates.get(normalEmail(write.email))?.optedOut === true;
-  const contact = contacts.get(write.contactId);
-  return contact !== undefined && slotKey(contact.emails) === slotKey(write.emails);
+  switch (write.kind) {
+    case 'optOut':
+      return optStates.get(normalEmail(write.email))?.optedOut === true;
+    case 'setEmails': {
+      const contact = contacts.get(write.contactId);
+      return contact !== undefined && slotKey(contact.emails) === slotKey(write.emails);
+    }
+    default:
+      return unknownWriteKind(write);
+  }
 }
 
 /**

@@ -4,21 +4,13 @@
  * or punctuation.
  */
 import { cellText } from './cells';
+import { perField, SYNCED_FIELD_KEYS, type SyncedFieldKey } from './fields';
 import { SYNC_RECORD_HEADER } from './syncRecord';
 
-export interface InputHeaderNames {
-  contactId: string;
-  email: string;
-  optOut: string;
-  optOutReason: string;
-}
+/** The header name of each synced field (fields.ts). */
+export type InputHeaderNames = Record<SyncedFieldKey, string>;
 
-export const DEFAULT_HEADER_NAMES: InputHeaderNames = {
-  contactId: 'Contact ID',
-  email: 'Email',
-  optOut: 'Opt Out',
-  optOutReason: 'Opt Out Reason',
-};
+export const DEFAULT_HEADER_NAMES: InputHeaderNames = perField((field) => field.header);
 
 /** The columns the add-on writes; created at the right of the used range when missing. */
 export const SYNC_STATUS_HEADER = 'Sync Status';
@@ -27,11 +19,7 @@ export const LAST_SYNCED_HEADER = 'Last Synced';
 export const KEAP_EMAIL_STATUS_HEADER = 'Keap Email Status';
 
 /** 1-based column numbers; null when row 1 has no such header. */
-export interface SheetColumns {
-  contactId: number | null;
-  email: number | null;
-  optOut: number | null;
-  optOutReason: number | null;
+export interface SheetColumns extends Record<SyncedFieldKey, number | null> {
   syncStatus: number | null;
   lastSynced: number | null;
   /** The hidden column of the sync's records (see syncRecord.ts). */
@@ -59,15 +47,17 @@ function findColumn(normalizedRow: string[], name: string): number | null {
 export function findColumns(headerRow: readonly unknown[], names: InputHeaderNames): SheetColumns {
   const normalized = headerRow.map(normalizeHeader);
   return {
-    contactId: findColumn(normalized, names.contactId),
-    email: findColumn(normalized, names.email),
-    optOut: findColumn(normalized, names.optOut),
-    optOutReason: findColumn(normalized, names.optOutReason),
+    ...perField((field) => findColumn(normalized, names[field.key])),
     syncStatus: findColumn(normalized, SYNC_STATUS_HEADER),
     lastSynced: findColumn(normalized, LAST_SYNCED_HEADER),
     syncRecord: findColumn(normalized, SYNC_RECORD_HEADER),
     keapEmailStatus: findColumn(normalized, KEAP_EMAIL_STATUS_HEADER),
   };
+}
+
+/** The synced fields' columns (what a row asks for), in the table's order. */
+export function inputColumnsOf(columns: SheetColumns): (number | null)[] {
+  return SYNCED_FIELD_KEYS.map((key) => columns[key]);
 }
 
 /**

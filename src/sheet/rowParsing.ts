@@ -5,6 +5,7 @@
 import { cellText, formulaErrorOf, isBlankCell, isDate, quoteForMessage } from './cells';
 import { SheetSetupError } from './setupError';
 import { matchHeaders, type InputHeaderNames, type SheetColumns } from './headers';
+import { SYNCED_FIELDS, SYNCED_FIELD_KEYS, type SyncedFieldKey } from './fields';
 
 /** Keap stores EMAIL1 in at most 75 characters. */
 export const MAX_EMAIL_LENGTH = 75;
@@ -131,6 +132,46 @@ function cellAt(values: readonly unknown[], column: number | null): unknown {
   return column === null ? '' : values[column - 1];
 }
 
+/**
+ * Which parser reads each synced field's cell (fields.ts): a field added to the table fails
+ * this build until it has one.
+ */
+const CELL_PARSERS = {
+  contactId: parseContactId,
+  email: parseEmail,
+  optOut: parseOptOut,
+  optOutReason: parseReason,
+} satisfies Record<SyncedFieldKey, (cell: unknown) => Parsed<unknown>>;
+
+type Cells = Record<SyncedFieldKey, unknown>;
+type ParsedCells = { [K in SyncedFieldKey]: ReturnType<(typeof CELL_PARSERS)[K]> };
+
+// Plain loops below: these run for every row of every read.
+function cellsOf(values: readonly unknown[], columns: SheetColumns): Cells {
+  const cells = {} as Cells;
+  for (const key of SYNCED_FIELD_KEYS) cells[key] = cellAt(values, columns[key]);
+  return cells;
+}
+
+function allBlank(cells: Cells): boolean {
+  for (const key of SYNCED_FIELD_KEYS) if (!isBlankCell(cells[key])) return false;
+  return true;
+}
+
+/**
+ * Each field's cell parsed, in the table's order. A field read only with an opt-out (the
+ * reason) is null, unparsed, when the row does not opt out.
+ */
+function parseCells(cells: Cells): ParsedCells {
+  const parsed = {} as Record<SyncedFieldKey, Parsed<unknown>>;
+  for (const field of SYNCED_FIELDS) {
+    const optOut = parsed.optOut;
+    const skipped = field.readWhen === 'optedOut' && !(optOut?.ok && optOut.value === true);
+    parsed[field.key] = skipped ? ok(null) : CELL_PARSERS[field.key](cells[field.key]);
+  }
+  return parsed as ParsedCells;
+}
+
 const KEY_SEPARATOR = '\u001f';
 
 /**
@@ -138,17 +179,15 @@ const KEY_SEPARATOR = '\u001f';
  * whose inputs changed during the run does not match its old key, so it gets no stale status.
  */
 export function rowKey(values: readonly unknown[], columns: SheetColumns): string {
-  return keyOfCells(
-    cellAt(values, columns.contactId),
-    cellAt(values, columns.email),
-    cellAt(values, columns.optOut),
-    cellAt(values, columns.optOutReason),
-  );
+  return keyOfCells(cellsOf(values, columns));
 }
 
-function keyOfCells(id: unknown, email: unknown, optOut: unknown, reason: unknown): string {
-  const S = KEY_SEPARATOR;
-  return `${cellText(id)}${S}${cellText(email)}${S}${cellText(optOut)}${S}${cellText(reason)}`;
+function keyOfCells(cells: Cells): string {
+  let key = '';
+  for (let i = 0; i < SYNCED_FIELD_KEYS.length; i++) {
+    key += (i === 0 ? '' : KEY_SEPARATOR) + cellText(cells[SYNCED_FIELD_KEYS[i]]);
+  }
+  return key;
 }
 
 /** The Contact ID cell's text as `rowKey` recorded it. */
@@ -161,29 +200,22 @@ export function parseRow(
   row: number,
   columns: SheetColumns,
 ): ParsedRow {
-  const idCell = cellAt(values, columns.contactId);
-  const emailCell = cellAt(values, columns.email);
-  const optOutCell = cellAt(values, columns.optOut);
-  const reasonCell = cellAt(values, columns.optOutReason);
-  const blank =
-    isBlankCell(idCell) &&
-    isBlankCell(emailCell) &&
-    isBlankCell(optOutCell) &&
-    isBlankCell(reasonCell);
-  if (blank) return { kind: 'blank', row };
+  const cells = cellsOf(values, columns);
+  if (allBlank(cells)) return { kind: 'blank', row };
 
-  const key = keyOfCells(idCell, emailCell, optOutCell, reasonCell);
-  const id = parseContactId(idCell);
-  const email = parseEmail(emailCell);
-  const optOut = parseOptOut(optOutCell);
-  const reason = optOut.ok && optOut.value ? parseReason(reasonCell) : ok<string | null>(null);
+  const key = keyOfCells(cells);
+  const parsed = parseCells(cells);
+  const { contactId: id, email, optOut, optOutReason: reason } = parsed;
   // No id but an address: the row is synced by its address (src/sync/emailRows.ts).
-  if (isBlankCell(idCell) && email.ok && email.value !== null && optOut.ok && reason.ok) {
+  if (isBlankCell(cells.contactId) && email.ok && email.value !== null && optOut.ok && reason.ok) {
     const request = { email: email.value, optOut: optOut.value, reason: reason.value };
     return { kind: 'byEmail', row, key, request };
   }
   if (!id.ok || !email.ok || !optOut.ok || !reason.ok) {
-    const errors = [id, email, optOut, reason].flatMap((p) => (p.ok ? [] : [p.error]));
+    const errors = SYNCED_FIELD_KEYS.flatMap((field) => {
+      const result: Parsed<unknown> = parsed[field];
+      return result.ok ? [] : [result.error];
+    });
     return { kind: 'invalid', row, key, contactId: id.ok ? id.value : null, errors };
   }
   return {

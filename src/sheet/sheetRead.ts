@@ -10,7 +10,7 @@
  * working them out again would give. Pure.
  */
 import { isBlankCell } from './cells';
-import type { SheetColumns } from './headers';
+import { inputColumnsOf, type SheetColumns } from './headers';
 import { parseContactId, rowKey } from './rowParsing';
 import {
   keepNewest,
@@ -177,10 +177,6 @@ export class SheetRead {
     );
     return blank ? null : rowKey(cells, this.columns);
   }
-}
-
-function inputColumnsOf(columns: SheetColumns): (number | null)[] {
-  return [columns.contactId, columns.email, columns.optOut, columns.optOutReason];
 }
 
 function sameNumbers(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {

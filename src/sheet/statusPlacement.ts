@@ -20,6 +20,7 @@ import { isBlankCell } from './cells';
 import { formulaSafeCell } from './formulaSafe';
 import {
   findColumns,
+  inputColumnsOf,
   KEAP_EMAIL_STATUS_HEADER,
   LAST_SYNCED_HEADER,
   SYNC_STATUS_HEADER,
@@ -96,7 +97,7 @@ export interface StatusWritePlan {
 }
 
 export function hasInputs(values: readonly unknown[], columns: SheetColumns): boolean {
-  return [columns.contactId, columns.email, columns.optOut, columns.optOutReason].some(
+  return inputColumnsOf(columns).some(
     (column) => column !== null && !isBlankCell(values[column - 1]),
   );
 }

@@ -6,12 +6,13 @@
  * Chunks run as a pipeline: a chunk's second wave goes out in the same write call as the
  * next chunk's first wave, so fewer write batches leave Keap part-filled.
  */
-import type {
-  EmailOptState,
-  KeapContact,
-  KeapGateway,
-  KeapWrite,
-  WriteResult,
+import {
+  unknownWriteKind,
+  type EmailOptState,
+  type KeapContact,
+  type KeapGateway,
+  type KeapWrite,
+  type WriteResult,
 } from '../keap/model';
 import {
   firstWave,
@@ -45,6 +46,18 @@ export function planChunk(units: readonly WorkUnit[], reads: ChunkReads): UnitPl
   return units.map((unit) => planUnit(unit, reads.contacts.get(unit.contactId), reads.optStates));
 }
 
+/** Writes of one call that Keap would do once: an opt-out is the same for its address. */
+function sharedWriteKey(write: KeapWrite): string | null {
+  switch (write.kind) {
+    case 'optOut':
+      return write.email.toLowerCase();
+    case 'setEmails':
+      return null;
+    default:
+      return unknownWriteKind(write);
+  }
+}
+
 /**
  * Sends one write call for the writes of several plans. Two opt-outs of the same email in
  * one call (rows of different contacts sharing an address) are sent once and share the answer.
@@ -57,7 +70,7 @@ function send(gateway: KeapGateway, wave: Map<UnitPlan, KeapWrite>): Map<UnitPla
   const optOutAt = new Map<string, number>();
   const slotOf = plans.map((plan) => {
     const write = wave.get(plan) as KeapWrite;
-    const key = write.kind === 'optOut' ? write.email.toLowerCase() : null;
+    const key = sharedWriteKey(write);
     const earlier = key === null ? undefined : optOutAt.get(key);
     if (earlier !== undefined) return earlier;
     if (key !== null) optOutAt.set(key, unique.length);

@@ -3,15 +3,32 @@
  * Keap Sync Record column keeps it per contact at the last sync, so an unedited row is not
  * sent again. Hashing (rather than storing the values) keeps emails out of the hidden column.
  */
+import { SYNCED_FIELDS, type FingerprintPart } from '../sheet/fields';
 import type { RowRequest } from '../sheet/rowParsing';
 
+/** The request's synced fields in the table's order (src/sheet/fields.ts), as JSON. */
 export function canonicalRequest(request: RowRequest): string {
-  return JSON.stringify([
-    request.contactId,
-    request.email ?? '',
-    request.optOut ? 1 : 0,
-    request.optOut ? (request.reason ?? '') : '',
-  ]);
+  return JSON.stringify(
+    SYNCED_FIELDS.map((field) => {
+      if (field.readWhen === 'optedOut' && !request.optOut) return '';
+      const value = request[field.requestKey];
+      const part: FingerprintPart = field.fingerprint;
+      switch (part) {
+        case 'number':
+          return value;
+        case 'text':
+          return value ?? '';
+        case 'flag':
+          return value ? 1 : 0;
+        default:
+          return unknownPart(part);
+      }
+    }),
+  );
+}
+
+function unknownPart(part: never): never {
+  throw new Error(`Unknown fingerprint part: ${String(part)}`);
 }
 
 /** 53-bit string hash (two 32-bit multiplicative mixes), as 14 hex digits. */

@@ -15,7 +15,7 @@ import { SheetSession } from '../sheet/tabs';
 import { SYNC_LIMITS } from './budget';
 import { PropertiesCheckpoint } from './checkpoint';
 import { SyncLease, type LeaseHolder } from './lease';
-import { readJson, type Clock, type KeyValueStore } from './ports';
+import { readJson, withLock, type Clock, type KeyValueStore } from './ports';
 import type { PreviewPorts } from './preview';
 import type { SyncPorts } from './syncPorts';
 import {
@@ -89,9 +89,7 @@ export class ScheduleBusyError extends Error {
  * trigger left behind stands down when it fires.
  */
 export function pauseUserTriggers(): number {
-  const lock = LockService.getUserLock();
-  if (!lock.tryLock(30_000)) throw new ScheduleBusyError();
-  try {
+  const pause = (): number => {
     const store = userStore();
     let listed: TriggerHandle[] | { error: unknown };
     try {
@@ -101,9 +99,10 @@ export function pauseUserTriggers(): number {
     }
     const keys = retried(() => PropertiesService.getUserProperties().getKeys());
     return pauseAllTriggers(appsScriptTriggers, store, recordedSpreadsheets(keys), listed);
-  } finally {
-    lock.releaseLock();
-  }
+  };
+  return withLock(LockService.getUserLock(), 30_000, pause, () => {
+    throw new ScheduleBusyError();
+  });
 }
 
 /** The log row is what a person reads of an unattended run: a passing service error must not lose it. */

@@ -15,6 +15,7 @@ import {
   SYNC_STATUS_HEADER,
   type InputHeaderNames,
 } from '../sheet/headers';
+import { perField, SYNCED_FIELD_KEYS } from '../sheet/fields';
 import { SYNC_RECORD_HEADER } from '../sheet/syncRecord';
 import { readJson, type KeyValueStore } from './ports';
 
@@ -37,12 +38,8 @@ export function defaultSettings(): SyncSettings {
   return { sheetName: '', headers: { ...DEFAULT_HEADER_NAMES } };
 }
 
-const HEADER_LABELS: Record<keyof InputHeaderNames, string> = {
-  contactId: 'Contact ID',
-  email: 'Email',
-  optOut: 'Opt Out',
-  optOutReason: 'Opt Out Reason',
-};
+/** How the messages name each synced field (src/sheet/fields.ts). */
+const HEADER_LABELS: Record<keyof InputHeaderNames, string> = perField((field) => field.label);
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value.trim() : null;
@@ -58,7 +55,7 @@ function settingsOf(stored: Partial<SyncSettings> | null): SyncSettings {
   if (!stored || typeof stored !== 'object') return settings;
   settings.sheetName = text(stored.sheetName) ?? '';
   const headers = (stored.headers ?? {}) as Partial<Record<keyof InputHeaderNames, unknown>>;
-  for (const field of Object.keys(HEADER_LABELS) as (keyof InputHeaderNames)[]) {
+  for (const field of SYNCED_FIELD_KEYS) {
     const name = text(headers[field]);
     if (name) settings.headers[field] = name;
   }
@@ -101,7 +98,7 @@ export function validateSettingsInput(input: unknown): CheckedSettings {
 
   const headers = raw.headers && typeof raw.headers === 'object' ? raw.headers : {};
   const own = new Set(OWN_COLUMNS.map(normalizeHeader));
-  for (const field of Object.keys(HEADER_LABELS) as (keyof InputHeaderNames)[]) {
+  for (const field of SYNCED_FIELD_KEYS) {
     const value = headers[field];
     if (value === undefined || value === null) continue;
     const name = text(value);
@@ -121,7 +118,7 @@ export function validateSettingsInput(input: unknown): CheckedSettings {
     }
   }
   const seen = new Map<string, string>();
-  for (const field of Object.keys(HEADER_LABELS) as (keyof InputHeaderNames)[]) {
+  for (const field of SYNCED_FIELD_KEYS) {
     const normalized = normalizeHeader(settings.headers[field]);
     const other = seen.get(normalized);
     if (other) {

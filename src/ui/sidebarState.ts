@@ -8,6 +8,7 @@ import type { ConsentAnswer } from '../connection/consentNote';
 import type { ConnectionStatus } from '../connection/status';
 import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/index';
 import type { SyncSummary } from '../sync/summary';
+import { perField, SYNCED_FIELDS, type SyncedFieldKey } from '../sheet/fields';
 import { intlLocale } from './dates';
 import { redactSecrets } from './redactSecrets';
 import {
@@ -34,6 +35,17 @@ export interface SidebarState {
    * a sidebar waiting for the consent stops and says it.
    */
   consent: ConsentAnswer | null;
+  /**
+   * The settings form's column lists, one per synced field in the table's order
+   * (src/sheet/fields.ts): the page builds its form from them, as it cannot bundle the table.
+   */
+  settingsFields: SettingsField[];
+}
+
+/** One list of the settings form: the field's key in `settings.headers`, and its label. */
+export interface SettingsField {
+  field: SyncedFieldKey;
+  label: string;
 }
 
 export interface SidebarStateSources {
@@ -55,6 +67,7 @@ export function composeSidebarState(sources: SidebarStateSources): SidebarState 
     authorizationUrl: mayConnect(connection) ? sources.buildAuthorizationUrl() : null,
     sync: copySyncStatus(sources.sync),
     consent: sources.consent ? copyConsent(sources.consent) : null,
+    settingsFields: SYNCED_FIELDS.map((field) => ({ field: field.key, label: field.formLabel })),
   };
 }
 
@@ -173,12 +186,7 @@ function copySummary(summary: SyncSummary): SyncSummary {
 function copySettings(settings: SyncSettings): SyncSettings {
   return {
     sheetName: String(settings.sheetName),
-    headers: {
-      contactId: String(settings.headers.contactId),
-      email: String(settings.headers.email),
-      optOut: String(settings.headers.optOut),
-      optOutReason: String(settings.headers.optOutReason),
-    },
+    headers: perField((field) => String(settings.headers[field.key])),
     // Absent (never chosen): on for a new sheet, so the box shows ticked.
     keapEmailStatus: settings.keapEmailStatus !== false,
   };

@@ -8,23 +8,22 @@ import type { SettingsForm, Sidebar } from './sidebar';
 
 type HeaderField = keyof SettingsForm['headers'];
 
-/**
- * The form's header lists: for each header field of the settings, the id of its select in
- * Sidebar.html. A header field added to the settings fails this build until it has its row
- * here (and its label and select in Sidebar.html).
- */
-const HEADER_SELECT_IDS: Record<HeaderField, string> = {
-  contactId: 'settings-contact-id',
-  email: 'settings-email',
-  optOut: 'settings-opt-out',
-  optOutReason: 'settings-opt-out-reason',
-};
+/** One list of the form per synced field, as the state names them (src/sheet/fields.ts). */
+interface HeaderList {
+  field: HeaderField;
+  label: string;
+  /** The select's id and test id: 'settings-' and the key in kebab case (settings-opt-out). */
+  id: string;
+}
 
-/** The form's header fields in the form's order, each with its select's id. */
-const HEADER_FIELDS = (Object.keys(HEADER_SELECT_IDS) as HeaderField[]).map((field) => ({
-  field,
-  id: HEADER_SELECT_IDS[field],
-}));
+/** The form's header lists in the form's order (none before the first state). */
+function headerLists(ui: Sidebar): HeaderList[] {
+  return (ui.current ? ui.current.settingsFields : []).map(({ field, label }) => ({
+    field,
+    label,
+    id: `settings-${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`,
+  }));
+}
 
 interface Option {
   value: string;
@@ -42,9 +41,9 @@ function headerKey(name: string | null | undefined): string {
 const KEAP_STATUS_ID = 'settings-keap-status';
 
 /** The defaults: every header the usual one, the Keap Email Status column on (as for a new sheet). */
-function emptyForm(): SettingsForm {
+function emptyForm(ui: Sidebar): SettingsForm {
   const headers = {} as SettingsForm['headers'];
-  for (const { field } of HEADER_FIELDS) headers[field] = '';
+  for (const { field } of headerLists(ui)) headers[field] = '';
   return { sheetName: '', headers, keapEmailStatus: true };
 }
 
@@ -52,10 +51,10 @@ function emptyForm(): SettingsForm {
 function formSettings(ui: Sidebar): SettingsForm {
   const { saved, choices, edits } = ui.settings;
   if (edits) return edits;
-  const form = emptyForm();
+  const form = emptyForm(ui);
   form.sheetName = saved ? saved.sheetName : '';
   const defaults = choices ? choices.defaults : null;
-  for (const { field } of HEADER_FIELDS) {
+  for (const { field } of headerLists(ui)) {
     const name = saved ? saved.headers[field] : '';
     const isDefault = defaults && headerKey(name) === headerKey(defaults.headers[field]);
     form.headers[field] = isDefault ? '' : name;
@@ -109,7 +108,7 @@ function renderSettingsForm(ui: Sidebar): void {
     form.sheetName,
     ' (no such tab)',
   );
-  for (const { id, field } of HEADER_FIELDS) {
+  for (const { id, field } of headerLists(ui)) {
     fillSelect(
       byId<HTMLSelectElement>(id),
       choiceOptions(defaults ? `Default: ${defaults.headers[field]}` : 'Default', choices.headers),
@@ -124,7 +123,30 @@ function renderSettingsForm(ui: Sidebar): void {
 export function renderSettings(ui: Sidebar, settings: SettingsForm): void {
   byId('settings-section').hidden = false;
   ui.settings.saved = settings;
+  buildHeaderLists(ui);
   renderSettingsForm(ui);
+}
+
+/**
+ * A label and a list per synced field, before the Keap Email Status box, built from the
+ * state's fields (again only if they change); each list keeps the person's choice as an edit.
+ */
+function buildHeaderLists(ui: Sidebar): void {
+  const lists = headerLists(ui);
+  const key = JSON.stringify(lists);
+  if (key === ui.settings.builtListsKey) return;
+  ui.settings.builtListsKey = key;
+  ui.settings.renderedKey = null;
+  for (const node of Array.from(document.querySelectorAll('[data-header-list]'))) node.remove();
+  const before = byId(KEAP_STATUS_ID).closest('label');
+  for (const { id, field, label } of lists) {
+    const select = el('select', { id, testid: id, 'data-header-list': field });
+    select.addEventListener('change', () => {
+      editSettings(ui).headers[field] = select.value;
+    });
+    const caption = el('label', { for: id, text: label, 'data-header-list': field });
+    before?.before(caption, select);
+  }
 }
 
 /** Reads the tabs and the headers of the tab chosen ('' the default tab) from the sheet. */
@@ -169,7 +191,7 @@ function showSettingsErrors(title: string, errors: readonly string[]): void {
 
 /** Every field back to its default, saved (and checked against the sheet) at once. */
 function resetSettings(ui: Sidebar): void {
-  const defaults = emptyForm();
+  const defaults = emptyForm(ui);
   ui.settings.edits = defaults;
   renderSettingsForm(ui);
   submitSettings(ui, defaults, 'Settings reset to defaults.');
@@ -224,12 +246,6 @@ export function wireSettingsForm(ui: Sidebar): void {
     editSettings(ui).sheetName = sheet.value;
     loadSettingsChoices(ui, sheet.value);
   });
-  for (const { id, field } of HEADER_FIELDS) {
-    const select = byId<HTMLSelectElement>(id);
-    select.addEventListener('change', () => {
-      editSettings(ui).headers[field] = select.value;
-    });
-  }
   const keapStatus = byId<HTMLInputElement>(KEAP_STATUS_ID);
   keapStatus.addEventListener('change', () => {
     editSettings(ui).keapEmailStatus = keapStatus.checked;

@@ -58,6 +58,8 @@ export interface Sidebar {
     /** getSettingsChoices calls asked; only the newest answer is used. */
     choicesAsked: number;
     renderedKey: string | null;
+    /** The header lists built (settings.ts), so unchanged fields are not built again. */
+    builtListsKey: string | null;
   };
   /** Asks the server for the state and shows it (see state.ts). */
   refresh(request?: RefreshRequest): void;
@@ -83,7 +85,14 @@ export function createSidebar(
     runningTimer: null,
     consentWait: null,
     hourTouched: false,
-    settings: { saved: null, choices: null, edits: null, choicesAsked: 0, renderedKey: null },
+    settings: {
+      saved: null,
+      choices: null,
+      edits: null,
+      choicesAsked: 0,
+      renderedKey: null,
+      builtListsKey: null,
+    },
     refresh: (request = {}) => refresh(ui, request),
   };
   return ui;

@@ -5,9 +5,9 @@ import {
   readLostAccess,
   recordLostAccess,
 } from '../../../src/connection/lostAccess';
-import type { PropertyStore } from '../../../src/connection/userRecords';
+import type { KeyValueStore } from '../../../src/connection/storePorts';
 
-function memoryStore(): PropertyStore & { data: Map<string, string> } {
+function memoryStore(): KeyValueStore & { data: Map<string, string> } {
   const data = new Map<string, string>();
   return {
     data,

@@ -107,6 +107,12 @@ export function sidebarState(
     authorizationUrl: mayConnect ? AUTHORIZATION_URL : null,
     sync: { notices: [], paused: null, ...sync },
     consent: null,
+    settingsFields: [
+      { field: 'contactId', label: 'Contact ID column' },
+      { field: 'email', label: 'Email column' },
+      { field: 'optOut', label: 'Opt-out column' },
+      { field: 'optOutReason', label: 'Opt-out reason column' },
+    ],
   };
 }
 
