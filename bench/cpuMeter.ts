@@ -7,11 +7,10 @@
  *   (concurrent marking and sweeping, scavenging helpers, optimizing compilers) work for the
  *   whole heap, the simulator's and the runtime's as much as the bundle's.
  * - Services: the main thread's CPU inside each service call (SpreadsheetApp, UrlFetchApp with
- *   the simulator answering inside it, PropertiesService, ...) and each uncounted service
- *   method (HTTPResponse.getContentText, getAllHeaders: the runtime copying an answer into the
- *   script's realm) is not the bundle's: Apps Script does that work on Google's side and the
- *   cost model covers it with latencies. Only the outermost call is clocked; the clocking's own
- *   cost on the bundle's side of each call is measured once (calibrate) and taken out too.
+ *   the simulator answering inside it, PropertiesService, ...) is not the bundle's: Apps
+ *   Script does that work on Google's side and the cost model covers it with latencies. Only
+ *   the outermost call is clocked; the clocking's own cost on the bundle's side of each call is
+ *   measured once (calibrate) and taken out too.
  * - Garbage collection: a pause falls on whoever allocates when the heap is full, so the
  *   simulator's garbage makes pauses in the bundle's code and the bundle's in the services.
  *   Every main-thread pause of a run (perf_hooks 'gc' entries) is taken out of the side it
@@ -100,7 +99,7 @@ interface MeterCounters {
 }
 
 /**
- * Clocks every outermost service call (Execution.prototype.call and .uncounted, wrapped once), keeps when
+ * Clocks every outermost service call (Execution.prototype.call, wrapped once), keeps when
  * each began and ended (to tell on which side a GC pause fell), and counts the heap bytes
  * allocated on each side.
  */
@@ -177,10 +176,8 @@ const pauses: Pause[] = [];
 function install(): void {
   const proto = Execution.prototype as unknown as {
     call: (this: unknown, ...args: unknown[]) => unknown;
-    uncounted: (this: unknown, ...args: unknown[]) => unknown;
   };
   proto.call = meter.wrap(proto.call);
-  proto.uncounted = meter.wrap(proto.uncounted);
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) pauses.push({ at: entry.startTime, ms: entry.duration });
   }).observe({ entryTypes: ['gc'] });

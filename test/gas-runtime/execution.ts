@@ -153,15 +153,6 @@ export class Execution {
     return result;
   }
 
-  /**
-   * A service method that is no service call (a getter of an answer already received, such as
-   * HTTPResponse.getContentText): not counted, no latency, no limit check. Its work is the
-   * service's all the same, so it passes here, where the bench clocks it with the calls.
-   */
-  uncounted<T>(body: () => T): T {
-    return body();
-  }
-
   private checkTimeLimit(): void {
     if (this.settings.clock.now() - this.startedAt > this.settings.executionLimitMs) {
       this.kill(TIME_LIMIT_MESSAGE);
@@ -206,7 +197,7 @@ export function instrument<T extends object>(
     const fn = member as (...args: unknown[]) => unknown;
     if (options.uncounted?.includes(key)) {
       out[key] = (...args: unknown[]) => {
-        const result = exec.uncounted(() => fn.apply(impl, args));
+        const result = fn.apply(impl, args);
         return result === SELF ? out : result;
       };
       continue;
