@@ -17,12 +17,12 @@ import {
   seedKeap,
   sheetRows,
 } from './dataset';
-import { runWithContinuations, timed } from './drive';
+import { RunCpu, timed } from './cpuMeter';
+import { runWithContinuations } from './drive';
 import { measureRun } from './measure';
 import type { CostModel } from './model';
 import type { OptOutFigures, ScenarioName, ScenarioResult } from './results';
 import type { RecordedRequest } from '../test/gas-runtime';
-import { Execution } from '../test/gas-runtime/execution';
 import type { KeapSimulator } from '../test/keap-sim';
 
 /** Names the architecture documents: the contacts tab, the run log, the record of synced rows. */
@@ -58,31 +58,6 @@ export function createWorld(
   seedKeap(world.sim, rows);
   simulatorCpu.set(world, meterSimulator(world.sim));
   return world;
-}
-
-/**
- * CPU spent inside the local Apps Script services (SpreadsheetApp, UrlFetchApp with the
- * simulator behind it, PropertiesService, ...). In Apps Script that work happens on Google's
- * side and is modelled by the stated latencies, so it is not the bundle's own time. Only the
- * outermost call is timed: a service may call another one inside.
- */
-const serviceCpu = meterServiceCalls();
-
-function meterServiceCalls(): { ms: number } {
-  const cpu = { ms: 0 };
-  let depth = 0;
-  const proto = Execution.prototype as unknown as { call: (...args: unknown[]) => unknown };
-  const call = proto.call;
-  proto.call = function (this: unknown, ...args: unknown[]) {
-    if (depth > 0) return call.apply(this, args);
-    depth += 1;
-    try {
-      return timed(cpu, () => call.apply(this, args));
-    } finally {
-      depth -= 1;
-    }
-  };
-  return cpu;
 }
 
 /** CPU spent inside each world's in-process simulator (it answers during the executions). */
@@ -173,11 +148,11 @@ function recordedRows(world: World): number | null {
     .length;
 }
 
-export function runAddOnScenario(
+export async function runAddOnScenario(
   world: World,
   scenario: ScenarioName,
   rows: number,
-): ScenarioResult {
+): Promise<ScenarioResult> {
   const { rt, sim } = world;
   const logBefore = sim.log.length;
   const violationsBefore = sim.specViolations.length;
@@ -186,26 +161,26 @@ export function runAddOnScenario(
   const needed = neededChanges(sim, sheet);
   const sheetCalls: Record<string, number> = {};
   const requestsBefore = rt.requests.length;
-  const simCpu = simulatorCpu.get(world) ?? { ms: 0 };
-  const simCpuBefore = simCpu.ms;
-  const serviceCpuBefore = serviceCpu.ms;
+  const cpu = new RunCpu(simulatorCpu.get(world) ?? { ms: 0 });
   const started = performance.now();
-  const run = runWithContinuations(rt, OWNER, () =>
-    rt.scriptRun('syncNow', [], {
-      user: OWNER,
-      spreadsheetId: world.spreadsheetId,
-      authMode: 'FULL',
-      onServiceCall: ({ service, method, spreadsheet }) => {
-        if (!spreadsheet) return;
-        const name = `${service}.${method}`;
-        sheetCalls[name] = (sheetCalls[name] ?? 0) + 1;
-      },
-    }),
+  const run = runWithContinuations(
+    rt,
+    OWNER,
+    () =>
+      rt.scriptRun('syncNow', [], {
+        user: OWNER,
+        spreadsheetId: world.spreadsheetId,
+        authMode: 'FULL',
+        onServiceCall: ({ service, method, spreadsheet }) => {
+          if (!spreadsheet) return;
+          const name = `${service}.${method}`;
+          sheetCalls[name] = (sheetCalls[name] ?? 0) + 1;
+        },
+      }),
+    (fn) => cpu.run(fn),
   );
   const realMs = performance.now() - started;
-  const simulatorMs = simCpu.ms - simCpuBefore;
-  const serviceMs = serviceCpu.ms - serviceCpuBefore;
-  const bundleMs = Math.max(0, run.cpuMs - serviceMs);
+  const figures = await cpu.finish();
   const wrong = rowsNotInKeap(sim, sheet);
   const measurement = measureRun(run.executions, sim.log.slice(logBefore), rows);
   const outcome = loggedOutcome(world, logRowsBefore);
@@ -225,13 +200,7 @@ export function runAddOnScenario(
     specViolations: sim.specViolations.slice(violationsBefore),
     realMs,
     optOuts: optOutFigures(rt.requests.slice(requestsBefore)),
-    cpu: {
-      bundleMs,
-      simulatorMs,
-      serviceMs,
-      totalMs: run.cpuMs,
-      perTenThousandRowsMs: (bundleMs / rows) * 10_000,
-    },
+    cpu: { ...figures, perTenThousandRowsMs: (figures.bundleMs / rows) * 10_000 },
     notes: [],
   };
 }
@@ -241,21 +210,21 @@ export function runAddOnScenario(
  * sync sets the spreadsheet up (its log tab, the status and record columns) and has nothing
  * to change; then every row is edited, so (a) measures a full change on a set-up sheet.
  */
-export function benchAddOn(model: CostModel, rows: number): ScenarioResult[] {
+export async function benchAddOn(model: CostModel, rows: number): Promise<ScenarioResult[]> {
   const world = createWorld(model, rows, model.bundleDir, rowsAsInKeap(rows));
   world.connect();
-  const results = [runAddOnScenario(world, 'first-sync', rows)];
+  const results = [await runAddOnScenario(world, 'first-sync', rows)];
   world.rt.advanceBy(HOUR);
   world.sheet().setValues(2, 1, sheetRows(rows));
-  results.push(runAddOnScenario(world, 'all-changed', rows));
+  results.push(await runAddOnScenario(world, 'all-changed', rows));
   world.rt.advanceBy(HOUR);
-  results.push(runAddOnScenario(world, 'unchanged', rows));
+  results.push(await runAddOnScenario(world, 'unchanged', rows));
   world.rt.advanceBy(HOUR);
   const sheet = world.sheet();
   for (const index of editedRowIndexes(rows)) {
     sheet.setCell(index + 2, EMAIL_COLUMN, editedEmail(index));
   }
-  results.push(runAddOnScenario(world, 'one-percent-edited', rows));
+  results.push(await runAddOnScenario(world, 'one-percent-edited', rows));
   return results;
 }
 
@@ -265,16 +234,16 @@ export function benchAddOn(model: CostModel, rows: number): ScenarioResult[] {
  * world with ids, (f) the first sync with the Keap Email Status column on and (g) that sheet
  * again: reads only.
  */
-export function benchBeyondIds(model: CostModel, rows: number): ScenarioResult[] {
+export async function benchBeyondIds(model: CostModel, rows: number): Promise<ScenarioResult[]> {
   const byEmail = createWorld(model, rows, model.bundleDir, rowsWithoutIds(rows));
   byEmail.connect();
-  const results = [runAddOnScenario(byEmail, 'no-ids-first', rows)];
+  const results = [await runAddOnScenario(byEmail, 'no-ids-first', rows)];
   byEmail.rt.advanceBy(HOUR);
-  results.push(runAddOnScenario(byEmail, 'no-ids-unchanged', rows));
+  results.push(await runAddOnScenario(byEmail, 'no-ids-unchanged', rows));
   const withColumn = createWorld(model, rows, model.bundleDir, rowsAsInKeap(rows), true);
   withColumn.connect();
-  results.push(runAddOnScenario(withColumn, 'status-column-first', rows));
+  results.push(await runAddOnScenario(withColumn, 'status-column-first', rows));
   withColumn.rt.advanceBy(HOUR);
-  results.push(runAddOnScenario(withColumn, 'status-column-unchanged', rows));
+  results.push(await runAddOnScenario(withColumn, 'status-column-unchanged', rows));
   return results;
 }

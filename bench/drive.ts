@@ -23,38 +23,26 @@ export function nextOneOffTrigger(rt: AppsScriptRuntime, user: string): number |
 
 export interface DrivenRun {
   executions: ExecutionResult[];
-  /** Node CPU time (process.cpuUsage, user + system) spent inside the executions, in ms. */
-  cpuMs: number;
   /** False when the chain was cut at MAX_EXECUTIONS_PER_RUN. */
   ended: boolean;
 }
 
-/** Runs `start`, then advances the clock to each pending continuation trigger until none is left. */
+/**
+ * Runs `start`, then advances the clock to each pending continuation trigger until none is
+ * left. `measure` wraps each stretch of executions (the bench clocks their CPU time with it).
+ */
 export function runWithContinuations(
   rt: AppsScriptRuntime,
   user: string,
   start: () => ExecutionResult,
+  measure: <T>(fn: () => T) => T = (fn) => fn(),
 ): DrivenRun {
-  const cpu = { ms: 0 };
-  const executions = [timed(cpu, start)];
+  const executions = [measure(start)];
   for (let next = nextOneOffTrigger(rt, user); next !== null;) {
-    if (executions.length >= MAX_EXECUTIONS_PER_RUN) {
-      return { executions, ended: false, cpuMs: cpu.ms };
-    }
+    if (executions.length >= MAX_EXECUTIONS_PER_RUN) return { executions, ended: false };
     const due = Math.max(next, rt.clock.now());
-    executions.push(...timed(cpu, () => rt.advanceTo(due)));
+    executions.push(...measure(() => rt.advanceTo(due)));
     next = nextOneOffTrigger(rt, user);
   }
-  return { executions, ended: true, cpuMs: cpu.ms };
-}
-
-/** Runs `fn`, adding the process's CPU time it took (user + system) to `cpu.ms`. */
-export function timed<T>(cpu: { ms: number }, fn: () => T): T {
-  const before = process.cpuUsage();
-  try {
-    return fn();
-  } finally {
-    const used = process.cpuUsage(before);
-    cpu.ms += (used.user + used.system) / 1000;
-  }
+  return { executions, ended: true };
 }

@@ -1,4 +1,5 @@
 /** What one measured run reports; shared by the runners, the targets and the report. */
+import type { CpuFigures } from './cpuMeter';
 import type { NeededChanges } from './dataset';
 import type { RunMeasurement } from './measure';
 
@@ -56,17 +57,10 @@ export interface ScenarioResult {
   /** Opt-outs as sent (add-on only): REST v2 PATCHes, XML-RPC calls, read-backs of their status. */
   optOuts?: OptOutFigures;
   /**
-   * Node CPU time of the executions (process.cpuUsage around each): `totalMs` in all,
-   * `serviceMs` of it inside the local runtime's services (the simulator's `simulatorMs`
-   * included), which Apps Script spends on Google's side and the cost model covers with
-   * latencies; `bundleMs` is the rest, the bundle's own work.
+   * The bundle's own CPU time in Node and what was taken out to get it (bench/cpuMeter.ts):
+   * other threads, service calls (the simulator's answers among them), the clocking itself,
+   * and GC pauses beyond the bundle's share of the bytes allocated.
    */
-  cpu?: {
-    bundleMs: number;
-    simulatorMs: number;
-    serviceMs: number;
-    totalMs: number;
-    perTenThousandRowsMs: number;
-  };
+  cpu?: CpuFigures & { perTenThousandRowsMs: number };
   notes: string[];
 }

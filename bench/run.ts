@@ -61,11 +61,11 @@ function forJson(results: readonly ScenarioResult[]): unknown[] {
   }));
 }
 
-function runAll(model: CostModel, sizes: number[]): ScenarioResult[] {
+async function runAll(model: CostModel, sizes: number[]): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   for (const rows of sizes) {
     const started = performance.now();
-    const runs = benchAddOn(model, rows);
+    const runs = await benchAddOn(model, rows);
     results.push(...runs);
     progress(
       `  add-on  ${rows} rows: (0), (a), (b), (c) in ${duration(performance.now() - started)} real time`,
@@ -73,7 +73,7 @@ function runAll(model: CostModel, sizes: number[]): ScenarioResult[] {
   }
   if (sizes.includes(BEYOND_IDS_SIZE)) {
     const started = performance.now();
-    results.push(...benchBeyondIds(model, BEYOND_IDS_SIZE));
+    results.push(...(await benchBeyondIds(model, BEYOND_IDS_SIZE)));
     progress(
       `  add-on  ${BEYOND_IDS_SIZE} rows: (d), (e), (f), (g) in ${duration(performance.now() - started)} real time`,
     );
@@ -91,7 +91,7 @@ function runAll(model: CostModel, sizes: number[]): ScenarioResult[] {
   return results;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const started = performance.now();
   const options = parseOptions(process.argv.slice(2));
   if (!existsSync(join(options.bundleDir, 'Code.js'))) {
@@ -111,7 +111,7 @@ function main(): number {
     `Running sizes ${options.sizes.join(', ')} (naive script: ${NAIVE_SIZES.filter((n) => options.sizes.includes(n)).join(', ') || 'none'})`,
   );
 
-  const results = runAll(model, options.sizes);
+  const results = await runAll(model, options.sizes);
   const checks = judge(results, model);
   const realMs = performance.now() - started;
 
@@ -160,4 +160,6 @@ function main(): number {
   return failed === 0 ? 0 : 1;
 }
 
-process.exitCode = main();
+void main().then((code) => {
+  process.exitCode = code;
+});

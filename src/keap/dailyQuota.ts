@@ -65,13 +65,17 @@ function resetTime(raw: string | undefined, now: number): number {
   return parsed !== null && parsed > midnight && parsed <= now + DAY_MS ? parsed : midnight;
 }
 
+/** Header names made once: every answer of a run is read with them. */
+const AVAILABLE_HEADER = `${QUOTA_HEADER_PREFIX}available`;
+const EXPIRY_HEADER = `${QUOTA_HEADER_PREFIX}expiry-time`;
+
 /** The daily quota one answer reports; null when it carries no quota headers. */
 export function readQuota(headers: Record<string, string>, now: number): QuotaReading | null {
-  const available = wholeNumber(headers[`${QUOTA_HEADER_PREFIX}available`]);
+  const available = wholeNumber(headers[AVAILABLE_HEADER]);
   if (available === null) return null;
   return {
     available: Math.max(0, available),
-    resetsAt: resetTime(headers[`${QUOTA_HEADER_PREFIX}expiry-time`], now),
+    resetsAt: resetTime(headers[EXPIRY_HEADER], now),
   };
 }
 

@@ -32,12 +32,23 @@ function number(raw: string | undefined): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-function readOne(headers: Record<string, string>, prefix: string): ThrottleReading | null {
-  const available = number(headers[`${prefix}available`]);
+/** The four header names of each prefix, made once: every answer of a run is read with them. */
+const THROTTLE_HEADERS = THROTTLE_HEADER_PREFIXES.map((prefix) => ({
+  available: `${prefix}available`,
+  limit: `${prefix}limit`,
+  timeUnit: `${prefix}time-unit`,
+  interval: `${prefix}interval`,
+}));
+
+function readOne(
+  headers: Record<string, string>,
+  names: (typeof THROTTLE_HEADERS)[number],
+): ThrottleReading | null {
+  const available = number(headers[names.available]);
   if (available === null) return null;
-  const limit = number(headers[`${prefix}limit`]);
-  const unit = unitMs(headers[`${prefix}time-unit`]);
-  const interval = number(headers[`${prefix}interval`]) ?? 1;
+  const limit = number(headers[names.limit]);
+  const unit = unitMs(headers[names.timeUnit]);
+  const interval = number(headers[names.interval]) ?? 1;
   const refillPerMs =
     limit !== null && limit > 0 && unit !== null && interval > 0 ? limit / (unit * interval) : null;
   return { available: Math.max(0, available), refillPerMs };
@@ -46,8 +57,8 @@ function readOne(headers: Record<string, string>, prefix: string): ThrottleReadi
 /** The tightest throttle among the headers of one answer; null when there are none. */
 export function readThrottle(headers: Record<string, string>): ThrottleReading | null {
   let tightest: ThrottleReading | null = null;
-  for (const prefix of THROTTLE_HEADER_PREFIXES) {
-    const reading = readOne(headers, prefix);
+  for (const names of THROTTLE_HEADERS) {
+    const reading = readOne(headers, names);
     if (reading && (tightest === null || reading.available < tightest.available)) {
       tightest = reading;
     }

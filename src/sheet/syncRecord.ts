@@ -54,9 +54,18 @@ const RESULTS: readonly StateResult[] = ['ok', 'error', 'retry'];
 /** An account id fit for a cell: what keapAccount.ts makes (host names, key ids). */
 const ACCOUNT_PATTERN = /^[a-z0-9][a-z0-9.-]{0,99}$/;
 
+/** The last account id that fit: a sheet's records name one or two, so most tests are skipped. */
+let fittingAccount: string | null = null;
+
+function fitsCell(account: string): boolean {
+  if (account === fittingAccount) return true;
+  if (!ACCOUNT_PATTERN.test(account)) return false;
+  fittingAccount = account;
+  return true;
+}
+
 export function recordCell(contactId: number, record: StateRecord): string {
-  const account =
-    record.account !== undefined && ACCOUNT_PATTERN.test(record.account) ? record.account : '';
+  const account = record.account !== undefined && fitsCell(record.account) ? record.account : '';
   const tries = record.result === 'error' ? String(record.tries ?? 1) : '';
   const optedOutAt = record.optedOutAt;
   const fields = [
@@ -76,22 +85,27 @@ export function recordCell(contactId: number, record: StateRecord): string {
 /** The contact and record a cell holds; null for anything else (blank, edited, foreign). */
 export function parseRecordCell(value: unknown): { contactId: number; record: StateRecord } | null {
   if (typeof value !== 'string') return null;
-  const [prefix, id, fingerprint, syncedAt, result, run, ...rest] = value.split(SEPARATOR);
-  if (run === undefined) return null;
+  // Read by index: every sheet read parses every row's cell.
+  const fields = value.split(SEPARATOR);
+  if (fields.length < 6) return null;
+  const prefix = fields[0];
+  const rest = fields.length - 6;
   let account: string | undefined;
   let tries: number | undefined;
   let optedOutAt: number | undefined;
   if (prefix === PREFIX_V1) {
-    if (rest.length > 0) return null;
+    if (rest > 0) return null;
   } else if (prefix === PREFIX || prefix === PREFIX_V3) {
-    if (rest.length !== (prefix === PREFIX ? 2 : 3)) return null;
-    const [accountCell, triesCell, optedOutCell] = rest;
-    if (optedOutCell !== undefined) {
+    if (rest !== (prefix === PREFIX ? 2 : 3)) return null;
+    const accountCell = fields[6];
+    const triesCell = fields[7];
+    if (rest === 3) {
+      const optedOutCell = fields[8];
       optedOutAt = Number(optedOutCell);
       if (optedOutCell === '' || !Number.isFinite(optedOutAt)) return null;
     }
     if (accountCell !== '') {
-      if (!ACCOUNT_PATTERN.test(accountCell)) return null;
+      if (!fitsCell(accountCell)) return null;
       account = accountCell;
     }
     if (triesCell !== '') {
@@ -99,9 +113,12 @@ export function parseRecordCell(value: unknown): { contactId: number; record: St
       if (!Number.isSafeInteger(tries) || tries < 1) return null;
     }
   } else return null;
-  const contactId = Number(id);
-  const when = Number(syncedAt);
-  const outcome = RESULTS.find((r) => r === result);
+  const fingerprint = fields[2];
+  const run = fields[5];
+  const contactId = Number(fields[1]);
+  const when = Number(fields[3]);
+  const result = fields[4] as StateResult;
+  const outcome = RESULTS.includes(result) ? result : undefined;
   if (!Number.isSafeInteger(contactId) || contactId <= 0 || fingerprint === '') return null;
   if (!Number.isFinite(when) || outcome === undefined) return null;
   const record: StateRecord = { fingerprint, syncedAt: when, result: outcome, run };

@@ -17,8 +17,17 @@ function listRows(rows: number[]): string {
 
 /** Error message per conflicting sheet row. */
 export function findConflicts(rows: readonly RowIdentity[]): Map<number, string> {
+  // Most contacts are on one row, or on rows that agree: only the others are grouped.
+  const firstSameAs = new Map<number, string>();
+  const disagreeing = new Set<number>();
+  for (const row of rows) {
+    const first = firstSameAs.get(row.contactId);
+    if (first === undefined) firstSameAs.set(row.contactId, row.sameAs);
+    else if (first !== row.sameAs) disagreeing.add(row.contactId);
+  }
   const byId = new Map<number, RowIdentity[]>();
   for (const row of rows) {
+    if (!disagreeing.has(row.contactId)) continue;
     const group = byId.get(row.contactId);
     if (group) group.push(row);
     else byId.set(row.contactId, [row]);
