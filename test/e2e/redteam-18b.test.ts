@@ -777,46 +777,40 @@ describe('redteam-18b: records and words after the sheet changed between runs', 
     },
   );
 
-  test.failing(
-    'a row whose Opt Out became unreadable does not keep a Keap status Keap no longer shows',
-    () => {
-      // DEFECT (low): the row's Opt Out is edited to 'maybe' (the row is now an error row). Keap
-      // later shows the address unsubscribed; the column keeps "Subscribed" on every later run:
-      // statusColumnRows (src/sync/keapStatusColumn.ts:41) leaves out invalid rows, so their cell
-      // is neither refreshed nor emptied (a row whose email is cleared is emptied). Should: the
-      // row's address is still readable and is refreshed, or the cell is emptied.
-      const w = connectedWorld([HEADERS, [1, 'a@example.com', '', '']], { keapEmailStatus: true });
-      w.addContact(1, 'a@example.com');
-      w.call('syncNow');
-      expect(w.column('Keap Email Status')).toEqual(['Subscribed']);
-      w.sheet().setCell(2, 3, 'maybe');
-      w.sim.setEmailStatus(TENANT, 'a@example.com', 'LIST_UNSUBSCRIBE');
-      w.call('syncNow');
-      expect(String(statuses(w)[0])).toMatch(/^Error: /);
-      expect(w.column('Keap Email Status')[0]).not.toBe('Subscribed');
-    },
-  );
+  test('a row whose Opt Out became unreadable does not keep a Keap status Keap no longer shows', () => {
+    // DEFECT (low): the row's Opt Out is edited to 'maybe' (the row is now an error row). Keap
+    // later shows the address unsubscribed; the column keeps "Subscribed" on every later run:
+    // statusColumnRows (src/sync/keapStatusColumn.ts:41) leaves out invalid rows, so their cell
+    // is neither refreshed nor emptied (a row whose email is cleared is emptied). Should: the
+    // row's address is still readable and is refreshed, or the cell is emptied.
+    const w = connectedWorld([HEADERS, [1, 'a@example.com', '', '']], { keapEmailStatus: true });
+    w.addContact(1, 'a@example.com');
+    w.call('syncNow');
+    expect(w.column('Keap Email Status')).toEqual(['Subscribed']);
+    w.sheet().setCell(2, 3, 'maybe');
+    w.sim.setEmailStatus(TENANT, 'a@example.com', 'LIST_UNSUBSCRIBE');
+    w.call('syncNow');
+    expect(String(statuses(w)[0])).toMatch(/^Error: /);
+    expect(w.column('Keap Email Status')[0]).not.toBe('Subscribed');
+  });
 
-  test.failing(
-    'a row whose email is edited into an invalid address does not keep the old address status',
-    () => {
-      // DEFECT (low): 'a@@example.com' makes the row invalid; the column keeps "Bounced. Opt Out…" (the
-      // status of the address the row no longer holds) beside it on every later run. Same cause:
-      // src/sync/keapStatusColumn.ts statusColumnRows skips invalid rows. Should: emptied, as a
-      // cleared email is.
-      const w = connectedWorld([HEADERS, ['', 'a@example.com', '', '']], { keapEmailStatus: true });
-      w.addContact(12, 'a@example.com');
-      w.sim.setEmailStatus(TENANT, 'a@example.com', 'BOUNCE');
-      w.call('syncNow');
-      expect(w.column('Keap Email Status')).toEqual([`Bounced${NOT_TICKED}`]);
-      w.sheet().setCell(2, 2, 'a@@example.com');
-      w.call('syncNow');
-      expect(String(statuses(w)[0])).toMatch(/^Error: /);
-      expect(w.column('Keap Email Status')).toEqual(['']);
-    },
-  );
+  test('a row whose email is edited into an invalid address does not keep the old address status', () => {
+    // DEFECT (low): 'a@@example.com' makes the row invalid; the column keeps "Bounced. Opt Out…" (the
+    // status of the address the row no longer holds) beside it on every later run. Same cause:
+    // src/sync/keapStatusColumn.ts statusColumnRows skips invalid rows. Should: emptied, as a
+    // cleared email is.
+    const w = connectedWorld([HEADERS, ['', 'a@example.com', '', '']], { keapEmailStatus: true });
+    w.addContact(12, 'a@example.com');
+    w.sim.setEmailStatus(TENANT, 'a@example.com', 'BOUNCE');
+    w.call('syncNow');
+    expect(w.column('Keap Email Status')).toEqual([`Bounced${NOT_TICKED}`]);
+    w.sheet().setCell(2, 2, 'a@@example.com');
+    w.call('syncNow');
+    expect(String(statuses(w)[0])).toMatch(/^Error: /);
+    expect(w.column('Keap Email Status')).toEqual(['']);
+  });
 
-  test.failing('a row emptied of its inputs does not keep a Keap status', () => {
+  test('a row emptied of its inputs does not keep a Keap status', () => {
     // DEFECT (low): the person clears the four input cells of a row (keeping the row). The
     // Keap Email Status cell keeps "Subscribed" beside an empty row on every later run:
     // blank rows are not among statusColumnRows (src/sync/keapStatusColumn.ts:41). Should:
@@ -887,53 +881,50 @@ describe('redteam-18b: lists as they come from other tools, and a second Keap ac
 });
 
 describe('redteam-18b: the settings and the Keap Email Status column', () => {
-  test.failing(
-    "'Keap Email Status' chosen as the Email column is refused like 'Sync Status'; no email a person typed is erased",
-    () => {
-      // DEFECT (high): saveSettings accepts 'Keap Email Status' as the header of the Email input
-      // column (it refuses 'Sync Status', 'Last Synced' and 'Keap Sync Record': src/sync/settings.ts:71
-      // OWN_COLUMNS lacks KEAP_EMAIL_STATUS_HEADER). The next sync reads the addresses from that
-      // column, opts a@ out, then writes its Keap Email Status words into the same column: both
-      // addresses the person typed are erased (the cells end empty), the run's own statuses for
-      // them are not even written, and the next run says "Error: Contact ID is missing". Should:
-      // refused as a column the add-on writes itself; in any case no input cell is ever changed.
-      const w = connectedWorld(
-        [
-          ['Contact ID', 'Keap Email Status', 'Opt Out', 'Opt Out Reason'],
-          ['', 'a@example.com', 'yes', ''],
-          [1, 'b@example.com', '', ''],
-        ],
-        { keapEmailStatus: null },
-      );
-      w.addContact(12, 'a@example.com');
-      w.addContact(1, 'b@example.com');
-      const settings = {
-        sheetName: '',
-        headers: {
-          contactId: 'Contact ID',
-          email: 'Keap Email Status',
-          optOut: 'Opt Out',
-          optOutReason: 'Opt Out Reason',
-        },
-        keapEmailStatus: true,
-      };
-      const saved = w.call<{ ok: boolean }>('saveSettings', [settings]);
-      w.call('syncNow');
-      w.call('syncNow');
-      const inputs = w
-        .sheet()
-        .values()
-        .slice(1)
-        .map((row) => row.slice(0, 4));
-      expect({ saved: saved.ok, inputs }).toEqual({
-        saved: false,
-        inputs: [
-          ['', 'a@example.com', 'yes', ''],
-          [1, 'b@example.com', '', ''],
-        ],
-      });
-    },
-  );
+  test("'Keap Email Status' chosen as the Email column is refused like 'Sync Status'; no email a person typed is erased", () => {
+    // DEFECT (high): saveSettings accepts 'Keap Email Status' as the header of the Email input
+    // column (it refuses 'Sync Status', 'Last Synced' and 'Keap Sync Record': src/sync/settings.ts:71
+    // OWN_COLUMNS lacks KEAP_EMAIL_STATUS_HEADER). The next sync reads the addresses from that
+    // column, opts a@ out, then writes its Keap Email Status words into the same column: both
+    // addresses the person typed are erased (the cells end empty), the run's own statuses for
+    // them are not even written, and the next run says "Error: Contact ID is missing". Should:
+    // refused as a column the add-on writes itself; in any case no input cell is ever changed.
+    const w = connectedWorld(
+      [
+        ['Contact ID', 'Keap Email Status', 'Opt Out', 'Opt Out Reason'],
+        ['', 'a@example.com', 'yes', ''],
+        [1, 'b@example.com', '', ''],
+      ],
+      { keapEmailStatus: null },
+    );
+    w.addContact(12, 'a@example.com');
+    w.addContact(1, 'b@example.com');
+    const settings = {
+      sheetName: '',
+      headers: {
+        contactId: 'Contact ID',
+        email: 'Keap Email Status',
+        optOut: 'Opt Out',
+        optOutReason: 'Opt Out Reason',
+      },
+      keapEmailStatus: true,
+    };
+    const saved = w.call<{ ok: boolean }>('saveSettings', [settings]);
+    w.call('syncNow');
+    w.call('syncNow');
+    const inputs = w
+      .sheet()
+      .values()
+      .slice(1)
+      .map((row) => row.slice(0, 4));
+    expect({ saved: saved.ok, inputs }).toEqual({
+      saved: false,
+      inputs: [
+        ['', 'a@example.com', 'yes', ''],
+        [1, 'b@example.com', '', ''],
+      ],
+    });
+  });
 });
 
 describe('redteam-18b: a person edits a row without an id while the run is going', () => {

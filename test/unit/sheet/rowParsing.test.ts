@@ -207,7 +207,10 @@ describe('a tab whose input column is one the add-on writes', () => {
     expect(() =>
       parseSheet([['Contact ID', 'Email', 'Sync Status']], statusAsOptOut, () => 'Contacts'),
     ).toThrow(/^The 'Opt Out' column is set to 'sync status', a column this add-on writes/);
-    const fine = [['Contact ID', 'Email', 'Keap Email Status'], ['', 'a@example.com', '']];
+    const fine = [
+      ['Contact ID', 'Email', 'Keap Email Status'],
+      ['', 'a@example.com', ''],
+    ];
     expect(parseSheet(fine, DEFAULT_HEADER_NAMES, () => 'Contacts').rows).toHaveLength(1);
   });
 });
