@@ -6,7 +6,7 @@
  * so an unedited row is neither searched nor sent again. Pure.
  */
 import { unsearchableCharacters } from '../keap/contactSearch';
-import type { EmailRecord, EmailState } from '../sheet/emailRecord';
+import { addressKeyOf, type EmailRecord, type EmailState } from '../sheet/emailRecord';
 import type { EmailRowRequest, ParsedRow } from '../sheet/rowParsing';
 import { hash53 } from './fingerprint';
 import { nextTryAt } from './rowRetry';
@@ -26,10 +26,7 @@ import {
   type RowRef,
 } from './worklist';
 
-/** The hidden column's key of an address: a hash, so the column holds no email. */
-export function addressKeyOf(email: string): string {
-  return hash53(`address:${email.trim().toLowerCase()}`);
-}
+export { addressKeyOf };
 
 export function emailRowFingerprint(request: EmailRowRequest): string {
   const reason = request.optOut ? (request.reason ?? '') : '';
