@@ -29,7 +29,8 @@ export function parseEmailStatusPage(body: string): Page<EmailOptState> {
   const items: EmailOptState[] = [];
   for (const entry of page.items) {
     const { email, status } = (entry ?? {}) as { email?: unknown; status?: unknown };
-    if (typeof email !== 'string' || typeof status !== 'string') continue;
+    // A blank status says nothing: the address is read as one Keap has no status for.
+    if (typeof email !== 'string' || typeof status !== 'string' || status.trim() === '') continue;
     items.push({ email: normalEmail(email), status, optedOut: isOptedOutStatus(status) });
   }
   return { items, nextPageToken: page.nextPageToken };

@@ -6,10 +6,12 @@
  *
  * `kse1|<address hash>|fingerprint|synced at|result|run|account|tries|found|opted out at`
  *
- * A separate prefix, not a new ksr version: the contact-keyed readers (record alignment, the
- * placement check, versions before this one) read a kse1 cell as "not a record of a contact"
- * and leave it alone, exactly as they must. Pure.
+ * A separate prefix, not a new ksr version: the contact-keyed readers (the placement check,
+ * versions before this one) read a kse1 cell as "not a record of a contact" and leave it
+ * alone, exactly as they must. Record alignment (recordAlignment.ts) puts kse1 records back
+ * beside their address's rows after a partial sort, as it does a contact's. Pure.
  */
+import { hash53 } from './hash';
 import type { StateRecord, StateResult } from './syncRecord';
 
 const PREFIX = 'kse1';
@@ -25,6 +27,11 @@ export interface EmailRecord extends StateRecord {
 
 /** Records by address hash; the newest wins when several cells name one address. */
 export type EmailState = Map<string, EmailRecord>;
+
+/** The hidden column's key of an address: a hash, so the column holds no email. */
+export function addressKeyOf(email: string): string {
+  return hash53(`address:${email.trim().toLowerCase()}`);
+}
 
 export function emailRecordCell(addressKey: string, record: EmailRecord): string {
   const account =

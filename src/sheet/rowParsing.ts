@@ -226,6 +226,36 @@ export function parseRow(
   };
 }
 
+const INPUT_LABELS: readonly [keyof InputHeaderNames, string][] = [
+  ['contactId', 'Contact ID'],
+  ['email', 'Email'],
+  ['optOut', 'Opt Out'],
+  ['optOutReason', 'Opt Out Reason'],
+];
+
+/**
+ * An input column that is one of the columns the add-on writes (settings saved before such a
+ * choice was refused): the run would write over what a person typed, so it is refused.
+ */
+function writtenColumnRead(columns: SheetColumns, names: InputHeaderNames): string | null {
+  const written = [
+    columns.syncStatus,
+    columns.lastSynced,
+    columns.syncRecord,
+    columns.keapEmailStatus,
+  ].filter((column): column is number => column !== null);
+  for (const [field, label] of INPUT_LABELS) {
+    const column = columns[field];
+    if (column === null || !written.includes(column)) continue;
+    return (
+      `The '${label}' column is set to '${names[field]}', a column this add-on writes itself, ` +
+      `so a sync would write over what is typed there. Nothing was synced: choose another ` +
+      `column for '${label}' in the settings.`
+    );
+  }
+  return null;
+}
+
 /**
  * The tab as read (row 1 the headers) into its columns and parsed rows. Throws
  * SheetSetupError when row 1 lacks a column the sync needs; `tabName` is asked only then.
@@ -237,6 +267,8 @@ export function parseSheet(
 ): { columns: SheetColumns; rows: ParsedRow[] } {
   const header = matchHeaders(values[0] ?? [], names, tabName);
   if (!header.ok) throw new SheetSetupError(header.error);
+  const written = writtenColumnRead(header.columns, names);
+  if (written !== null) throw new SheetSetupError(written);
   const rows = values.slice(1).map((cells, i) => parseRow(cells, i + 2, header.columns));
   return { columns: header.columns, rows };
 }

@@ -114,6 +114,13 @@ function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<string,
 }
 
 /**
+ * The key of a row whose input cells are all blank, for the rare status meant for such a row
+ * (emptying the Keap Email Status words left beside inputs a person cleared). Distinct from
+ * every rowKey. A status with it is placed only when it comes for every blank row of the tab.
+ */
+export const BLANK_ROW_KEY = '\u0000blank';
+
+/**
  * Matches statuses to current rows by key. A key is placed only when it is unambiguous:
  * the sheet now holds as many rows with that key as were read, and all of them were given
  * the same status (identical rows share one result).
@@ -128,8 +135,8 @@ export function placeStatuses(
   // Only the rows of keys with a status matter: most rows of a large sheet have none.
   const currentByKey = new Map<string, number[]>();
   for (let row = 2; row <= currentValues.length; row++) {
-    const key = read.key(row);
-    if (key === null || !pendingByKey.has(key)) continue;
+    const key = read.key(row) ?? BLANK_ROW_KEY;
+    if (!pendingByKey.has(key)) continue;
     const rows = currentByKey.get(key);
     if (rows) rows.push(row);
     else currentByKey.set(key, [row]);

@@ -13,6 +13,7 @@ import { misplacedRecords } from './recordAlignment';
 import { rowKey } from './rowParsing';
 import { SheetRead } from './sheetRead';
 import {
+  BLANK_ROW_KEY,
   cellOf,
   hasInputs,
   outputGroups,
@@ -108,9 +109,10 @@ export function repairStatusWrites(
   const beforeRead =
     plan.read?.values === before ? plan.read : new SheetRead(before, beforeColumns);
   const afterRead = new SheetRead(after, columns, beforeRead);
-  const keyWritten = (row: number) => plan.written.get(row)?.key ?? beforeRead.key(row);
+  const keyWritten = (row: number) =>
+    plan.written.get(row)?.key ?? beforeRead.key(row) ?? BLANK_ROW_KEY;
   const movedRows = [...plan.written.keys(), ...bridgedRows(plan)].filter(
-    (row) => afterRead.key(row) !== keyWritten(row),
+    (row) => (afterRead.key(row) ?? BLANK_ROW_KEY) !== keyWritten(row),
   );
   if (movedRows.length === 0) return null;
   const sameLayout =

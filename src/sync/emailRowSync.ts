@@ -67,21 +67,16 @@ export function syncEmailWork(
   work: readonly EmailWork[],
   ctx: EmailRowContext,
 ): EmailWorkResult[] {
-  // A row with an opt-out to send is searched again (in the same request as the new rows):
+  // A row asking for the opt-out is searched again (in the same request as the new rows):
   // the contact remembered from an earlier run may have lost the address, or share it now.
-  // Whether it has one to send is Keap's status of the address, read first for those rows.
-  const remembered = work.filter((w) => w.knownContact !== null && w.request.optOut);
-  const states: Map<string, EmailOptState> =
-    remembered.length > 0 ? gateway.readOptStates(remembered.map((w) => w.email)) : new Map();
-  const optedOut = (email: string) => states.get(email)?.optedOut === true;
-  const contactsOf = matchContacts(gateway, work, optedOut);
+  // Whether there is an opt-out to send is Keap's status of the address, read for the rows
+  // exactly one contact has.
+  const contactsOf = matchContacts(gateway, work);
   const single = work.filter((w) => contactsOf(w).length === 1);
-  const unread = single
-    .filter((w) => w.request.optOut && !remembered.includes(w))
-    .map((w) => w.email);
-  if (unread.length > 0) {
-    for (const [email, state] of gateway.readOptStates(unread)) states.set(email, state);
-  }
+  const unread = single.filter((w) => w.request.optOut).map((w) => w.email);
+  const states: Map<string, EmailOptState> =
+    unread.length > 0 ? gateway.readOptStates(unread) : new Map();
+  const optedOut = (email: string) => states.get(email)?.optedOut === true;
   const plans = new Map<EmailWork, UnitPlan>();
   for (const w of single) {
     plans.set(w, optOutPlan(w, contactsOf(w)[0], optedOut(w.email)));
@@ -162,9 +157,8 @@ function answer(
 export function matchContacts(
   gateway: KeapGateway,
   work: readonly EmailWork[],
-  optedOut: (email: string) => boolean,
 ): (w: EmailWork) => number[] {
-  const searched = work.filter((w) => needsSearch(w, optedOut));
+  const searched = work.filter((w) => needsSearch(w));
   const toSearch = searched.map((w) => w.email);
   const found =
     toSearch.length > 0 && gateway.findContactsByEmail

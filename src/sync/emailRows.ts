@@ -6,7 +6,7 @@
  * so an unedited row is neither searched nor sent again. Pure.
  */
 import { unsearchableCharacters } from '../keap/contactSearch';
-import type { EmailRecord, EmailState } from '../sheet/emailRecord';
+import { addressKeyOf, type EmailRecord, type EmailState } from '../sheet/emailRecord';
 import type { EmailRowRequest, ParsedRow } from '../sheet/rowParsing';
 import { hash53 } from './fingerprint';
 import { nextTryAt } from './rowRetry';
@@ -26,10 +26,7 @@ import {
   type RowRef,
 } from './worklist';
 
-/** The hidden column's key of an address: a hash, so the column holds no email. */
-export function addressKeyOf(email: string): string {
-  return hash53(`address:${email.trim().toLowerCase()}`);
-}
+export { addressKeyOf };
 
 export function emailRowFingerprint(request: EmailRowRequest): string {
   const reason = request.optOut ? (request.reason ?? '') : '';
@@ -182,10 +179,11 @@ export function unchangedEmailRowStatuses(
 }
 
 /**
- * Whether the row's contact is looked up in Keap this run: a new row, or a row with an
- * opt-out to send (`optedOut`: Keap shows its address opted out already), as a write goes only
- * where Keap shows the address now. A row that sends nothing keeps the contact found before.
+ * Whether the row's contact is looked up in Keap this run: a new row, or a row that asks for
+ * the opt-out, as a write goes only where Keap shows the address now, and the row's new status
+ * names the contact: one Keap shows with the address, even when Keap has opted it out already
+ * and nothing is sent. A row that asks for nothing keeps the contact found before.
  */
-export function needsSearch(w: EmailWork, optedOut: (email: string) => boolean): boolean {
-  return w.knownContact === null || (w.request.optOut && !optedOut(w.email));
+export function needsSearch(w: EmailWork): boolean {
+  return w.knownContact === null || w.request.optOut;
 }

@@ -22,6 +22,7 @@ import { syncEmailWork, type EmailRowContext, type EmailWorkResult } from './ema
 import {
   clearedStatusCells,
   keapStatusCells,
+  rowsWithoutStatus,
   keapStatusColumnOn,
   statusColumnRows,
   withKeapStatuses,
@@ -109,6 +110,9 @@ export class ExecutionExtras {
       if (column !== null) withKeapStatuses(pending, clearedStatusCells(rows, shown));
       return null;
     }
+    // Rows whose address is not (or no longer) theirs to show: the words left there go.
+    if (column !== null)
+      withKeapStatuses(pending, clearedStatusCells(rowsWithoutStatus(rows), shown));
     const statusRows = statusColumnRows(rows);
     if (statusRows.length === 0) return null;
     let states;

@@ -8,7 +8,7 @@ import { cellText } from '../sheet/cells';
 import { parseEmailRecordCell, type EmailState } from '../sheet/emailRecord';
 import type { SheetColumns } from '../sheet/headers';
 import type { ParsedRow } from '../sheet/rowParsing';
-import type { PendingStatus } from '../sheet/statusPlacement';
+import { BLANK_ROW_KEY, type PendingStatus } from '../sheet/statusPlacement';
 import { parseRecordCell, type SyncState } from '../sheet/syncRecord';
 import type { EmailOptState } from '../keap/model';
 import { addressKeyOf } from './emailRows';
@@ -36,7 +36,9 @@ export interface StatusColumnRow {
 
 /**
  * The rows the column speaks for: valid rows and rows without an id. A row with no email
- * (`email` '') gets an empty cell, so a cleared email does not keep its old status.
+ * (`email` '') gets its cell emptied of the add-on's words, so a cleared email does not keep
+ * its old status. The other rows (errors, rows cleared of every input) are emptied of them by
+ * clearedStatusCells: the address beside them may not be the row's any more.
  */
 export function statusColumnRows(rows: readonly ParsedRow[]): StatusColumnRow[] {
   const out: StatusColumnRow[] = [];
@@ -81,10 +83,12 @@ function optedOutAt(row: StatusColumnRow, inputs: StatusColumnInputs): number | 
  * of identical rows is placed only whole.
  */
 export function keapStatusCells(inputs: StatusColumnInputs): Map<number, PendingStatus> {
-  const wordsOf = new Map<StatusColumnRow, string>();
+  // Undefined: the cell is kept (a row with no email beside words a person typed).
+  const wordsOf = new Map<StatusColumnRow, string | undefined>();
   for (const row of inputs.rows) {
     if (row.email === '') {
-      wordsOf.set(row, '');
+      const ours = isKeapStatusWords(cellText(inputs.shown(row.row)));
+      wordsOf.set(row, ours ? '' : undefined);
       continue;
     }
     const state = inputs.states.get(row.email.toLowerCase());
@@ -99,38 +103,49 @@ export function keapStatusCells(inputs: StatusColumnInputs): Map<number, Pending
   }
   const keysToWrite = new Set(
     inputs.rows
-      .filter((row) => cellText(inputs.shown(row.row)) !== wordsOf.get(row))
+      .filter((row) => {
+        const words = wordsOf.get(row);
+        return words !== undefined && cellText(inputs.shown(row.row)) !== words;
+      })
       .map((row) => row.key),
   );
   const cells = new Map<number, PendingStatus>();
   for (const row of inputs.rows) {
     if (!keysToWrite.has(row.key)) continue;
-    const keapStatus = wordsOf.get(row) as string;
+    const keapStatus = wordsOf.get(row);
     cells.set(row.row, { row: row.row, key: row.key, status: null, syncedAt: null, keapStatus });
   }
   return cells;
 }
 
 /**
- * The column turned off in the settings: its cells that still hold the add-on's words are
- * emptied (they would claim a status Keap may no longer show), once; the header, the column
- * and every other cell (a note a person typed there) are kept. Rows with the same inputs get
- * theirs together, as in keapStatusCells. Needs no Keap read.
+ * Cells of `rows` that still hold the add-on's words, emptied (they would claim a status Keap
+ * may no longer show), once; the header, the column and every other cell (a note a person
+ * typed there) are kept. For the column turned off in the settings (every row), and for rows
+ * the column does not speak for (statusColumnRows). Rows with the same inputs get theirs
+ * together, as in keapStatusCells; so do the rows cleared of every input (BLANK_ROW_KEY).
+ * Needs no Keap read.
  */
 export function clearedStatusCells(
   rows: readonly ParsedRow[],
   shown: (row: number) => unknown,
 ): Map<number, PendingStatus> {
-  const keyed = rows.filter((row) => row.kind !== 'blank');
+  const keyOf = (row: ParsedRow) => (row.kind === 'blank' ? BLANK_ROW_KEY : row.key);
   const ours = (row: number) => isKeapStatusWords(cellText(shown(row)));
-  const keysToClear = new Set(keyed.filter((row) => ours(row.row)).map((row) => row.key));
+  const keysToClear = new Set(rows.filter((row) => ours(row.row)).map(keyOf));
   const cells = new Map<number, PendingStatus>();
-  for (const row of keyed) {
-    if (!keysToClear.has(row.key)) continue;
+  for (const row of rows) {
+    const key = keyOf(row);
+    if (!keysToClear.has(key)) continue;
     const keapStatus = ours(row.row) ? '' : undefined;
-    cells.set(row.row, { row: row.row, key: row.key, status: null, syncedAt: null, keapStatus });
+    cells.set(row.row, { row: row.row, key, status: null, syncedAt: null, keapStatus });
   }
   return cells;
+}
+
+/** The rows statusColumnRows leaves out: errors, and rows cleared of every input. */
+export function rowsWithoutStatus(rows: readonly ParsedRow[]): ParsedRow[] {
+  return rows.filter((row) => row.kind === 'invalid' || row.kind === 'blank');
 }
 
 /** The cells joined to the rows' statuses (one entry per row), the others added on their own. */

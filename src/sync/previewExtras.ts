@@ -40,8 +40,8 @@ export function emailWorklistOf(
 export function previewByEmail(gateway: KeapGateway, list: EmailWorklist): ByEmailPreviewRow[] {
   const optOuts = list.work.filter((w) => w.request.optOut).map((w) => w.email);
   const states = optOuts.length > 0 ? gateway.readOptStates(optOuts) : new Map();
-  // As the sync does: a row with an opt-out to send is searched again (emailRowSync.ts).
-  const idsOf = matchContacts(gateway, list.work, (email) => states.get(email)?.optedOut === true);
+  // As the sync does: a row asking for the opt-out is searched again (emailRowSync.ts).
+  const idsOf = matchContacts(gateway, list.work);
   return list.work.flatMap((w) => {
     const ids = idsOf(w);
     const error =

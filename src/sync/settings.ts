@@ -9,6 +9,7 @@
 import { cellText } from '../sheet/cells';
 import {
   DEFAULT_HEADER_NAMES,
+  KEAP_EMAIL_STATUS_HEADER,
   LAST_SYNCED_HEADER,
   matchHeaders,
   normalizeHeader,
@@ -65,7 +66,12 @@ function settingsOf(stored: Partial<SyncSettings> | null): SyncSettings {
 }
 
 /** The columns the add-on writes: never a column to read from. */
-const OWN_COLUMNS = [SYNC_STATUS_HEADER, LAST_SYNCED_HEADER, SYNC_RECORD_HEADER];
+const OWN_COLUMNS = [
+  SYNC_STATUS_HEADER,
+  LAST_SYNCED_HEADER,
+  SYNC_RECORD_HEADER,
+  KEAP_EMAIL_STATUS_HEADER,
+];
 
 export interface CheckedSettings {
   settings: SyncSettings;

@@ -402,23 +402,47 @@ export interface KeapStatusFacts {
   optedOutByAddOnOn: string | null;
 }
 
+/** Longest status value shown as Keap wrote it (Keap's documented ones are under 30). */
+const MAX_STATUS_CODE = 40;
+
+/**
+ * A status value as Keap's codes are written (SINGLE_OPT_IN): upper case, words joined by
+ * '_', nothing else; '' for a blank one. "Opted Out" -> "OPTED_OUT".
+ */
+export function statusCode(status: string): string {
+  return status
+    .trim()
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, MAX_STATUS_CODE)
+    .replace(/_+$/, '');
+}
+
+/** Words for a status value this add-on does not know: Keap's code, after a fixed prefix. */
+const UNKNOWN_STATUS_PREFIX = 'Keap status ';
+
 /** The Keap Email Status cell. Pure. */
 export function keapStatusWords(facts: KeapStatusFacts): string {
-  if (facts.status === null) return NOT_IN_KEAP_EMAILS;
-  const status = facts.status.trim().toUpperCase();
+  const status = facts.status === null ? '' : statusCode(facts.status);
+  // No status, or a blank one: Keap has said nothing about the address.
+  if (status === '') return NOT_IN_KEAP_EMAILS;
   // The record's day is credited only while Keap still shows the kind of opt-out the add-on
   // made: after a re-subscription and another opt-out by someone else, Keap's word is shown.
   const byAddOn = facts.optedOutByAddOnOn !== null && status === ADD_ON_OPT_OUT_STATUS;
   const words = byAddOn
     ? `Opted out by this add-on on ${facts.optedOutByAddOnOn}`
-    : (KEAP_STATUS_WORDS[status] ?? `Keap status ${facts.status.trim()}`);
+    : (KEAP_STATUS_WORDS[status] ?? `${UNKNOWN_STATUS_PREFIX}${status}`);
   // The add-on never opts anyone back in: a row that does not ask for the opt-out is told.
   if (facts.optedOut && !facts.optOutTicked) return `${words}${NOT_TICKED}`;
   return words;
 }
 
 const BY_ADD_ON_WORDS = /^Opted out by this add-on on \d{4}-\d{2}-\d{2}$/;
-const UNKNOWN_STATUS_WORDS = /^Keap status \S+$/;
+/** Exactly what keapStatusWords writes for an unknown code (statusCode's form, its length). */
+const UNKNOWN_STATUS_WORDS = new RegExp(
+  `^${UNKNOWN_STATUS_PREFIX}(?=[A-Z0-9_]{1,${MAX_STATUS_CODE}}$)[A-Z0-9]+(_[A-Z0-9]+)*$`,
+);
 const KNOWN_WORDS: ReadonlySet<string> = new Set([
   NOT_IN_KEAP_EMAILS,
   ...Object.values(KEAP_STATUS_WORDS),

@@ -221,6 +221,19 @@ describe('reading list answers', () => {
     ]);
   });
 
+  it('reads a blank email status as no status for the address', () => {
+    const page = parseEmailStatusPage(
+      JSON.stringify({
+        email_addresses: [
+          { email: 'a@x.com', status: '  ' },
+          { email: 'b@x.com', status: '' },
+          { email: 'c@x.com', status: 'Opted Out' },
+        ],
+      }),
+    );
+    expect(page.items).toEqual([{ email: 'c@x.com', status: 'Opted Out', optedOut: false }]);
+  });
+
   it('refuses an answer that is not the JSON the spec describes', () => {
     expect(() => parseContactPage('<html>502</html>')).toThrow(/expected form/);
     expect(() => parseEmailStatusPage('{"email_addresses": 3}')).toThrow(/expected form/);

@@ -1,4 +1,5 @@
 import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
+import { addressKeyOf, emailRecordCell } from '../../../src/sheet/emailRecord';
 import { misplacedRecords } from '../../../src/sheet/recordAlignment';
 import { SheetRead } from '../../../src/sheet/sheetRead';
 import { recordCell, type StateRecord } from '../../../src/sheet/syncRecord';
@@ -81,5 +82,42 @@ describe('records beside the wrong rows', () => {
     expect(misplacedRecords(values, plain, new Map([[8, at(3)]]))).toEqual(
       new Map([[3, recordCell(8, at(3))]]),
     );
+  });
+
+  describe('rows without a Contact ID', () => {
+    const kse = (email: string, syncedAt: number) =>
+      emailRecordCell(addressKeyOf(email), { ...at(syncedAt), found: 12 });
+
+    it('gives each its address record back after a sort of the inputs alone, as contacts get theirs', () => {
+      // Before the sort: a@ (no id), b@ (no id), contact 3. The inputs were reversed.
+      const values = [
+        HEADER,
+        [3, 'c@x.com', kse('a@x.com', 5)],
+        ['', 'b@x.com', kse('b@x.com', 5)],
+        ['', ' A@x.com ', recordCell(3, at(5))],
+      ];
+      expect(misplacedRecords(values, columns)).toEqual(
+        new Map([
+          [4, kse('a@x.com', 5)],
+          [2, recordCell(3, at(5))],
+        ]),
+      );
+    });
+
+    it('puts the newest record of an address on all its rows, and leaves other rows alone', () => {
+      const values = [
+        HEADER,
+        ['', 'a@x.com', kse('a@x.com', 5)],
+        ['', 'a@x.com', kse('a@x.com', 9)],
+        ['', 'never@x.com', 'note'],
+        ['', 'not an email', kse('a@x.com', 1)],
+        ['x', 'a@x.com', 'note'],
+      ];
+      expect(misplacedRecords(values, columns)).toEqual(new Map([[2, kse('a@x.com', 9)]]));
+      // A row that gets its record written anyway is not looked at.
+      expect(misplacedRecords(values, columns, new Map(), undefined, (row) => row === 2).size).toBe(
+        0,
+      );
+    });
   });
 });

@@ -6,6 +6,7 @@ import {
   parseOptOut,
   parseReason,
   parseRow,
+  parseSheet,
 } from '../../../src/sheet/rowParsing';
 
 describe('contact ids as people type them', () => {
@@ -189,5 +190,27 @@ describe('a whole row', () => {
       kind: 'valid',
       request: { contactId: 7, email: 'a@b.co', optOut: false },
     });
+  });
+});
+
+describe('a tab whose input column is one the add-on writes', () => {
+  it('refuses settings stored before such a choice was refused, in plain words', () => {
+    const values = [
+      ['Contact ID', 'Keap Email Status', 'Opt Out'],
+      ['', 'a@example.com', 'yes'],
+    ];
+    const names = { ...DEFAULT_HEADER_NAMES, email: 'Keap Email Status' };
+    expect(() => parseSheet(values, names, () => 'Contacts')).toThrow(
+      "The 'Email' column is set to 'Keap Email Status', a column this add-on writes itself, so a sync would write over what is typed there. Nothing was synced: choose another column for 'Email' in the settings.",
+    );
+    const statusAsOptOut = { ...DEFAULT_HEADER_NAMES, optOut: 'sync status' };
+    expect(() =>
+      parseSheet([['Contact ID', 'Email', 'Sync Status']], statusAsOptOut, () => 'Contacts'),
+    ).toThrow(/^The 'Opt Out' column is set to 'sync status', a column this add-on writes/);
+    const fine = [
+      ['Contact ID', 'Email', 'Keap Email Status'],
+      ['', 'a@example.com', ''],
+    ];
+    expect(parseSheet(fine, DEFAULT_HEADER_NAMES, () => 'Contacts').rows).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
 import { rowKey } from '../../../src/sheet/rowParsing';
 import {
+  BLANK_ROW_KEY,
   planStatusWrites,
   type CellBlock,
   type PendingStatus,
@@ -374,6 +375,30 @@ describe('the Keap Email Status column', () => {
     // The column was deleted during the run: nothing to empty, no header written.
     const gone = read.map((row) => row.slice(0, 6));
     expect(planStatusWrites(pending, gone, DEFAULT_HEADER_NAMES).blocks).toEqual([]);
+  });
+
+  it('empties the cell of a row cleared of its inputs only while the blank rows are as read', () => {
+    const blanks = grid(
+      [
+        [1, 'a@x.com', '', 'Up to date', '', '', 'Subscribed'],
+        ['', '', '', 'Up to date', '', '', 'Subscribed'],
+        ['', '', '', '', '', '', 'a note'],
+      ],
+      WITH_COLUMN,
+    );
+    const pending: PendingStatus[] = [
+      { row: 3, key: BLANK_ROW_KEY, status: null, syncedAt: null, keapStatus: '' },
+      { row: 4, key: BLANK_ROW_KEY, status: null, syncedAt: null },
+    ];
+    const after = apply(blanks, planStatusWrites(pending, blanks, DEFAULT_HEADER_NAMES).blocks);
+    expect(after.slice(1)).toEqual([
+      [1, 'a@x.com', '', 'Up to date', '', '', 'Subscribed'],
+      ['', '', '', 'Up to date', '', '', ''],
+      ['', '', '', '', '', '', 'a note'],
+    ]);
+    // A row emptied during the run: the blank rows are not those read, nothing is written.
+    const another = blanks.map((row, i) => (i === 1 ? ['', '', '', ...row.slice(3)] : row));
+    expect(planStatusWrites(pending, another, DEFAULT_HEADER_NAMES).blocks).toEqual([]);
   });
 
   it('is added right of the record column on a new sheet, in the same block', () => {

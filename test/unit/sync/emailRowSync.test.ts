@@ -74,11 +74,19 @@ describe('sending the work of rows without a Contact ID', () => {
     expect(record).toMatchObject({ result: 'ok', found: 12, optedOutAt: 1_000 });
   });
 
-  it('does not search again an address whose contact is known, nor opt out one Keap has opted out', () => {
-    const g = gateway({}, ['a@x.com']);
+  it('does not opt out an address Keap has opted out, and names the contact Keap shows with it now', () => {
+    // Contact 12 was found before; the address is on contact 40 now, already opted out.
+    const g = gateway({ 'a@x.com': [40] }, ['a@x.com']);
     const [result] = syncEmailWork(g.fake, [work('a@x.com', true, 12)], CTX);
-    expect(g.searched).toEqual([]);
+    expect(g.searched).toEqual([['a@x.com']]);
     expect(g.written).toEqual([]);
+    expect(result.statuses?.[0].status).toBe('Up to date (Keap contact 40, found by email)');
+  });
+
+  it('does not search again an address whose contact is known when the row asks for nothing', () => {
+    const g = gateway({});
+    const [result] = syncEmailWork(g.fake, [work('a@x.com', false, 12)], CTX);
+    expect(g.searched).toEqual([]);
     expect(result.statuses?.[0].status).toBe('Up to date (Keap contact 12, found by email)');
   });
 

@@ -5,10 +5,11 @@ import {
   clearedStatusCells,
   keapStatusCells,
   keapStatusColumnOn,
+  rowsWithoutStatus,
   statusColumnRows,
   withKeapStatuses,
 } from '../../../src/sync/keapStatusColumn';
-import type { PendingStatus } from '../../../src/sheet/statusPlacement';
+import { BLANK_ROW_KEY, type PendingStatus } from '../../../src/sheet/statusPlacement';
 
 const NAMES = {
   contactId: 'Contact ID',
@@ -120,6 +121,59 @@ describe('the column turned off', () => {
       [3, null, undefined],
       [4, null, ''],
       [6, null, ''],
+      // A row cleared of every input keeps no Keap status either (with the other blank rows).
+      [7, null, ''],
     ]);
+    expect(cells.get(7)?.key).toBe(BLANK_ROW_KEY);
+  });
+});
+
+describe('rows the column does not speak for, with the column on', () => {
+  const header = [...BASE, 'Sync Status', 'Keap Email Status'];
+  const columns = columnsOf(header);
+  const parsed = [
+    parseRow([1, 'a@x.com', 'maybe', ''], 2, columns),
+    parseRow(['', 'a@@x.com', '', ''], 3, columns),
+    parseRow(['', '', '', ''], 4, columns),
+    parseRow(['', '', '', ''], 5, columns),
+    parseRow([2, 'b@x.com', '', ''], 6, columns),
+    parseRow([3, '', '', ''], 7, columns),
+    parseRow([4, '', '', ''], 8, columns),
+  ];
+  const shown: Record<number, string> = {
+    2: 'Subscribed',
+    3: 'Bounced',
+    4: 'Subscribed',
+    5: 'a note on an empty row',
+    6: 'Subscribed',
+    7: 'Marked as spam',
+    8: 'my note',
+  };
+
+  it('empties the words beside error rows and emptied rows, and keeps notes', () => {
+    const without = rowsWithoutStatus(parsed);
+    expect(without.map((row) => row.row)).toEqual([2, 3, 4, 5]);
+    const cells = clearedStatusCells(without, (row) => shown[row] ?? '');
+    expect([...cells].map(([row, cell]) => [row, cell.keapStatus])).toEqual([
+      [2, ''],
+      [3, ''],
+      [4, ''],
+      [5, undefined],
+    ]);
+  });
+
+  it('empties the words beside a row with no email, never a note typed there', () => {
+    const cells = keapStatusCells({
+      rows: statusColumnRows(parsed),
+      states: new Map([
+        ['b@x.com', { email: 'b@x.com', status: 'SINGLE_OPT_IN', optedOut: false }],
+      ]),
+      state: new Map(),
+      emailState: new Map(),
+      pending: [],
+      shown: (row) => shown[row] ?? '',
+      isoDay: () => '2026-12-05',
+    });
+    expect([...cells].map(([row, cell]) => [row, cell.keapStatus])).toEqual([[7, '']]);
   });
 });

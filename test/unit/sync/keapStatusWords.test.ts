@@ -5,6 +5,7 @@ import {
   KEAP_STATUS_WORDS,
   keapStatusWords,
   NOT_IN_KEAP_EMAILS,
+  statusCode,
 } from '../../../src/sync/statusText';
 
 const plain = (status: string | null, optOutTicked = false) =>
@@ -34,6 +35,17 @@ describe('Keap email status in words', () => {
     expect(plain('SOMETHING_NEW')).toBe('Keap status SOMETHING_NEW');
   });
 
+  it('shows a blank status as none, and an unknown one as a Keap code', () => {
+    expect(plain('')).toBe(NOT_IN_KEAP_EMAILS);
+    expect(plain('  ')).toBe(NOT_IN_KEAP_EMAILS);
+    expect(plain(' -- ')).toBe(NOT_IN_KEAP_EMAILS);
+    expect(plain('Opted Out')).toBe('Keap status OPTED_OUT');
+    expect(plain(' quarantined-2027 ')).toBe('Keap status QUARANTINED_2027');
+    expect(plain('Single Opt In')).toBe('Subscribed');
+    expect(plain('X'.repeat(60))).toBe(`Keap status ${'X'.repeat(40)}`);
+    expect(statusCode('a  b__c')).toBe('A_B_C');
+  });
+
   it('names the day this add-on opted the address out, only while Keap shows its kind of opt-out', () => {
     const facts = { optedOut: true, optOutTicked: true, optedOutByAddOnOn: '2026-12-05' };
     expect(keapStatusWords({ ...facts, status: 'MANUAL' })).toBe(
@@ -60,7 +72,8 @@ describe('Keap email status in words', () => {
   });
 
   it('knows its own words, and nothing a person would type, when the column is turned off', () => {
-    for (const status of [...EMAIL_STATUSES, null, 'SOMETHING_NEW']) {
+    const odd = ['SOMETHING_NEW', 'Opted Out', '  ', 'a-b c', 'Z'.repeat(99), 'ÉTAT'];
+    for (const status of [...EMAIL_STATUSES, null, ...odd]) {
       for (const ticked of [false, true])
         expect(isKeapStatusWords(plain(status, ticked))).toBe(true);
     }
@@ -77,6 +90,12 @@ describe('Keap email status in words', () => {
       'Bounced (I typed this)',
       'Subscribed?',
       'Keap status is odd',
+      'Keap status ',
+      'Keap status Opted Out',
+      'Keap status _OPTED',
+      'Keap status OPTED__OUT',
+      `Keap status ${'X'.repeat(41)}`,
+      'keap status OPTED_OUT',
     ]) {
       expect(isKeapStatusWords(typed)).toBe(false);
     }

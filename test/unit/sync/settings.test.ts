@@ -71,6 +71,9 @@ describe('sync settings', () => {
     expect(validateSettingsInput({ headers: { email: 'last synced' } }).errors).toEqual([
       "'last synced' is a column the add-on writes itself; choose another column for 'Email'.",
     ]);
+    expect(validateSettingsInput({ headers: { email: 'Keap Email Status' } }).errors).toEqual([
+      "'Keap Email Status' is a column the add-on writes itself; choose another column for 'Email'.",
+    ]);
   });
 
   it('refuses header names that are empty, punctuation only, or the same as another', () => {

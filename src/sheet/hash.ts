@@ -1,0 +1,20 @@
+/**
+ * The short hash of the hidden column's keys and fingerprints (src/sync/fingerprint.ts, and
+ * the address key of emailRecord.ts). In the sheet layer, which both use. Pure.
+ */
+
+/** 53-bit string hash (two 32-bit multiplicative mixes), as 14 hex digits. */
+export function hash53(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  // The 53-bit value 2^32 * (21 bits of h2) + (h1 as unsigned), in hex: written as the two
+  // parts' digits, since a large number's toString(16) is slow and every row is hashed.
+  return (2097151 & h2).toString(16).padStart(6, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}
