@@ -7,7 +7,7 @@
  * executions at once. Then a sheet too long for one execution: between its parts, the
  * sidebar says when the next part is due.
  */
-import type { ExecutionResult } from '../gas-runtime';
+import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
 import { fireNext } from './support/hourly';
 import { connectedWorld, type Summary } from './support/sync';
 import { EDITOR, OWNER, type World } from './world';
@@ -54,33 +54,37 @@ interface Look {
   statuses: number;
 }
 
-/** Syncs now as the owner; each time the progress record changes, the editor looks. */
-function syncWatched(w: World): { result: ExecutionResult<Summary>; looks: Look[] } {
-  const looks: Look[] = [];
+/** A hook for a sync's execution: each time the progress record changes, the editor looks. */
+function editorLooking(w: World, looks: Look[]): ExecutionContext['onServiceCall'] {
   let seen = progressRecord(w);
   let looking = false;
+  return () => {
+    const now = progressRecord(w);
+    if (looking || now === seen) return;
+    seen = now;
+    looking = true;
+    try {
+      const state = w.call<SidebarView>('getSidebarState', [], EDITOR);
+      looks.push({
+        at: w.clock.now(),
+        text: state.sync.progressText,
+        running: state.sync.running,
+        statuses: statusesShown(w),
+      });
+    } finally {
+      looking = false;
+    }
+  };
+}
+
+/** Syncs now as the owner from the sidebar, watched by the editor. */
+function syncWatched(w: World): { result: ExecutionResult<Summary>; looks: Look[] } {
+  const looks: Look[] = [];
   const result = w.rt.run<Summary>('syncNow', [], {
     user: OWNER,
     spreadsheetId: w.spreadsheetId,
     authMode: 'FULL',
-    onServiceCall: () => {
-      const now = progressRecord(w);
-      if (looking || now === seen) return;
-      seen = now;
-      looking = true;
-      try {
-        const state = w.call<SidebarView>('getSidebarState', [], EDITOR);
-        const statuses = statusesShown(w);
-        looks.push({
-          at: w.clock.now(),
-          text: state.sync.progressText,
-          running: state.sync.running,
-          statuses,
-        });
-      } finally {
-        looking = false;
-      }
-    },
+    onServiceCall: editorLooking(w, looks),
   });
   return { result, looks };
 }
@@ -159,5 +163,37 @@ describe('a sync too long for one execution', () => {
     }
     expect(executions.at(-1)?.value?.outcome).toBe('completed');
     expect(progressRecord(w)).toBeUndefined();
+  });
+});
+
+describe('a sync started by the menu or the daily trigger', () => {
+  it('the menu', () => {
+    const w = longWorld(2000, 80_001);
+    const looks: Look[] = [];
+    const menu = w.rt.run('menuSyncNow', [], {
+      user: OWNER,
+      spreadsheetId: w.spreadsheetId,
+      authMode: 'FULL',
+      onServiceCall: editorLooking(w, looks),
+    });
+    expect(menu.error).toBeUndefined();
+    expect(looks.map((look) => look.text).slice(0, 2)).toEqual([
+      '0 of 2,000 rows',
+      '1,000 of 2,000 rows',
+    ]);
+  });
+
+  it('the daily trigger', () => {
+    const w = longWorld(2000, 90_001);
+    w.call('enableDailySync', [9]);
+    const looks: Look[] = [];
+    w.rt.nextFiringContext = { onServiceCall: editorLooking(w, looks) };
+    const fired = fireNext<Summary>(w);
+    expect(fired.map((e) => e.value?.trigger)).toEqual(['daily']);
+    expect(looks.map((look) => look.text).slice(0, 2)).toEqual([
+      '0 of 2,000 rows',
+      '1,000 of 2,000 rows',
+    ]);
+    expect(looks[1].statuses).toBe(1000);
   });
 });
