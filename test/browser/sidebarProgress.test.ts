@@ -133,7 +133,15 @@ describeWithBrowser('a long sync in the sidebar', () => {
 
     // It advances while the sync runs (a chunk is 1,000 rows).
     const done = (words: string): number => Number(words.split(' of ')[0].replace(/,/g, ''));
-    await text.filter({ hasText: /^1,000 of 2,000 rows/ }).waitFor({ timeout: 300_000 });
+    await text
+      .filter({ hasText: /^1,000 of 2,000 rows/ })
+      .waitFor({ timeout: 300_000 })
+      .catch(async (error: unknown) => {
+        const shown = await text.textContent().catch(() => null);
+        throw new Error(
+          `${String(error)}\nThe sidebar shows: ${shown}\nThe playground printed:\n${out.slice(-3000)}`,
+        );
+      });
     const later = String(await text.textContent());
     expect(later).toMatch(progress);
     expect(done(later)).toBeGreaterThan(done(first));
