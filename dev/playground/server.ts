@@ -9,8 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { receiveMessageOnPort } from 'node:worker_threads';
 import { join, resolve } from 'node:path';
 import {
   AppsScriptRuntime,
@@ -26,6 +25,7 @@ import type { OptOutModes, RouteName, SimSeed } from '../../test/keap-sim';
 import { WireNetworkError, type WireHandler } from '../../test/support/wire';
 import { withBridge } from './bridge';
 import { parseCsv } from './csv';
+import { startFront, type Front, type FrontReply, type FrontRequest } from './front';
 import { playgroundPage } from './page';
 import { startSimProcess, type SimProcess } from './simProcess';
 import { WallClock } from './wallClock';
@@ -153,30 +153,16 @@ function escapeHtml(text: string): string {
   );
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+function send(status: number, type: string, body: string): FrontReply {
+  return { status, headers: { 'content-type': type, 'cache-control': 'no-store' }, body };
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+function sendJson(status: number, value: unknown): FrontReply {
+  return send(status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+function jsonBody<T>(req: FrontRequest): T {
+  return JSON.parse(req.body || '{}') as T;
 }
 
 /** Sheets' own grid limits: an edit outside them is refused as Sheets would. */
@@ -218,12 +204,14 @@ function createRuntimeWorld(
     rows: string[][];
     clientSecret: string;
     network: WireHandler;
+    /** Runs the requests that came in while a script waits (see startPlayground). */
+    meanwhile: () => void;
   },
 ): RuntimeWorld {
   const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
   const rt = new AppsScriptRuntime({
     network: options.network,
-    clock: new WallClock(),
+    clock: new WallClock(options.meanwhile),
     latency: { fetchMs: 0, spreadsheetCallMs: 0 },
     timeZone,
     addOnMode: true,
@@ -261,30 +249,67 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const log = options.log ?? (() => undefined);
   const clientSecret = `playground-secret-${randomBytes(12).toString('hex')}`;
 
-  // The handler is set once everything has started; until then the page says so.
-  const ready: { handle?: (req: IncomingMessage, res: ServerResponse) => Promise<void> } = {};
-  const server = createServer((req, res) => {
-    if (!ready.handle) {
-      send(res, 503, 'text/plain', 'The playground is starting.');
-      return;
-    }
-    ready.handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, 'text/plain', `Playground error: ${String(err)}`);
-    });
-  });
-  await new Promise<void>((ready, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 0, '127.0.0.1', () => ready());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  // The HTTP front runs in a worker (front.ts); requests are answered by `dispatch` below
+  // once everything has started, until then with "starting".
+  const front: Front = await startFront(options.port ?? 0);
+  const { url } = front;
   const callbackUrl = url + CALLBACK_PATH;
   const redirectUri = standardRedirectUri(DEFAULT_SCRIPT_ID);
-  const closeServer = (): Promise<void> =>
-    new Promise((done) => {
-      server.close(() => done());
-      server.closeAllConnections();
-    });
+  const closeServer = (): Promise<void> => front.close();
+  const ready: { handle?: (req: FrontRequest) => FrontReply | Promise<FrontReply> } = {};
+
+  /**
+   * One request, answered when its handler is done. A handler that runs a script returns
+   * its answer at once; one that waits for the simulator child answers later.
+   */
+  const dispatch = (req: FrontRequest): void => {
+    const failed = (err: unknown): FrontReply =>
+      send(500, 'text/plain', `Playground error: ${String(err)}`);
+    let answer: FrontReply | Promise<FrontReply>;
+    try {
+      answer = ready.handle
+        ? ready.handle(req)
+        : send(503, 'text/plain', 'The playground is starting.');
+    } catch (err) {
+      answer = failed(err);
+    }
+    // Answered at once when it can be: inside a waiting script no promise settles.
+    if (!(answer instanceof Promise)) front.reply(req.id, answer);
+    else void answer.catch(failed).then((reply) => front.reply(req.id, reply));
+  };
+
+  /**
+   * Apps Script runs executions side by side: a sidebar's getSidebarState runs while the
+   * person's Sync now is still running. The runtime here is one thread, and a running script
+   * holds it (UrlFetchApp is synchronous), so while a script waits on a fetch or a sleep the
+   * requests that came in meanwhile are dispatched right there: each google.script.run call
+   * runs as an execution of its own, nested at that point, and sees what the waiting one has
+   * written so far, as it would in Apps Script. This is the simplest faithful design: no
+   * second runtime, no copies of the spreadsheet, no locks beyond the runtime's own (an
+   * execution that needs a lock the waiting one holds waits for it, as in Apps Script, where
+   * it would get it a moment later). One request at a time is nested, never one inside
+   * another; the rest wait in the queue for the next wait or the end of the script.
+   */
+  let nested = false;
+  const meanwhile = (): void => {
+    if (nested || !ready.handle) return;
+    nested = true;
+    try {
+      for (
+        let m = receiveMessageOnPort(front.requests);
+        m;
+        m = receiveMessageOnPort(front.requests)
+      ) {
+        const message = m.message as { type: string; request?: FrontRequest };
+        if (message.type === 'request' && message.request) dispatch(message.request);
+      }
+    } finally {
+      nested = false;
+    }
+  };
+  front.requests.on('message', (message: { type: string; request?: FrontRequest }) => {
+    if (message.type === 'request' && message.request) dispatch(message.request);
+  });
 
   let sim: SimProcess;
   try {
@@ -307,7 +332,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     throw err;
   }
 
-  const wire: HttpWire = createHttpWire();
+  const wire: HttpWire = createHttpWire({ meanwhile });
   let world: RuntimeWorld;
   try {
     world = createRuntimeWorld({
@@ -316,6 +341,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       rows,
       clientSecret,
       network: keapOnlyNetwork(wire, sim.url),
+      meanwhile,
     });
   } catch (err) {
     await wire.close();
@@ -336,62 +362,64 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 
   const routes: Record<
     string,
-    (req: IncomingMessage, res: ServerResponse, arg: string) => Promise<void> | void
+    (req: FrontRequest, arg: string) => FrontReply | Promise<FrontReply>
   > = {
     // Browsers ask every page's origin for one (the playground page, the OAuth callback tab).
-    'GET /favicon.ico': (_req, res) => {
-      send(res, 200, 'image/svg+xml', FAVICON_SVG);
+    'GET /favicon.ico': () => {
+      return send(200, 'image/svg+xml', FAVICON_SVG);
     },
-    'GET /': (_req, res) => {
-      send(
-        res,
+    'GET /': () => {
+      return send(
         200,
         'text/html; charset=utf-8',
         playgroundPage({ user, simUrl: sim.url, spreadsheetName, menu }),
       );
     },
-    'GET /sidebar': (_req, res) => {
+    'GET /sidebar': () => {
       const result = rt.run('showSidebar', [], asPerson);
       logResult('menu', result);
       const sidebar = result.ui.find((e) => e.type === 'sidebar');
       if (result.error || !sidebar || !('html' in sidebar)) {
         const why = result.error ? `${result.error.name}: ${result.error.message}` : 'no sidebar';
-        send(res, 500, 'text/html; charset=utf-8', `<p>showSidebar failed: ${escapeHtml(why)}</p>`);
-        return;
+        return send(
+          500,
+          'text/html; charset=utf-8',
+          `<p>showSidebar failed: ${escapeHtml(why)}</p>`,
+        );
       }
-      send(res, 200, 'text/html; charset=utf-8', withBridge(sidebar.html, rt.publicFunctions()));
+      return send(200, 'text/html; charset=utf-8', withBridge(sidebar.html, rt.publicFunctions()));
     },
-    'POST /run': async (req, res, fn) => {
-      const body = JSON.parse((await readBody(req)) || '{}') as { args?: unknown[] };
+    'POST /run': (req, fn) => {
+      const body = jsonBody<{ args?: unknown[] }>(req);
       let result: ExecutionResult;
       try {
         result = rt.scriptRun(fn, Array.isArray(body.args) ? body.args : [], asPerson);
       } catch (err) {
-        sendJson(res, 200, {
+        return sendJson(200, {
           ok: false,
           error: {
             name: err instanceof TypeError ? 'TypeError' : 'ScriptError',
             message: err instanceof Error ? err.message : String(err),
           },
         });
-        return;
       }
       logResult('google.script.run', result);
       const error = errorOf(result);
-      sendJson(
-        res,
+      return sendJson(
         200,
         error ? { ok: false, error } : { ok: true, value: rewriteKeapUrls(result.value, sim.url) },
       );
     },
-    'POST /menu': async (req, res, fn) => {
-      const answers = JSON.parse((await readBody(req)) || '{}') as {
+    'POST /menu': (req, fn) => {
+      const answers = jsonBody<{
         alertResponses?: string[];
         promptResponses?: { button: string; text: string }[];
-      };
+      }>(req);
       if (!menuFunctions.has(fn)) {
-        sendJson(res, 404, { ok: false, error: { name: 'Error', message: `No menu item ${fn}` } });
-        return;
+        return sendJson(404, {
+          ok: false,
+          error: { name: 'Error', message: `No menu item ${fn}` },
+        });
       }
       const result = rt.run(fn, [], {
         ...asPerson,
@@ -408,16 +436,16 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
           prompt: 'prompt' in e ? e.prompt : '',
         }));
       const error = errorOf(result);
-      sendJson(res, 200, error ? { ok: false, error, alerts } : { ok: true, alerts });
+      return sendJson(200, error ? { ok: false, error, alerts } : { ok: true, alerts });
     },
-    [`GET ${CALLBACK_PATH}`]: (req, res) => {
+    [`GET ${CALLBACK_PATH}`]: (req) => {
       // The browser came here instead of the script's redirect URI (see keapSimChild.ts).
-      const query = new URL(req.url ?? CALLBACK_PATH, url).search;
+      const query = new URL(req.url, url).search;
       const page = rt.userCallback(rt.redirectUri + query, user);
       if (page.result) logResult('redirect', page.result);
-      send(res, page.status, 'text/html; charset=utf-8', page.html);
+      return send(page.status, 'text/html; charset=utf-8', page.html);
     },
-    'GET /api/sheet': (_req, res) => {
+    'GET /api/sheet': () => {
       const tabs = rt.sheetNames(spreadsheetId).map((name) => {
         const sheet = rt.sheet(spreadsheetId, name);
         return {
@@ -427,32 +455,31 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
           rows: sheet.displayValues(),
         };
       });
-      sendJson(res, 200, { tabs });
+      return sendJson(200, { tabs });
     },
     // A person typing into a cell, as in Sheets: the text is parsed like typed input
     // (TRUE/FALSE, numbers, dates, '=formula'), so the edit -> sync loop can be tried.
-    'POST /api/sheet/cell': async (req, res) => {
-      const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+    'POST /api/sheet/cell': (req) => {
+      const body = jsonBody<Record<string, unknown>>(req);
       const edit = cellEdit(body, rt.sheetNames(spreadsheetId));
       if (typeof edit === 'string') {
-        sendJson(res, 400, { ok: false, error: { name: 'Error', message: edit } });
-        return;
+        return sendJson(400, { ok: false, error: { name: 'Error', message: edit } });
       }
       rt.sheet(spreadsheetId, edit.tab).setCell(edit.row, edit.column, edit.text);
       log(`edit ${edit.tab}!${edit.row}:${edit.column}`);
-      sendJson(res, 200, { ok: true });
+      return sendJson(200, { ok: true });
     },
-    'POST /dev/revoke': async (_req, res) => {
+    'POST /dev/revoke': async () => {
       await sim.command({ type: 'revoke' });
-      sendJson(res, 200, { ok: true });
+      return sendJson(200, { ok: true });
     },
-    'POST /dev/fault': async (req, res) => {
-      const body = JSON.parse((await readBody(req)) || '{}') as {
+    'POST /dev/fault': async (req) => {
+      const body = jsonBody<{
         message?: string;
         status?: number;
         routes?: RouteName[];
         times?: number;
-      };
+      }>(req);
       await sim.command({
         type: 'fault',
         message: String(body.message ?? 'Injected error'),
@@ -460,19 +487,19 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         routes: body.routes ?? ['contacts.get', 'contacts.list'],
         ...(body.times === undefined ? {} : { times: body.times }),
       });
-      sendJson(res, 200, { ok: true });
+      return sendJson(200, { ok: true });
     },
-    'POST /dev/clear-faults': async (_req, res) => {
+    'POST /dev/clear-faults': async () => {
       await sim.command({ type: 'clearFaults' });
-      sendJson(res, 200, { ok: true });
+      return sendJson(200, { ok: true });
     },
-    'POST /dev/setup': async (req, res) => {
-      const body = JSON.parse((await readBody(req)) || '{}') as { configured?: boolean };
+    'POST /dev/setup': (req) => {
+      const body = jsonBody<{ configured?: boolean }>(req);
       configure(body.configured !== false);
-      sendJson(res, 200, { ok: true });
+      return sendJson(200, { ok: true });
     },
-    'GET /dev/stats': async (_req, res) => {
-      sendJson(res, 200, {
+    'GET /dev/stats': async () => {
+      return sendJson(200, {
         ok: true,
         sim: await sim.command({ type: 'stats' }),
         requests: rt.requests.length,
@@ -482,26 +509,26 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     },
   };
 
-  ready.handle = async (req, res) => {
-    const path = new URL(req.url ?? '/', url).pathname;
-    const method = req.method ?? 'GET';
+  ready.handle = (req) => {
+    const path = new URL(req.url, url).pathname;
+    const method = req.method;
     // POSTs must be JSON: a cross-site form cannot send that without a CORS preflight we refuse.
-    if (method === 'POST' && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
-      sendJson(res, 415, { ok: false, error: { name: 'Error', message: 'Send JSON' } });
-      return;
+    if (method === 'POST' && !/^application\/json\b/.test(req.contentType)) {
+      return sendJson(415, { ok: false, error: { name: 'Error', message: 'Send JSON' } });
     }
     const named = /^\/(run|menu)\/([^/]+)$/.exec(path);
     const key = named ? `${method} /${named[1]}` : `${method} ${path}`;
     const route = routes[key];
-    if (!route) {
-      send(res, 404, 'text/plain', 'Not found');
-      return;
-    }
-    try {
-      await route(req, res, named ? decodeURIComponent(named[2]) : '');
-    } catch (err) {
+    if (!route) return send(404, 'text/plain', 'Not found');
+    const failed = (err: unknown): FrontReply => {
       const message = err instanceof Error ? err.message : String(err);
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { name: 'Error', message } });
+      return sendJson(500, { ok: false, error: { name: 'Error', message } });
+    };
+    try {
+      const answer = route(req, named ? decodeURIComponent(named[2]) : '');
+      return answer instanceof Promise ? answer.catch(failed) : answer;
+    } catch (err) {
+      return failed(err);
     }
   };
 

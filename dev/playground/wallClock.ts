@@ -12,7 +12,11 @@ export class WallClock extends VirtualClock {
   private offsetMs = 0;
   private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-  constructor() {
+  /**
+   * @param meanwhile called every few ms while a script really waits (server.ts runs the
+   *   sidebar's calls there)
+   */
+  constructor(private readonly meanwhile?: () => void) {
     super(Date.now());
   }
 
@@ -23,7 +27,11 @@ export class WallClock extends VirtualClock {
   override advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new Error(`WallClock.advance: bad duration ${ms}`);
     const real = Math.min(ms, MAX_REAL_WAIT_MS);
-    if (real > 0) Atomics.wait(this.sleeper, 0, 0, real);
+    const until = Date.now() + real;
+    for (let left = real; left > 0; left = until - Date.now()) {
+      Atomics.wait(this.sleeper, 0, 0, this.meanwhile ? Math.min(left, 20) : left);
+      this.meanwhile?.();
+    }
     this.offsetMs += ms - real;
   }
 

@@ -134,6 +134,7 @@ export class Execution {
       this.stop ??= stopFor(error);
       this.notes.push(`The statuses could not all be written: ${describe(error)}`);
     }
+    this.reportProgress();
     if (this.gateway) {
       const counts = this.gateway.counts();
       this.tally.keapRequests = counts.reads + counts.writes + counts.token;
@@ -180,6 +181,7 @@ export class Execution {
     const byEmail = this.extras.prepare(this.scope);
     this.tally.rowsSeen = worklist.rowsSeen + byEmail.rowsSeen;
     this.units = worklist.units;
+    this.beginProgress();
     this.pending.push(
       ...byEmail.unchangedStatuses.map((p) => ({ ...p, status: this.named(p.status as string) })),
     );
@@ -220,6 +222,8 @@ export class Execution {
         this.gateway ??= this.ports.openGateway(budget.keapDeadline);
         pipeline ??= new ChunkPipeline(this.gateway);
         pipeline.push(chunks[done]).forEach((result) => this.account(result));
+        // The last chunk's rows are answered by the flush below and the execution's last write.
+        this.showSoFar();
       }
       pipeline?.flush().forEach((result) => this.account(result));
       if (!this.workLeft) this.syncByEmail(budget, chunks.length);
@@ -233,6 +237,56 @@ export class Execution {
     if (resetsAt !== null) throw new KeapDailyLimitError(resetsAt);
     // Keap's statuses are read once the run's writes are done, so they show their effect.
     if (!this.workLeft) this.refreshStatusColumn(budget.keapDeadline);
+  }
+
+  /** Rows of the units answered so far, and those the progress record already counts. */
+  private rowsAnswered = 0;
+  private rowsReported = 0;
+  /** Statuses already written between chunks. */
+  private readonly written: PendingStatus[] = [];
+
+  /** The progress record (progress.ts) learns this execution's work: one write. */
+  private beginProgress(): void {
+    const rows = this.units.reduce((n, unit) => n + unit.rows.length, 0);
+    try {
+      this.ports.progress?.begin(this.runId, rows);
+    } catch {
+      // Progress is for looks: the sync goes on without it.
+    }
+  }
+
+  /** The progress record counts the rows answered since it was last written (one write). */
+  private reportProgress(): void {
+    const delta = this.rowsAnswered - this.rowsReported;
+    if (delta <= 0) return;
+    this.rowsReported = this.rowsAnswered;
+    try {
+      this.ports.progress?.advance(delta);
+    } catch {
+      // Progress is for looks: the sync goes on without it.
+    }
+  }
+
+  /**
+   * Between chunks: the statuses so far are written, so people see them on the rows while the
+   * sync goes on (the read that checks the write makes Apps Script apply it at once; no
+   * SpreadsheetApp.flush needed), then the progress record says how far the run has got.
+   * A failed write leaves them pending: the execution's last write tries again. While an old
+   * state tab is being moved into the record column, the rows wait for that last write.
+   */
+  private showSoFar(): void {
+    if (this.rowsAnswered === this.rowsReported) return;
+    if (this.oldRecords.size === 0) {
+      try {
+        this.writeBack();
+        this.written.push(...this.pending);
+        this.pending.length = 0;
+        this.recordsMisplaced = false;
+      } catch {
+        return;
+      }
+    }
+    this.reportProgress();
   }
 
   private openedGateway(deadline: number): KeapGateway {
@@ -279,12 +333,30 @@ export class Execution {
     );
   }
 
+  /**
+   * The statuses written between chunks count too (their records say when a row was opted
+   * out): a row among them whose Keap Email Status changes gets that cell alone written.
+   */
   private refreshStatusColumn(deadline: number): void {
+    const earlier = this.written.map((p) => ({ ...p, keapStatus: undefined }));
+    const pendingBefore = this.pending.length;
+    const all = [...earlier, ...this.pending];
     const note = this.extras?.refreshStatusColumn(
       () => this.openedGateway(deadline),
-      this.pending,
+      all,
       (epochMs) => formatIsoDay(epochMs, this.zone()),
     );
+    this.pending.push(...all.slice(earlier.length + pendingBefore));
+    for (const p of earlier) {
+      if (p.keapStatus === undefined) continue;
+      this.pending.push({
+        row: p.row,
+        key: p.key,
+        status: null,
+        syncedAt: null,
+        keapStatus: p.keapStatus,
+      });
+    }
     if (note) this.notes.push(note);
   }
 
@@ -376,6 +448,7 @@ export class Execution {
       if (result.emailChangedTo !== null) {
         this.answered.add(unit);
         this.unfinished.add(unit);
+        this.rowsAnswered += unit.rows.length;
         const note = optOutNotSentStatus(result.emailChangedTo);
         this.pending.push(
           ...unit.rows.map((ref) => ({ row: ref.row, key: ref.key, status: note, syncedAt: null })),
@@ -412,6 +485,7 @@ export class Execution {
     }
     status = this.named(status);
     this.answered.add(unit);
+    this.rowsAnswered += unit.rows.length;
     const record = recordCell(unit.contactId, fields);
     this.pending.push(
       ...unit.rows.map((ref) => ({ row: ref.row, key: ref.key, status, syncedAt, record })),

@@ -11,6 +11,14 @@ import { SYNC_LIMITS } from './budget';
 import { interruptedSummary, isUnattended, runSyncWith } from './runSync';
 import { isStale, isWaitingForKeap, PropertiesCheckpoint } from './checkpoint';
 import type { SyncLease } from './lease';
+import { readJson } from './ports';
+import {
+  progressKey,
+  progressView,
+  PropertiesProgress,
+  type ProgressRecord,
+  type SyncProgressView,
+} from './progress';
 import { LOG_TAB_NAME, SpreadsheetLogTab } from '../sheet/logTab';
 import { SheetSession } from '../sheet/tabs';
 import {
@@ -26,6 +34,7 @@ import {
   syncLease,
   syncPorts,
   syncTriggers,
+  systemClock,
   userStore,
 } from './services';
 import {
@@ -48,12 +57,18 @@ export type { SyncSummary, SyncTrigger, SyncOutcome } from './summary';
 export type { SettingsChoices, SyncSettings } from './settings';
 export type { DailySyncStatus } from './triggers';
 export type { RowChangePreview, SyncPreview } from './preview';
+export type { SyncProgressView } from './progress';
 
 export interface SyncStatusView {
   daily: DailySyncStatus;
   lastRun: SyncSummary | null;
   /** An execution of a sync of this spreadsheet holds the lease now (it expires on its own). */
   running: boolean;
+  /**
+   * How far the running sync has got (whoever started it), or when its next part is due;
+   * null when neither is known.
+   */
+  progress?: SyncProgressView | null;
   settings: SyncSettings;
   /** The spreadsheet's locale as Apps Script names it ('en_US'): times are shown in it. */
   locale?: string;
@@ -125,7 +140,14 @@ export function runSync(
   const unattended = isUnattended(trigger);
   ensureTrigger(opened.id, !unattended);
   const ports = syncPorts(opened, unattended, firedFollowUp);
-  ports.lease = leaseFor(opened.id, trigger);
+  const lease = leaseFor(opened.id, trigger);
+  ports.lease = lease;
+  ports.progress = new PropertiesProgress(
+    PropertiesService.getScriptProperties(),
+    opened.id,
+    systemClock,
+    () => lease.ownerId(),
+  );
   return runSyncWith(trigger, ports);
 }
 
@@ -254,7 +276,8 @@ export function getSyncStatus(): SyncStatusView {
   reportInterrupted(spreadsheet, spreadsheetId, lease, records);
   const daily = triggers.status(spreadsheet.getSpreadsheetTimeZone());
   const lastRun = records.lastRun();
-  const running = lease.isTaken();
+  const holder = lease.holder();
+  const running = holder !== null;
   let interrupted: InterruptedView | null = null;
   if (!running && lastRun?.outcome === 'interrupted') {
     const me = currentUserEmail();
@@ -271,11 +294,29 @@ export function getSyncStatus(): SyncStatusView {
     daily: repaired ? { ...daily, repaired: true } : daily,
     lastRun,
     running,
+    progress: progressOf(spreadsheetId, holder),
     settings: records.settings(),
     interrupted,
     locale: localeOf(spreadsheet),
     ...waitingForKeap(spreadsheetId, triggers, connected),
   };
+}
+
+/** The progress every sidebar is shown (progress.ts); null when it cannot be read. */
+function progressOf(
+  spreadsheetId: string,
+  holder: ReturnType<SyncLease['holder']>,
+): SyncProgressView | null {
+  try {
+    const store = PropertiesService.getScriptProperties();
+    return progressView(
+      readJson<ProgressRecord>(store, progressKey(spreadsheetId)),
+      holder,
+      Date.now(),
+    );
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -143,6 +143,16 @@ export class SyncLease {
     return this.current() !== null;
   }
 
+  /** The unexpired lease (whoever holds it), or null. */
+  holder(): LeaseRecord | null {
+    return this.current();
+  }
+
+  /** The owner id this execution's lease carries (progress.ts names it). */
+  ownerId(): string {
+    return this.owner;
+  }
+
   /** An expired lease that was never given back: its execution was killed. */
   interrupted(): LeaseRecord | null {
     const record = this.stored();

@@ -313,6 +313,8 @@ function runHoldingLease(
   }
 
   const waits = outcome === 'daily-limit';
+  /** When the run's next execution is due, once one is arranged. */
+  let nextPartAt: number | null = null;
   if (outcome === 'continuing' || waits) {
     const next: RunCheckpoint = {
       ...run,
@@ -340,6 +342,8 @@ function runHoldingLease(
       quietly(() => {
         arranged = ports.continuation.schedule(delayMs, run.runId) ?? null;
       });
+      const made = arranged as NextExecution | null;
+      if (made !== null && (made.kind === 'soon' || made.kind === 'hourly')) nextPartAt = made.at;
       // Said as it was arranged: "in a few minutes" only when a quick follow-up was made.
       const rest =
         arranged === null || outcome !== 'continuing' ? null : whenRestContinues(ports, arranged);
@@ -353,6 +357,8 @@ function runHoldingLease(
     // A checkpoint left behind is closed by the next firing: the trigger that fires stays.
     if (cleared) quietly(() => ports.continuation.finish());
   }
+  // Every sidebar learns when the next part is due (progress.ts), or that the run is over.
+  quietly(() => ports.progress?.end(outcome === 'continuing' ? nextPartAt : null));
   // A failed run (a Google service error, Keap down) leaves its slot open: the next hourly
   // firing tries again, up to the slot's attempts.
   if (outcome !== 'failed') quietly(() => ports.continuation.slotStarted?.());

@@ -6,6 +6,7 @@ import type { SyncLogPort } from '../sheet/logTab';
 import type { CheckpointPort } from './checkpoint';
 import type { LeaseRecord } from './lease';
 import type { PreviewPorts } from './preview';
+import type { ProgressPort } from './progress';
 import type { SyncSummary } from './summary';
 import type { NextExecution } from './triggers';
 
@@ -32,6 +33,8 @@ export interface SyncPorts extends PreviewPorts {
     slotStarted?(): void;
   };
   lastRun: { save(summary: SyncSummary): void };
+  /** How far the run has got, for every sidebar (progress.ts); absent: not kept. */
+  progress?: ProgressPort;
   /**
    * Why the stored Keap connection cannot be used (plain words), or null. No network: it is
    * asked on every run, so a run with nothing to send still says that Keap needs a person.

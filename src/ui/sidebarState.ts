@@ -10,6 +10,7 @@ import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/inde
 import type { SyncSummary } from '../sync/summary';
 import { perField, SYNCED_FIELDS, type SyncedFieldKey } from '../sheet/fields';
 import { intlLocale } from './dates';
+import { copyProgress, progressText } from './progressText';
 import { redactSecrets } from './redactSecrets';
 import {
   dailyLimitStalledText,
@@ -27,6 +28,8 @@ export interface SidebarState {
   sync: SyncStatusView & {
     /** Sentences the sidebar shows above the sync buttons (repairs, interruptions). */
     notices: string[];
+    /** "1,200 of 3,000 rows · about 2 min left" (progressText.ts); null when unknown. */
+    progressText?: string | null;
     /** The paused daily sync's words and its resume button; null unless paused. */
     paused: { text: string; resumeLabel: string; hour: number } | null;
   };
@@ -136,12 +139,17 @@ function copySyncStatus(view: SyncStatusView): SidebarState['sync'] {
       dailyLimitStalledText(stalledUntil, daily.timeZone, stalled.disconnected === true),
     );
   }
+  const progress = copyProgress(view.progress);
+  const locale = intlLocale(view.locale);
   return {
     daily,
     lastRun: view.lastRun ? copySummary(view.lastRun) : null,
     running: view.running === true,
+    ...(progress === null
+      ? {}
+      : { progress, progressText: progressText(progress, { timeZone: daily.timeZone, locale }) }),
     settings: copySettings(view.settings),
-    locale: intlLocale(view.locale),
+    locale,
     interrupted,
     ...(waitingUntil === null ? {} : { waitingForKeapUntil: waitingUntil }),
     notices,

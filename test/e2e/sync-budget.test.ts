@@ -1,7 +1,8 @@
 /**
  * Spreadsheet round trips per execution, as the runtime counts them (every call on
  * SpreadsheetApp, Spreadsheet, Sheet and Range, and developer metadata's finds and writes). The sheet is read in one block and
- * written in one block, so the count does not grow with the number of rows.
+ * written in one block per 1,000-row chunk (statuses show chunk by chunk), so the count grows
+ * with the chunks, never with the rows.
  */
 import { connectedWorld, runCountingCalls, type Summary } from './support/sync';
 
@@ -18,6 +19,23 @@ const budget = (rows: number) => 10 + rows / 500;
  * tab again, its header, its mark) and hides the record column.
  */
 const LIMITS = { nothingChanged: 6, changed: 10, firstRun: 17 };
+
+/**
+ * Statuses reach the rows chunk by chunk (1,000 rows): each chunk but the last adds one
+ * status write (the re-read, one block, the read that checks it), whatever its size.
+ */
+const CHUNK_WRITE = [
+  'Sheet.getSheetValues',
+  'Sheet.getRange',
+  'Range.setValues',
+  'Sheet.getSheetValues',
+];
+
+/** The calls with one status write of a chunk taken out. */
+function withoutOneChunkWrite(calls: string[]): string[] {
+  const at = calls.findIndex((_, i) => CHUNK_WRITE.every((c, j) => calls[i + j] === c));
+  return at < 0 ? calls : [...calls.slice(0, at), ...calls.slice(at + CHUNK_WRITE.length)];
+}
 
 type Measured = Record<
   'firstRun' | 'nothingChanged' | 'changed',
@@ -65,8 +83,8 @@ describe('spreadsheet calls per execution', () => {
     }
   });
 
-  it('a run that changes every row needs the same calls for 100 and 2,000 rows', () => {
-    expect(large.changed.calls).toEqual(small.changed.calls);
+  it('a run that changes every row needs the same calls for 100 and 2,000 rows, but a status write per extra chunk', () => {
+    expect(withoutOneChunkWrite(large.changed.calls)).toEqual(small.changed.calls);
     expect(small.changed.count).toBeLessThanOrEqual(LIMITS.changed);
     expect(large.changed.count).toBeLessThanOrEqual(budget(2000));
     // The contacts tab, the re-read before writing, the check after it; one block.
@@ -76,7 +94,7 @@ describe('spreadsheet calls per execution', () => {
 
   it('the first run, which creates the log tab and the record column, stays bounded', () => {
     expect(small.firstRun.count).toBeLessThanOrEqual(LIMITS.firstRun);
-    expect(large.firstRun.calls).toEqual(small.firstRun.calls);
+    expect(withoutOneChunkWrite(large.firstRun.calls)).toEqual(small.firstRun.calls);
     expect(small.firstRun.calls.filter((c) => c === 'Spreadsheet.insertSheet')).toHaveLength(1);
     expect(small.firstRun.calls.filter((c) => c === 'Sheet.hideColumns')).toHaveLength(1);
   });

@@ -176,6 +176,9 @@ describe.each([
     }));
     // Visible in the test output; the assertions above are what must hold.
     console.log(`10,000 rows: ${JSON.stringify(figures)} real ${realMs} ms`);
-    expect(figures.every((f) => f.spreadsheetCalls <= 10 + ROWS / 500)).toBe(true);
+    // Statuses reach the rows chunk by chunk: each 1,000-row chunk but the last adds a status
+    // write (a re-read, the write, the read that checks it); an execution does at most 7.
+    const chunkWrites = 3 * 6;
+    expect(figures.every((f) => f.spreadsheetCalls <= 10 + ROWS / 500 + chunkWrites)).toBe(true);
   });
 });

@@ -16,7 +16,16 @@ import {
 export interface HttpWireOptions {
   /** Real ms before a request counts as timed out; default 10000. */
   timeoutMs?: number;
+  /**
+   * Called as each request starts and every few ms while it waits for its answer: the
+   * playground runs other executions there (dev/playground/front.ts). It may make requests
+   * of its own.
+   */
+  meanwhile?: () => void;
 }
+
+/** How often `meanwhile` is called while a request waits. */
+const MEANWHILE_EVERY_MS = 20;
 
 export type HttpWire = WireHandler & { close(): Promise<void> };
 
@@ -76,29 +85,52 @@ export function createHttpWire(options: HttpWireOptions = {}): HttpWire {
   });
   worker.unref();
   let nextId = 0;
+  /**
+   * Answers read for requests still waiting: a request made from `meanwhile` (nested in
+   * another's wait) may read the outer request's answer first, and keeps it here for it.
+   */
+  const waiting = new Set<number>();
+  const answered = new Map<number, Reply>();
+
+  const answerOf = (request: WireRequest, reply: Reply): WireResponse => {
+    if (reply.response) return reply.response;
+    const code = reply.error?.code ?? 'ERR';
+    if (code === 'ETIMEDOUT') throw new WireNetworkError(`Timeout: ${request.url}`, timeoutMs);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      throw new WireNetworkError(`DNS error: ${request.url}`);
+    throw new WireNetworkError(`Address unavailable: ${request.url} (${code})`);
+  };
 
   const handler = (request: WireRequest): WireResponse => {
     const id = ++nextId;
+    waiting.add(id);
     Atomics.store(flag, 0, 0);
     worker.postMessage({ id, request, timeoutMs });
     // The worker's own timeout answers first; this one only guards against a stuck worker.
     const deadline = Date.now() + timeoutMs + 2000;
-    for (;;) {
-      const left = deadline - Date.now();
-      if (left <= 0 || Atomics.wait(flag, 0, 0, left) === 'timed-out') {
-        throw new WireNetworkError(`Timeout: ${request.url}`, timeoutMs);
+    try {
+      // Also before each wait: a quick answer never leaves the wait by its timeout.
+      options.meanwhile?.();
+      for (;;) {
+        const mine = answered.get(id);
+        if (mine) return answerOf(request, mine);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new WireNetworkError(`Timeout: ${request.url}`, timeoutMs);
+        const slice = options.meanwhile ? Math.min(left, MEANWHILE_EVERY_MS) : left;
+        if (Atomics.wait(flag, 0, 0, slice) === 'timed-out') {
+          options.meanwhile?.();
+          continue;
+        }
+        Atomics.store(flag, 0, 0);
+        for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
+          const reply = m.message as Reply;
+          // A late answer to a request that already timed out is dropped.
+          if (waiting.has(reply.id)) answered.set(reply.id, reply);
+        }
       }
-      Atomics.store(flag, 0, 0);
-      for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
-        const reply = m.message as Reply;
-        if (reply.id !== id) continue; // a late answer to a request that already timed out
-        if (reply.response) return reply.response;
-        const code = reply.error?.code ?? 'ERR';
-        if (code === 'ETIMEDOUT') throw new WireNetworkError(`Timeout: ${request.url}`, timeoutMs);
-        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-          throw new WireNetworkError(`DNS error: ${request.url}`);
-        throw new WireNetworkError(`Address unavailable: ${request.url} (${code})`);
-      }
+    } finally {
+      waiting.delete(id);
+      answered.delete(id);
     }
   };
 

@@ -45,6 +45,8 @@ export interface Sidebar {
   syncBusy: boolean;
   /** Polls while a sync started elsewhere runs. */
   runningTimer: number | null;
+  /** Its interval in ms (0: none). */
+  runningEvery: number;
   consentWait: ConsentWait | null;
   /** The person chose an hour that is not yet saved. */
   hourTouched: boolean;
@@ -83,6 +85,7 @@ export function createSidebar(
     shownResultStartedAt: null,
     syncBusy: false,
     runningTimer: null,
+    runningEvery: 0,
     consentWait: null,
     hourTouched: false,
     settings: {

@@ -43,5 +43,9 @@ function applyState(ui: Sidebar, state: SidebarState): void {
   renderDaily(ui, state.sync.daily);
   renderSettings(ui, state.sync.settings);
   settleConsentWait(ui, state);
-  watchRunningSync(ui, state.sync.running);
+  watchRunningSync(
+    ui,
+    state.sync.running || ui.syncBusy,
+    state.sync.progress?.state === 'next-part',
+  );
 }

@@ -4,8 +4,14 @@ import { append, byId, clear, el } from './dom';
 import { isConnected, isSetUp, type Sidebar, type SidebarState, type SyncSummary } from './sidebar';
 import { summaryView } from './summary';
 
-/** While a sync started elsewhere (daily trigger, menu, another person) is running. */
-const RUNNING_POLL_EVERY_MS = 15000;
+/**
+ * While a sync runs (this sidebar's Sync now, the daily trigger, the menu, another person),
+ * and while a run waits for its next part: the progress is asked this often. One state call
+ * at a time (state.ts), beside at most the Sync now call: never more than two at once.
+ */
+const RUNNING_POLL_EVERY_MS = 5000;
+/** While a run waits for its next part (the part's start shows the running progress). */
+const NEXT_PART_POLL_EVERY_MS = 30000;
 
 /** The Sync card for this state. */
 export function renderSync(ui: Sidebar, sync: SidebarState['sync']): void {
@@ -18,7 +24,7 @@ export function renderSync(ui: Sidebar, sync: SidebarState['sync']): void {
     hint.hidden = false;
   } else if (sync.running && !ui.syncBusy) {
     hint.textContent =
-      'A sync of this spreadsheet is running now (daily sync or another person). This updates when it ends.';
+      'A sync of this spreadsheet is running now (daily sync, menu or another person). This updates as it goes.';
     hint.hidden = false;
   } else if (sync.notices && sync.notices.length) {
     hint.textContent = sync.notices.join(' ');
@@ -26,7 +32,26 @@ export function renderSync(ui: Sidebar, sync: SidebarState['sync']): void {
   } else {
     hint.hidden = true;
   }
+  renderProgress(sync);
   updateSyncButtons(ui);
+}
+
+/** Rows done out of rows to do, and the time left or when the next part is due. */
+function renderProgress(sync: SidebarState['sync']): void {
+  const box = byId('sync-progress');
+  const progress = sync.progress;
+  const text = sync.progressText;
+  if (!progress || !text) {
+    box.hidden = true;
+    delete box.dataset.state;
+    return;
+  }
+  box.dataset.state = progress.state;
+  const share = progress.rowsToDo > 0 ? progress.rowsDone / progress.rowsToDo : 0;
+  byId('sync-progress-bar').style.width = `${Math.round(Math.min(1, share) * 100)}%`;
+  byId('sync-progress-text').textContent =
+    progress.state === 'running' ? text : `This sync continues in parts: ${text}.`;
+  box.hidden = false;
 }
 
 function updateSyncButtons(ui: Sidebar): void {
@@ -54,6 +79,8 @@ export function syncNow(ui: Sidebar): void {
   byId('preview-result').hidden = true;
   byId('sync-result').hidden = true;
   setBusy(ui, 'Syncing\u2026 this can take a few minutes. You can keep working in the sheet.');
+  // The progress is asked for while the sync runs (its lease shows it running).
+  watchRunningSync(ui, true);
   whenAnswered(
     ui.server.call('syncNow'),
     (summary) => {
@@ -91,14 +118,22 @@ export function renderLastRun(ui: Sidebar, lastRun: SyncSummary | null): void {
   if (!shownAbove) append(box, summaryView(ui, lastRun, true));
 }
 
-/** Polls while a sync started elsewhere runs, so the sidebar shows when it ends. */
-export function watchRunningSync(ui: Sidebar, running: boolean): void {
-  if (running && ui.runningTimer === null) {
-    ui.runningTimer = window.setInterval(() => {
-      if (ui.server.idle()) ui.refresh();
-    }, RUNNING_POLL_EVERY_MS);
-  } else if (!running && ui.runningTimer !== null) {
+/**
+ * Polls while a sync runs (also this sidebar's own Sync now, whose call stays open meanwhile),
+ * so the progress advances and the end shows; more slowly while a run waits for its next
+ * part. A poll is skipped while a state call is under way (state.ts), so with Sync now open
+ * at most two calls run at once.
+ */
+export function watchRunningSync(ui: Sidebar, running: boolean, waitingForNextPart = false): void {
+  const every = running ? RUNNING_POLL_EVERY_MS : waitingForNextPart ? NEXT_PART_POLL_EVERY_MS : 0;
+  if (ui.runningTimer !== null && every === ui.runningEvery) return;
+  if (ui.runningTimer !== null) {
     window.clearInterval(ui.runningTimer);
     ui.runningTimer = null;
   }
+  ui.runningEvery = every;
+  if (every === 0) return;
+  ui.runningTimer = window.setInterval(() => {
+    if (ui.server.idle() || (ui.syncBusy && ui.stateCalls.pending === 0)) ui.refresh();
+  }, every);
 }

@@ -1,0 +1,156 @@
+/**
+ * How far a running sync has got, for every sidebar open on the spreadsheet (whoever started
+ * the run: the person, the menu, the daily trigger, another person). One record per
+ * spreadsheet in script properties (every user of the script reads them, like the lease),
+ * written once when an execution knows its work and once after each chunk: never per row.
+ *
+ * The record names the lease of the execution that wrote it, so it is read as "running" only
+ * while that very execution holds the lease: a killed execution's record (its lease expired)
+ * or one left by an earlier run is never shown as progress. Between two executions of a run
+ * it says when the next part is due, until a little after that moment.
+ */
+import { readJson, type Clock, type KeyValueStore } from './ports';
+import type { LeaseRecord } from './lease';
+
+export interface ProgressRecord {
+  runId: string;
+  /** Owner id of the lease held by the execution that wrote this. */
+  lease: string;
+  /** Rows the run has answered (earlier executions included). */
+  rowsDone: number;
+  /** Rows the run has to send to Keap in all (earlier executions included). */
+  rowsToDo: number;
+  /** Epoch ms this execution started, and the rows done when it started. */
+  executionStartedAt: number;
+  rowsDoneAtStart: number;
+  /**
+   * This execution's first advance (epoch ms, rows done then): the rate is measured from it,
+   * since the time before it also holds the start (the sheet read, the first chunk's reads).
+   */
+  firstAdvanceAt?: number;
+  rowsAtFirstAdvance?: number;
+  /** Epoch ms of this write. */
+  updatedAt: number;
+  /** Set once the execution ended with work left: epoch ms the next part is due. */
+  nextAt?: number | null;
+}
+
+/** What the sidebar is told (plain JSON). */
+export type SyncProgressView =
+  | {
+      state: 'running';
+      rowsDone: number;
+      rowsToDo: number;
+      /** Rows done since this execution's first advance, and in how many ms: the rate. */
+      rowsThisPart: number;
+      msThisPart: number;
+      /** ms since the record was written (the estimate counts from then). */
+      msSinceUpdate: number;
+    }
+  | { state: 'next-part'; rowsDone: number; rowsToDo: number; nextAt: string };
+
+/** After the next part was due, it is still said for this long (a firing can be late). */
+export const NEXT_PART_GRACE_MS = 10 * 60_000;
+
+export function progressKey(spreadsheetId: string): string {
+  return `keapSync.progress.${spreadsheetId}`;
+}
+
+/** What an execution of the sync writes (runSync.ts, execution.ts). */
+export interface ProgressPort {
+  /** This execution's work is known: `rowsToDo` rows to send to Keap in it. */
+  begin(runId: string, rowsToDo: number): void;
+  /** `rowsDone` more rows of this execution are answered (their statuses written). */
+  advance(rowsDone: number): void;
+  /** The execution ends: the next part is due at `nextAt`, or (null) the run is over. */
+  end(nextAt: number | null): void;
+}
+
+export class PropertiesProgress implements ProgressPort {
+  private record: ProgressRecord | null = null;
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly spreadsheetId: string,
+    private readonly clock: Clock,
+    /** The lease this execution holds (its owner id). */
+    private readonly leaseOwner: () => string,
+  ) {
+    this.startedAt = clock.now();
+  }
+
+  private save(record: ProgressRecord): void {
+    this.record = record;
+    this.store.setProperty(progressKey(this.spreadsheetId), JSON.stringify(record));
+  }
+
+  begin(runId: string, rowsToDo: number): void {
+    // Rows the run's earlier executions did: their record, left with the time of this part.
+    const earlier = readJson<ProgressRecord>(this.store, progressKey(this.spreadsheetId));
+    const before = earlier?.runId === runId && earlier.nextAt ? earlier.rowsDone : 0;
+    this.save({
+      runId,
+      lease: this.leaseOwner(),
+      rowsDone: before,
+      rowsToDo: before + rowsToDo,
+      executionStartedAt: this.startedAt,
+      rowsDoneAtStart: before,
+      updatedAt: this.clock.now(),
+    });
+  }
+
+  advance(rowsDone: number): void {
+    if (!this.record || rowsDone <= 0) return;
+    const done = Math.min(this.record.rowsDone + rowsDone, this.record.rowsToDo);
+    const now = this.clock.now();
+    const first =
+      this.record.firstAdvanceAt === undefined
+        ? { firstAdvanceAt: now, rowsAtFirstAdvance: done }
+        : {};
+    this.save({ ...this.record, ...first, rowsDone: done, updatedAt: now });
+  }
+
+  end(nextAt: number | null): void {
+    if (nextAt !== null && this.record) {
+      this.save({ ...this.record, updatedAt: this.clock.now(), nextAt });
+      return;
+    }
+    this.record = null;
+    this.store.deleteProperty(progressKey(this.spreadsheetId));
+  }
+}
+
+/**
+ * The progress to show now: the running execution's, only while the execution that wrote it
+ * holds the lease; the next part's time, only while no execution runs and until a little
+ * after it was due. Null otherwise.
+ */
+export function progressView(
+  record: ProgressRecord | null,
+  holder: LeaseRecord | null,
+  now: number,
+): SyncProgressView | null {
+  if (!record || !(record.rowsToDo > 0)) return null;
+  const rowsDone = Math.max(0, Math.min(record.rowsDone, record.rowsToDo));
+  if (holder !== null) {
+    if (holder.owner !== record.lease || record.nextAt) return null;
+    return {
+      state: 'running',
+      rowsDone,
+      rowsToDo: record.rowsToDo,
+      rowsThisPart: Math.max(0, rowsDone - (record.rowsAtFirstAdvance ?? rowsDone)),
+      msThisPart: Math.max(0, record.updatedAt - (record.firstAdvanceAt ?? record.updatedAt)),
+      msSinceUpdate: Math.max(0, now - record.updatedAt),
+    };
+  }
+  if (typeof record.nextAt === 'number' && now < record.nextAt + NEXT_PART_GRACE_MS) {
+    return {
+      state: 'next-part',
+      rowsDone,
+      rowsToDo: record.rowsToDo,
+      nextAt: new Date(record.nextAt).toISOString(),
+    };
+  }
+  return null;
+}

@@ -1,0 +1,80 @@
+/**
+ * The words of a sync's progress, as the sidebar shows them: "1,200 of 3,000 rows · about
+ * 2 min left" while it runs, "1,000 of 3,000 rows · the next part starts at about 10:42"
+ * between two parts of a long run. The time left is estimated from this part's rate so far,
+ * and only once it means something (measured over chunks after the first one).
+ */
+import type { SyncProgressView } from '../sync/progress';
+import { clockTimeOf } from '../sync/statusText';
+
+/**
+ * No estimate before the rate is known: rows answered after the part's first chunk, over at
+ * least this long (the first chunk's time also holds the start of the part).
+ */
+export const MIN_MS_FOR_ESTIMATE = 10_000;
+
+function rowsText(done: number, toDo: number, locale: string): string {
+  let format: Intl.NumberFormat;
+  try {
+    format = new Intl.NumberFormat(locale);
+  } catch {
+    format = new Intl.NumberFormat('en-US');
+  }
+  return `${format.format(done)} of ${format.format(toDo)} ${toDo === 1 ? 'row' : 'rows'}`;
+}
+
+/** "about 2 min left", or null while no estimate is meaningful. */
+export function timeLeftText(
+  progress: Extract<SyncProgressView, { state: 'running' }>,
+): string | null {
+  const { rowsDone, rowsToDo, rowsThisPart, msThisPart, msSinceUpdate } = progress;
+  if (rowsThisPart <= 0 || msThisPart < MIN_MS_FOR_ESTIMATE || rowsDone >= rowsToDo) return null;
+  const leftMs = ((rowsToDo - rowsDone) * msThisPart) / rowsThisPart - msSinceUpdate;
+  if (leftMs < 60_000) return 'less than a minute left';
+  const minutes = Math.round(leftMs / 60_000);
+  if (minutes < 90) return `about ${minutes} min left`;
+  return `about ${Math.round(minutes / 60)} h left`;
+}
+
+export function progressText(
+  progress: SyncProgressView,
+  where: { timeZone: string; locale: string },
+  nowMs: number = Date.now(),
+): string {
+  const rows = rowsText(progress.rowsDone, progress.rowsToDo, where.locale);
+  if (progress.state === 'running') {
+    const left = timeLeftText(progress);
+    return left === null ? rows : `${rows} · ${left}`;
+  }
+  const at = Date.parse(progress.nextAt);
+  if (!Number.isFinite(at) || at <= nowMs) return `${rows} · the next part starts any moment now`;
+  return `${rows} · the next part starts at about ${clockTimeOf(at, where.timeZone || 'UTC')}`;
+}
+
+/** A fresh copy by name (sidebarState.ts passes nothing it did not name). */
+export function copyProgress(view: SyncProgressView | null | undefined): SyncProgressView | null {
+  if (!view) return null;
+  const n = (value: unknown): number => {
+    const number = Number(value);
+    return Number.isFinite(number) && number >= 0 ? number : 0;
+  };
+  if (view.state === 'running') {
+    return {
+      state: 'running',
+      rowsDone: n(view.rowsDone),
+      rowsToDo: n(view.rowsToDo),
+      rowsThisPart: n(view.rowsThisPart),
+      msThisPart: n(view.msThisPart),
+      msSinceUpdate: n(view.msSinceUpdate),
+    };
+  }
+  if (view.state === 'next-part') {
+    return {
+      state: 'next-part',
+      rowsDone: n(view.rowsDone),
+      rowsToDo: n(view.rowsToDo),
+      nextAt: String(view.nextAt),
+    };
+  }
+  return null;
+}

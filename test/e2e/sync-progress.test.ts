@@ -1,0 +1,199 @@
+/**
+ * A long sync's progress, as every sidebar sees it while the sync runs: a 5,000-row sheet at
+ * realistic latency (300 ms per Keap request, 50 ms per spreadsheet call, on the virtual
+ * clock), started by the owner from the sidebar, looked at by another person in the middle.
+ * The runtime models the overlap by running the second execution (getSidebarState) from the
+ * sync's onServiceCall hook, while the sync is paused at that call, as Apps Script runs two
+ * executions at once. Then a sheet too long for one execution: between its parts, the
+ * sidebar says when the next part is due.
+ */
+import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
+import { fireNext } from './support/hourly';
+import { connectedWorld, type Summary } from './support/sync';
+import { EDITOR, OWNER, type World } from './world';
+
+const HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
+
+interface SidebarView {
+  sync: {
+    running: boolean;
+    progress?: { state: string; rowsDone: number; rowsToDo: number } | null;
+    progressText?: string | null;
+  };
+}
+
+function longWorld(rows: number, firstId: number): World {
+  const sheet = Array.from({ length: rows }, (_, i) => [
+    firstId + i,
+    `person${i}@example.com`,
+    '',
+    '',
+  ]);
+  const w = connectedWorld([HEADERS, ...sheet]);
+  for (let i = 0; i < rows; i++) w.addContact(firstId + i, `old${i}@example.com`);
+  return w;
+}
+
+function progressRecord(w: World): string | undefined {
+  return Object.entries(w.rt.scriptProperties()).find(([key]) =>
+    key.startsWith('keapSync.progress.'),
+  )?.[1];
+}
+
+/** Rows showing a Sync Status (0 before the column exists). */
+function statusesShown(w: World): number {
+  const [headers, ...rows] = w.sheet().values();
+  const column = headers.indexOf('Sync Status');
+  return column < 0 ? 0 : rows.filter((row) => String(row[column] ?? '') !== '').length;
+}
+
+interface Look {
+  at: number;
+  text: string | null | undefined;
+  running: boolean;
+  statuses: number;
+}
+
+/** A hook for a sync's execution: each time the progress record changes, the editor looks. */
+function editorLooking(w: World, looks: Look[]): ExecutionContext['onServiceCall'] {
+  let seen = progressRecord(w);
+  let looking = false;
+  return () => {
+    const now = progressRecord(w);
+    if (looking || now === seen) return;
+    seen = now;
+    looking = true;
+    try {
+      const state = w.call<SidebarView>('getSidebarState', [], EDITOR);
+      looks.push({
+        at: w.clock.now(),
+        text: state.sync.progressText,
+        running: state.sync.running,
+        statuses: statusesShown(w),
+      });
+    } finally {
+      looking = false;
+    }
+  };
+}
+
+/** Syncs now as the owner from the sidebar, watched by the editor. */
+function syncWatched(w: World): { result: ExecutionResult<Summary>; looks: Look[] } {
+  const looks: Look[] = [];
+  const result = w.rt.run<Summary>('syncNow', [], {
+    user: OWNER,
+    spreadsheetId: w.spreadsheetId,
+    authMode: 'FULL',
+    onServiceCall: editorLooking(w, looks),
+  });
+  return { result, looks };
+}
+
+describe('a 5,000-row sync watched from another sidebar', () => {
+  let w: World;
+  let watched: ReturnType<typeof syncWatched>;
+
+  beforeAll(() => {
+    w = longWorld(5000, 40_001);
+    watched = syncWatched(w);
+  });
+
+  it('completes in one execution', () => {
+    expect(watched.result.error).toBeUndefined();
+    expect(watched.result.value?.outcome).toBe('completed');
+    expect(watched.result.value?.emailsUpdated).toBe(5000);
+  });
+
+  it('shows rows done out of rows to do, chunk by chunk, with the time left once it means something', () => {
+    const texts = watched.looks.map((look) => look.text);
+    // No estimate from the first chunk alone (it also holds the start of the sync).
+    expect(texts.slice(0, 2)).toEqual(['0 of 5,000 rows', '1,000 of 5,000 rows']);
+    expect(texts[2]).toMatch(/^2,000 of 5,000 rows · about \d+ min left$/);
+    expect(texts[3]).toMatch(/^3,000 of 5,000 rows · about \d+ min left$/);
+    expect(texts[4]).toMatch(/^4,000 of 5,000 rows · (about 1 min|less than a minute) left$/);
+    expect(watched.looks.every((look) => look.running)).toBe(true);
+  });
+
+  it('estimates the time left from the rate so far, close to the time it really took', () => {
+    const at2000 = watched.looks[2];
+    const minutes = Number(/about (\d+) min/.exec(String(at2000.text))?.[1]);
+    const realLeft = (watched.result.endedAt - at2000.at) / 60_000;
+    expect(Math.abs(minutes - realLeft)).toBeLessThanOrEqual(1);
+  });
+
+  it('writes the statuses of each chunk before its progress shows', () => {
+    for (const look of watched.looks.slice(0, 5)) {
+      const done = Number(String(look.text).split(' of ')[0].replace(/,/g, ''));
+      expect(look.statuses).toBe(done);
+    }
+    expect(w.column('Sync Status').every((s) => String(s).startsWith('Updated'))).toBe(true);
+  });
+
+  it('shows no progress once the sync has ended', () => {
+    const state = w.call<SidebarView>('getSidebarState', [], EDITOR);
+    expect(state.sync.running).toBe(false);
+    expect(state.sync.progress).toBeUndefined();
+    expect(progressRecord(w)).toBeUndefined();
+  });
+});
+
+describe('a sync too long for one execution', () => {
+  it('says between its parts when the next part is due, then the next part counts on', () => {
+    // 12,000 rows at 300 ms per request: the 6-minute limit stops the first execution early.
+    const w = longWorld(12_000, 60_001);
+    const first = w.run<Summary>('syncNow');
+    expect(first.value?.outcome).toBe('continuing');
+    const between = w.call<SidebarView>('getSidebarState', [], EDITOR);
+    expect(between.sync.running).toBe(false);
+    expect(between.sync.progress?.state).toBe('next-part');
+    const done = between.sync.progress?.rowsDone ?? 0;
+    expect(done).toBeGreaterThan(0);
+    expect(done % 1000).toBe(0);
+    // The follow-up trigger's next firing, in the spreadsheet's time zone (UTC here).
+    const next = Math.min(...w.rt.triggers(OWNER).map((t) => t.nextRunAt ?? Infinity));
+    const due = new Date(next).toISOString().slice(11, 16);
+    expect(between.sync.progressText).toBe(
+      `${done.toLocaleString('en-US')} of 12,000 rows · the next part starts at about ${due}`,
+    );
+
+    // The follow-up counts on from there, and the run ends with no progress left behind.
+    let executions = [first];
+    for (let i = 0; i < 10 && executions.at(-1)?.value?.outcome === 'continuing'; i++) {
+      executions = [...executions, ...fireNext<Summary>(w)];
+    }
+    expect(executions.at(-1)?.value?.outcome).toBe('completed');
+    expect(progressRecord(w)).toBeUndefined();
+  });
+});
+
+describe('a sync started by the menu or the daily trigger', () => {
+  it('the menu', () => {
+    const w = longWorld(2000, 80_001);
+    const looks: Look[] = [];
+    const menu = w.rt.run('menuSyncNow', [], {
+      user: OWNER,
+      spreadsheetId: w.spreadsheetId,
+      authMode: 'FULL',
+      onServiceCall: editorLooking(w, looks),
+    });
+    expect(menu.error).toBeUndefined();
+    expect(looks.map((look) => look.text).slice(0, 2)).toEqual([
+      '0 of 2,000 rows',
+      '1,000 of 2,000 rows',
+    ]);
+  });
+
+  it('the daily trigger', () => {
+    const w = longWorld(2000, 90_001);
+    w.call('enableDailySync', [9]);
+    const looks: Look[] = [];
+    w.rt.nextFiringContext = { onServiceCall: editorLooking(w, looks) };
+    const fired = fireNext<Summary>(w);
+    expect(fired.map((e) => e.value?.trigger)).toEqual(['daily']);
+    expect(looks.map((look) => look.text).slice(0, 2)).toEqual([
+      '0 of 2,000 rows',
+      '1,000 of 2,000 rows',
+    ]);
+    expect(looks[1].statuses).toBe(1000);
+  });
+});

@@ -1,0 +1,107 @@
+import {
+  NEXT_PART_GRACE_MS,
+  progressKey,
+  progressView,
+  PropertiesProgress,
+  type ProgressRecord,
+} from '../../../src/sync/progress';
+import type { LeaseRecord } from '../../../src/sync/lease';
+import { progressText } from '../../../src/ui/progressText';
+
+class MemoryStore {
+  readonly values = new Map<string, string>();
+  writes = 0;
+  getProperty(key: string): string | null {
+    return this.values.get(key) ?? null;
+  }
+  setProperty(key: string, value: string): void {
+    this.writes += 1;
+    this.values.set(key, value);
+  }
+  deleteProperty(key: string): void {
+    this.values.delete(key);
+  }
+}
+
+const T0 = Date.UTC(2026, 11, 7, 10, 0, 0);
+const where = { timeZone: 'UTC', locale: 'en-US' };
+
+function setup(owner = 'lease-a') {
+  const store = new MemoryStore();
+  const clock = { t: T0, now: () => clock.t };
+  const progress = new PropertiesProgress(store, 'sheet1', clock, () => owner);
+  const record = (): ProgressRecord | null => {
+    const text = store.getProperty(progressKey('sheet1'));
+    return text ? (JSON.parse(text) as ProgressRecord) : null;
+  };
+  const holder = (who = owner): LeaseRecord => ({ owner: who, expiresAt: clock.t + 60_000 });
+  return { store, clock, progress, record, holder };
+}
+
+describe('the progress record', () => {
+  it('is one write when the work is known and one per chunk, and gone when the run ends', () => {
+    const { store, clock, progress, record } = setup();
+    progress.begin('run1', 3000);
+    clock.t += 80_000;
+    progress.advance(1000);
+    clock.t += 40_000;
+    progress.advance(1000);
+    expect(store.writes).toBe(3);
+    expect(record()).toMatchObject({ rowsDone: 2000, rowsToDo: 3000 });
+    progress.end(null);
+    expect(record()).toBeNull();
+  });
+
+  it('is shown only while the execution that wrote it holds the lease', () => {
+    const { clock, progress, record, holder } = setup();
+    progress.begin('run1', 3000);
+    expect(progressView(record(), holder(), clock.t)).toMatchObject({
+      state: 'running',
+      rowsDone: 0,
+      rowsToDo: 3000,
+    });
+    // Another execution holds the lease (this one was killed): not its progress.
+    expect(progressView(record(), holder('lease-b'), clock.t)).toBeNull();
+    // Nobody holds it and no next part is due: nothing runs.
+    expect(progressView(record(), null, clock.t)).toBeNull();
+  });
+
+  it('estimates the time left from the chunks after the first, not before', () => {
+    const { clock, progress, record, holder } = setup();
+    progress.begin('run1', 3000);
+    clock.t += 80_000;
+    progress.advance(1000);
+    const first = progressView(record(), holder(), clock.t);
+    expect(first && progressText(first, where)).toBe('1,000 of 3,000 rows');
+    clock.t += 40_000;
+    progress.advance(1000);
+    clock.t += 5_000;
+    const second = progressView(record(), holder(), clock.t);
+    // 1,000 rows in 40 s: 1,000 left is 40 s, 5 s of them spent.
+    expect(second && progressText(second, where)).toBe(
+      '2,000 of 3,000 rows · less than a minute left',
+    );
+  });
+
+  it('between parts says when the next part is due, and the next part counts on', () => {
+    const { clock, progress, record } = setup();
+    progress.begin('run1', 10_000);
+    progress.advance(7000);
+    const nextAt = T0 + 5 * 60_000;
+    progress.end(nextAt);
+    const between = progressView(record(), null, clock.t);
+    expect(between && progressText(between, where, clock.t)).toBe(
+      '7,000 of 10,000 rows · the next part starts at about 10:05',
+    );
+    expect(progressView(record(), null, nextAt + NEXT_PART_GRACE_MS)).toBeNull();
+
+    const next = setup('lease-c');
+    next.store.values.set(progressKey('sheet1'), JSON.stringify(record()));
+    next.clock.t = nextAt;
+    next.progress.begin('run1', 3000);
+    expect(next.record()).toMatchObject({ rowsDone: 7000, rowsToDo: 10_000, lease: 'lease-c' });
+    // A new run does not count the rows of another.
+    next.progress.begin('run2', 3000);
+    expect(next.record()).toMatchObject({ rowsDone: 0, rowsToDo: 3000 });
+  });
+});
