@@ -99,27 +99,47 @@ export class RequestRunner {
       last: null,
     }));
     const outcomes: Array<RequestOutcome | undefined> = new Array(requests.length);
-    let pending = states.map((_, index) => index);
+    // Pending requests, in request order: those from `first` on whose outcome is still
+    // unset. A finished request is passed over, never taken out: taking it out (or scanning
+    // every pending request) for each batch made a run of n requests cost n²/maxBatch.
+    let first = 0;
+    let pendingCount = requests.length;
     const counter = { sent: 0 };
+    const settle = (index: number, outcome: RequestOutcome): void => {
+      outcomes[index] = outcome;
+      pendingCount -= 1;
+    };
     const stopAll = (): void => {
-      for (const index of pending) outcomes[index] = states[index].last ?? { kind: 'not-sent' };
-      pending = [];
+      for (let index = first; index < states.length; index++) {
+        if (outcomes[index] === undefined)
+          settle(index, states[index].last ?? { kind: 'not-sent' });
+      }
     };
     /** The quota is spent or kept for work in flight: nothing pending was applied by Keap. */
     const stopForQuota = (): void => {
-      for (const index of pending) outcomes[index] = { kind: 'not-sent' };
-      pending = [];
+      for (let index = first; index < states.length; index++) {
+        if (outcomes[index] === undefined) settle(index, { kind: 'not-sent' });
+      }
     };
 
-    while (pending.length > 0) {
+    while (pendingCount > 0) {
+      while (outcomes[first] !== undefined) first += 1;
       const now = clock.now();
       if (deadline !== undefined && now >= deadline) {
         stopAll();
         break;
       }
-      const ready = pending.filter((index) => states[index].notBefore <= now);
+      // The first maxBatch pending requests that may be sent now, and the earliest time one
+      // that may not can be.
+      const ready: number[] = [];
+      let next = Infinity;
+      for (let index = first; index < states.length && ready.length < maxBatch; index++) {
+        if (outcomes[index] !== undefined) continue;
+        const notBefore = states[index].notBefore;
+        if (notBefore <= now) ready.push(index);
+        else if (notBefore < next) next = notBefore;
+      }
       if (ready.length === 0) {
-        const next = Math.min(...pending.map((index) => states[index].notBefore));
         if (deadline !== undefined && next >= deadline) {
           stopAll();
           break;
@@ -127,7 +147,7 @@ export class RequestRunner {
         clock.sleep(next - now);
         continue;
       }
-      const wanted = Math.min(ready.length, maxBatch);
+      const wanted = ready.length;
       if (quota && !quota.allows(wanted, now, inFlight)) {
         stopForQuota();
         break;
@@ -145,20 +165,18 @@ export class RequestRunner {
       quota?.observe(answerHeaders, clock.now());
 
       const rejected: number[] = [];
-      const finished = new Set<number>();
       const answeredAt = clock.now();
       answers.forEach((answer, position) => {
         const index = batch[position];
         const state = states[index];
-        const next = this.nextStep(state, answer);
-        if (next === 'unauthorized') {
+        const step = this.nextStep(state, answer);
+        if (step === 'unauthorized') {
           if (state.reauthorized) throw new KeapAccessError(auth.rejectionReason());
           rejected.push(index);
-        } else if (next === 'final') {
-          outcomes[index] = state.last ?? { kind: 'unreachable' };
-          finished.add(index);
+        } else if (step === 'final') {
+          settle(index, state.last ?? { kind: 'unreachable' });
         } else {
-          state.notBefore = answeredAt + next;
+          state.notBefore = answeredAt + step;
         }
       });
       if (answers.some((answer) => isResponse(answer) && answer.status === 429)) {
@@ -170,7 +188,6 @@ export class RequestRunner {
         }
         for (const index of rejected) states[index].reauthorized = true;
       }
-      pending = pending.filter((index) => !finished.has(index));
     }
     return { outcomes: outcomes as RequestOutcome[], sent: counter.sent };
   }

@@ -3,6 +3,11 @@
  * the address key of emailRecord.ts). In the sheet layer, which both use. Pure.
  */
 
+/** '00' to 'ff'. */
+const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, byte) =>
+  byte.toString(16).padStart(2, '0'),
+);
+
 /** 53-bit string hash (two 32-bit multiplicative mixes), as 14 hex digits. */
 export function hash53(text: string): string {
   let h1 = 0xdeadbeef;
@@ -14,7 +19,17 @@ export function hash53(text: string): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  // The 53-bit value 2^32 * (21 bits of h2) + (h1 as unsigned), in hex: written as the two
-  // parts' digits, since a large number's toString(16) is slow and every row is hashed.
-  return (2097151 & h2).toString(16).padStart(6, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+  // The 53-bit value 2^32 * (21 bits of h2) + (h1 as unsigned), in 14 hex digits, a byte
+  // at a time from a table: toString(16) and padStart cost more than the hashing itself, and
+  // every row of every execution is hashed.
+  const high = 2097151 & h2;
+  return (
+    HEX_BYTES[high >>> 16] +
+    HEX_BYTES[(high >>> 8) & 255] +
+    HEX_BYTES[high & 255] +
+    HEX_BYTES[h1 >>> 24] +
+    HEX_BYTES[(h1 >>> 16) & 255] +
+    HEX_BYTES[(h1 >>> 8) & 255] +
+    HEX_BYTES[h1 & 255]
+  );
 }

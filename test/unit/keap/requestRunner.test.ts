@@ -55,6 +55,31 @@ describe('RequestRunner', () => {
     });
   });
 
+  it('fills each batch with the first requests that may be sent, in order, while a busy one waits', () => {
+    // Request 3 is busy (503) once: the batches go on with the later requests in order, and
+    // it is sent again, alone, once its wait is over; nothing is sent twice or lost.
+    let busy = true;
+    const { http, runner } = setup((request) => {
+      if (idOf(request) === 3 && busy) {
+        busy = false;
+        return json(503, {});
+      }
+      return json(200, { id: idOf(request) });
+    });
+    const { outcomes, sent } = runner.run(Array.from({ length: 100 }, (_, i) => get(i)));
+    const order = http.sent.map((s) => idOf(s.request));
+    expect(order.slice(0, 24)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+    expect(order.slice(24, 48)).toEqual(Array.from({ length: 24 }, (_, i) => 24 + i));
+    expect(order.filter((id) => id === 3)).toHaveLength(2);
+    expect([...order].sort((a, b) => a - b)).toEqual(
+      [...Array.from({ length: 100 }, (_, i) => i), 3].sort((a, b) => a - b),
+    );
+    expect(sent).toBe(101);
+    outcomes.forEach((outcome, i) => {
+      expect(outcome.kind === 'answered' && JSON.parse(outcome.response.body).id).toBe(i);
+    });
+  });
+
   it('adds the credentials to every request', () => {
     const { http, runner } = setup(() => json(200, {}));
     runner.run([{ ...get(1), headers: { Accept: 'application/json' } }]);

@@ -44,6 +44,23 @@ describe('row fingerprints', () => {
     expect(rowFingerprint(base)).toBe('v1:1752355233e182');
   });
 
+  it('writes the 53-bit value as toString(16) would, padded to 14 digits, for any input', () => {
+    // The number the hash stands for, written the plain (slow) way.
+    const plain = (text: string): string => {
+      let h1 = 0xdeadbeef;
+      let h2 = 0x41c6ce57;
+      for (let i = 0; i < text.length; i++) {
+        h1 = Math.imul(h1 ^ text.charCodeAt(i), 2654435761);
+        h2 = Math.imul(h2 ^ text.charCodeAt(i), 1597334677);
+      }
+      h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+      h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+      return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+    };
+    const texts = Array.from({ length: 20000 }, (_, i) => `[${i},"a${i * 7919}@x.co",${i % 2},""]`);
+    for (const text of texts) expect(hash53(text)).toBe(plain(text));
+  });
+
   it('spreads similar inputs over distinct hashes', () => {
     const hashes = new Set(Array.from({ length: 5000 }, (_, i) => hash53(`row-${i}`)));
     expect(hashes.size).toBe(5000);
