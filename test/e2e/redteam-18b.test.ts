@@ -845,6 +845,31 @@ describe('redteam-18b: lists as they come from other tools, and a second Keap ac
       'Up to date (Keap contact 13, found by email)',
     ]);
     expect(w.sim.emailStatus(TENANT, 'a@example.com')?.status).toBe('MANUAL');
+    expect(w.column('Keap Email Status')).toEqual([
+      `Opted out by this add-on on ${today(w)}`,
+      'Subscribed',
+    ]);
+    expect(w.sheet().values()[0]).toEqual([
+      'Email',
+      'Opt Out',
+      'Sync Status',
+      'Last Synced',
+      'Keap Sync Record',
+      'Keap Email Status',
+    ]);
+    expect(w.column('Email')).toEqual(['a@example.com', 'b@example.com']);
+    expect(keapWrites(w).map((e) => e.route)).toEqual(['emailAddresses.updateStatus']);
+    expect(keapState(w, [12, 13])).toEqual({
+      12: [
+        {
+          field: 'EMAIL1',
+          email: 'a@example.com',
+          status: 'MANUAL',
+          reason: 'Opted out via Keap Sheets Sync',
+        },
+      ],
+      13: [{ field: 'EMAIL1', email: 'b@example.com', status: 'SINGLE_OPT_IN' }],
+    });
   });
 
   it('held: connected to another Keap account, an unedited row is searched again there and names its contact', () => {
