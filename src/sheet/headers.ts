@@ -27,8 +27,7 @@ export interface SheetColumns extends Record<SyncedFieldKey, number | null> {
   keapEmailStatus: number | null;
 }
 
-export type HeaderMatch =
-  { ok: true; columns: SheetColumns & { contactId: number } } | { ok: false; error: string };
+export type HeaderMatch = { ok: true; columns: SheetColumns } | { ok: false; error: string };
 
 export function normalizeHeader(value: unknown): string {
   return cellText(value)
@@ -61,8 +60,10 @@ export function inputColumnsOf(columns: SheetColumns): (number | null)[] {
 }
 
 /**
- * The sync needs the contact id column and something to sync: an email column, an opt-out
- * column, or both. The reason column is optional.
+ * The sync needs something to sync: an email column, an opt-out column, or both. The
+ * contact id column may be left out (lists from Zapier, Make or a form have none): every
+ * row is then a row without an id, matched by its email, so the email column is needed.
+ * The reason column is optional.
  */
 export function matchHeaders(
   headerRow: readonly unknown[],
@@ -72,17 +73,20 @@ export function matchHeaders(
   const columns = findColumns(headerRow, names);
   // Asked only for a message: naming the tab costs a spreadsheet call.
   const tabName = () => (typeof tab === 'string' ? tab : tab());
-  if (columns.contactId === null) {
-    return {
-      ok: false,
-      error: `Row 1 of the '${tabName()}' tab has no '${names.contactId}' column.`,
-    };
-  }
   if (columns.email === null && columns.optOut === null) {
     return {
       ok: false,
       error: `Row 1 of the '${tabName()}' tab has neither an '${names.email}' nor an '${names.optOut}' column, so there is nothing to sync.`,
     };
   }
-  return { ok: true, columns: { ...columns, contactId: columns.contactId } };
+  if (columns.contactId === null && columns.email === null) {
+    return {
+      ok: false,
+      error:
+        `Row 1 of the '${tabName()}' tab has neither a '${names.contactId}' nor an '${names.email}' column, ` +
+        `so no row says whom to opt out. Add one of them (without a '${names.contactId}' column, ` +
+        `rows are matched by email).`,
+    };
+  }
+  return { ok: true, columns };
 }

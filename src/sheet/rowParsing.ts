@@ -208,6 +208,9 @@ export function parseRow(
   }
   if (!id.ok || !email.ok || !optOut.ok || !reason.ok) {
     const errors = SYNCED_FIELD_KEYS.flatMap((field) => {
+      // A tab without a Contact ID column names each row by its email alone (headers.ts).
+      if (field === 'contactId' && columns.contactId === null)
+        return email.ok && email.value === null ? ['Email is missing'] : [];
       const result: Parsed<unknown> = parsed[field];
       return result.ok ? [] : [result.error];
     });

@@ -362,7 +362,8 @@ export function planStatusWrites(
   };
   if (currentValues.length === 0) return none;
   const columns = findColumns(currentValues[0], names);
-  if (columns.contactId === null) return none;
+  // No column that says who a row is (a tab without a Contact ID column matches rows by email).
+  if (columns.contactId === null && columns.email === null) return none;
   const read = new SheetRead(currentValues, columns, earlier);
   const rows = placeStatuses(pending, currentValues, columns, read);
 

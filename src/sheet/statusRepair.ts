@@ -116,7 +116,7 @@ export function repairStatusWrites(
   );
   if (movedRows.length === 0) return null;
   const sameLayout =
-    columns.contactId !== null &&
+    (columns.contactId !== null || (beforeColumns.contactId === null && columns.email !== null)) &&
     (columns.syncStatus === null || columns.syncStatus === at.status) &&
     (columns.lastSynced === null || columns.lastSynced === at.lastSynced) &&
     (columns.syncRecord === null || columns.syncRecord === at.record) &&

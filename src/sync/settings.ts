@@ -137,8 +137,9 @@ export function validateSettingsInput(input: unknown): CheckedSettings {
 
 /**
  * Checked settings against the tab's row 1, before they are kept: every column a person
- * chose must be there (an empty choice is the default, which the sync may do without, as
- * it always has), and the sync must find what it needs (a contact id, something to sync).
+ * chose must be there (an empty choice, or the default name, is the default, which the sync
+ * may do without, as it always has), and the sync must find what it needs (something to
+ * sync, and an id or an email to say who: headers.ts matchHeaders).
  */
 export function checkAgainstHeaderRow(
   checked: CheckedSettings,
@@ -149,6 +150,9 @@ export function checkAgainstHeaderRow(
   const errors: string[] = [];
   for (const field of checked.chosen) {
     const name = checked.settings.headers[field];
+    // 'Contact ID' chosen by name is the default, which a tab matched by email does without.
+    const isDefault = normalizeHeader(name) === normalizeHeader(DEFAULT_HEADER_NAMES[field]);
+    if (field === 'contactId' && isDefault) continue;
     if (!present.has(normalizeHeader(name))) {
       errors.push(
         `Row 1 of the '${tabName}' tab has no '${name}' column (chosen for '${HEADER_LABELS[field]}').`,

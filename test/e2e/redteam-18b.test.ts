@@ -824,34 +824,53 @@ describe('redteam-18b: records and words after the sheet changed between runs', 
 });
 
 describe('redteam-18b: lists as they come from other tools, and a second Keap account', () => {
-  test.failing(
-    'a list with an Email and an Opt Out column and no Contact ID column is synced by email',
-    () => {
-      // DEFECT (medium): the run fails at once, "Row 1 of the 'Contacts' tab has no 'Contact ID'
-      // column.", sending nothing and writing no status. Issue 18 and the README ("lists from
-      // Zapier, Make or a form rarely have ids") target exactly these lists, which have no such
-      // column at all; the person must discover that an empty 'Contact ID' column unlocks the
-      // feature. Should: with no Contact ID column every row is a row without an id (matched by
-      // email). Cause: the required-header check (src/sheet/headers.ts, Contact ID required).
-      const w = connectedWorld(
-        [
-          ['Email', 'Opt Out'],
-          ['a@example.com', 'yes'],
-          ['b@example.com', ''],
-        ],
-        { keapEmailStatus: true },
-      );
-      w.addContact(12, 'a@example.com');
-      w.addContact(13, 'b@example.com');
-      const summary = w.call<Summary>('syncNow');
-      expect(summary.outcome).toBe('completed');
-      expect(statuses(w)).toEqual([
-        'Updated: opted out (Keap contact 12, found by email)',
-        'Up to date (Keap contact 13, found by email)',
-      ]);
-      expect(w.sim.emailStatus(TENANT, 'a@example.com')?.status).toBe('MANUAL');
-    },
-  );
+  test('a list with an Email and an Opt Out column and no Contact ID column is synced by email', () => {
+    // Was DEFECT (medium): the run failed at once, "Row 1 of the 'Contacts' tab has no
+    // 'Contact ID' column." Lists from Zapier, Make or a form have no such column at all:
+    // with none, every row is a row without an id, matched by email (src/sheet/headers.ts).
+    const w = connectedWorld(
+      [
+        ['Email', 'Opt Out'],
+        ['a@example.com', 'yes'],
+        ['b@example.com', ''],
+      ],
+      { keapEmailStatus: true },
+    );
+    w.addContact(12, 'a@example.com');
+    w.addContact(13, 'b@example.com');
+    const summary = w.call<Summary>('syncNow');
+    expect(summary.outcome).toBe('completed');
+    expect(statuses(w)).toEqual([
+      'Updated: opted out (Keap contact 12, found by email)',
+      'Up to date (Keap contact 13, found by email)',
+    ]);
+    expect(w.sim.emailStatus(TENANT, 'a@example.com')?.status).toBe('MANUAL');
+    expect(w.column('Keap Email Status')).toEqual([
+      `Opted out by this add-on on ${today(w)}`,
+      'Subscribed',
+    ]);
+    expect(w.sheet().values()[0]).toEqual([
+      'Email',
+      'Opt Out',
+      'Sync Status',
+      'Last Synced',
+      'Keap Sync Record',
+      'Keap Email Status',
+    ]);
+    expect(w.column('Email')).toEqual(['a@example.com', 'b@example.com']);
+    expect(keapWrites(w).map((e) => e.route)).toEqual(['emailAddresses.updateStatus']);
+    expect(keapState(w, [12, 13])).toEqual({
+      12: [
+        {
+          field: 'EMAIL1',
+          email: 'a@example.com',
+          status: 'MANUAL',
+          reason: 'Opted out via Keap Sheets Sync',
+        },
+      ],
+      13: [{ field: 'EMAIL1', email: 'b@example.com', status: 'SINGLE_OPT_IN' }],
+    });
+  });
 
   it('held: connected to another Keap account, an unedited row is searched again there and names its contact', () => {
     const w = connectedWorld([HEADERS, ['', 'a@example.com', '', '']], { keapEmailStatus: true });

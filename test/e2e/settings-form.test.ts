@@ -4,7 +4,7 @@
  * is kept, an empty field meaning the default, and Reset to defaults.
  */
 import { columnOf, connectedWorld, type Summary } from './support/sync';
-import { EDITOR, type World } from './world';
+import { EDITOR, TENANT, type World } from './world';
 
 interface Choices {
   ok: boolean;
@@ -134,11 +134,51 @@ describe('saving checks the names against the sheet first', () => {
     expect(columnOf(w, 'Sync Status', 'Leads')).toEqual(['Updated: opted out']);
   });
 
-  it('an empty contact id field is the default, which the tab must have', () => {
+  it('every field empty on a tab with none of the default columns: nothing to sync', () => {
     const w = leadsWorld();
     expect(w.call('saveSettings', [{ ...EMPTY, sheetName: 'Leads' }])).toEqual({
       ok: false,
-      errors: ["Row 1 of the 'Leads' tab has no 'Contact ID' column."],
+      errors: [
+        "Row 1 of the 'Leads' tab has neither an 'Email' nor an 'Opt Out' column, so there is nothing to sync.",
+      ],
+    });
+    expect(savedSettings(w)).toEqual(DEFAULTS);
+  });
+
+  it("keeps the default 'Contact ID' on a tab without it that has an Email column; its rows are matched by email", () => {
+    const w = leadsWorld();
+    w.rt.addSheet(w.spreadsheetId, 'Form answers', [
+      ['Timestamp', 'Mail', 'Unsubscribe?'],
+      ['2026-12-01', 'eight@example.com', 'yes'],
+    ]);
+    const headers = { contactId: '', email: 'Mail', optOut: 'Unsubscribe?', optOutReason: '' };
+    expect(w.call('saveSettings', [{ sheetName: 'Form answers', headers }])).toEqual({
+      ok: true,
+      errors: [],
+    });
+    // The default name given by name is the default too.
+    const named = { ...headers, contactId: 'Contact ID' };
+    expect(w.call('saveSettings', [{ sheetName: 'Form answers', headers: named }])).toEqual({
+      ok: true,
+      errors: [],
+    });
+    expect(savedSettings(w)).toEqual({
+      sheetName: 'Form answers',
+      headers: { ...DEFAULTS.headers, email: 'Mail', optOut: 'Unsubscribe?' },
+    });
+    expect(w.call<Summary>('syncNow')).toMatchObject({ outcome: 'completed', optedOut: 1 });
+    expect(columnOf(w, 'Sync Status', 'Form answers')).toEqual([
+      'Updated: opted out (Keap contact 8, found by email)',
+    ]);
+    expect(w.sim.emailStatus(TENANT, 'eight@example.com')?.status).toBe('MANUAL');
+    // Without the Email column as well, nothing says whom to opt out.
+    const optOutOnly = { ...headers, email: '' };
+    expect(w.call('saveSettings', [{ sheetName: 'Form answers', headers: optOutOnly }])).toEqual({
+      ok: false,
+      errors: [
+        "Row 1 of the 'Form answers' tab has neither a 'Contact ID' nor an 'Email' column, so no row " +
+          "says whom to opt out. Add one of them (without a 'Contact ID' column, rows are matched by email).",
+      ],
     });
   });
 

@@ -194,3 +194,171 @@ describe('rows with an email and no Contact ID', () => {
     expect(keapWrites(w)).toEqual([]);
   });
 });
+
+describe('a list with no Contact ID column (from Zapier, Make or a form)', () => {
+  const LIST = ['Name', 'Email', 'Opt Out', 'Opt Out Reason'];
+
+  function listWorld(keapEmailStatus: boolean): World {
+    const w = connectedWorld(
+      [
+        LIST,
+        ['Ann', 'a@example.com', 'yes', 'asked by phone'], // 2: opt out
+        ['Bob', 'b@example.com', '', ''], // 3: nothing asked
+        ['Cy', 'nobody@example.com', 'yes', ''], // 4: no contact has it
+        ['Di', '', 'yes', ''], // 5: nothing says who
+        ['Ed', 'e@@example.com', '', ''], // 6: not an address
+      ],
+      { keapEmailStatus },
+    );
+    w.addContact(12, 'a@example.com');
+    w.addContact(13, 'b@example.com');
+    w.sim.setEmailStatus(TENANT, 'b@example.com', 'BOUNCE');
+    return w;
+  }
+
+  const LIST_RUN = [
+    'Updated: opted out (Keap contact 12, found by email)',
+    'Up to date (Keap contact 13, found by email)',
+    'Error: No Keap contact has this email. Trying again on <day>, or when the row is edited',
+    'Error: Email is missing',
+    "Error: 'e@@example.com' is not a valid email address",
+  ];
+
+  it('opts out by email, shows Keap status, adds only its own columns and changes no input cell', () => {
+    const w = listWorld(true);
+    const before = inputCells(w);
+    const summary = w.call<Summary>('syncNow');
+    expect(summary.outcome).toBe('completed');
+    expect(statuses(w)).toEqual(LIST_RUN);
+    expect(inputCells(w)).toEqual(before);
+    const header = w.sheet().values()[0];
+    expect(header).toEqual([
+      ...LIST,
+      'Sync Status',
+      'Last Synced',
+      'Keap Sync Record',
+      'Keap Email Status',
+    ]);
+    expect(w.sheet().hiddenColumns()).toEqual([7]);
+    const day = new Date(w.clock.now()).toISOString().slice(0, 10);
+    expect(w.column('Keap Email Status')).toEqual([
+      `Opted out by this add-on on ${day}`,
+      'Bounced. Opt Out is not ticked here; Keap keeps it opted out (this add-on never opts anyone back in)',
+      'Keap has no status for this email yet',
+      '',
+      '',
+    ]);
+    expect(keapWrites(w).map((entry) => `${entry.route} ${entry.path}`)).toEqual([
+      'emailAddresses.updateStatus /crm/rest/v2/emailAddresses/a%40example.com/status',
+    ]);
+    expect(keapState(w, [12, 13])).toEqual({
+      12: [{ field: 'EMAIL1', email: 'a@example.com', status: 'MANUAL', reason: 'asked by phone' }],
+      13: [{ field: 'EMAIL1', email: 'b@example.com', status: 'BOUNCE' }],
+    });
+  });
+
+  it('an unedited list asks Keap nothing on the next run; an email typed over is only matched, never changed in Keap', () => {
+    const w = listWorld(false);
+    w.call('syncNow');
+    const { result } = runCountingCalls<Summary>(w, 'syncNow');
+    expect(result.value?.outcome).toBe('completed');
+    expect(result.ledger.requestCount).toBe(0);
+    expect(statuses(w)).toEqual(LIST_RUN);
+
+    // Bob's address replaced: with no contact id there is no email to change in Keap; the
+    // new address is looked up, and no contact has it.
+    w.sheet().setCell(3, 2, 'bob@example.com');
+    const searched = searches(w).length;
+    w.call('syncNow');
+    expect(searches(w)).toHaveLength(searched + 1);
+    expect(statuses(w)[1]).toBe(
+      'Error: No Keap contact has this email. Trying again on <day>, or when the row is edited',
+    );
+    expect(keapWrites(w).map((entry) => entry.route)).toEqual(['emailAddresses.updateStatus']);
+    expect(keapState(w, [12, 13])).toEqual({
+      12: [{ field: 'EMAIL1', email: 'a@example.com', status: 'MANUAL', reason: 'asked by phone' }],
+      13: [{ field: 'EMAIL1', email: 'b@example.com', status: 'BOUNCE' }],
+    });
+  });
+
+  it('rows sorted between runs keep their records: no search, no write, the same words beside each address', () => {
+    const w = listWorld(true);
+    w.call('syncNow');
+    const byEmail = () => {
+      const emails = w.column('Email');
+      const keap = w.column('Keap Email Status');
+      const sync = statuses(w);
+      return Object.fromEntries(emails.map((e, i) => [String(e), [sync[i], keap[i]]]));
+    };
+    const before = byEmail();
+    w.sheet().sortBy(2, { ascending: false });
+    const searched = searches(w).length;
+    w.call('syncNow');
+    expect(searches(w)).toHaveLength(searched);
+    expect(keapWrites(w)).toHaveLength(1);
+    expect(byEmail()).toEqual(before);
+    expect(w.column('Email')).toEqual([
+      'nobody@example.com',
+      'e@@example.com',
+      'b@example.com',
+      'a@example.com',
+      '',
+    ]);
+  });
+
+  it("input columns sorted alone (the records left behind): each row's match follows its address", () => {
+    const w = listWorld(true);
+    w.call('syncNow');
+    const day1 = new Date(w.clock.now()).toISOString().slice(0, 10);
+    const inputs = w
+      .sheet()
+      .values()
+      .slice(1)
+      .map((row) => row.slice(0, 4))
+      .reverse();
+    w.sheet().setValues(2, 1, inputs);
+    const searched = searches(w).length;
+    w.clock.advance(24 * 3600 * 1000);
+    w.call('syncNow');
+    w.clock.advance(24 * 3600 * 1000);
+    w.call('syncNow');
+    const emails = w.column('Email');
+    const keap = w.column('Keap Email Status');
+    // Statuses a row shows stay in place (as on a tab with ids); the records and Keap's words
+    // follow the addresses: a@ and b@ are not searched again, nobody@ is tried on its day.
+    expect({
+      searches: searches(w).length - searched,
+      writes: keapWrites(w).length,
+      keap: Object.fromEntries(emails.map((e, i) => [String(e), keap[i]])),
+    }).toEqual({
+      searches: 1,
+      writes: 1,
+      keap: {
+        'a@example.com': `Opted out by this add-on on ${day1}`,
+        'b@example.com':
+          'Bounced. Opt Out is not ticked here; Keap keeps it opted out (this add-on never opts anyone back in)',
+        'nobody@example.com': 'Keap has no status for this email yet',
+        'e@@example.com': '',
+        '': '',
+      },
+    });
+  });
+
+  it('the preview searches the same way and lists what a sync would do, sending nothing', () => {
+    const w = listWorld(true);
+    const preview = w.call<{
+      changes: { row: number; contactId: string; optOut: boolean }[];
+      errors: { row: number; error: string }[];
+    }>('previewSync');
+    expect(preview.changes).toEqual([
+      { row: 2, contactId: '12', emailFrom: null, emailTo: null, optOut: true, error: null },
+    ]);
+    expect(preview.errors.map((e) => [e.row, e.error])).toEqual([
+      [4, 'No Keap contact has this email'],
+      [5, 'Email is missing'],
+      [6, "'e@@example.com' is not a valid email address"],
+    ]);
+    expect(keapWrites(w)).toEqual([]);
+    expect(w.sheet().values()[0]).toEqual(LIST);
+  });
+});

@@ -150,16 +150,21 @@ describe('which tab and which columns', () => {
   });
 
   it('names a missing column in plain words and changes nothing', () => {
+    // An Opt Out column with neither a Contact ID nor an Email column (a tab with an Email
+    // column and no Contact ID column is synced by email: sync-by-email.test.ts).
     const world = connectedWorld([
-      ['Name', 'Email'],
-      ['Ann', 'ann@example.com'],
+      ['Name', 'Opt Out'],
+      ['Ann', 'yes'],
     ]);
     const summary = world.call<Summary>('syncNow');
     expect(summary.outcome).toBe('failed');
-    expect(summary.message).toBe("Row 1 of the 'Contacts' tab has no 'Contact ID' column.");
+    expect(summary.message).toBe(
+      "Row 1 of the 'Contacts' tab has neither a 'Contact ID' nor an 'Email' column, so no row " +
+        "says whom to opt out. Add one of them (without a 'Contact ID' column, rows are matched by email).",
+    );
     expect(world.sheet().values()).toEqual([
-      ['Name', 'Email'],
-      ['Ann', 'ann@example.com'],
+      ['Name', 'Opt Out'],
+      ['Ann', 'yes'],
     ]);
     expect(world.sim.log.filter((e) => e.route !== 'token')).toEqual([]);
   });

@@ -49,11 +49,50 @@ describe('header matching', () => {
     expect(columns).toMatchObject({ contactId: 2, email: 3, optOut: 4, optOutReason: 1 });
   });
 
-  it('names the missing contact id column and the tab', () => {
-    const match = matchHeaders(['Email', 'Opt Out'], DEFAULT_HEADER_NAMES, 'People');
-    expect(match.ok).toBe(false);
-    expect(!match.ok && match.error).toContain("'Contact ID'");
-    expect(!match.ok && match.error).toContain("'People'");
+  it('does without a Contact ID column when there is an Email column (rows matched by email)', () => {
+    expect(matchHeaders(['Email', 'Opt Out'], DEFAULT_HEADER_NAMES, 'People')).toEqual({
+      ok: true,
+      columns: {
+        contactId: null,
+        email: 1,
+        optOut: 2,
+        optOutReason: null,
+        syncStatus: null,
+        lastSynced: null,
+        syncRecord: null,
+        keapEmailStatus: null,
+      },
+    });
+    expect(
+      matchHeaders(['Name', 'E-mail'], { ...DEFAULT_HEADER_NAMES, email: 'e mail' }, 'People'),
+    ).toMatchObject({ ok: true, columns: { contactId: null, email: 2, optOut: null } });
+  });
+
+  it('refuses an Opt Out column with neither a Contact ID nor an Email column, naming both and the tab', () => {
+    expect(
+      matchHeaders(['Name', 'Opt Out', 'Opt Out Reason'], DEFAULT_HEADER_NAMES, 'People'),
+    ).toEqual({
+      ok: false,
+      error:
+        "Row 1 of the 'People' tab has neither a 'Contact ID' nor an 'Email' column, so no row " +
+        "says whom to opt out. Add one of them (without a 'Contact ID' column, rows are matched by email).",
+    });
+    const names = { ...DEFAULT_HEADER_NAMES, contactId: 'Keap #', email: 'Mail' };
+    const match = matchHeaders(['Opt Out'], names, () => 'Leads');
+    expect(!match.ok && match.error).toContain("neither a 'Keap #' nor an 'Mail' column");
+  });
+
+  it('with neither an Email nor an Opt Out column, says there is nothing to sync (with or without an id)', () => {
+    const nothing =
+      "Row 1 of the 'Contacts' tab has neither an 'Email' nor an 'Opt Out' column, so there is nothing to sync.";
+    expect(matchHeaders(['Contact ID', 'Name'], DEFAULT_HEADER_NAMES, 'Contacts')).toEqual({
+      ok: false,
+      error: nothing,
+    });
+    expect(matchHeaders(['Name'], DEFAULT_HEADER_NAMES, 'Contacts')).toEqual({
+      ok: false,
+      error: nothing,
+    });
   });
 
   it('needs an email or an opt-out column besides the id', () => {

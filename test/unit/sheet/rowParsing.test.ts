@@ -184,6 +184,32 @@ describe('a whole row', () => {
     });
   });
 
+  it('on a tab with no Contact ID column, reads every row by its email and never asks for an id', () => {
+    const noIds = findColumns(['Name', 'Email', 'Opt Out'], DEFAULT_HEADER_NAMES);
+    expect(parseRow(['Ann', 'Ann@x.com', 'yes'], 2, noIds)).toEqual({
+      kind: 'byEmail',
+      row: 2,
+      key: '\u001fAnn@x.com\u001fyes\u001f',
+      request: { email: 'ann@x.com', optOut: true, reason: null },
+    });
+    expect(parseRow(['Bob', '', 'yes'], 3, noIds)).toMatchObject({
+      kind: 'invalid',
+      contactId: null,
+      errors: ['Email is missing'],
+    });
+    expect(parseRow(['Cy', 'ann(at)x.com', 'maybe'], 4, noIds)).toMatchObject({
+      kind: 'invalid',
+      errors: [
+        "'ann(at)x.com' is not a valid email address",
+        "Opt Out must be yes or no (got 'maybe')",
+      ],
+    });
+    expect(parseRow(['Di', '', ''], 5, noIds)).toEqual({ kind: 'blank', row: 5 });
+    const sheet = parseSheet([['Email'], ['a@example.com']], DEFAULT_HEADER_NAMES, () => 'Form');
+    expect(sheet.columns.contactId).toBeNull();
+    expect(sheet.rows.map((row) => row.kind)).toEqual(['byEmail']);
+  });
+
   it('reads rows without an opt-out column', () => {
     const emailOnly = findColumns(['Email', 'Contact ID'], DEFAULT_HEADER_NAMES);
     expect(parseRow(['a@b.co', 7], 2, emailOnly)).toMatchObject({

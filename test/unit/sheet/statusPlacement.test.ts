@@ -429,3 +429,31 @@ describe('the Keap Email Status column', () => {
     ]);
   });
 });
+
+describe('a tab with no Contact ID column (rows matched by email)', () => {
+  const NO_IDS = ['Email', 'Opt Out'];
+  const read = [NO_IDS, ['a@x.com', 'yes'], ['b@x.com', '']];
+  const noIdColumns = findColumns(NO_IDS, DEFAULT_HEADER_NAMES);
+  const pending: PendingStatus[] = [2, 3].map((row) => ({
+    row,
+    key: rowKey(read[row - 1], noIdColumns),
+    status: `status of row ${row}`,
+    syncedAt: T1,
+  }));
+
+  it('adds the status columns and places each status on the row with its address, after a sort too', () => {
+    const sorted = [NO_IDS, read[2], read[1]];
+    const plan = planStatusWrites(pending, sorted, DEFAULT_HEADER_NAMES);
+    expect(plan.placed.size).toBe(2);
+    expect(apply(sorted, plan.blocks)).toEqual([
+      [...NO_IDS, 'Sync Status', 'Last Synced', 'Keap Sync Record'],
+      ['b@x.com', '', 'status of row 3', T1, ''],
+      ['a@x.com', 'yes', 'status of row 2', T1, ''],
+    ]);
+  });
+
+  it('writes nothing once row 1 has neither a Contact ID nor an Email column', () => {
+    const renamed = [['Mail', 'Opt Out'], read[1], read[2]];
+    expect(planStatusWrites(pending, renamed, DEFAULT_HEADER_NAMES).blocks).toEqual([]);
+  });
+});

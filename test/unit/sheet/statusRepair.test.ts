@@ -183,3 +183,36 @@ describe('checking the write of statuses with the Keap Email Status column', () 
     });
   });
 });
+
+describe('checking the status write on a tab with no Contact ID column', () => {
+  const NO_IDS = ['Email', 'Opt Out', 'Sync Status', 'Last Synced', 'Keap Sync Record'];
+  const noIdColumns = findColumns(NO_IDS, DEFAULT_HEADER_NAMES);
+  const before = [
+    NO_IDS,
+    ['a@x.com', '', 'Up to date', T0, ''],
+    ['b@x.com', 'yes', '', '', ''],
+    ['c@x.com', '', '', '', ''],
+  ];
+  const pending: PendingStatus[] = [2, 3].map((row) => ({
+    row: row + 1,
+    key: rowKey(before[row], noIdColumns),
+    status: `status of ${String(before[row][0])}`,
+    syncedAt: T1,
+  }));
+  const plan = planStatusWrites(pending, before, DEFAULT_HEADER_NAMES);
+  const byEmail = (values: unknown[][]) =>
+    Object.fromEntries(values.slice(1).map((row) => [String(row[0]), [row[2], row[3]]]));
+
+  it('a sort just before the write: every status is put back on the row of its address', () => {
+    const sorted = [before[0], before[3], before[1], before[2]];
+    const after = apply(sorted, plan.blocks);
+    expect(byEmail(after)['a@x.com'][0]).toBe('status of b@x.com');
+    const repair = repairStatusWrites(plan, before, after, DEFAULT_HEADER_NAMES);
+    expect(repair?.gaveUp).toBeFalsy();
+    expect(byEmail(apply(after, repair?.blocks ?? []))).toEqual({
+      'a@x.com': ['Up to date', T0],
+      'b@x.com': ['status of b@x.com', T1],
+      'c@x.com': ['status of c@x.com', T1],
+    });
+  });
+});

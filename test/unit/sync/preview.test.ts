@@ -91,8 +91,8 @@ describe('previewing a sync', () => {
   });
 
   it('names a missing header', () => {
-    const h = new SyncHarness([['Email'], ['a@x.com']]);
-    expect(previewOf(h).message).toMatch(/no 'Contact ID' column/);
+    const h = new SyncHarness([['Opt Out'], ['yes']]);
+    expect(previewOf(h).message).toMatch(/neither a 'Contact ID' nor an 'Email' column/);
   });
 });
 

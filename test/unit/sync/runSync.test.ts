@@ -669,12 +669,15 @@ describe('when Keap fails', () => {
 describe('sheet problems', () => {
   it('fails with a message naming the missing column, and logs it', () => {
     const h = new SyncHarness([
-      ['Id', 'Email'],
-      [1, 'a@x.com'],
+      ['Id', 'Opt Out'],
+      [1, 'yes'],
     ]);
     const summary = runSyncWith('sidebar', h.ports(), h.limits);
     expect(summary.outcome).toBe('failed');
-    expect(summary.message).toBe("Row 1 of the 'Contacts' tab has no 'Contact ID' column.");
+    expect(summary.message).toBe(
+      "Row 1 of the 'Contacts' tab has neither a 'Contact ID' nor an 'Email' column, so no row " +
+        "says whom to opt out. Add one of them (without a 'Contact ID' column, rows are matched by email).",
+    );
     expect(h.log.rows).toHaveLength(1);
     expect(h.sheet.writes).toBe(0);
   });

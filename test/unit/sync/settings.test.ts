@@ -126,12 +126,33 @@ describe('settings against the sheet', () => {
     ]);
   });
 
-  it('a default the tab lacks is fine where the sync does without it, not for the contact id', () => {
+  it('a default the tab lacks is fine where the sync does without it', () => {
     const optional = validateSettingsInput({ headers: { contactId: 'Keap #', email: 'E-mail' } });
     expect(checkAgainstHeaderRow(optional, row, 'Leads')).toEqual([]);
+    // No 'Contact ID' column: its rows are matched by their 'E-mail'.
     const none = validateSettingsInput({ headers: {} });
-    expect(checkAgainstHeaderRow(none, row, 'Leads')).toEqual([
-      "Row 1 of the 'Leads' tab has no 'Contact ID' column.",
+    expect(checkAgainstHeaderRow(none, row, 'Leads')).toEqual([]);
+    expect(checkAgainstHeaderRow(none, ['Keap #', 'Why'], 'Leads')).toEqual([
+      "Row 1 of the 'Leads' tab has neither an 'Email' nor an 'Opt Out' column, so there is nothing to sync.",
+    ]);
+  });
+
+  it("keeps the default 'Contact ID' (left empty or named) on a tab without it that has an Email column", () => {
+    const noIds = ['E-mail', 'Unsubscribe?'];
+    const headers = { email: 'E-mail', optOut: 'Unsubscribe' };
+    expect(checkAgainstHeaderRow(validateSettingsInput({ headers }), noIds, 'Leads')).toEqual([]);
+    const named = validateSettingsInput({ headers: { ...headers, contactId: 'contact id' } });
+    expect(checkAgainstHeaderRow(named, noIds, 'Leads')).toEqual([]);
+    // Another name chosen for the id column must be there.
+    const other = validateSettingsInput({ headers: { ...headers, contactId: 'Keap #' } });
+    expect(checkAgainstHeaderRow(other, noIds, 'Leads')).toEqual([
+      "Row 1 of the 'Leads' tab has no 'Keap #' column (chosen for 'Contact ID').",
+    ]);
+    // Without an Email column nothing says whom to opt out.
+    const optOutOnly = validateSettingsInput({ headers: { optOut: 'Unsubscribe' } });
+    expect(checkAgainstHeaderRow(optOutOnly, ['Unsubscribe?'], 'Leads')).toEqual([
+      "Row 1 of the 'Leads' tab has neither a 'Contact ID' nor an 'Email' column, so no row " +
+        "says whom to opt out. Add one of them (without a 'Contact ID' column, rows are matched by email).",
     ]);
   });
 });
