@@ -171,13 +171,13 @@ describe('every row ends with a status', () => {
     runSyncWith('sidebar', h.ports(), h.limits);
     const notFound = 'Error: Contact 404 was not found in Keap. Trying again on';
     expect(h.sheet.column('Sync Status')).toEqual([
-      `${notFound} Sun 2 Mar 2025, or when the row is edited`,
+      `${notFound} Sun, Mar 2, or when the row is edited`,
     ]);
     h.sheet.values[1][4] = '';
     runSyncWith('sidebar', h.ports(), h.limits);
     // Asked again at once for its words: a second failure, so the next try waits two days.
     expect(h.sheet.column('Sync Status')).toEqual([
-      `${notFound} Mon 3 Mar 2025, or when the row is edited`,
+      `${notFound} Mon, Mar 3, or when the row is edited`,
     ]);
   });
 
