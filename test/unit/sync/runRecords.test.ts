@@ -181,6 +181,26 @@ describe('every row ends with a status', () => {
     ]);
   });
 
+  it("writes the day in the spreadsheet's locale and time zone, asking each once", () => {
+    const h = new SyncHarness([HEADER, [404, 'a@x.com', '', ''], [405, 'b@x.com', '', '']]);
+    let asked = 0;
+    const ports = {
+      ...h.ports(),
+      timeZone: () => 'America/New_York',
+      locale: () => {
+        asked += 1;
+        return 'de_DE';
+      },
+    };
+    runSyncWith('sidebar', ports, h.limits);
+    // 06:00 UTC on Sat 1 Mar is 01:00 in New York: the next try is the next day there.
+    expect(h.sheet.column('Sync Status')).toEqual([
+      'Error: Contact 404 was not found in Keap. Trying again on So., 2. März, or when the row is edited',
+      'Error: Contact 405 was not found in Keap. Trying again on So., 2. März, or when the row is edited',
+    ]);
+    expect(asked).toBe(1);
+  });
+
   it('an unchanged sheet whose rows all show a status writes nothing', () => {
     const h = twoRows();
     runSyncWith('sidebar', h.ports(), h.limits);
