@@ -90,26 +90,10 @@ export function startOfLocalDay(epochMs: number, days: number, timeZone: string)
   return localHourToEpoch(epochMs, 0, days, zone);
 }
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "19:00 on Mon 7 Dec 2026": a moment in `timeZone`, e.g. when Keap's daily limit resets. */
-export function formatMoment(epochMs: number, timeZone: string): string {
-  const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
-  const p = localParts(epochMs, zone);
-  const time = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-  return `${time} on ${formatDay(epochMs, zone)}`;
-}
-
-/** "Mon 7 Dec 2026": the day of `epochMs` in `timeZone`, the add-on's one way to write a day. */
-export function formatDay(epochMs: number, timeZone: string): string {
-  const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
-  const p = localParts(epochMs, zone);
-  const weekday = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
-  return `${WEEKDAYS[weekday]} ${p.day} ${MONTHS[p.month - 1]} ${p.year}`;
-}
-
-/** "2026-12-05": the day of `epochMs` in `timeZone`, for a cell that names a date. */
+/**
+ * "2026-12-05": the day of `epochMs` in `timeZone`, for a cell that names a date on purpose
+ * (Keap Email Status, issue 18). Days and moments in words: src/sync/dateText.ts.
+ */
 export function formatIsoDay(epochMs: number, timeZone: string): string {
   const p = localParts(epochMs, isValidTimeZone(timeZone) ? timeZone : 'UTC');
   const two = (n: number) => String(n).padStart(2, '0');

@@ -20,7 +20,8 @@ import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
 import { chunk, executionBudget, type SyncLimits } from './budget';
 import { ChunkPipeline } from './chunkSync';
-import { formatDay, formatIsoDay, formatMoment } from './dailyTime';
+import { formatIsoDay } from './dailyTime';
+import { formatDay, formatMoment, type Where } from './dateText';
 import type { EmailWorkResult } from './emailRowSync';
 import { ExecutionExtras } from './executionExtras';
 import { recordResultOf, type UnitResult } from './plan';
@@ -505,14 +506,24 @@ export class Execution {
 
   private timeZone: string | null = null;
 
-  /** A day as people read it, in the spreadsheet's time zone (asked once, only when needed). */
+  private locale: string | null = null;
+
+  /**
+   * A day as people read it, in the spreadsheet's locale and time zone (each asked once, only
+   * when needed); the year only when it is not this year there (src/sync/dateText.ts).
+   */
   private day(epochMs: number): string {
-    return formatDay(epochMs, this.zone());
+    return formatDay(epochMs, this.where(), this.ports.clock.now());
   }
 
-  /** A time and day as people read them, in the spreadsheet's time zone. */
+  /** A time and day as people read them, in the spreadsheet's locale and time zone. */
   private moment(epochMs: number): string {
-    return formatMoment(epochMs, this.zone());
+    return formatMoment(epochMs, this.where(), this.ports.clock.now());
+  }
+
+  private where(): Where {
+    this.locale ??= this.ports.locale?.() ?? 'en-US';
+    return { timeZone: this.zone(), locale: this.locale };
   }
 
   private zone(): string {

@@ -8,7 +8,7 @@ import { recordsOfSheet } from '../sheet/oldStateTab';
 import { contactIdCellOf, parseSheet } from '../sheet/rowParsing';
 import { chunk, SYNC_LIMITS, type SyncLimits } from './budget';
 import { planChunk, readKeapState } from './chunkSync';
-import { formatDay } from './dailyTime';
+import { formatDay } from './dateText';
 import type { UnitPlan } from './plan';
 import type { Clock } from './ports';
 import { stopFor } from './stopWords';
@@ -72,6 +72,8 @@ export interface PreviewPorts {
   keapAccount?(): string | null;
   /** The spreadsheet's time zone, for days written in statuses (asked only when needed). */
   timeZone?(): string;
+  /** The spreadsheet's locale ('en_US'), for days written in statuses (asked only when needed). */
+  locale?(): string;
 }
 
 /** Rows listed per kind; the counts in the message cover every row. */
@@ -107,6 +109,8 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
   const startedAt = ports.clock.now();
   let timeZone: string | null = null;
   const zone = (): string => (timeZone ??= ports.timeZone?.() ?? 'UTC');
+  let locale: string | null = null;
+  const where = () => ({ timeZone: zone(), locale: (locale ??= ports.locale?.() ?? 'en-US') });
   const preview: SyncPreview = { rowsSeen: 0, changes: [], errors: [], unchanged: 0, message: '' };
   let worklist: Worklist;
   let byEmail: EmailWorklist;
@@ -134,7 +138,7 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     ...byEmail.issues,
     ...worklist.knownErrorRows.map((ref) => ({
       ...ref,
-      message: knownErrorMessage(formatDay(ref.nextTryAt, zone())),
+      message: knownErrorMessage(formatDay(ref.nextTryAt, where(), startedAt)),
     })),
   ].map(issueRow);
   const changes: RowChangePreview[] = [];

@@ -6,7 +6,7 @@
  */
 import { SYNC_LIMITS, type SyncLimits } from './budget';
 import { changeSince, isStale, isWaitingForKeap, type RunCheckpoint } from './checkpoint';
-import { formatMoment } from './dailyTime';
+import { formatMoment } from './dateText';
 import { Execution } from './execution';
 import type { LeaseRecord } from './lease';
 import type { NextExecution } from './triggers';
@@ -255,7 +255,8 @@ const AFTER_RESET_MS = 60_000;
  * limit is spent until the reset), nothing is logged again; the answer says when it continues.
  */
 function stillWaiting(ports: SyncPorts, run: RunCheckpoint, waitUntil: number): SyncSummary {
-  const when = formatMoment(waitUntil, ports.timeZone?.() ?? 'UTC');
+  const where = { timeZone: ports.timeZone?.() ?? 'UTC', locale: ports.locale?.() ?? 'en-US' };
+  const when = formatMoment(waitUntil, where, ports.clock.now());
   return {
     ...summaryOf(run.tally, run, 'daily-limit', stillWaitingMessage(when)),
     continuesAt: new Date(waitUntil).toISOString(),

@@ -279,6 +279,7 @@ export function previewPorts({ spreadsheet, id }: OpenedSpreadsheet): PreviewPor
     openGateway: (deadline) => openKeapGateway({ deadline }),
     keapAccount: () => connectedAccount(),
     timeZone: () => retried(() => spreadsheet.getSpreadsheetTimeZone()),
+    locale: () => retried(() => spreadsheet.getSpreadsheetLocale()),
   };
 }
 
@@ -312,6 +313,7 @@ export function syncPorts(
     openGateway: (deadline) => openKeapGateway({ deadline }),
     keapAccount: () => connectedAccount(),
     timeZone: () => retried(() => spreadsheet.getSpreadsheetTimeZone()),
+    locale: () => retried(() => spreadsheet.getSpreadsheetLocale()),
     notifyOwner: (kind, subject, body) => {
       notifyOwnerOncePerDay(kind, subject, body);
     },

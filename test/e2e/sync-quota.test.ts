@@ -26,7 +26,7 @@ const ROWS = 60;
 const DAILY_HOUR = 4;
 const RESET = Date.UTC(2025, 0, 7);
 /** 00:00 UTC in the spreadsheet's time zone, as the statuses and messages write it. */
-const RESET_WORDS = '19:00 on Mon 6 Jan 2025';
+const RESET_WORDS = 'Mon, Jan 6, 07:00 PM';
 const WAITING = `Will retry: Keap's daily request limit was reached; continues after ${RESET_WORDS}`;
 /** Requests the add-on keeps back for work in flight (src/keap/dailyQuota.ts). */
 const RESERVE = 100;

@@ -59,14 +59,14 @@ describe('a row whose contact Keap does not know', () => {
       '01-28',
       '02-04',
     ]);
-    expect(statuses['01-07']).toBe(notFound('Wed 8 Jan 2025'));
-    expect(statuses['01-08']).toBe(notFound('Fri 10 Jan 2025'));
-    expect(statuses['01-09']).toBe(notFound('Fri 10 Jan 2025'));
-    expect(statuses['01-10']).toBe(notFound('Tue 14 Jan 2025'));
-    expect(statuses['01-14']).toBe(notFound('Tue 21 Jan 2025'));
-    expect(statuses['01-21']).toBe(notFound('Tue 28 Jan 2025'));
-    expect(statuses['01-28']).toBe(notFound('Tue 4 Feb 2025'));
-    expect(statuses['02-04']).toBe(notFound('Tue 11 Feb 2025'));
+    expect(statuses['01-07']).toBe(notFound('Wed, Jan 8'));
+    expect(statuses['01-08']).toBe(notFound('Fri, Jan 10'));
+    expect(statuses['01-09']).toBe(notFound('Fri, Jan 10'));
+    expect(statuses['01-10']).toBe(notFound('Tue, Jan 14'));
+    expect(statuses['01-14']).toBe(notFound('Tue, Jan 21'));
+    expect(statuses['01-21']).toBe(notFound('Tue, Jan 28'));
+    expect(statuses['01-28']).toBe(notFound('Tue, Feb 4'));
+    expect(statuses['02-04']).toBe(notFound('Tue, Feb 11'));
     // The other row was synced once and never sent again.
     expect(world.emailsOf(1)).toEqual({ EMAIL1: 'ann@example.com' });
     expect(world.sim.log.filter((e) => e.route === 'contacts.patch')).toHaveLength(1);
@@ -81,7 +81,7 @@ describe('a row whose contact Keap does not know', () => {
     expect(world.sim.contact('xy123', 404)?.emails.map((e) => e.email)).toEqual([
       'someone.old@example.com',
     ]);
-    expect(statusOfUnknown(world)).toBe(notFound('Fri 10 Jan 2025'));
+    expect(statusOfUnknown(world)).toBe(notFound('Fri, Jan 10'));
     worked(world.rt.advanceBy(DAY)); // 10 Jan: tried, found, changed
     expect(world.emailsOf(404)).toEqual({ EMAIL1: 'new@example.com' });
     expect(statusOfUnknown(world)).toBe('Updated: email changed to new@example.com');
@@ -105,7 +105,7 @@ describe('a row whose contact Keap does not know', () => {
     world.sheet().setCell(2, 1, 404);
     world.call('syncNow');
     // A new row value: the first failure of these values, so the next try is a day later.
-    expect(statusOfUnknown(world)).toBe(notFound('Thu 9 Jan 2025'));
+    expect(statusOfUnknown(world)).toBe(notFound('Thu, Jan 9'));
   });
 
   it('a person running Sync now before the day does not spend a request on it', () => {
@@ -115,14 +115,14 @@ describe('a row whose contact Keap does not know', () => {
     world.clock.advance(3 * HOUR);
     expect(world.call<{ outcome: string }>('syncNow').outcome).toBe('completed');
     expect(daysKeapWasAsked(world)).toHaveLength(asked);
-    expect(statusOfUnknown(world)).toBe(notFound('Wed 8 Jan 2025'));
+    expect(statusOfUnknown(world)).toBe(notFound('Wed, Jan 8'));
     // The preview says when the row is tried again.
     const preview = world.call<{ errors: { row: number; error: string }[] }>('previewSync');
     expect(preview.errors).toEqual([
       expect.objectContaining({
         row: 2,
         error:
-          'The last sync of this row failed (see its Sync Status); it is tried again on Wed 8 Jan 2025, or when the row is edited',
+          'The last sync of this row failed (see its Sync Status); it is tried again on Wed, Jan 8, or when the row is edited',
       }),
     ]);
   });
@@ -137,7 +137,7 @@ describe('an email Keap refuses', () => {
     world.sim.inject({ kind: 'status', status: 400, route: 'contacts.patch', times: 1 });
     worked(world.rt.advanceBy(DAY)); // 7 Jan: refused
     expect(String(statusOfUnknown(world))).toMatch(
-      /^Error: Keap refused the email change: .*\. Trying again on Wed 8 Jan 2025, or when the row is edited$/,
+      /^Error: Keap refused the email change: .*\. Trying again on Wed, Jan 8, or when the row is edited$/,
     );
     expect(world.emailsOf(7)).toEqual({ EMAIL1: 'seven@example.com' });
     worked(world.rt.advanceBy(DAY)); // 8 Jan: accepted

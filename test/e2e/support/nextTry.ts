@@ -1,10 +1,10 @@
 /**
- * A row Keap refused says when it is tried again ("... Trying again on Mon 7 Dec 2026, or
- * when the row is edited"). Tests about other things compare statuses with the day written
+ * A row Keap refused says when it is tried again ("... Trying again on Mon, Dec 7, or when
+ * the row is edited": en-US, the year only when not this year, e.g. "Fri, Jan 1, 2027"). Tests about other things compare statuses with the day written
  * as <day>; test/e2e/sync-row-retry.test.ts checks the days themselves.
  */
 const NEXT_TRY =
-  /\. Trying again on [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, or when the row is edited$/;
+  /\. Trying again on [A-Z][a-z]{2}, [A-Z][a-z]{2} \d{1,2}(, \d{4})?, or when the row is edited$/;
 
 /** The status as a test writes it: any day of the next try as <day>. */
 export function withAnyDay(status: unknown): unknown {

@@ -49,7 +49,7 @@ const CTX = {
   runId: 'r',
   account: null,
   now: () => 1_000,
-  day: () => 'Tue 8 Dec 2026',
+  day: () => 'Tue, Dec 8',
   timeZone: () => 'UTC',
 };
 
@@ -67,8 +67,8 @@ describe('sending the work of rows without a Contact ID', () => {
     ]);
     expect(results.map((r) => r.statuses?.[0].status)).toEqual([
       'Updated: opted out (Keap contact 12, found by email)',
-      'Error: No Keap contact has this email. Trying again on Tue 8 Dec 2026, or when the row is edited',
-      'Error: 2 Keap contacts share this email: 3, 1; put the one meant in Contact ID. Trying again on Tue 8 Dec 2026, or when the row is edited',
+      'Error: No Keap contact has this email. Trying again on Tue, Dec 8, or when the row is edited',
+      'Error: 2 Keap contacts share this email: 3, 1; put the one meant in Contact ID. Trying again on Tue, Dec 8, or when the row is edited',
     ]);
     const record = parseEmailRecordCell(results[0].statuses?.[0].record)?.record;
     expect(record).toMatchObject({ result: 'ok', found: 12, optedOutAt: 1_000 });
@@ -110,8 +110,8 @@ describe('sending the work of rows without a Contact ID', () => {
     ]);
     expect(results.map((r) => r.statuses?.[0].status)).toEqual([
       'Updated: opted out (Keap contact 40, found by email)',
-      'Error: 2 Keap contacts share this email: 12, 40; put the one meant in Contact ID. Trying again on Tue 8 Dec 2026, or when the row is edited',
-      'Error: No Keap contact has this email. Trying again on Tue 8 Dec 2026, or when the row is edited',
+      'Error: 2 Keap contacts share this email: 12, 40; put the one meant in Contact ID. Trying again on Tue, Dec 8, or when the row is edited',
+      'Error: No Keap contact has this email. Trying again on Tue, Dec 8, or when the row is edited',
       'Up to date (Keap contact 12, found by email)',
       'Up to date (Keap contact 7, found by email)',
     ]);

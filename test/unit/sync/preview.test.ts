@@ -80,6 +80,25 @@ describe('previewing a sync', () => {
     expect(previewOf(h).changes).toEqual([]);
   });
 
+  it("names a refused row's next try in the spreadsheet's locale, as the sync writes it", () => {
+    const h = harness();
+    runSyncWith('sidebar', { ...h.ports(), locale: () => 'en_GB' }, h.limits);
+    const preview = previewWith({
+      clock: h.clock,
+      settings: defaultSettings(),
+      sheet: h.sheet,
+      openGateway: (d) => h.keap.gateway(d),
+      locale: () => 'en_GB',
+    });
+    const tried = 'The last sync of this row failed (see its Sync Status); it is tried again on';
+    expect(preview.errors.map((e) => e.error)).toContain(
+      `${tried} Sun 2 Mar, or when the row is edited`,
+    );
+    expect(h.sheet.column('Sync Status')).toContain(
+      'Error: Contact 4 was not found in Keap. Trying again on Sun 2 Mar, or when the row is edited',
+    );
+  });
+
   it('explains a lost connection instead of failing', () => {
     const h = harness();
     h.keap.accessError = new KeapAccessError('the refresh token was rejected', false);

@@ -171,14 +171,34 @@ describe('every row ends with a status', () => {
     runSyncWith('sidebar', h.ports(), h.limits);
     const notFound = 'Error: Contact 404 was not found in Keap. Trying again on';
     expect(h.sheet.column('Sync Status')).toEqual([
-      `${notFound} Sun 2 Mar 2025, or when the row is edited`,
+      `${notFound} Sun, Mar 2, or when the row is edited`,
     ]);
     h.sheet.values[1][4] = '';
     runSyncWith('sidebar', h.ports(), h.limits);
     // Asked again at once for its words: a second failure, so the next try waits two days.
     expect(h.sheet.column('Sync Status')).toEqual([
-      `${notFound} Mon 3 Mar 2025, or when the row is edited`,
+      `${notFound} Mon, Mar 3, or when the row is edited`,
     ]);
+  });
+
+  it("writes the day in the spreadsheet's locale and time zone, asking each once", () => {
+    const h = new SyncHarness([HEADER, [404, 'a@x.com', '', ''], [405, 'b@x.com', '', '']]);
+    let asked = 0;
+    const ports = {
+      ...h.ports(),
+      timeZone: () => 'America/New_York',
+      locale: () => {
+        asked += 1;
+        return 'de_DE';
+      },
+    };
+    runSyncWith('sidebar', ports, h.limits);
+    // 06:00 UTC on Sat 1 Mar is 01:00 in New York: the next try is the next day there.
+    expect(h.sheet.column('Sync Status')).toEqual([
+      'Error: Contact 404 was not found in Keap. Trying again on So., 2. März, or when the row is edited',
+      'Error: Contact 405 was not found in Keap. Trying again on So., 2. März, or when the row is edited',
+    ]);
+    expect(asked).toBe(1);
   });
 
   it('an unchanged sheet whose rows all show a status writes nothing', () => {

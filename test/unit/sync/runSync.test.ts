@@ -57,7 +57,7 @@ describe('a sync of a messy sheet', () => {
       'Up to date',
       "Error: 'not an email' is not a valid email address",
       'Up to date',
-      'Error: Contact 999 was not found in Keap. Trying again on Sun 2 Mar 2025, or when the row is edited',
+      'Error: Contact 999 was not found in Keap. Trying again on Sun, Mar 2, or when the row is edited',
       'Error: Contact ID 108 is also on row 12 with different values',
       'Error: Contact ID 108 is also on row 11 with different values',
       'Up to date',
@@ -660,7 +660,7 @@ describe('when Keap fails', () => {
     });
     const summary = runSyncWith('sidebar', h.ports(), h.limits);
     expect(h.sheet.column('Sync Status')).toEqual([
-      'Error: Keap refused the email change: Keap refused the email: the email address is not valid. Trying again on Sun 2 Mar 2025, or when the row is edited',
+      'Error: Keap refused the email change: Keap refused the email: the email address is not valid. Trying again on Sun, Mar 2, or when the row is edited',
     ]);
     expect(summary).toMatchObject({ errors: 1, errorRows: [2] });
   });
