@@ -1,0 +1,346 @@
+/**
+ * Red team on issue #16's live progress (src/sync/progress.ts, src/ui/progressText.ts): a
+ * killed execution, a follow-up that never fires, odd records in the property, a failing
+ * property store, rows sorted between two chunks, and what the sidebar exposes. Defects are
+ * `test.failing` with what happens and what should.
+ */
+import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
+import { emailNamedIn, idle, PAST_LEASE_MS } from './support/reliability';
+import { connectedWorld, type Summary } from './support/sync';
+import { EDITOR, OWNER, type World } from './world';
+
+const HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
+const MINUTE = 60_000;
+
+interface SidebarView {
+  sync: {
+    running: boolean;
+    progress?: Record<string, unknown> | null;
+    progressText?: string | null;
+    notices?: string[];
+  };
+}
+
+function longWorld(rows: number, firstId: number): World {
+  const sheet = Array.from({ length: rows }, (_, i) => [
+    firstId + i,
+    `person${i}@example.com`,
+    '',
+    '',
+  ]);
+  const w = connectedWorld([HEADERS, ...sheet]);
+  for (let i = 0; i < rows; i++) w.addContact(firstId + i, `old${i}@example.com`);
+  return w;
+}
+
+function progressKeyOf(w: World): string {
+  return `keapSync.progress.${w.spreadsheetId}`;
+}
+
+function progressRecord(w: World): string | undefined {
+  return w.rt.scriptProperties()[progressKeyOf(w)];
+}
+
+function sidebar(w: World, user = EDITOR): SidebarView {
+  return w.call<SidebarView>('getSidebarState', [], user);
+}
+
+interface Look {
+  n: number;
+  text: string | null | undefined;
+  progress: Record<string, unknown> | null | undefined;
+}
+
+/** Each time the progress record changes, the editor looks (a second execution). */
+function looking(w: World, looks: Look[], extra?: (look: Look) => void) {
+  let seen = progressRecord(w);
+  let busy = false;
+  const hook: ExecutionContext['onServiceCall'] = ({ n }) => {
+    const now = progressRecord(w);
+    if (busy || now === seen) return;
+    seen = now;
+    busy = true;
+    try {
+      const state = sidebar(w);
+      const look = { n, text: state.sync.progressText, progress: state.sync.progress };
+      looks.push(look);
+      extra?.(look);
+    } finally {
+      busy = false;
+    }
+  };
+  return hook;
+}
+
+function syncNow(w: World, ctx: ExecutionContext = {}): ExecutionResult<Summary> {
+  return w.rt.run<Summary>('syncNow', [], {
+    user: OWNER,
+    spreadsheetId: w.spreadsheetId,
+    authMode: 'FULL',
+    ...ctx,
+  });
+}
+
+function rowsOf(text: string | null | undefined): { done: number; toDo: number } | null {
+  const match = /^([\d,]+) of ([\d,]+) rows?/.exec(String(text ?? ''));
+  if (!match) return null;
+  return { done: Number(match[1].replace(/,/g, '')), toDo: Number(match[2].replace(/,/g, '')) };
+}
+
+describe('an execution killed at the 6-minute limit in the middle of a chunk', () => {
+  // The service call at which the 3,000-row sync has shown 1,000 rows done: killed a little after.
+  let killAt = 0;
+  let w: World;
+  let killed: ExecutionResult<Summary>;
+
+  beforeAll(() => {
+    const probe = longWorld(3000, 10_001);
+    const looks: Look[] = [];
+    syncNow(probe, { onServiceCall: looking(probe, looks) });
+    const at1000 = looks.find((look) => rowsOf(look.text)?.done === 1000);
+    killAt = (at1000?.n ?? 0) + 3;
+    w = longWorld(3000, 10_001);
+    killed = syncNow(w, { killAfterServiceCalls: killAt });
+  });
+
+  it('is killed with 1,000 rows shown done', () => {
+    expect(killAt).toBeGreaterThan(3);
+    expect(killed.killed).toBe(true);
+    expect(JSON.parse(String(progressRecord(w))).rowsDone).toBe(1000);
+  });
+
+  it('once its lease has expired, the dead run is not shown as running', () => {
+    idle(w, PAST_LEASE_MS);
+    const state = sidebar(w);
+    expect(state.sync.running).toBe(false);
+    expect(state.sync.progress).toBeUndefined();
+    expect(state.sync.progressText).toBeUndefined();
+  });
+
+  // DEFECT (moderate): the next execution of the same run (its checkpoint kept the first
+  // 1,000 rows) starts its progress at "0 of 2,000 rows": a killed execution's record has no
+  // nextAt, so PropertiesProgress.begin (src/sync/progress.ts, `earlier.nextAt ? … : 0`)
+  // forgets the rows the run already did and the count shrinks from 3,000 to 2,000. It should
+  // go on from "1,000 of 3,000 rows", as it does after a planned follow-up.
+  test.failing('the next execution of the run counts on from the rows already done', () => {
+    const looks: Look[] = [];
+    const next = syncNow(w, { onServiceCall: looking(w, looks) });
+    expect(next.value?.outcome).toBe('completed');
+    expect(rowsOf(looks[0]?.text)).toEqual({ done: 1000, toDo: 3000 });
+  });
+});
+
+describe('a run with work left whose follow-up never fires', () => {
+  let w: World;
+  let nextAt = 0;
+
+  beforeAll(() => {
+    w = longWorld(12_000, 20_001);
+    const first = syncNow(w);
+    expect(first.value?.outcome).toBe('continuing');
+    nextAt = Math.min(...w.rt.triggers(OWNER).map((t) => t.nextRunAt ?? Infinity));
+  });
+
+  it('says when the next part starts, a time that is the follow-up trigger’s real firing', () => {
+    const state = sidebar(w);
+    const due = new Date(nextAt).toISOString().slice(11, 16);
+    expect(state.sync.progressText).toMatch(
+      new RegExp(`^[\\d,]+ of 12,000 rows · the next part starts at about ${due}$`),
+    );
+  });
+
+  it('just after it was due, says "any moment now", never a time in the past', () => {
+    w.clock.set(nextAt + 2 * MINUTE);
+    const state = sidebar(w);
+    expect(state.sync.progressText).toMatch(
+      /^[\d,]+ of 12,000 rows · the next part starts any moment now$/,
+    );
+  });
+
+  it('10 minutes after it was due, the promise is gone (not shown forever)', () => {
+    w.clock.set(nextAt + 11 * MINUTE);
+    const state = sidebar(w);
+    expect(state.sync.progress).toBeUndefined();
+    expect(String(state.sync.progressText ?? '')).not.toMatch(/next part/);
+  });
+});
+
+describe('odd records in the progress property', () => {
+  it('garbage JSON: the sidebar shows no progress and the sync completes', () => {
+    const w = longWorld(50, 30_001);
+    w.rt.setScriptProperty(progressKeyOf(w), '{"rowsDone": 12, oops');
+    const state = sidebar(w);
+    expect(state.sync.progress).toBeUndefined();
+    const run = syncNow(w);
+    expect(run.value?.outcome).toBe('completed');
+    expect(run.value?.emailsUpdated).toBe(50);
+    expect(progressRecord(w)).toBeUndefined();
+  });
+
+  it('negative and huge numbers never show a negative count or crash the sidebar', () => {
+    const w = longWorld(5, 31_001);
+    w.rt.setScriptProperty(
+      progressKeyOf(w),
+      JSON.stringify({
+        runId: 'old',
+        lease: 'x',
+        rowsDone: -500,
+        rowsToDo: 2000,
+        nextAt: w.clock.now() + 5 * MINUTE,
+      }),
+    );
+    const state = sidebar(w);
+    expect(state.sync.progressText ?? '').not.toMatch(/-/);
+    w.rt.setScriptProperty(
+      progressKeyOf(w),
+      JSON.stringify({ runId: 'old', lease: 'x', rowsDone: 1e300, rowsToDo: 1e308, nextAt: 1e300 }),
+    );
+    expect(() => sidebar(w)).not.toThrow();
+    expect(sidebar(w).sync.progress).toBeUndefined();
+  });
+
+  it('a record of a lease nobody holds, with no next part, is not shown as running', () => {
+    const w = longWorld(5, 32_001);
+    w.rt.setScriptProperty(
+      progressKeyOf(w),
+      JSON.stringify({ runId: 'r', lease: 'someone', rowsDone: 10, rowsToDo: 20, updatedAt: 0 }),
+    );
+    const state = sidebar(w);
+    expect(state.sync.running).toBe(false);
+    expect(state.sync.progress).toBeUndefined();
+  });
+
+  // DEFECT (minor): a record whose next part is a year away (an older version's record, a
+  // hand-edited property) is shown for a whole year as "5 of 10 rows · the next part starts at
+  // about HH:MM", a clock time with no date (progressView in src/sync/progress.ts bounds
+  // nextAt only from below). A follow-up is never more than about an hour away: such a record
+  // should not be shown (or at least should carry its date).
+  test.failing('a next part a year away is not promised as a clock time', () => {
+    const w = longWorld(5, 33_001);
+    w.rt.setScriptProperty(
+      progressKeyOf(w),
+      JSON.stringify({
+        runId: 'r',
+        lease: 'gone',
+        rowsDone: 5,
+        rowsToDo: 10,
+        updatedAt: w.clock.now(),
+        nextAt: w.clock.now() + 365 * 24 * 60 * MINUTE,
+      }),
+    );
+    const state = sidebar(w);
+    expect(state.sync.progressText ?? '').not.toMatch(/the next part starts at about \d\d:\d\d$/);
+  });
+});
+
+describe('PropertiesService failing on the progress write', () => {
+  it('the sync goes on and completes, statuses on every row, no progress shown', () => {
+    const w = longWorld(2000, 40_001);
+    w.rt.faults.failPropertyWrites = (key) => key.startsWith('keapSync.progress.');
+    const looks: Look[] = [];
+    const run = syncNow(w, { onServiceCall: looking(w, looks) });
+    w.rt.faults.failPropertyWrites = undefined;
+    expect(run.error).toBeUndefined();
+    expect(run.value?.outcome).toBe('completed');
+    expect(run.value?.emailsUpdated).toBe(2000);
+    expect(w.column('Sync Status').every((s) => String(s).startsWith('Updated'))).toBe(true);
+    expect(progressRecord(w)).toBeUndefined();
+    expect(sidebar(w).sync.progress).toBeUndefined();
+  });
+});
+
+describe('while a sync runs', () => {
+  let w: World;
+  let looks: Look[];
+  let run: ExecutionResult<Summary>;
+  const added = 700;
+
+  beforeAll(() => {
+    w = longWorld(3000, 50_001);
+    for (let i = 0; i < added; i++) w.addContact(60_001 + i, `oldx${i}@example.com`);
+    looks = [];
+    let grown = false;
+    run = syncNow(w, {
+      onServiceCall: looking(w, looks, (look) => {
+        // Rows added at the end of the sheet after the first chunk is done.
+        if (grown || rowsOf(look.text)?.done !== 1000) return;
+        grown = true;
+        const rows = Array.from({ length: added }, (_, i) => [
+          60_001 + i,
+          `new${i}@example.com`,
+          '',
+          '',
+        ]);
+        w.sheet().setValues(3002, 1, rows);
+      }),
+    });
+  });
+
+  it('completes', () => {
+    expect(run.error).toBeUndefined();
+    expect(run.value?.outcome).toBe('completed');
+  });
+
+  it('never shows more rows done than rows to do, and the count only grows', () => {
+    // The last look comes after the record is cleared (the run is over): no text.
+    const counts = looks.filter((look) => look.progress).map((look) => rowsOf(look.text));
+    expect(counts.length).toBeGreaterThanOrEqual(4);
+    expect(counts.every((c) => c !== null && c.done <= c.toDo)).toBe(true);
+    const done = counts.map((c) => c?.done ?? 0);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+  });
+
+  it('tells the sidebar counts only: no emails, no ids, no lease owner', () => {
+    const allowed = [
+      'state',
+      'rowsDone',
+      'rowsToDo',
+      'rowsThisPart',
+      'msThisPart',
+      'msSinceUpdate',
+    ];
+    for (const look of looks.filter((l) => l.progress)) {
+      expect(Object.keys(look.progress ?? {}).every((key) => allowed.includes(key))).toBe(true);
+      const json = JSON.stringify(look.progress);
+      expect(json).not.toMatch(/@|example|owner|lease|runId/i);
+    }
+  });
+
+  it('the time left is never negative nor absurd', () => {
+    for (const look of looks) {
+      expect(look.text ?? '').not.toMatch(/-\d|about \d{3,} min| h left/);
+    }
+  });
+});
+
+describe('the user sorts the sheet between two chunks of the same execution', () => {
+  it('every status lands on the row it is about', () => {
+    const w = longWorld(2500, 70_001);
+    const looks: Look[] = [];
+    let sorted = false;
+    const run = syncNow(w, {
+      onServiceCall: looking(w, looks, (look) => {
+        if (sorted || rowsOf(look.text)?.done !== 1000) return;
+        sorted = true;
+        // Sort Z→A by email: whole rows move, statuses written so far with them.
+        const [, ...rows] = w.sheet().values();
+        const emailAt = 1;
+        const reordered = [...rows].sort((a, b) =>
+          String(b[emailAt]).localeCompare(String(a[emailAt])),
+        );
+        w.sheet().setValues(2, 1, reordered);
+      }),
+    });
+    expect(sorted).toBe(true);
+    expect(run.error).toBeUndefined();
+    const [headers, ...rows] = w.sheet().values();
+    const status = headers.indexOf('Sync Status');
+    const email = headers.indexOf('Email');
+    const wrong = rows.filter((row) => {
+      const named = emailNamedIn(String(row[status] ?? ''));
+      return named !== null && named !== row[email];
+    });
+    expect(wrong).toEqual([]);
+    expect(rows.every((row) => String(row[status] ?? '') !== '')).toBe(true);
+  });
+});
