@@ -7,7 +7,8 @@
 import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
 import { emailNamedIn, idle, PAST_LEASE_MS } from './support/reliability';
 import { connectedWorld, type Summary } from './support/sync';
-import { EDITOR, OWNER, type World } from './world';
+import { CLIENT_ID, EDITOR, OWNER, type World } from './world';
+import { fireNext } from './support/hourly';
 
 const HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
 const MINUTE = 60_000;
@@ -21,14 +22,18 @@ interface SidebarView {
   };
 }
 
-function longWorld(rows: number, firstId: number): World {
+function longWorld(
+  rows: number,
+  firstId: number,
+  options: Parameters<typeof connectedWorld>[1] = {},
+): World {
   const sheet = Array.from({ length: rows }, (_, i) => [
     firstId + i,
     `person${i}@example.com`,
     '',
     '',
   ]);
-  const w = connectedWorld([HEADERS, ...sheet]);
+  const w = connectedWorld([HEADERS, ...sheet], options);
   for (let i = 0; i < rows; i++) w.addContact(firstId + i, `old${i}@example.com`);
   return w;
 }
@@ -342,5 +347,103 @@ describe('the user sorts the sheet between two chunks of the same execution', ()
     });
     expect(wrong).toEqual([]);
     expect(rows.every((row) => String(row[status] ?? '') !== '')).toBe(true);
+  });
+});
+
+describe("a run that stops for Keap's daily limit", () => {
+  let w: World;
+  let stopped: ExecutionResult<Summary>;
+  const APP = { clientId: CLIENT_ID };
+
+  beforeAll(() => {
+    w = longWorld(3000, 80_001, { sim: { limits: { clientPerDay: 100_000 } } });
+    w.sim.spendDailyQuota(APP, w.sim.dailyQuotaLeft(APP) - 1800);
+    stopped = syncNow(w);
+  });
+
+  it('stops for the limit with rows done', () => {
+    expect(stopped.value?.outcome).toBe('daily-limit');
+    expect(stopped.value?.emailsUpdated).toBeGreaterThan(0);
+  });
+
+  it('the sidebar says it waits for the limit and shows no running progress', () => {
+    const state = sidebar(w, OWNER);
+    expect(state.sync.running).toBe(false);
+    expect(state.sync.progress).toBeUndefined();
+    expect(state.sync.notices?.join(' ')).toMatch(/daily request limit/);
+    // Another person's sidebar: no progress either; the last run says why it stopped.
+    const theirs = sidebar(w) as SidebarView & { sync: { lastRun?: { outcome?: string } } };
+    expect(theirs.sync.progress).toBeUndefined();
+    expect(theirs.sync.lastRun?.outcome).toBe('daily-limit');
+  });
+
+  // DEFECT (moderate): when the run goes on after Keap's reset, its progress starts again at
+  // "0 of <rows left>" instead of counting on from the rows done before the stop: the record
+  // is deleted at the stop (runSync.ts: `progress.end(outcome === 'continuing' ? nextPartAt :
+  // null)`, a daily-limit stop passes null), so PropertiesProgress.begin (progress.ts) finds
+  // no earlier rows. It should read "<done> of 3,000 rows".
+  test.failing('after the reset, the rest of the run counts on from the rows already done', () => {
+    const done = stopped.value?.emailsUpdated ?? 0;
+    const looks: Look[] = [];
+    const reset = Date.parse(String((stopped.value as { continuesAt?: string }).continuesAt));
+    w.clock.set(reset + 1);
+    w.rt.nextFiringContext = { onServiceCall: looking(w, looks) };
+    let fired: ExecutionResult<unknown>[] = [];
+    for (let i = 0; i < 5 && fired.length === 0; i++) fired = fireNext(w);
+    expect(fired.length).toBeGreaterThan(0);
+    expect(rowsOf(looks[0]?.text)).toEqual({ done, toDo: 3000 });
+  });
+});
+
+describe('two spreadsheets syncing at once', () => {
+  it("each sidebar shows its own sheet's progress, never the other's", () => {
+    const w = longWorld(2500, 90_001);
+    const other = w.rt.createSpreadsheet({
+      name: 'Other',
+      sheets: {
+        Contacts: [
+          HEADERS,
+          ...Array.from({ length: 1200 }, (_, i) => [95_001 + i, `o${i}@example.com`, '', '']),
+        ],
+      },
+    });
+    for (let i = 0; i < 1200; i++) w.addContact(95_001 + i, `oold${i}@example.com`);
+    const otherLooks: (string | null | undefined)[] = [];
+    let otherRun: ExecutionResult<Summary> | null = null;
+    const looks: Look[] = [];
+    const run = syncNow(w, {
+      onServiceCall: looking(w, looks, (look) => {
+        const seen = w.rt.run<SidebarView>('getSidebarState', [], {
+          user: EDITOR,
+          spreadsheetId: other,
+          authMode: 'FULL',
+        });
+        otherLooks.push(seen.value?.sync.progressText);
+        // While this sheet syncs, the other sheet's sync runs too (at 1,000 rows done here).
+        if (otherRun === null && rowsOf(look.text)?.done === 1000) {
+          const otherSeen: (string | null | undefined)[] = [];
+          otherRun = w.rt.run<Summary>('syncNow', [], {
+            user: OWNER,
+            spreadsheetId: other,
+            authMode: 'FULL',
+            onServiceCall: () => {
+              if (otherSeen.length > 0) return;
+              otherSeen.push(sidebar(w).sync.progressText);
+            },
+          });
+          // From inside the other sync, this sheet's sidebar still shows this sheet's count.
+          expect(otherSeen.every((t) => t === undefined || /of 2,500 rows/.test(String(t)))).toBe(
+            true,
+          );
+        }
+      }),
+    });
+    expect(run.value?.outcome).toBe('completed');
+    expect((otherRun as ExecutionResult<Summary> | null)?.value?.outcome).toBe('completed');
+    expect(looks.filter((l) => l.progress).every((l) => /of 2,500 rows/.test(String(l.text)))).toBe(
+      true,
+    );
+    // The other sheet, idle while this one ran (before and after its own sync), shows nothing.
+    expect(otherLooks.every((t) => t === undefined)).toBe(true);
   });
 });
