@@ -447,3 +447,75 @@ describe('two spreadsheets syncing at once', () => {
     expect(otherLooks.every((t) => t === undefined)).toBe(true);
   });
 });
+
+describe('a second Sync now while a sync runs', () => {
+  it("is refused and leaves the running sync's progress in place", () => {
+    const w = longWorld(3000, 110_001);
+    const looks: Look[] = [];
+    let second: ExecutionResult<Summary> | null = null;
+    let after: SidebarView | null = null;
+    const run = syncNow(w, {
+      onServiceCall: looking(w, looks, (look) => {
+        if (second !== null || rowsOf(look.text)?.done !== 1000) return;
+        second = w.rt.run<Summary>('syncNow', [], {
+          user: EDITOR,
+          spreadsheetId: w.spreadsheetId,
+          authMode: 'FULL',
+        });
+        after = sidebar(w, OWNER);
+      }),
+    });
+    expect(run.value?.outcome).toBe('completed');
+    expect((second as ExecutionResult<Summary> | null)?.value?.outcome).toBe('busy');
+    const view = after as SidebarView | null;
+    expect(view?.sync.running).toBe(true);
+    expect(view?.sync.progressText).toMatch(/^1,000 of 3,000 rows/);
+  });
+});
+
+describe('Disconnect while a sync runs', () => {
+  it('the run ends without leaving a progress that says it still runs or goes on', () => {
+    const w = longWorld(3000, 120_001);
+    const looks: Look[] = [];
+    let disconnected = false;
+    const run = syncNow(w, {
+      onServiceCall: looking(w, looks, (look) => {
+        if (disconnected || rowsOf(look.text)?.done !== 1000) return;
+        disconnected = true;
+        w.run('disconnect');
+      }),
+    });
+    expect(disconnected).toBe(true);
+    expect(run.error).toBeUndefined();
+    idle(w, 20 * MINUTE);
+    const state = sidebar(w, OWNER);
+    expect(state.sync.running).toBe(false);
+    expect(state.sync.progress).toBeUndefined();
+    expect(state.sync.progressText ?? '').not.toMatch(/next part/);
+  });
+});
+
+describe('the time left after a long pause (Keap throttling, a slow Google call)', () => {
+  // DEFECT (minor): the estimate subtracts all the time since the last record from the
+  // time the rows left take (timeLeftText in src/ui/progressText.ts, `- msSinceUpdate`), so a
+  // chunk held up for a few minutes turns "2,000 of 5,000 rows · about 2 min left" into "less
+  // than a minute left" while 3,000 rows are still to do. The time since the last record
+  // should only count against the chunk in flight, never bring the rest below its own time.
+  test.failing('3,000 rows left at the measured rate are never "less than a minute left"', () => {
+    const w = longWorld(5000, 130_001);
+    const texts: string[] = [];
+    let paused = false;
+    syncNow(w, {
+      onServiceCall: looking(w, [], (look) => {
+        if (paused || rowsOf(look.text)?.done !== 2000) return;
+        paused = true;
+        texts.push(String(look.text));
+        // The execution is held up in a call for 3 minutes; another sidebar looks meanwhile.
+        w.clock.set(w.clock.now() + 3 * MINUTE);
+        texts.push(String(sidebar(w).sync.progressText));
+      }),
+    });
+    expect(texts[0]).toMatch(/about [2-9] min left$/);
+    expect(texts[1]).not.toMatch(/less than a minute left$/);
+  });
+});
