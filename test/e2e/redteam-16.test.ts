@@ -114,6 +114,13 @@ describe('an execution killed at the 6-minute limit in the middle of a chunk', (
     expect(JSON.parse(String(progressRecord(w))).rowsDone).toBe(1000);
   });
 
+  it('shows it running at most until the 6-minute limit of the killed execution, then not', () => {
+    w.clock.set(killed.startedAt + 6 * MINUTE + 30_000);
+    const state = sidebar(w);
+    expect(state.sync.running).toBe(false);
+    expect(state.sync.progress).toBeUndefined();
+  });
+
   it('once its lease has expired, the dead run is not shown as running', () => {
     idle(w, PAST_LEASE_MS);
     const state = sidebar(w);
@@ -517,5 +524,35 @@ describe('the time left after a long pause (Keap throttling, a slow Google call)
     });
     expect(texts[0]).toMatch(/about [2-9] min left$/);
     expect(texts[1]).not.toMatch(/less than a minute left$/);
+  });
+});
+
+describe('rows without a Contact ID', () => {
+  it('are counted so that the progress ends at all the rows it answered', () => {
+    const w = longWorld(1500, 140_001);
+    const noId = Array.from({ length: 600 }, (_, i) => ['', `noid${i}@example.com`, '', '']);
+    w.sheet().setValues(1502, 1, noId);
+    const looks: Look[] = [];
+    const run = syncNow(w, { onServiceCall: looking(w, looks) });
+    expect(run.value?.outcome).toBe('completed');
+    const counts = looks.filter((l) => l.progress).map((l) => rowsOf(l.text));
+    expect(counts.every((c) => c !== null && c.done <= c.toDo)).toBe(true);
+  });
+
+  // DEFECT (minor): 600 rows with an email but no Contact ID are left out of the progress, so
+  // the sidebar counts "0 of 1,500 rows" … "1,500 of 1,500 rows" and then says "Synced 2100
+  // rows: 1500 emails updated, … 600 errors": the two counts of the same run disagree, and the
+  // 600 rows' statuses come with no progress at all (Execution.beginProgress in
+  // src/sync/execution.ts counts only the units sent to Keap). The rows to do should be the
+  // rows the run answers (2,100), as its summary counts them.
+  test.failing('the progress counts the same rows as the summary of the run', () => {
+    const w = longWorld(1500, 150_001);
+    const noId = Array.from({ length: 600 }, (_, i) => ['', `noid${i}@example.com`, '', '']);
+    w.sheet().setValues(1502, 1, noId);
+    const looks: Look[] = [];
+    const run = syncNow(w, { onServiceCall: looking(w, looks) });
+    expect(run.value?.rowsSeen).toBe(2100);
+    const last = looks.filter((l) => l.progress).at(-1);
+    expect(rowsOf(last?.text)).toEqual({ done: 2100, toDo: 2100 });
   });
 });
