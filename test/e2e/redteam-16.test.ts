@@ -318,6 +318,11 @@ describe('while a sync runs', () => {
     }
   });
 
+  it('writes the progress property a handful of times, not per row (property write quota)', () => {
+    // Every change of the record was seen: one begin, one per chunk, one end.
+    expect(looks.length).toBeLessThanOrEqual(Math.ceil((3000 + added) / 1000) + 3);
+  });
+
   it('the time left is never negative nor absurd', () => {
     for (const look of looks) {
       expect(look.text ?? '').not.toMatch(/-\d|about \d{3,} min| h left/);
@@ -579,5 +584,32 @@ describe('the time left of a run too long for one execution, installed as an add
     const realLeft = (last.endedAt - first.startedAt) / MINUTE;
     expect(realLeft).toBeGreaterThan(30);
     if (promised) expect(Number(promised[1]) * 3).toBeGreaterThanOrEqual(realLeft);
+  });
+});
+
+describe("the next part's time in the spreadsheet's time zone", () => {
+  function nextPartText(options: Parameters<typeof connectedWorld>[1]) {
+    const w = longWorld(12_000, 170_001, options);
+    const first = syncNow(w);
+    expect(first.value?.outcome).toBe('continuing');
+    const next = Math.min(...w.rt.triggers(OWNER).map((t) => t.nextRunAt ?? Infinity));
+    return { text: sidebar(w).sync.progressText, next };
+  }
+
+  it("New York: the time of the real firing, on New York's clock", () => {
+    const { text, next } = nextPartText({ runtime: { timeZone: 'America/New_York' } });
+    const due = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'America/New_York',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(next));
+    expect(text).toMatch(new RegExp(`the next part starts at about ${due}$`));
+  });
+
+  it('an add-on (hourly follow-up): the hourly firing, not "in a minute"', () => {
+    const { text, next } = nextPartText({ runtime: { addOnMode: true } });
+    const due = new Date(next).toISOString().slice(11, 16);
+    expect(text).toMatch(new RegExp(`the next part starts at about ${due}$`));
   });
 });
