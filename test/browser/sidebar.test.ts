@@ -183,6 +183,9 @@ describeWithBrowser('a person connects, syncs, schedules, previews and disconnec
 
     await sidebar.getByTestId('settings-toggle').click();
     await sidebar.locator('#settings-contact-id option').nth(1).waitFor({ state: 'attached' });
+    // The tab list fills from the same answer; on a busy machine a state refresh can land
+    // between the two lists being drawn, so wait for it as a person would.
+    await sidebar.locator('#settings-sheet option').nth(2).waitFor({ state: 'attached' });
     expect(await optionsOf('settings-sheet')).toEqual([
       'Default: Contacts, else the first tab',
       'Contacts',
