@@ -182,7 +182,7 @@ export class Execution {
     const byEmail = this.extras.prepare(this.scope);
     this.tally.rowsSeen = worklist.rowsSeen + byEmail.rowsSeen;
     this.units = worklist.units;
-    this.beginProgress();
+    this.beginProgress(byEmail.work.reduce((n, work) => n + work.rows.length, 0));
     this.pending.push(
       ...byEmail.unchangedStatuses.map((p) => ({ ...p, status: this.named(p.status as string) })),
     );
@@ -246,11 +246,17 @@ export class Execution {
   /** Statuses already written between chunks. */
   private readonly written: PendingStatus[] = [];
 
-  /** The progress record (progress.ts) learns this execution's work: one write. */
-  private beginProgress(): void {
-    const rows = this.units.reduce((n, unit) => n + unit.rows.length, 0);
+  /**
+   * The progress record (progress.ts) learns this execution's work: one write. It counts
+   * every row the run answers, as its summary does (rows without a Contact ID too); the rows
+   * not sent to Keap in this execution (unchanged, done by an earlier part or a killed
+   * execution, errors) are answered at once and count as done from the start.
+   */
+  private beginProgress(emailRows: number): void {
+    const sent = this.units.reduce((n, unit) => n + unit.rows.length, 0) + emailRows;
+    const rows = Math.max(this.tally.rowsSeen, sent);
     try {
-      this.ports.progress?.begin(this.runId, rows);
+      this.ports.progress?.begin(this.runId, rows, rows - sent);
     } catch {
       // Progress is for looks: the sync goes on without it.
     }
@@ -321,6 +327,7 @@ export class Execution {
       this.workLeft = true;
       return;
     }
+    this.rowsAnswered += rows.length;
     if (result.optedOut) this.tally.optedOut += 1;
     const failure = result.failure;
     if (failure?.kind === 'error') this.countErrors(rows);

@@ -9,8 +9,9 @@
  * or one left by an earlier run is never shown as progress. Between two executions of a run
  * it says when the next part is due, until a little after that moment.
  */
-import { readJson, type Clock, type KeyValueStore } from './ports';
+import type { Clock, KeyValueStore } from './ports';
 import type { LeaseRecord } from './lease';
+import { SYNC_LIMITS } from './budget';
 
 export interface ProgressRecord {
   runId: string;
@@ -18,7 +19,7 @@ export interface ProgressRecord {
   lease: string;
   /** Rows the run has answered (earlier executions included). */
   rowsDone: number;
-  /** Rows the run has to send to Keap in all (earlier executions included). */
+  /** Rows the run answers in all (earlier executions included). */
   rowsToDo: number;
   /** Epoch ms this execution started, and the rows done when it started. */
   executionStartedAt: number;
@@ -46,11 +47,22 @@ export type SyncProgressView =
       msThisPart: number;
       /** ms since the record was written (the estimate counts from then). */
       msSinceUpdate: number;
+      /**
+       * ms until this execution sends no more rows to Keap (its Keap deadline), or null when
+       * unknown: rows left beyond it wait for a later part (a follow-up, maybe an hour away).
+       */
+      msLeftInPart?: number | null;
     }
   | { state: 'next-part'; rowsDone: number; rowsToDo: number; nextAt: string };
 
 /** After the next part was due, it is still said for this long (a firing can be late). */
 export const NEXT_PART_GRACE_MS = 10 * 60_000;
+
+/**
+ * A next part further ahead than this is not believed (a follow-up is at most about an hour
+ * away; a record naming a later time is an older version's or a hand-edited one).
+ */
+export const MAX_NEXT_PART_AHEAD_MS = 2 * 60 * 60_000;
 
 export function progressKey(spreadsheetId: string): string {
   return `keapSync.progress.${spreadsheetId}`;
@@ -58,12 +70,20 @@ export function progressKey(spreadsheetId: string): string {
 
 /** What an execution of the sync writes (runSync.ts, execution.ts). */
 export interface ProgressPort {
-  /** This execution's work is known: `rowsToDo` rows to send to Keap in it. */
-  begin(runId: string, rowsToDo: number): void;
+  /**
+   * This execution's work is known: `rowsToDo` rows the run answers in all (as its summary
+   * counts them), `rowsDone` of them answered already as it starts (by earlier parts, or
+   * without a call to Keap).
+   */
+  begin(runId: string, rowsToDo: number, rowsDone?: number): void;
   /** `rowsDone` more rows of this execution are answered (their statuses written). */
   advance(rowsDone: number): void;
-  /** The execution ends: the next part is due at `nextAt`, or (null) the run is over. */
-  end(nextAt: number | null): void;
+  /**
+   * The execution ends: the next part is due at `nextAt`, or (null) the run is over, unless
+   * `runGoesOn` (no next part known, e.g. it waits for Keap's daily limit): its record then
+   * stays, not shown.
+   */
+  end(nextAt: number | null, runGoesOn?: boolean): void;
 }
 
 export class PropertiesProgress implements ProgressPort {
@@ -85,17 +105,19 @@ export class PropertiesProgress implements ProgressPort {
     this.store.setProperty(progressKey(this.spreadsheetId), JSON.stringify(record));
   }
 
-  begin(runId: string, rowsToDo: number): void {
-    // Rows the run's earlier executions did: their record, left with the time of this part.
-    const earlier = readJson<ProgressRecord>(this.store, progressKey(this.spreadsheetId));
-    const before = earlier?.runId === runId && earlier.nextAt ? earlier.rowsDone : 0;
+  begin(runId: string, rowsToDo: number, rowsDone = 0): void {
+    // Counted from the sheet as this execution read it (the truth: its records and the run's
+    // checkpoint), never chained from an earlier record, which a killed execution or a stop
+    // for Keap's daily limit leaves behind or takes away.
+    const toDo = Math.max(0, rowsToDo);
+    const done = Math.max(0, Math.min(rowsDone, toDo));
     this.save({
       runId,
       lease: this.leaseOwner(),
-      rowsDone: before,
-      rowsToDo: before + rowsToDo,
+      rowsDone: done,
+      rowsToDo: toDo,
       executionStartedAt: this.startedAt,
-      rowsDoneAtStart: before,
+      rowsDoneAtStart: done,
       updatedAt: this.clock.now(),
     });
   }
@@ -111,8 +133,8 @@ export class PropertiesProgress implements ProgressPort {
     this.save({ ...this.record, ...first, rowsDone: done, updatedAt: now });
   }
 
-  end(nextAt: number | null): void {
-    if (nextAt !== null && this.record) {
+  end(nextAt: number | null, runGoesOn = false): void {
+    if ((nextAt !== null || runGoesOn) && this.record) {
       this.save({ ...this.record, updatedAt: this.clock.now(), nextAt });
       return;
     }
@@ -142,9 +164,17 @@ export function progressView(
       rowsThisPart: Math.max(0, rowsDone - (record.rowsAtFirstAdvance ?? rowsDone)),
       msThisPart: Math.max(0, record.updatedAt - (record.firstAdvanceAt ?? record.updatedAt)),
       msSinceUpdate: Math.max(0, now - record.updatedAt),
+      msLeftInPart:
+        typeof record.executionStartedAt === 'number' && Number.isFinite(record.executionStartedAt)
+          ? Math.max(0, record.executionStartedAt + SYNC_LIMITS.keapDeadlineAfterMs - now)
+          : null,
     };
   }
-  if (typeof record.nextAt === 'number' && now < record.nextAt + NEXT_PART_GRACE_MS) {
+  if (
+    typeof record.nextAt === 'number' &&
+    now < record.nextAt + NEXT_PART_GRACE_MS &&
+    record.nextAt <= now + MAX_NEXT_PART_AHEAD_MS
+  ) {
     return {
       state: 'next-part',
       rowsDone,

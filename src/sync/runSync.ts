@@ -359,7 +359,9 @@ function runHoldingLease(
     if (cleared) quietly(() => ports.continuation.finish());
   }
   // Every sidebar learns when the next part is due (progress.ts), or that the run is over.
-  quietly(() => ports.progress?.end(outcome === 'continuing' ? nextPartAt : null));
+  // A run that goes on (a daily-limit stop too) keeps its record, so its rest counts on from it.
+  const goesOn = outcome === 'continuing' || outcome === 'daily-limit';
+  quietly(() => ports.progress?.end(outcome === 'continuing' ? nextPartAt : null, goesOn));
   // A failed run (a Google service error, Keap down) leaves its slot open: the next hourly
   // firing tries again, up to the slot's attempts.
   if (outcome !== 'failed') quietly(() => ports.continuation.slotStarted?.());

@@ -6,6 +6,7 @@
  */
 import type { SyncProgressView } from '../sync/progress';
 import { clockTimeOf } from '../sync/statusText';
+import { SYNC_LIMITS } from '../sync/budget';
 
 /**
  * No estimate before the rate is known: rows answered after the part's first chunk, over at
@@ -23,13 +24,28 @@ function rowsText(done: number, toDo: number, locale: string): string {
   return `${format.format(done)} of ${format.format(toDo)} ${toDo === 1 ? 'row' : 'rows'}`;
 }
 
-/** "about 2 min left", or null while no estimate is meaningful. */
+/**
+ * "about 2 min left"; "the rest continues in a later part" when the rows left take longer
+ * than this execution may still send rows to Keap (the next part may be an hour away); null
+ * while no estimate is meaningful.
+ */
 export function timeLeftText(
   progress: Extract<SyncProgressView, { state: 'running' }>,
 ): string | null {
   const { rowsDone, rowsToDo, rowsThisPart, msThisPart, msSinceUpdate } = progress;
   if (rowsThisPart <= 0 || msThisPart < MIN_MS_FOR_ESTIMATE || rowsDone >= rowsToDo) return null;
-  const leftMs = ((rowsToDo - rowsDone) * msThisPart) / rowsThisPart - msSinceUpdate;
+  const rowsLeft = rowsToDo - rowsDone;
+  const msPerRow = msThisPart / rowsThisPart;
+  // The time since the last record counts only against the chunk in flight: the rows after
+  // it still take their time at the rate measured.
+  const afterChunk = Math.max(0, rowsLeft - SYNC_LIMITS.chunkSize) * msPerRow;
+  const leftMs = Math.max(rowsLeft * msPerRow - msSinceUpdate, afterChunk);
+  const inPart = progress.msLeftInPart;
+  if (typeof inPart === 'number' && leftMs > inPart) return 'the rest continues in a later part';
+  // A chunk held up far beyond its time: the rate says nothing sure now.
+  if (msSinceUpdate > 3 * Math.min(rowsLeft, SYNC_LIMITS.chunkSize) * msPerRow + 60_000) {
+    return null;
+  }
   if (leftMs < 60_000) return 'less than a minute left';
   const minutes = Math.round(leftMs / 60_000);
   if (minutes < 90) return `about ${minutes} min left`;
@@ -66,6 +82,8 @@ export function copyProgress(view: SyncProgressView | null | undefined): SyncPro
       rowsThisPart: n(view.rowsThisPart),
       msThisPart: n(view.msThisPart),
       msSinceUpdate: n(view.msSinceUpdate),
+      msLeftInPart:
+        view.msLeftInPart === null || view.msLeftInPart === undefined ? null : n(view.msLeftInPart),
     };
   }
   if (view.state === 'next-part') {

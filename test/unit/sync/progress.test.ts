@@ -98,7 +98,7 @@ describe('the progress record', () => {
     const next = setup('lease-c');
     next.store.values.set(progressKey('sheet1'), JSON.stringify(record()));
     next.clock.t = nextAt;
-    next.progress.begin('run1', 3000);
+    next.progress.begin('run1', 10_000, 7000);
     expect(next.record()).toMatchObject({ rowsDone: 7000, rowsToDo: 10_000, lease: 'lease-c' });
     // A new run does not count the rows of another.
     next.progress.begin('run2', 3000);
