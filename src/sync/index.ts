@@ -294,7 +294,8 @@ export function getSyncStatus(): SyncStatusView {
     daily: repaired ? { ...daily, repaired: true } : daily,
     lastRun,
     running,
-    progress: progressOf(spreadsheetId, holder),
+    progress:
+      progressOf(spreadsheetId, holder) ?? pendingProgressOf(spreadsheetId, triggers, holder),
     settings: records.settings(),
     interrupted,
     locale: localeOf(spreadsheet),
@@ -314,6 +315,32 @@ function progressOf(
       holder,
       Date.now(),
     );
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * This person's run with rows left whose next part was lost (its follow-up never fired; the
+ * sidebar has just given the run its carrier back): its rows so far and when its trigger
+ * continues it. Null when no run of theirs is pending, or no time ahead is known.
+ */
+function pendingProgressOf(
+  spreadsheetId: string,
+  triggers: SyncTriggers,
+  holder: ReturnType<SyncLease['holder']>,
+): SyncProgressView | null {
+  try {
+    if (holder !== null || pendingRunOf(spreadsheetId) !== 'now') return null;
+    const checkpoint = new PropertiesCheckpoint(userStore(), spreadsheetId).load();
+    const store = PropertiesService.getScriptProperties();
+    const record = readJson<ProgressRecord>(store, progressKey(spreadsheetId));
+    if (!record || !checkpoint || record.runId !== checkpoint.runId) return null;
+    if (!(record.rowsDone < record.rowsToDo)) return null;
+    const iso = continuesAtForMe(triggers, spreadsheetId);
+    const at = iso === null ? NaN : Date.parse(iso);
+    if (!Number.isFinite(at)) return null;
+    return progressView({ ...record, nextAt: at }, null, Date.now());
   } catch {
     return null;
   }

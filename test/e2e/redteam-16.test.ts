@@ -640,10 +640,16 @@ describe('the follow-up trigger lost (deleted by hand) between two parts', () =>
   // the run (carryPendingRun) but does not say when it continues (progressView in
   // src/sync/progress.ts only knows the lost nextAt). It should say the rows done out of the
   // rows to do and when the rest continues.
-  test.failing('the owner is told the run has rows left and when they continue', () => {
+  test('the owner is told the run has rows left and when they continue', () => {
     const mine = sidebar(w, OWNER) as SidebarView & { sync: { lastRun?: unknown } };
     const said = [mine.sync.progressText ?? '', ...(mine.sync.notices ?? [])].join(' ');
     expect(said).toMatch(/of 12,000 rows|continue/);
+    // The time said is the repaired trigger's next firing.
+    const repaired = Math.min(...w.rt.triggers(OWNER).map((t) => t.nextRunAt ?? Infinity));
+    const due = new Date(repaired).toISOString().slice(11, 16);
+    expect(mine.sync.progressText).toMatch(
+      new RegExp(`^[\\d,]+ of 12,000 rows · the next part starts at about ${due}$`),
+    );
   });
 });
 
