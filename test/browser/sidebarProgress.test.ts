@@ -119,7 +119,9 @@ describeWithBrowser('a long sync in the sidebar', () => {
 
     await sidebar.getByTestId('sync-now').click();
     const text = sidebar.getByTestId('sync-progress-text');
-    const progress = /^([\d,]+) of 2,000 rows( · (about \d+ min|less than a minute) left)?$/;
+    // On a busy machine the rate seen so far can promise more than one part holds.
+    const progress =
+      /^([\d,]+) of 2,000 rows( · ((about \d+ min|less than a minute) left|the rest continues in a later part))?$/;
     await text
       .filter({ hasText: progress })
       .waitFor({ timeout: 120_000 })
