@@ -12,7 +12,7 @@
  * beside their address's rows after a partial sort, as it does a contact's. Pure.
  */
 import { hash53 } from './hash';
-import type { StateRecord, StateResult } from './syncRecord';
+import { keepNewest, type StateRecord, type StateResult } from './syncRecord';
 
 const PREFIX = 'kse1';
 const SEPARATOR = '|';
@@ -88,10 +88,7 @@ export function readEmailState(
   if (column === null) return state;
   for (let row = 1; row < values.length; row++) {
     const parsed = parseEmailRecordCell(values[row][column - 1]);
-    if (!parsed) continue;
-    const known = state.get(parsed.addressKey);
-    if (!known || parsed.record.syncedAt > known.syncedAt)
-      state.set(parsed.addressKey, parsed.record);
+    if (parsed) keepNewest(state, parsed.addressKey, parsed.record);
   }
   return state;
 }

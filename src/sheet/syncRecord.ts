@@ -146,8 +146,12 @@ export function readSyncState(
   return state;
 }
 
-/** Adds `record` unless `state` already holds a newer one for the contact. */
-export function keepNewest(state: SyncState, contactId: number, record: StateRecord): void {
-  const known = state.get(contactId);
-  if (!known || record.syncedAt > known.syncedAt) state.set(contactId, record);
+/** Adds `record` unless `state` already holds a newer one for its key (contact or address). */
+export function keepNewest<K, R extends { syncedAt: number }>(
+  state: Map<K, R>,
+  key: K,
+  record: R,
+): void {
+  const known = state.get(key);
+  if (!known || record.syncedAt > known.syncedAt) state.set(key, record);
 }
