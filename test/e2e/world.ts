@@ -34,6 +34,8 @@ export interface WorldOptions {
    * new spreadsheet: the column is on).
    */
   keapEmailStatus?: boolean | null;
+  /** The spreadsheet's locale as Apps Script names it ('de_DE'); en_US without one. */
+  locale?: string;
 }
 
 export class World {
@@ -62,6 +64,7 @@ export class World {
     this.spreadsheetId = this.rt.createSpreadsheet({
       name: 'Customers',
       sheets: { Contacts: [options.headers ?? HEADERS, ...(options.rows ?? [])] },
+      ...(options.locale === undefined ? {} : { locale: options.locale }),
     });
     const keapEmailStatus = options.keapEmailStatus === undefined ? false : options.keapEmailStatus;
     if (keapEmailStatus !== null) {

@@ -228,6 +228,8 @@ export class AppsScriptRuntime {
     name?: string;
     sheets: Record<string, unknown[][]>;
     timeZone?: string;
+    /** Apps Script's name for it ('de_DE'); en_US as Google's default for a new spreadsheet. */
+    locale?: string;
   }): string {
     const n = ++this.nextSpreadsheet;
     const id = `1kssSheet${String(n).padStart(4, '0')}${Math.floor(this.host.random() * 1e12).toString(36)}`;
@@ -235,6 +237,7 @@ export class AppsScriptRuntime {
       id,
       init.name ?? `Spreadsheet ${n}`,
       init.timeZone ?? this.host.timeZone,
+      init.locale,
     );
     const entries = Object.entries(init.sheets);
     if (entries.length === 0) entries.push(['Sheet1', []]);

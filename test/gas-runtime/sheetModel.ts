@@ -134,6 +134,8 @@ export class Workbook {
     readonly id: string,
     public name: string,
     public timeZone: string,
+    /** As Apps Script names it ('en_US', 'de_DE'). Display values stay en_US-formatted here. */
+    public locale = 'en_US',
   ) {}
 
   addSheet(

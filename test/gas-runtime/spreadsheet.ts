@@ -104,7 +104,10 @@ function spreadsheetObject(exec: Execution, host: Host, wb: Workbook) {
     setSpreadsheetTimeZone(tz: string) {
       wb.timeZone = String(tz);
     },
-    getSpreadsheetLocale: () => 'en_US',
+    getSpreadsheetLocale: () => wb.locale,
+    setSpreadsheetLocale(locale: string) {
+      wb.locale = String(locale);
+    },
     getSheets: () => exec.realm.array(wb.sheets.map(sheet)),
     getNumSheets: () => wb.sheets.length,
     getSheetByName(name: string) {
