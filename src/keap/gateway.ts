@@ -237,7 +237,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
       // Email changes and REST opt-outs go out together in full batches; then the opt-outs
       // are read back (and, where REST did not do them, tried through XML-RPC) in optOut.ts.
       const first = sendAtMostOnce<FirstAnswer>(writes, writeRequest, firstAnswer, appliedAnswer);
-      const optOutIndexes = writes.flatMap((write, i) => (write.kind === 'optOut' ? [i] : []));
+      const optOutIndexes = writes.flatMap((write, i) => (readsBack(write) ? [i] : []));
       const confirmed = confirmOptOuts(
         optOutIndexes.map((i) => writes[i] as OptOutWrite),
         optOutIndexes.map((i) => first[i].attempt as RestAttempt),
@@ -276,6 +276,18 @@ function writeRequest(write: KeapWrite): KeapRequest {
       return setEmailsRequest(write.contactId, write.emails);
     case 'optOut':
       return restOptOutRequest(write.email, write.reason);
+    default:
+      return unknownWriteKind(write);
+  }
+}
+
+/** Whether the write is settled only after a read-back (an opt-out: optOut.ts). */
+function readsBack(write: KeapWrite): boolean {
+  switch (write.kind) {
+    case 'optOut':
+      return true;
+    case 'setEmails':
+      return false;
     default:
       return unknownWriteKind(write);
   }
