@@ -101,22 +101,6 @@ export function parseReason(cell: unknown): Parsed<string | null> {
   return ok(text.replace(/\s+/g, ' '));
 }
 
-/** What a valid row asks for, normalised. */
-export interface RowRequest {
-  contactId: number;
-  email: string | null;
-  optOut: boolean;
-  /** Only kept when optOut is true (a reason without an opt-out asks for nothing). */
-  reason: string | null;
-}
-
-/** A row with an email and no Contact ID: the address is its key (src/sync/emailRows.ts). */
-export interface EmailRowRequest {
-  email: string;
-  optOut: boolean;
-  reason: string | null;
-}
-
 export type ParsedRow =
   | { kind: 'blank'; row: number }
   | { kind: 'invalid'; row: number; key: string; contactId: number | null; errors: string[] }
@@ -137,6 +121,26 @@ const CELL_PARSERS = {
   optOut: parseOptOut,
   optOutReason: parseReason,
 } satisfies Record<SyncedFieldKey, (cell: unknown) => Parsed<unknown>>;
+
+type SyncedFieldOf<K extends SyncedFieldKey> = Extract<(typeof SYNCED_FIELDS)[number], { key: K }>;
+/** What the field's parser gives for a valid cell. */
+type ParsedValue<K extends SyncedFieldKey> =
+  ReturnType<(typeof CELL_PARSERS)[K]> extends Parsed<infer T> ? T : never;
+
+/**
+ * What a valid row asks for, normalised: each synced field's parsed value under its
+ * `requestKey` (the reason is only kept when optOut is true: a reason without an opt-out asks
+ * for nothing).
+ */
+export type RowRequest = {
+  [K in SyncedFieldKey as SyncedFieldOf<K>['requestKey']]: ParsedValue<K>;
+};
+
+/**
+ * A row with an email and no Contact ID: the address is its key (src/sync/emailRows.ts);
+ * every other field as in RowRequest.
+ */
+export type EmailRowRequest = Omit<RowRequest, 'contactId' | 'email'> & { email: string };
 
 type Cells = Record<SyncedFieldKey, unknown>;
 type ParsedCells = { [K in SyncedFieldKey]: ReturnType<(typeof CELL_PARSERS)[K]> };
@@ -200,13 +204,14 @@ export function parseRow(
 
   const key = keyOfCells(cells);
   const parsed = parseCells(cells);
-  const { contactId: id, email, optOut, optOutReason: reason } = parsed;
+  const { contactId: id, email } = parsed;
   // No id but an address: the row is synced by its address (src/sync/emailRows.ts).
-  if (isBlankCell(cells.contactId) && email.ok && email.value !== null && optOut.ok && reason.ok) {
-    const request = { email: email.value, optOut: optOut.value, reason: reason.value };
-    return { kind: 'byEmail', row, key, request };
+  if (isBlankCell(cells.contactId) && email.ok && email.value !== null) {
+    const request = requestOf(parsed, 'contactId');
+    if (request !== null) return { kind: 'byEmail', row, key, request: request as EmailRowRequest };
   }
-  if (!id.ok || !email.ok || !optOut.ok || !reason.ok) {
+  const request = requestOf(parsed);
+  if (request === null) {
     const errors = SYNCED_FIELD_KEYS.flatMap((field) => {
       // A tab without a Contact ID column names each row by its email alone (headers.ts).
       if (field === 'contactId' && columns.contactId === null)
@@ -216,25 +221,23 @@ export function parseRow(
     });
     return { kind: 'invalid', row, key, contactId: id.ok ? id.value : null, errors };
   }
-  return {
-    kind: 'valid',
-    row,
-    key,
-    request: {
-      contactId: id.value,
-      email: email.value,
-      optOut: optOut.value,
-      reason: reason.value,
-    },
-  };
+  return { kind: 'valid', row, key, request: request as RowRequest };
 }
 
-const INPUT_LABELS: readonly [keyof InputHeaderNames, string][] = [
-  ['contactId', 'Contact ID'],
-  ['email', 'Email'],
-  ['optOut', 'Opt Out'],
-  ['optOutReason', 'Opt Out Reason'],
-];
+/**
+ * Each parsed value under its field's `requestKey`, in the table's order; null when a field
+ * (other than `without`, left out) did not parse.
+ */
+function requestOf(parsed: ParsedCells, without?: SyncedFieldKey): Record<string, unknown> | null {
+  const request: Record<string, unknown> = {};
+  for (const field of SYNCED_FIELDS) {
+    if (field.key === without) continue;
+    const result: Parsed<unknown> = parsed[field.key];
+    if (!result.ok) return null;
+    request[field.requestKey] = result.value;
+  }
+  return request;
+}
 
 /**
  * An input column that is one of the columns the add-on writes (settings saved before such a
@@ -247,7 +250,7 @@ function writtenColumnRead(columns: SheetColumns, names: InputHeaderNames): stri
     columns.syncRecord,
     columns.keapEmailStatus,
   ].filter((column): column is number => column !== null);
-  for (const [field, label] of INPUT_LABELS) {
+  for (const { key: field, label } of SYNCED_FIELDS) {
     const column = columns[field];
     if (column === null || !written.includes(column)) continue;
     return (
