@@ -6,10 +6,10 @@
 import type { Clock } from './clock';
 import { RETRY_LIMITS, type RateLimits, type RetryLimits } from './config';
 import {
+  contactPatchRequest,
   contactReadRequests,
   parseContactPage,
-  sameEmailList,
-  setEmailsRequest,
+  sameContact,
 } from './contactsApi';
 import { findByEmail } from './contactSearchRead';
 import { DailyQuota } from './dailyQuota';
@@ -171,7 +171,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
       parseContactPage,
       (c) => c.id,
       inFlight,
-      sameEmailList,
+      sameContact,
     );
   }
 
@@ -273,7 +273,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
 function writeRequest(write: KeapWrite): KeapRequest {
   switch (write.kind) {
     case 'setEmails':
-      return setEmailsRequest(write.contactId, write.emails);
+      return contactPatchRequest(write.contactId, write);
     case 'optOut':
       return restOptOutRequest(write.email, write.reason);
     default:
