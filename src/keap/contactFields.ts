@@ -59,7 +59,10 @@ function toEmailSlots(raw: unknown): EmailSlot[] | null {
   return slots;
 }
 
-/** The slots as one comparable text: order does not matter, email case neither. */
+/**
+ * The slots as one comparable text: order does not matter, email case neither (optOut.ts's
+ * normalEmail, spelled out: importing it would close an import circle through model.ts).
+ */
 function slotKey(slots: readonly EmailSlot[]): string {
   return slots
     .map((slot) => `${slot.field} ${slot.email.trim().toLowerCase()}`)
