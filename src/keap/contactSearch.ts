@@ -9,6 +9,7 @@
  * contact counts as a match only if one of its addresses equals the row's (ignoring case).
  */
 import { KEAP_REST_V2_BASE, PAGE_SIZE } from './config';
+import { CONTACT_PROPERTIES } from './contactFields';
 import type { KeapContact } from './model';
 import type { KeapRequest } from './requestRunner';
 import { encodeQueryValue } from './urlChunks';
@@ -32,7 +33,7 @@ export function contactSearchRequest(email: string): KeapRequest {
     method: 'get',
     url:
       `${KEAP_REST_V2_BASE}/contacts?filter=email%3D%3D${encodeQueryValue(email)}` +
-      `&fields=email_addresses&page_size=${PAGE_SIZE}`,
+      `&fields=${CONTACT_PROPERTIES}&page_size=${PAGE_SIZE}`,
     headers: { Accept: 'application/json' },
   };
 }

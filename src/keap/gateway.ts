@@ -6,10 +6,10 @@
 import type { Clock } from './clock';
 import { RETRY_LIMITS, type RateLimits, type RetryLimits } from './config';
 import {
+  contactPatchRequest,
   contactReadRequests,
   parseContactPage,
-  sameEmailList,
-  setEmailsRequest,
+  sameContact,
 } from './contactsApi';
 import { findByEmail } from './contactSearchRead';
 import { DailyQuota } from './dailyQuota';
@@ -171,7 +171,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
       parseContactPage,
       (c) => c.id,
       inFlight,
-      sameEmailList,
+      sameContact,
     );
   }
 
@@ -237,7 +237,7 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
       // Email changes and REST opt-outs go out together in full batches; then the opt-outs
       // are read back (and, where REST did not do them, tried through XML-RPC) in optOut.ts.
       const first = sendAtMostOnce<FirstAnswer>(writes, writeRequest, firstAnswer, appliedAnswer);
-      const optOutIndexes = writes.flatMap((write, i) => (write.kind === 'optOut' ? [i] : []));
+      const optOutIndexes = writes.flatMap((write, i) => (readsBack(write) ? [i] : []));
       const confirmed = confirmOptOuts(
         optOutIndexes.map((i) => writes[i] as OptOutWrite),
         optOutIndexes.map((i) => first[i].attempt as RestAttempt),
@@ -273,9 +273,21 @@ export function createKeapGateway(options: GatewayOptions): KeapGateway {
 function writeRequest(write: KeapWrite): KeapRequest {
   switch (write.kind) {
     case 'setEmails':
-      return setEmailsRequest(write.contactId, write.emails);
+      return contactPatchRequest(write.contactId, write);
     case 'optOut':
       return restOptOutRequest(write.email, write.reason);
+    default:
+      return unknownWriteKind(write);
+  }
+}
+
+/** Whether the write is settled only after a read-back (an opt-out: optOut.ts). */
+function readsBack(write: KeapWrite): boolean {
+  switch (write.kind) {
+    case 'optOut':
+      return true;
+    case 'setEmails':
+      return false;
     default:
       return unknownWriteKind(write);
   }

@@ -3,19 +3,14 @@
  * the writes a sync sends. The Keap client (src/keap) implements KeapGateway; the sync
  * (src/sync) plans against it without knowing URLs, tokens or pacing.
  */
+import type { ContactValues } from './contactFields';
 import type { KeapFailure, UnavailableFailure, WriteFailure } from './failure';
 
-export type EmailField = 'EMAIL1' | 'EMAIL2' | 'EMAIL3';
+export type { EmailField, EmailSlot } from './contactFields';
 
-export interface EmailSlot {
-  field: EmailField;
-  email: string;
-}
-
-export interface KeapContact {
+/** A contact: its id and one value per synced contact field (contactFields.ts, e.g. `emails`). */
+export interface KeapContact extends ContactValues {
   id: number;
-  /** Every email slot the contact has, as Keap returned it. */
-  emails: EmailSlot[];
 }
 
 export interface EmailOptState {
@@ -27,8 +22,11 @@ export interface EmailOptState {
 }
 
 export type KeapWrite =
-  /** Replace the contact's email list (Keap's PATCH replaces it: send every slot to keep). */
-  | { kind: 'setEmails'; contactId: number; emails: EmailSlot[] }
+  /**
+   * The contact PATCH: every synced contact value (contactFields.ts), each replaced whole by
+   * Keap (send every email slot to keep). Named for the email list, its first value.
+   */
+  | ({ kind: 'setEmails'; contactId: number } & ContactValues)
   | { kind: 'optOut'; email: string; reason: string };
 
 /**

@@ -13,10 +13,10 @@
  */
 import type { Clock } from './clock';
 import type { RetryLimits } from './config';
+import { CONTACT_FIELD_LIST } from './contactFields';
 import {
   KeapUnavailableError,
   type EmailOptState,
-  type EmailSlot,
   type KeapContact,
   type KeapWrite,
   type WriteResult,
@@ -69,8 +69,9 @@ export function readsToConfirm(writes: readonly KeapWrite[]): {
 }
 
 /**
- * True when Keap already is where the write would put it: the contact has exactly the email
- * slots the PATCH sends (it replaces the list), or the email is opted out.
+ * True when Keap already is where the write would put it: the contact has every value the
+ * PATCH sends (contactFields.ts: exactly its email slots, since it replaces the list), or the
+ * email is opted out.
  */
 export function isWriteApplied(
   write: KeapWrite,
@@ -82,7 +83,10 @@ export function isWriteApplied(
       return optStates.get(normalEmail(write.email))?.optedOut === true;
     case 'setEmails': {
       const contact = contacts.get(write.contactId);
-      return contact !== undefined && slotKey(contact.emails) === slotKey(write.emails);
+      return (
+        contact !== undefined &&
+        CONTACT_FIELD_LIST.every(([name, field]) => field.applied(contact[name], write[name]))
+      );
     }
     default:
       return unknownWriteKind(write);
@@ -156,12 +160,4 @@ function appliedInKeap(writes: KeapWrite[], reader: KeapStateReader): boolean[] 
     throw error;
   }
   return writes.map((write) => isWriteApplied(write, contacts, optStates));
-}
-
-/** The slots as one comparable text: order does not matter, email case neither. */
-function slotKey(slots: readonly EmailSlot[]): string {
-  return slots
-    .map((slot) => `${slot.field} ${normalEmail(slot.email)}`)
-    .sort()
-    .join('\n');
 }

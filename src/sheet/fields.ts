@@ -1,12 +1,12 @@
 /**
  * THE table of synced fields: the columns of the contacts tab the sync reads, one row each.
  * Everything that names these columns derives from it: the header defaults and matching
- * (headers.ts), a row's key and blankness and which parser reads each cell (rowParsing.ts),
- * the fingerprint (src/sync/fingerprint.ts), the settings' names and checks
- * (src/sync/settings.ts), the saveSettings argument check (src/entry/callArguments.ts), the
- * sidebar state and the sidebar's settings form (src/ui/sidebarState.ts hands the form its
- * rows). Pure data, no imports: adding a field starts here (docs/ARCHITECTURE.md, "Adding a
- * synced field").
+ * (headers.ts), a row's key, blankness, parsed request and the written-column check
+ * (rowParsing.ts), which parser reads each cell (cellParsers.ts: one per field), the
+ * fingerprint (src/sync/fingerprint.ts), the settings' names and checks (src/sync/settings.ts),
+ * the saveSettings argument check (src/entry/callArguments.ts), the sidebar state and the
+ * sidebar's settings form (src/ui/sidebarState.ts hands the form its rows). Pure data, no
+ * imports: adding a field starts here (docs/ARCHITECTURE.md, "Adding a synced field").
  */
 export const SYNCED_FIELDS = [
   {

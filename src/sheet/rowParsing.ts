@@ -2,120 +2,21 @@
  * Turns one sheet row, as people type it, into what the sync means by it, or into
  * plain-language errors for that row. Pure: knows nothing of SpreadsheetApp.
  */
-import { cellText, formulaErrorOf, isBlankCell, isDate, quoteForMessage } from './cells';
+import { CELL_PARSERS, ok, type Parsed } from './cellParsers';
+import { cellText, isBlankCell } from './cells';
 import { SheetSetupError } from './setupError';
 import { matchHeaders, type InputHeaderNames, type SheetColumns } from './headers';
 import { SYNCED_FIELDS, SYNCED_FIELD_KEYS, type SyncedFieldKey } from './fields';
 
-/** Keap stores EMAIL1 in at most 75 characters. */
-export const MAX_EMAIL_LENGTH = 75;
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
-
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
-
-export function parseContactId(cell: unknown): Parsed<number> {
-  if (isBlankCell(cell)) return fail('Contact ID is missing');
-  const formulaError = formulaErrorOf(cell);
-  if (formulaError) return fail(`the Contact ID cell shows a formula error (${formulaError})`);
-  if (typeof cell === 'number') return contactIdFromNumber(cell, String(cell));
-  if (typeof cell !== 'string') {
-    return fail(`Contact ID must be a whole number (got ${quoteForMessage(cell)})`);
-  }
-  const text = cell.trim();
-  // "123", "00123", "123.0", "-5", "12.5": number-like text is judged as the number it spells.
-  if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) {
-    const integerDigits = text.replace(/^[+-]/, '').split('.')[0].replace(/^0+/, '');
-    if (integerDigits.length > 16) return fail(`Contact ID ${quoteForMessage(text)} is too large`);
-    return contactIdFromNumber(Number(text), text);
-  }
-  return fail(`Contact ID must be a whole number (got ${quoteForMessage(text)})`);
-}
-
-function contactIdFromNumber(value: number, typed: string): Parsed<number> {
-  const shown = quoteForMessage(typed);
-  if (!Number.isFinite(value)) return fail(`Contact ID must be a whole number (got ${shown})`);
-  if (!Number.isInteger(value)) return fail(`Contact ID must be a whole number (got ${shown})`);
-  if (value <= 0) return fail(`Contact ID must be a positive whole number (got ${shown})`);
-  if (value > Number.MAX_SAFE_INTEGER) return fail(`Contact ID ${shown} is too large`);
-  return ok(value);
-}
-
-// Letters, digits and the punctuation RFC 5322 allows unquoted in the local part (dot-separated,
-// at most 64 characters); domain labels of letters, digits and inner hyphens, at least two; a
-// top-level domain with a letter. One expression: every row of every read is checked with it.
-const EMAIL =
-  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?=[a-z0-9-]*[a-z])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const MAX_LOCAL_PART = 64;
-
-export function isValidEmail(email: string): boolean {
-  return email.indexOf('@') <= MAX_LOCAL_PART && EMAIL.test(email);
-}
-
-/** A blank cell means "no email change" (null). Emails are trimmed and lower-cased. */
-export function parseEmail(cell: unknown): Parsed<string | null> {
-  if (isBlankCell(cell)) return ok(null);
-  const formulaError = formulaErrorOf(cell);
-  if (formulaError) return fail(`the Email cell shows a formula error (${formulaError})`);
-  if (typeof cell !== 'string') {
-    return fail(`${quoteForMessage(cell)} is not an email address`);
-  }
-  const email = cell.trim().toLowerCase();
-  if (email.length > MAX_EMAIL_LENGTH) {
-    return fail(
-      `the email is ${email.length} characters long; Keap allows at most ${MAX_EMAIL_LENGTH}`,
-    );
-  }
-  if (!isValidEmail(email)) return fail(`${quoteForMessage(cell)} is not a valid email address`);
-  return ok(email);
-}
-
-const YES = new Set(['yes', 'y', 'true', '1', 'x', '✓', '✔', 'checked', 'opt out', 'opted out']);
-const NO = new Set(['no', 'n', 'false', '0', 'unchecked']);
-
-/** Checkboxes, yes/no, true/false, 1/0 and x; blank means no. */
-export function parseOptOut(cell: unknown): Parsed<boolean> {
-  if (isBlankCell(cell)) return ok(false);
-  if (typeof cell === 'boolean') return ok(cell);
-  if (typeof cell === 'number') {
-    if (cell === 1) return ok(true);
-    if (cell === 0) return ok(false);
-  }
-  const formulaError = formulaErrorOf(cell);
-  if (formulaError) return fail(`the Opt Out cell shows a formula error (${formulaError})`);
-  if (typeof cell === 'string') {
-    const text = cell.trim().toLowerCase();
-    if (YES.has(text)) return ok(true);
-    if (NO.has(text)) return ok(false);
-  }
-  return fail(`Opt Out must be yes or no (got ${quoteForMessage(cell)})`);
-}
-
-/** Blank means "use the default reason" (null). */
-export function parseReason(cell: unknown): Parsed<string | null> {
-  if (isBlankCell(cell)) return ok(null);
-  const formulaError = formulaErrorOf(cell);
-  if (formulaError) return fail(`the Opt Out Reason cell shows a formula error (${formulaError})`);
-  const text = isDate(cell) ? cell.toISOString().slice(0, 10) : String(cell).trim();
-  return ok(text.replace(/\s+/g, ' '));
-}
-
-/** What a valid row asks for, normalised. */
-export interface RowRequest {
-  contactId: number;
-  email: string | null;
-  optOut: boolean;
-  /** Only kept when optOut is true (a reason without an opt-out asks for nothing). */
-  reason: string | null;
-}
-
-/** A row with an email and no Contact ID: the address is its key (src/sync/emailRows.ts). */
-export interface EmailRowRequest {
-  email: string;
-  optOut: boolean;
-  reason: string | null;
-}
+export {
+  isValidEmail,
+  MAX_EMAIL_LENGTH,
+  parseContactId,
+  parseEmail,
+  parseOptOut,
+  parseReason,
+  type Parsed,
+} from './cellParsers';
 
 export type ParsedRow =
   | { kind: 'blank'; row: number }
@@ -127,16 +28,25 @@ function cellAt(values: readonly unknown[], column: number | null): unknown {
   return column === null ? '' : values[column - 1];
 }
 
+type SyncedFieldOf<K extends SyncedFieldKey> = Extract<(typeof SYNCED_FIELDS)[number], { key: K }>;
+/** What the field's parser gives for a valid cell. */
+type ParsedValue<K extends SyncedFieldKey> =
+  ReturnType<(typeof CELL_PARSERS)[K]> extends Parsed<infer T> ? T : never;
+
 /**
- * Which parser reads each synced field's cell (fields.ts): a field added to the table fails
- * this build until it has one.
+ * What a valid row asks for, normalised: each synced field's parsed value under its
+ * `requestKey` (the reason is only kept when optOut is true: a reason without an opt-out asks
+ * for nothing).
  */
-const CELL_PARSERS = {
-  contactId: parseContactId,
-  email: parseEmail,
-  optOut: parseOptOut,
-  optOutReason: parseReason,
-} satisfies Record<SyncedFieldKey, (cell: unknown) => Parsed<unknown>>;
+export type RowRequest = {
+  [K in SyncedFieldKey as SyncedFieldOf<K>['requestKey']]: ParsedValue<K>;
+};
+
+/**
+ * A row with an email and no Contact ID: the address is its key (src/sync/emailRows.ts);
+ * every other field as in RowRequest.
+ */
+export type EmailRowRequest = Omit<RowRequest, 'contactId' | 'email'> & { email: string };
 
 type Cells = Record<SyncedFieldKey, unknown>;
 type ParsedCells = { [K in SyncedFieldKey]: ReturnType<(typeof CELL_PARSERS)[K]> };
@@ -200,13 +110,14 @@ export function parseRow(
 
   const key = keyOfCells(cells);
   const parsed = parseCells(cells);
-  const { contactId: id, email, optOut, optOutReason: reason } = parsed;
+  const { contactId: id, email } = parsed;
   // No id but an address: the row is synced by its address (src/sync/emailRows.ts).
-  if (isBlankCell(cells.contactId) && email.ok && email.value !== null && optOut.ok && reason.ok) {
-    const request = { email: email.value, optOut: optOut.value, reason: reason.value };
-    return { kind: 'byEmail', row, key, request };
+  if (isBlankCell(cells.contactId) && email.ok && email.value !== null) {
+    const request = requestOf(parsed, 'contactId');
+    if (request !== null) return { kind: 'byEmail', row, key, request: request as EmailRowRequest };
   }
-  if (!id.ok || !email.ok || !optOut.ok || !reason.ok) {
+  const request = requestOf(parsed);
+  if (request === null) {
     const errors = SYNCED_FIELD_KEYS.flatMap((field) => {
       // A tab without a Contact ID column names each row by its email alone (headers.ts).
       if (field === 'contactId' && columns.contactId === null)
@@ -216,25 +127,23 @@ export function parseRow(
     });
     return { kind: 'invalid', row, key, contactId: id.ok ? id.value : null, errors };
   }
-  return {
-    kind: 'valid',
-    row,
-    key,
-    request: {
-      contactId: id.value,
-      email: email.value,
-      optOut: optOut.value,
-      reason: reason.value,
-    },
-  };
+  return { kind: 'valid', row, key, request: request as RowRequest };
 }
 
-const INPUT_LABELS: readonly [keyof InputHeaderNames, string][] = [
-  ['contactId', 'Contact ID'],
-  ['email', 'Email'],
-  ['optOut', 'Opt Out'],
-  ['optOutReason', 'Opt Out Reason'],
-];
+/**
+ * Each parsed value under its field's `requestKey`, in the table's order; null when a field
+ * (other than `without`, left out) did not parse.
+ */
+function requestOf(parsed: ParsedCells, without?: SyncedFieldKey): Record<string, unknown> | null {
+  const request: Record<string, unknown> = {};
+  for (const field of SYNCED_FIELDS) {
+    if (field.key === without) continue;
+    const result: Parsed<unknown> = parsed[field.key];
+    if (!result.ok) return null;
+    request[field.requestKey] = result.value;
+  }
+  return request;
+}
 
 /**
  * An input column that is one of the columns the add-on writes (settings saved before such a
@@ -247,7 +156,7 @@ function writtenColumnRead(columns: SheetColumns, names: InputHeaderNames): stri
     columns.syncRecord,
     columns.keapEmailStatus,
   ].filter((column): column is number => column !== null);
-  for (const [field, label] of INPUT_LABELS) {
+  for (const { key: field, label } of SYNCED_FIELDS) {
     const column = columns[field];
     if (column === null || !written.includes(column)) continue;
     return (

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { KEAP_REST_V2_BASE } from '../../../src/keap/config';
 import {
   connectionProbeRequest,
+  contactPatchRequest,
   contactReadRequests,
   parseContactPage,
-  setEmailsRequest,
 } from '../../../src/keap/contactsApi';
 import { emailStatusRequests, parseEmailStatusPage } from '../../../src/keap/emailStatusApi';
 import type { KeapRequest } from '../../../src/keap/requestRunner';
@@ -54,10 +54,12 @@ describe('REST v2 requests conform to the spec', () => {
   const contactList = contactReadRequests([11, 22, 33])[0];
   const nextPage = withPageToken(contactReadRequests([1])[0], 'abc/+=');
   const statusList = emailStatusRequests(['a@x.com', 'b+tag@y.org'])[0];
-  const patch = setEmailsRequest(42, [
-    { field: 'EMAIL1', email: 'new@x.com' },
-    { field: 'EMAIL2', email: 'kept@y.com' },
-  ]);
+  const patch = contactPatchRequest(42, {
+    emails: [
+      { field: 'EMAIL1', email: 'new@x.com' },
+      { field: 'EMAIL2', email: 'kept@y.com' },
+    ],
+  });
   const probe = connectionProbeRequest();
   const forbidden = {
     ...contactList,

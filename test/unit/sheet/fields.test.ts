@@ -23,7 +23,10 @@ type Modules = {
   sidebarState: typeof import('../../../src/ui/sidebarState');
 };
 
-/** The modules as they load with PHONE appended to the table. */
+/** The fake field's parser: what a field added to the table brings to cellParsers.ts. */
+const parsePhone = (cell: unknown) => ({ ok: true, value: String(cell).trim() || null });
+
+/** The modules as they load with PHONE appended to the table (and its parser). */
 function withPhone(): Modules {
   let modules: Modules | undefined;
   jest.isolateModules(() => {
@@ -35,6 +38,10 @@ function withPhone(): Modules {
         perField: <T>(valueOf: (field: (typeof SYNCED_FIELDS)[number]) => T) =>
           Object.fromEntries(SYNCED_FIELDS.map((field) => [field.key, valueOf(field)])),
       };
+    });
+    jest.doMock('../../../src/sheet/cellParsers', () => {
+      const real = jest.requireActual('../../../src/sheet/cellParsers');
+      return { ...real, CELL_PARSERS: { ...real.CELL_PARSERS, phone: parsePhone } };
     });
     /* eslint-disable @typescript-eslint/no-require-imports -- only require loads anew here */
     modules = {
@@ -48,6 +55,7 @@ function withPhone(): Modules {
     /* eslint-enable @typescript-eslint/no-require-imports */
   });
   jest.dontMock('../../../src/sheet/fields');
+  jest.dontMock('../../../src/sheet/cellParsers');
   return modules as Modules;
 }
 
@@ -71,6 +79,27 @@ describe('the table of synced fields', () => {
       '',
       '555',
     ]);
+  });
+
+  it("parses the new cell into the row's request, with or without a Contact ID", () => {
+    const columns = m.headers.findColumns(HEADER, m.headers.DEFAULT_HEADER_NAMES as never);
+    expect(m.rowParsing.parseRow(['7', 'a@b.co', '', '', ' 555 '], 2, columns)).toEqual({
+      kind: 'valid',
+      row: 2,
+      key: m.rowParsing.rowKey(['7', 'a@b.co', '', '', ' 555 '], columns),
+      request: { contactId: 7, email: 'a@b.co', optOut: false, reason: null, phone: '555' },
+    });
+    expect(m.rowParsing.parseRow(['', 'a@b.co', 'yes', '', '555'], 3, columns)).toMatchObject({
+      kind: 'byEmail',
+      request: { email: 'a@b.co', optOut: true, reason: null, phone: '555' },
+    });
+  });
+
+  it('refuses the new column set to a column the add-on writes, naming it by its label', () => {
+    const names = { ...m.headers.DEFAULT_HEADER_NAMES, phone: 'Sync Status' };
+    expect(() =>
+      m.rowParsing.parseSheet([[...HEADER.slice(0, 4), 'Sync Status']], names, () => 'Contacts'),
+    ).toThrow("The 'Phone' column is set to 'Sync Status', a column this add-on writes itself");
   });
 
   it("counts the new field in a row's fingerprint", () => {

@@ -1,0 +1,111 @@
+/**
+ * One cell, as people type it, into the value the sync means by it, or into a plain-language
+ * error: a parser per synced field (CELL_PARSERS, keyed by the table in fields.ts). Pure.
+ */
+import { formulaErrorOf, isBlankCell, isDate, quoteForMessage } from './cells';
+import type { SyncedFieldKey } from './fields';
+
+/** Keap stores EMAIL1 in at most 75 characters. */
+export const MAX_EMAIL_LENGTH = 75;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
+
+export function parseContactId(cell: unknown): Parsed<number> {
+  if (isBlankCell(cell)) return fail('Contact ID is missing');
+  const formulaError = formulaErrorOf(cell);
+  if (formulaError) return fail(`the Contact ID cell shows a formula error (${formulaError})`);
+  if (typeof cell === 'number') return contactIdFromNumber(cell, String(cell));
+  if (typeof cell !== 'string') {
+    return fail(`Contact ID must be a whole number (got ${quoteForMessage(cell)})`);
+  }
+  const text = cell.trim();
+  // "123", "00123", "123.0", "-5", "12.5": number-like text is judged as the number it spells.
+  if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) {
+    const integerDigits = text.replace(/^[+-]/, '').split('.')[0].replace(/^0+/, '');
+    if (integerDigits.length > 16) return fail(`Contact ID ${quoteForMessage(text)} is too large`);
+    return contactIdFromNumber(Number(text), text);
+  }
+  return fail(`Contact ID must be a whole number (got ${quoteForMessage(text)})`);
+}
+
+function contactIdFromNumber(value: number, typed: string): Parsed<number> {
+  const shown = quoteForMessage(typed);
+  if (!Number.isFinite(value)) return fail(`Contact ID must be a whole number (got ${shown})`);
+  if (!Number.isInteger(value)) return fail(`Contact ID must be a whole number (got ${shown})`);
+  if (value <= 0) return fail(`Contact ID must be a positive whole number (got ${shown})`);
+  if (value > Number.MAX_SAFE_INTEGER) return fail(`Contact ID ${shown} is too large`);
+  return ok(value);
+}
+
+// Letters, digits and the punctuation RFC 5322 allows unquoted in the local part (dot-separated,
+// at most 64 characters); domain labels of letters, digits and inner hyphens, at least two; a
+// top-level domain with a letter. One expression: every row of every read is checked with it.
+const EMAIL =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?=[a-z0-9-]*[a-z])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const MAX_LOCAL_PART = 64;
+
+export function isValidEmail(email: string): boolean {
+  return email.indexOf('@') <= MAX_LOCAL_PART && EMAIL.test(email);
+}
+
+/** A blank cell means "no email change" (null). Emails are trimmed and lower-cased. */
+export function parseEmail(cell: unknown): Parsed<string | null> {
+  if (isBlankCell(cell)) return ok(null);
+  const formulaError = formulaErrorOf(cell);
+  if (formulaError) return fail(`the Email cell shows a formula error (${formulaError})`);
+  if (typeof cell !== 'string') {
+    return fail(`${quoteForMessage(cell)} is not an email address`);
+  }
+  const email = cell.trim().toLowerCase();
+  if (email.length > MAX_EMAIL_LENGTH) {
+    return fail(
+      `the email is ${email.length} characters long; Keap allows at most ${MAX_EMAIL_LENGTH}`,
+    );
+  }
+  if (!isValidEmail(email)) return fail(`${quoteForMessage(cell)} is not a valid email address`);
+  return ok(email);
+}
+
+const YES = new Set(['yes', 'y', 'true', '1', 'x', '✓', '✔', 'checked', 'opt out', 'opted out']);
+const NO = new Set(['no', 'n', 'false', '0', 'unchecked']);
+
+/** Checkboxes, yes/no, true/false, 1/0 and x; blank means no. */
+export function parseOptOut(cell: unknown): Parsed<boolean> {
+  if (isBlankCell(cell)) return ok(false);
+  if (typeof cell === 'boolean') return ok(cell);
+  if (typeof cell === 'number') {
+    if (cell === 1) return ok(true);
+    if (cell === 0) return ok(false);
+  }
+  const formulaError = formulaErrorOf(cell);
+  if (formulaError) return fail(`the Opt Out cell shows a formula error (${formulaError})`);
+  if (typeof cell === 'string') {
+    const text = cell.trim().toLowerCase();
+    if (YES.has(text)) return ok(true);
+    if (NO.has(text)) return ok(false);
+  }
+  return fail(`Opt Out must be yes or no (got ${quoteForMessage(cell)})`);
+}
+
+/** Blank means "use the default reason" (null). */
+export function parseReason(cell: unknown): Parsed<string | null> {
+  if (isBlankCell(cell)) return ok(null);
+  const formulaError = formulaErrorOf(cell);
+  if (formulaError) return fail(`the Opt Out Reason cell shows a formula error (${formulaError})`);
+  const text = isDate(cell) ? cell.toISOString().slice(0, 10) : String(cell).trim();
+  return ok(text.replace(/\s+/g, ' '));
+}
+
+/**
+ * Which parser reads each synced field's cell (fields.ts): a field added to the table fails
+ * this build until it has one.
+ */
+export const CELL_PARSERS = {
+  contactId: parseContactId,
+  email: parseEmail,
+  optOut: parseOptOut,
+  optOutReason: parseReason,
+} satisfies Record<SyncedFieldKey, (cell: unknown) => Parsed<unknown>>;
