@@ -3,7 +3,7 @@
  * a Keap client with valid credentials, keep-alive, lost-access e-mails, disconnect and API
  * keys. This file wires Apps Script's services to the pure modules beside it.
  */
-import { appsScriptClock } from '../keap/clock';
+import { appsScriptClock } from '../keap/appsScriptClock';
 import {
   API_KEY_RATE_LIMITS,
   KEEP_ALIVE_TOKEN_AGE_MS,
@@ -12,7 +12,7 @@ import {
 } from '../keap/config';
 import { connectionProbeRequest } from '../keap/contactsApi';
 import { createKeapGateway } from '../keap/gateway';
-import { urlFetchHttp } from '../keap/httpPort';
+import { urlFetchHttp } from '../keap/urlFetchHttp';
 import { scrubSecrets } from '../keap/keapErrors';
 import { KeapAccessError, type KeapGateway } from '../keap/model';
 import {

@@ -30,18 +30,31 @@ export function isTransientServiceError(error: unknown): boolean {
   return TRANSIENT_STARTS.some((start) => start.test(message));
 }
 
+/**
+ * Runs `call`; when it throws an error `worthRetrying` accepts, pauses and tries again, once
+ * per pause, then passes the last error on. The one retry loop of the add-on's Google calls.
+ */
+export function withRetry<T>(
+  call: () => T,
+  worthRetrying: (error: unknown) => boolean,
+  sleep: (ms: number) => void,
+  pauses: readonly number[],
+): T {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return call();
+    } catch (error) {
+      if (attempt >= pauses.length || !worthRetrying(error)) throw error;
+      sleep(pauses[attempt]);
+    }
+  }
+}
+
 /** Runs `call`; on a transient Google service error pauses and tries again (3 more times). */
 export function withServiceRetry<T>(
   call: () => T,
   sleep: (ms: number) => void,
   pauses: readonly number[] = SERVICE_RETRY_PAUSES_MS,
 ): T {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return call();
-    } catch (error) {
-      if (attempt >= pauses.length || !isTransientServiceError(error)) throw error;
-      sleep(pauses[attempt]);
-    }
-  }
+  return withRetry(call, isTransientServiceError, sleep, pauses);
 }

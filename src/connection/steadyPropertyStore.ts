@@ -7,7 +7,7 @@
  * again the same way (a read changes nothing, so repeating it is safe); other read errors
  * and deletes go straight through.
  */
-import { isTransientServiceError } from './serviceRetry';
+import { withRetry, withServiceRetry } from './serviceRetry';
 
 export interface RetryPlan {
   /** Waits before the 2nd, 3rd, ... try. */
@@ -21,17 +21,10 @@ export function steadyPropertyStore(
   store: GoogleAppsScript.Properties.Properties,
   plan: RetryPlan,
 ): GoogleAppsScript.Properties.Properties {
+  const pause = (ms: number): void => plan.sleep(ms);
   const steady = {
-    getProperty: (key: string) => {
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          return store.getProperty(key);
-        } catch (error) {
-          if (attempt >= plan.delaysMs.length || !isTransientServiceError(error)) throw error;
-          plan.sleep(plan.delaysMs[attempt]);
-        }
-      }
-    },
+    getProperty: (key: string) =>
+      withServiceRetry(() => store.getProperty(key), pause, plan.delaysMs),
     getProperties: () => store.getProperties(),
     getKeys: () => store.getKeys(),
     deleteProperty: (key: string) => {
@@ -46,16 +39,15 @@ export function steadyPropertyStore(
       store.setProperties(properties, deleteAllOthers === true);
       return steady;
     },
+    // Any failure of the token's write is worth another try: it cannot be made again later.
     setProperty: (key: string, value: string) => {
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          store.setProperty(key, value);
-          return steady;
-        } catch (error) {
-          if (attempt >= plan.delaysMs.length) throw error;
-          plan.sleep(plan.delaysMs[attempt]);
-        }
-      }
+      withRetry(
+        () => store.setProperty(key, value),
+        () => true,
+        pause,
+        plan.delaysMs,
+      );
+      return steady;
     },
   };
   return steady as unknown as GoogleAppsScript.Properties.Properties;

@@ -5,11 +5,3 @@ export interface Clock {
   /** Blocks the execution (Apps Script has no timers). */
   sleep(ms: number): void;
 }
-
-/** The real clock inside Apps Script. */
-export function appsScriptClock(): Clock {
-  return {
-    now: () => Date.now(),
-    sleep: (ms) => Utilities.sleep(Math.max(0, Math.ceil(ms))),
-  };
-}

@@ -3,6 +3,7 @@
  * Thin adapter over SpreadsheetApp; every call here is a round trip, so there are few.
  */
 import type { CellBlock, CellRange } from './statusPlacement';
+import type { ContactSheetPort } from './ports';
 import { LOG_TAB_NAME } from './logTab';
 import { SheetSetupError } from './setupError';
 import { OLD_STATE_TAB_NAME, parseOldStateValues } from './oldStateTab';
@@ -13,21 +14,6 @@ type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 export const DEFAULT_TAB_NAME = 'Contacts';
-
-export interface ContactSheetPort {
-  /** The tab's name, for messages. */
-  tabName(): string;
-  /** The whole used range, row 1 (headers) first. */
-  readValues(): unknown[][];
-  /** The formulas of a range ('' where a cell holds a plain value). */
-  readFormulas(range: CellRange): unknown[][];
-  writeBlock(block: CellBlock): void;
-  hideColumn(column: number): void;
-  /** Records an earlier version kept in a tab of their own (see oldStateTab.ts); none: empty. */
-  readOldRecords(): SyncState;
-  /** Removes that tab, once its records are in the record column. */
-  removeOldRecords(): void;
-}
 
 /** A setting that names one of the add-on's own tabs as the contacts tab. */
 export function ownTabText(name: string): string {

@@ -12,7 +12,7 @@
  * beside their address's rows after a partial sort, as it does a contact's. Pure.
  */
 import { hash53 } from './hash';
-import { keepNewest, type StateRecord, type StateResult } from './syncRecord';
+import { newestOfColumn, type StateRecord, type StateResult } from './syncRecord';
 
 const PREFIX = 'kse1';
 const SEPARATOR = '|';
@@ -84,11 +84,5 @@ export function readEmailState(
   values: readonly (readonly unknown[])[],
   column: number | null,
 ): EmailState {
-  const state: EmailState = new Map();
-  if (column === null) return state;
-  for (let row = 1; row < values.length; row++) {
-    const parsed = parseEmailRecordCell(values[row][column - 1]);
-    if (parsed) keepNewest(state, parsed.addressKey, parsed.record);
-  }
-  return state;
+  return newestOfColumn(values, column, parseEmailRecordCell, (parsed) => parsed.addressKey);
 }

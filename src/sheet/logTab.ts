@@ -3,6 +3,7 @@
  * failure e-mails from Google, so this is where unattended runs report themselves.
  */
 import { formulaSafe } from './formulaSafe';
+import type { LogEntry, SyncLogPort } from './ports';
 import { SheetSession } from './tabs';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -25,25 +26,6 @@ export const LOG_HEADER = [
   'Message',
 ];
 
-/**
- * What one log row says about a run. The sync's own summary (src/sync/summary.ts) has this
- * shape; the tab is an adapter below the sync, so it names only what it writes.
- */
-export interface LogEntry {
-  /** ISO 8601. */
-  startedAt: string;
-  trigger: string;
-  rowsSeen: number;
-  emailsUpdated: number;
-  optedOut: number;
-  unchanged: number;
-  errors: number;
-  keapRequests: number;
-  durationMs: number;
-  outcome: string;
-  message: string;
-}
-
 /** How each trigger reads in the log's 'How' column; other names are written as they are. */
 const HOW: Readonly<Record<string, string>> = { continuation: 'follow-up' };
 
@@ -61,10 +43,6 @@ export function logRow(summary: LogEntry): unknown[] {
     summary.outcome,
     formulaSafe(summary.message),
   ];
-}
-
-export interface SyncLogPort {
-  append(entry: LogEntry): void;
 }
 
 /** Key of the developer metadata that marks the log tab (its value is empty). */

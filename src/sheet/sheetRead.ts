@@ -74,40 +74,48 @@ export class SheetRead {
 
   /** The record the row's Keap Sync Record cell holds, or null. */
   record(row: number): ParsedRecord | null {
-    const known = this.records[row - 1];
-    if (known !== NOT_YET) return known;
-    const column = this.columns.syncRecord;
-    let parsed: ParsedRecord | null = null;
-    if (column !== null) {
-      const cell = this.values[row - 1]?.[column - 1];
-      const earlier = this.sameRecordColumn ? this.earlier : null;
-      parsed =
-        earlier !== null && earlier.values[row - 1]?.[column - 1] === cell
-          ? earlier.record(row)
-          : parseRecordCell(cell);
-    }
-    this.records[row - 1] = parsed;
-    return parsed;
+    return this.fromCell(row, this.records, this.columns.syncRecord, this.sameRecordColumn, {
+      earlier: (earlier) => earlier.record(row),
+      workOut: parseRecordCell,
+    });
   }
 
   /** The contact id the row's Contact ID cell holds (parseContactId), or null. */
   contactId(row: number): number | null {
-    const known = this.contactIds[row - 1];
-    if (known !== NOT_YET) return known;
-    const column = this.columns.contactId;
-    let id: number | null = null;
+    return this.fromCell(row, this.contactIds, this.columns.contactId, this.sameInputColumns, {
+      earlier: (earlier) => earlier.contactId(row),
+      workOut: (cell) => {
+        const parsed = parseContactId(cell);
+        return parsed.ok ? parsed.value : null;
+      },
+    });
+  }
+
+  /**
+   * What one cell of the row holds, worked out once: asked of the earlier read when its cell
+   * is the very same value in the same column (`sameColumn`), else worked out from the cell.
+   * Null when there is no such column.
+   */
+  private fromCell<T>(
+    row: number,
+    known: (T | null | undefined)[],
+    column: number | null,
+    sameColumn: boolean,
+    how: { earlier: (earlier: SheetRead) => T | null; workOut: (cell: unknown) => T | null },
+  ): T | null {
+    const remembered = known[row - 1];
+    if (remembered !== NOT_YET) return remembered;
+    let value: T | null = null;
     if (column !== null) {
       const cell = this.values[row - 1]?.[column - 1];
-      const earlier = this.sameInputColumns ? this.earlier : null;
-      if (earlier !== null && earlier.values[row - 1]?.[column - 1] === cell) {
-        id = earlier.contactId(row);
-      } else {
-        const parsed = parseContactId(cell);
-        id = parsed.ok ? parsed.value : null;
-      }
+      const earlier = sameColumn ? this.earlier : null;
+      value =
+        earlier !== null && earlier.values[row - 1]?.[column - 1] === cell
+          ? how.earlier(earlier)
+          : how.workOut(cell);
     }
-    this.contactIds[row - 1] = id;
-    return id;
+    known[row - 1] = value;
+    return value;
   }
 
   /**

@@ -137,11 +137,24 @@ export function readSyncState(
   values: readonly (readonly unknown[])[],
   column: number | null,
 ): SyncState {
-  const state: SyncState = new Map();
+  return newestOfColumn(values, column, parseRecordCell, (parsed) => parsed.contactId);
+}
+
+/**
+ * The records of one kind in the record column (1-based; null: none), each key's newest:
+ * `parse` reads a cell of that kind (null for any other cell), `keyOf` names its key.
+ */
+export function newestOfColumn<P extends { record: R }, K, R extends { syncedAt: number }>(
+  values: readonly (readonly unknown[])[],
+  column: number | null,
+  parse: (cell: unknown) => P | null,
+  keyOf: (parsed: P) => K,
+): Map<K, R> {
+  const state = new Map<K, R>();
   if (column === null) return state;
-  for (const row of values.slice(1)) {
-    const parsed = parseRecordCell(row[column - 1]);
-    if (parsed) keepNewest(state, parsed.contactId, parsed.record);
+  for (let row = 1; row < values.length; row++) {
+    const parsed = parse(values[row][column - 1]);
+    if (parsed) keepNewest(state, keyOf(parsed), parsed.record);
   }
   return state;
 }

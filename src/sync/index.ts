@@ -44,6 +44,7 @@ import {
   type SettingsChoices,
   type SyncSettings,
 } from './settings';
+import type { InterruptedView, SyncStatusView } from './statusView';
 import type { SyncSummary, SyncTrigger } from './summary';
 import {
   spreadsheetIdForTrigger,
@@ -58,43 +59,7 @@ export type { SettingsChoices, SyncSettings } from './settings';
 export type { DailySyncStatus } from './triggers';
 export type { RowChangePreview, SyncPreview } from './preview';
 export type { SyncProgressView } from './progress';
-
-export interface SyncStatusView {
-  daily: DailySyncStatus;
-  lastRun: SyncSummary | null;
-  /** An execution of a sync of this spreadsheet holds the lease now (it expires on its own). */
-  running: boolean;
-  /**
-   * How far the running sync has got (whoever started it), or when its next part is due;
-   * null when neither is known.
-   */
-  progress?: SyncProgressView | null;
-  settings: SyncSettings;
-  /** The spreadsheet's locale as Apps Script names it ('en_US'): times are shown in it. */
-  locale?: string;
-  /** The last execution was stopped before it finished; null when it was not. */
-  interrupted?: InterruptedView | null;
-  /**
-   * ISO 8601: your run stopped at Keap's daily request limit and continues after this moment
-   * (Keap's reset, 00:00 UTC) by itself (Keap is connected and a recurring trigger of yours
-   * carries it); null when no run waits so.
-   */
-  waitingForKeapUntil?: string | null;
-  /**
-   * Your run stopped at Keap's daily request limit but nothing will continue it by itself:
-   * Keap is disconnected (connecting again gives it a trigger), or no trigger could be made
-   * (sync again after the reset). Null otherwise.
-   */
-  waitingForKeapStalled?: { until: string; disconnected: boolean } | null;
-}
-
-export interface InterruptedView {
-  /** True when the person looking started it. */
-  byYou: boolean;
-  startedBy: string | null;
-  /** ISO 8601 of about when the next run continues it; null when no trigger will. */
-  continuesAt: string | null;
-}
+export type { InterruptedView, SyncStatusView } from './statusView';
 
 function currentUserEmail(): string | null {
   try {

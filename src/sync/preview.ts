@@ -3,7 +3,7 @@
  * same reading, checks and plan as the sync, against Keap's current state.
  */
 import type { KeapGateway } from '../keap/model';
-import type { ContactSheetPort } from '../sheet/contactSheet';
+import type { ContactSheetPort } from '../sheet/ports';
 import { recordsOfSheet } from '../sheet/oldStateTab';
 import { contactIdCellOf, parseSheet } from '../sheet/rowParsing';
 import { chunk, SYNC_LIMITS, type SyncLimits } from './budget';

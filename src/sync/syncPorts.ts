@@ -2,7 +2,7 @@
  * The services a run of the sync needs, as ports: the runner (runSync.ts) and one execution
  * (execution.ts) both take them, and tests give in-memory fakes (services.ts gives the real ones).
  */
-import type { SyncLogPort } from '../sheet/logTab';
+import type { SyncLogPort } from '../sheet/ports';
 import type { CheckpointPort } from './checkpoint';
 import type { LeaseRecord } from './lease';
 import type { PreviewPorts } from './preview';

@@ -5,10 +5,10 @@
  */
 import type { ConnectionStatus } from '../connection/status';
 import { KeapError } from '../keap/model';
-import type { DailySyncStatus, RowChangePreview, SyncPreview } from '../sync/index';
-import type { PreviewCounts } from '../sync/preview';
+import type { PreviewCounts, RowChangePreview, SyncPreview } from '../sync/preview';
 import { clockTimeOf, keapFailureWords } from '../sync/statusText';
 import type { SyncSummary } from '../sync/summary';
+import type { DailySyncStatus } from '../sync/triggers';
 import { redactSecrets } from './redactSecrets';
 
 export interface AlertText {

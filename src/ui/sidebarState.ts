@@ -6,8 +6,10 @@
  */
 import type { ConsentAnswer } from '../connection/consentNote';
 import type { ConnectionStatus } from '../connection/status';
-import type { DailySyncStatus, SyncSettings, SyncStatusView } from '../sync/index';
+import type { SyncSettings } from '../sync/settings';
+import type { SyncStatusView } from '../sync/statusView';
 import type { SyncSummary } from '../sync/summary';
+import type { DailySyncStatus } from '../sync/triggers';
 import { perField, SYNCED_FIELDS, type SyncedFieldKey } from '../sheet/fields';
 import { intlLocale } from './dates';
 import { copyProgress, progressText } from './progressText';

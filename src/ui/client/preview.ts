@@ -1,10 +1,9 @@
 /** Preview changes: what a sync would change, row by row; nothing is changed. */
-import { clearError, clearNotice, showError, whenAnswered } from './banners';
 import { append, button, byId, clear, el } from './dom';
 import { plural } from './format';
 import type { Sidebar, SyncPreview } from './sidebar';
 import { countCell } from './summary';
-import { setBusy } from './syncPanel';
+import { runSyncCardCall } from './syncPanel';
 
 const PREVIEW_ROW_LIMIT = 200;
 
@@ -12,22 +11,11 @@ type PreviewRow = SyncPreview['changes'][number];
 
 /** Preview changes was clicked. */
 export function preview(ui: Sidebar): void {
-  if (ui.syncBusy) return;
-  clearError();
-  clearNotice();
-  byId('sync-result').hidden = true;
-  byId('preview-result').hidden = true;
-  setBusy(ui, 'Checking what a sync would change\u2026 nothing is changed yet.');
-  whenAnswered(
-    ui.server.call('previewSync'),
-    (result) => {
-      setBusy(ui, null);
-      showPreview(result);
-    },
-    (error) => {
-      setBusy(ui, null);
-      showError('Could not preview the sync', error);
-    },
+  runSyncCardCall(
+    ui,
+    'Checking what a sync would change\u2026 nothing is changed yet.',
+    () => ui.server.call('previewSync'),
+    { shown: showPreview, failedTitle: 'Could not preview the sync' },
   );
 }
 

@@ -71,27 +71,52 @@ export function setBusy(ui: Sidebar, text: string | null): void {
   updateSyncButtons(ui);
 }
 
-/** Sync now was clicked. */
-export function syncNow(ui: Sidebar): void {
+/**
+ * Runs one of the Sync card's calls (Sync now, Preview changes): none while another is under
+ * way; the earlier banners and results go, the spinner shows `busyText` until it is answered.
+ * `settled` runs after either answer has been shown.
+ */
+export function runSyncCardCall<T>(
+  ui: Sidebar,
+  busyText: string,
+  call: () => Promise<T>,
+  answer: { shown: (result: T) => void; failedTitle: string; settled?: () => void },
+): void {
   if (ui.syncBusy) return;
   clearError();
   clearNotice();
   byId('preview-result').hidden = true;
   byId('sync-result').hidden = true;
-  setBusy(ui, 'Syncing\u2026 this can take a few minutes. You can keep working in the sheet.');
-  // The progress is asked for while the sync runs (its lease shows it running).
-  watchRunningSync(ui, true);
+  setBusy(ui, busyText);
   whenAnswered(
-    ui.server.call('syncNow'),
-    (summary) => {
+    call(),
+    (result) => {
       setBusy(ui, null);
-      showSyncResult(ui, summary);
-      ui.refresh({ now: true });
+      answer.shown(result);
+      answer.settled?.();
     },
     (error) => {
       setBusy(ui, null);
-      showError('The sync did not finish', error);
-      ui.refresh({ now: true });
+      showError(answer.failedTitle, error);
+      answer.settled?.();
+    },
+  );
+}
+
+/** Sync now was clicked. */
+export function syncNow(ui: Sidebar): void {
+  runSyncCardCall(
+    ui,
+    'Syncing\u2026 this can take a few minutes. You can keep working in the sheet.',
+    () => {
+      // The progress is asked for while the sync runs (its lease shows it running).
+      watchRunningSync(ui, true);
+      return ui.server.call('syncNow');
+    },
+    {
+      shown: (summary) => showSyncResult(ui, summary),
+      failedTitle: 'The sync did not finish',
+      settled: () => ui.refresh({ now: true }),
     },
   );
 }

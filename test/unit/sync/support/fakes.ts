@@ -11,8 +11,7 @@ import {
   type KeapWrite,
   type WriteResult,
 } from '../../../../src/keap/model';
-import type { ContactSheetPort } from '../../../../src/sheet/contactSheet';
-import type { SyncLogPort } from '../../../../src/sheet/logTab';
+import type { ContactSheetPort, SyncLogPort } from '../../../../src/sheet/ports';
 import {
   readSyncState,
   parseRecordCell,
