@@ -13,12 +13,14 @@ import {
   type ConnectionStatus,
 } from '../connection/index';
 import { pauseDailySyncs } from '../sync/index';
+import { connectionProblemWords } from '../sync/statusText';
+import { connectionView } from '../ui/connectionView';
 import { checkApiKeyArgument, checkCallbackRequest, checkNoArguments } from './callArguments';
 
 /** Apps Script calls this when Keap sends the person back from its consent page. */
 export function authCallback(...args: unknown[]): GoogleAppsScript.HTML.HtmlOutput {
   const request = checkCallbackRequest('authCallback', args);
-  const page = completeAuthorization(request);
+  const page = completeAuthorization(request, connectionProblemWords);
   const template = HtmlService.createTemplateFromFile('AuthCallback');
   template.outcome = page.outcome;
   template.title = page.title;
@@ -33,7 +35,7 @@ export function disconnect(): ConnectionStatus;
 export function disconnect(...args: unknown[]): ConnectionStatus {
   checkNoArguments('disconnect', args);
   pauseDailySyncs();
-  return disconnectKeap();
+  return connectionView(disconnectKeap());
 }
 
 /**
@@ -42,5 +44,5 @@ export function disconnect(...args: unknown[]): ConnectionStatus {
  */
 export function saveApiKey(key: string): ConnectionStatus;
 export function saveApiKey(...args: unknown[]): ConnectionStatus {
-  return saveKeapApiKey(checkApiKeyArgument('saveApiKey', args));
+  return connectionView(saveKeapApiKey(checkApiKeyArgument('saveApiKey', args)));
 }

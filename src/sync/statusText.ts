@@ -3,7 +3,14 @@
  * them: "Updated: ...", "Up to date", "Error: ...", "Will retry: ...".
  */
 import { accountLabel } from '../connection/keapAccount';
-import type { KeapFailure, KeapShows, OptOutFailure, RefusalFailure } from '../keap/failure';
+import type {
+  ConnectionFault,
+  ConnectionProblem,
+  KeapFailure,
+  KeapShows,
+  OptOutFailure,
+  RefusalFailure,
+} from '../keap/failure';
 import type { KeapWrite } from '../keap/model';
 import type { RunChange } from './checkpoint';
 import type { UnitFailure } from './unitFailure';
@@ -61,6 +68,76 @@ export function unitStatus(
       return emailChangedTo === null
         ? errorStatus(failure.message)
         : errorStatus(`email changed to ${emailChangedTo}, but ${failure.message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The connection's problems and faults (src/keap/failure.ts, decided in src/connection) in
+// words: for run messages, the sidebar's connection card (src/ui/connectionView.ts), alerts
+// and the consent callback page. The sentences are the ones earlier versions stored.
+
+/** Why the connection cannot be used, as the sidebar and the run's message say it. */
+export function connectionProblemWords(problem: ConnectionProblem): string {
+  switch (problem.kind) {
+    case 'sign-in-ended':
+      return 'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar.';
+    case 'app-rejected':
+      return (
+        "Keap no longer accepts this add-on's Keap app (client id or secret rejected). " +
+        'Check KEAP_CLIENT_ID and KEAP_CLIENT_SECRET, then reconnect from the sidebar.'
+      );
+    case 'api-key-rejected':
+      return (
+        'Keap no longer accepts the saved API key (it may have been revoked). ' +
+        'Paste a new key or connect with Keap from the sidebar.'
+      );
+    case 'token-refused':
+      return (
+        'Keap refused the access token even right after renewing it. ' +
+        'If this keeps happening, reconnect from the sidebar.'
+      );
+    case 'not-connected':
+      return 'Keap is not connected. Connect from the sidebar.';
+    case 'not-set-up':
+      return (
+        `Keap is not set up for this add-on yet: the script properties ${problem.missing.join(' and ')} ` +
+        'must be set by whoever installed it.'
+      );
+    case 'recorded':
+      return problem.text;
+    default:
+      return problem satisfies never;
+  }
+}
+
+/** Whether connectionProblemWords already says what to do (else the run's message adds it). */
+function problemInstructs(problem: ConnectionProblem): boolean {
+  switch (problem.kind) {
+    case 'recorded':
+      return problem.instructs;
+    case 'sign-in-ended':
+    case 'app-rejected':
+    case 'api-key-rejected':
+    case 'token-refused':
+    case 'not-connected':
+    case 'not-set-up':
+      return true;
+    default:
+      return problem satisfies never;
+  }
+}
+
+/** A passing fault of the connection, and that the next run tries again. */
+export function connectionFaultWords(fault: ConnectionFault): string {
+  switch (fault.kind) {
+    case 'lock-busy':
+      return 'Another run held the Keap connection for too long; will retry next run.';
+    case 'renewal-failed':
+      return 'Keap could not renew the sign-in just now (Keap or the network had a problem); will retry next run.';
+    case 'described':
+      return fault.text;
+    default:
+      return fault satisfies never;
   }
 }
 
@@ -129,8 +206,9 @@ export function keapFailureWords(failure: KeapFailure, reading: string | null = 
     case 'daily-limit':
       return `Keap's daily request quota is spent until ${new Date(failure.resetsAt).toISOString()}.`;
     case 'unauthorized':
+      return connectionProblemWords(failure.problem);
     case 'connection':
-      return failure.reason;
+      return connectionFaultWords(failure.fault);
     case 'opt-out-unconfirmed':
     case 'opt-out-unavailable':
     case 'opt-out-unreadable':
@@ -185,16 +263,17 @@ const OPEN_AND_CONNECT =
  * Why Keap needs a person, followed by one instruction: the connection's own when its words
  * already give one (`instructs`).
  */
-function reconnectMessage(reason: string, instructs: boolean): string {
-  const said = asSentence(reason) || 'Keap does not accept the connection.';
-  return `${said} ${instructs ? SYNCED_ONCE_CONNECTED : OPEN_AND_CONNECT}`;
+function reconnectMessage(problem: ConnectionProblem): string {
+  const said =
+    asSentence(connectionProblemWords(problem)) || 'Keap does not accept the connection.';
+  return `${said} ${problemInstructs(problem) ? SYNCED_ONCE_CONNECTED : OPEN_AND_CONNECT}`;
 }
 
 /** Why Keap stopped an execution, and what happens next. */
 export function keapStopMessage(failure: KeapFailure, reading: string | null = null): string {
   switch (failure.kind) {
     case 'unauthorized':
-      return reconnectMessage(failure.reason, failure.instructs);
+      return reconnectMessage(failure.problem);
     case 'daily-limit':
       return DAILY_LIMIT_SENTENCE;
     default:
@@ -207,19 +286,25 @@ export function unexpectedStopMessage(text: string): string {
   return `The sync stopped unexpectedly: ${asSentence(text)} ${RETRY_NEXT_RUN}`;
 }
 
+function emailRefusalWords(failure: RefusalFailure, contactId: number, said: string): string {
+  switch (failure.kind) {
+    case 'not-found':
+      return `Keap has no contact with id ${contactId}`;
+    case 'forbidden':
+      return `Keap did not allow the change: ${said}`;
+    case 'refused':
+      return `Keap refused the email: ${said}`;
+    default:
+      return failure satisfies never;
+  }
+}
+
 /** The row's message for a write Keap refused (a 4xx). */
 export function writeRefusalText(failure: RefusalFailure, write: KeapWrite): string {
   const said = keapSaid(failure.keapMessage, refusalStatus(failure));
   switch (write.kind) {
-    case 'setEmails': {
-      const words =
-        failure.kind === 'not-found'
-          ? `Keap has no contact with id ${write.contactId}`
-          : failure.kind === 'forbidden'
-            ? `Keap did not allow the change: ${said}`
-            : `Keap refused the email: ${said}`;
-      return `Keap refused the email change: ${words}`;
-    }
+    case 'setEmails':
+      return `Keap refused the email change: ${emailRefusalWords(failure, write.contactId, said)}`;
     case 'optOut':
       return `Keap refused the opt-out: ${said}`;
   }

@@ -41,8 +41,14 @@ const EVERY_KIND: { [K in KeapFailureKind]: Extract<KeapFailure, { kind: K }> } 
   'too-long': { kind: 'too-long' },
   'kept-paging': { kind: 'kept-paging' },
   'daily-limit': { kind: 'daily-limit', resetsAt: Date.UTC(2026, 0, 6) },
-  unauthorized: { kind: 'unauthorized', reason: 'Keap refused the app.', instructs: false },
-  connection: { kind: 'connection', reason: 'Another run held the Keap connection' },
+  unauthorized: {
+    kind: 'unauthorized',
+    problem: { kind: 'recorded', text: 'Keap refused the app.', instructs: false },
+  },
+  connection: {
+    kind: 'connection',
+    fault: { kind: 'described', text: 'Another run held the Keap connection' },
+  },
   'opt-out-unconfirmed': { kind: 'opt-out-unconfirmed' },
   'opt-out-unavailable': { kind: 'opt-out-unavailable', shows },
   'opt-out-unreadable': { kind: 'opt-out-unreadable', shows },
@@ -108,8 +114,11 @@ describe('every Keap failure has words', () => {
   it('does not compile a kind nobody handles', () => {
     // @ts-expect-error: 'teapot' is no KeapFailure kind, so it has no words.
     const unknown: KeapFailure = { kind: 'teapot' };
-    // @ts-expect-error: a write never fails for lack of a connection (that stops the run).
-    const notAWriteFailure: WriteFailure = { kind: 'unauthorized', reason: 'x', instructs: true };
+    const notAWriteFailure: WriteFailure = {
+      // @ts-expect-error: a write never fails for lack of a connection (that stops the run).
+      kind: 'unauthorized',
+      problem: { kind: 'not-connected' },
+    };
     // @ts-expect-error: an opt-out outcome is a write's, never a read's.
     const notUnavailable: UnavailableFailure = { kind: 'opt-out-not-done', shows };
     expect([unknown, notAWriteFailure, notUnavailable]).toHaveLength(3);
@@ -156,7 +165,7 @@ describe('every failure the client throws has a stop', () => {
   it.each(failures.map((failure) => [failure.kind, failure]))('%s', (kind, failure) => {
     const error =
       failure.kind === 'unauthorized'
-        ? new KeapAccessError(failure.reason, failure.instructs)
+        ? new KeapAccessError(failure.problem)
         : failure.kind === 'daily-limit'
           ? new KeapDailyLimitError(failure.resetsAt)
           : new KeapUnavailableError(failure as UnavailableFailure, 'contacts');
