@@ -12,7 +12,9 @@ import type {
   RefusalFailure,
 } from '../keap/failure';
 import type { KeapWrite } from '../keap/model';
+import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import type { RunChange } from './checkpoint';
+import type { RunTally } from './tally';
 import type { UnitFailure } from './unitFailure';
 
 export const UP_TO_DATE = 'Up to date';
@@ -435,6 +437,192 @@ export function unsearchableEmailMessage(characters: readonly string[]): string 
 export function emailConflictMessage(email: string, rows: readonly number[]): string {
   const listed = rows.length === 1 ? `row ${rows[0]}` : `rows ${rows.join(', ')}`;
   return `the email ${email} is also on ${listed} without a Contact ID and with different values`;
+}
+
+// ---------------------------------------------------------------------------------------
+// A run's message (src/sync/runSync.ts) and what it adds as notes, and the preview's words.
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function retryCause(tally: RunTally): string {
+  const unreachable = Math.min(tally.unreachable ?? 0, tally.retrying);
+  if (unreachable === 0) return 'Keap was busy';
+  if (unreachable === tally.retrying) return 'Keap could not be reached';
+  return 'Keap was busy or could not be reached';
+}
+
+export function countsSentence(tally: RunTally): string {
+  const parts = [
+    `${plural(tally.emailsUpdated, 'email')} updated`,
+    `${tally.optedOut} opted out`,
+    `${tally.unchanged} unchanged`,
+    plural(tally.errors, 'error'),
+  ];
+  const retry =
+    tally.retrying > 0
+      ? ` ${plural(tally.retrying, 'row')} will be retried (${retryCause(tally)}).`
+      : '';
+  return `${parts.join(', ')}.${retry}`;
+}
+
+export function completedMessage(tally: RunTally): string {
+  return `Synced ${plural(tally.rowsSeen, 'row')}: ${countsSentence(tally)}`;
+}
+
+/** `rest`: when the rest is synced (statusText.ts restContinues); a quick follow-up by default. */
+export function continuingMessage(
+  tally: RunTally,
+  rest = 'the rest continues automatically in a few minutes.',
+): string {
+  return `Part of the sheet is synced (${countsSentence(tally).replace(/\.$/, '')}); ${rest}`;
+}
+
+/**
+ * A run stopped by Keap's daily request limit. `when`: its reset as people read it (00:00
+ * UTC in the spreadsheet's time zone); `rowsWaiting`: rows it continues with then.
+ */
+export function dailyLimitMessage(tally: RunTally, rowsWaiting: number, when: string): string {
+  return (
+    `Keap's daily request limit for this add-on was reached, so the sync stopped before using it up. ` +
+    `So far: ${countsSentence(tally)} ${plural(rowsWaiting, 'row')} continue after ${when}, when Keap resets the limit.`
+  );
+}
+
+/** A person asked for a sync while the run waits for Keap's daily limit: nothing was sent. */
+export function stillWaitingMessage(when: string): string {
+  return `Keap's daily request limit for this add-on was reached earlier, so nothing was sent now. The sync continues after ${when}, when Keap resets the limit.`;
+}
+
+export const BUSY_MESSAGE =
+  'Another sync of this spreadsheet is already running. Try again in a few minutes.';
+
+/** A run's follow-ups never came (its checkpoint went stale): closed by the next firing. */
+export const STALE_MESSAGE =
+  'This sync stopped before finishing: its follow-up run never came. The next run syncs the remaining rows.';
+
+/** The log row of an execution Google killed, from the lease it left. */
+export const INTERRUPTED_MESSAGE =
+  'This sync was interrupted: Google stopped its run before it finished. The next run continues it.';
+
+/** The lease could not be written: the run did not start. `detail`: Google's error. */
+export function leaseFailureMessage(detail: string): string {
+  return `The sync did not start: Google could not save the note that keeps two syncs of this spreadsheet apart. ${asSentence(detail)} The next run tries again.`;
+}
+
+/** A run that outlasted its follow-ups. */
+export function tooManyContinuationsMessage(maxContinuations: number): string {
+  return `The sheet took more than ${maxContinuations} follow-up runs, so this sync stopped. The next run syncs the remaining rows.`;
+}
+
+/** The checkpoint of a run with work left could not be saved. `detail`: Google's error. */
+export function checkpointNotSavedMessage(detail: string): string {
+  return `The sync could not save where it stopped (${detail}). The next run syncs the remaining rows.`;
+}
+
+/** Something besides the sync that a run could not do, added to its message as a note. */
+export type RunNote =
+  | 'last-run-not-saved'
+  | 'log-not-updated'
+  | 'checkpoint-not-cleared'
+  | 'statuses-not-written'
+  | 'old-tab-not-removed';
+
+/** A note: what could not be done, and Google's error (`detail`). */
+export function runNoteText(note: RunNote, detail: string): string {
+  switch (note) {
+    case 'last-run-not-saved':
+      return `The last run could not be saved: ${detail}`;
+    case 'log-not-updated':
+      return `The log tab could not be updated: ${detail}`;
+    case 'checkpoint-not-cleared':
+      return `The checkpoint could not be cleared: ${detail}`;
+    case 'statuses-not-written':
+      return `The statuses could not all be written: ${detail}`;
+    case 'old-tab-not-removed':
+      return `The old hidden '${OLD_STATE_TAB_NAME}' tab could not be removed, delete it by hand: ${detail}`;
+    default:
+      return note satisfies never;
+  }
+}
+
+/** Columns moved during the write, so the old records' tab was kept for a person to delete. */
+export const OLD_TAB_KEPT_NOTE = `Columns moved while the sync wrote, so the old hidden '${OLD_STATE_TAB_NAME}' tab was kept: delete it once the statuses look right`;
+
+/** A row Keap did not reach before it stopped the run (`reason`: keapTroubleSentence's). */
+export function unreachedRowStatus(reason: string): string {
+  return `Will retry: ${reason}`;
+}
+
+/** Why a contact's row could not be planned. */
+export function contactNotFoundText(contactId: number): string {
+  return `Contact ${contactId} was not found in Keap`;
+}
+
+export const NOTHING_TO_OPT_OUT =
+  'Cannot opt out: the row has no email and the contact has none in Keap';
+
+/** The preview's line for a row whose last sync failed and that is not tried yet. */
+export function knownErrorMessage(day: string): string {
+  return `The last sync of this row failed (see its Sync Status); it is tried again on ${day}, or when the row is edited`;
+}
+
+/** The preview's counts, as one sentence. */
+export function previewCounts(counts: {
+  emailChanges: number;
+  optOuts: number;
+  errors: number;
+  unchanged: number;
+}): string {
+  return (
+    `${plural(counts.emailChanges, 'email')} to update, ${counts.optOuts} to opt out, ` +
+    `${plural(counts.errors, 'row')} with errors, ${counts.unchanged} unchanged.`
+  );
+}
+
+/** The preview's message. `stopped`: why Keap stopped it (keapStopMessage), if it did. */
+export function previewMessage(p: {
+  stopped: string | null;
+  counts: string;
+  maxRows: number | null;
+  optedOutInKeap: number;
+}): string {
+  if (p.stopped) return `Preview incomplete: ${p.stopped} So far: ${p.counts}`;
+  const truncated =
+    p.maxRows === null ? '' : ` Only the first ${p.maxRows} rows of each list are shown.`;
+  const n = p.optedOutInKeap;
+  const keapNote =
+    n === 0
+      ? ''
+      : ` ${plural(n, 'row')} ${n === 1 ? 'is' : 'are'} opted out in Keap but not ticked in Opt Out (the add-on never opts anyone back in).`;
+  return `A sync would make these changes: ${p.counts}${truncated}${keapNote}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors of the spreadsheet, the schedule and the settings, as the person who asked reads them.
+
+export const NO_SPREADSHEET =
+  'There is no spreadsheet to sync. Open the spreadsheet and start the sync from there.';
+
+export const SCHEDULE_BUSY =
+  'Another change to the sync schedule is in progress. Try again in a moment.';
+
+/** A disconnect stopped because the schedule's lock was busy. */
+export const DISCONNECT_SCHEDULE_BUSY =
+  'Keap was not disconnected: another change to the sync schedule is in progress. Try again in a moment.';
+
+/** A disconnect stopped because the daily sync could not be paused. `detail`: the error's. */
+export function disconnectNotPausedMessage(detail: string): string {
+  return `Keap was not disconnected: the daily sync could not be paused (${detail}). Try again in a moment.`;
+}
+
+export function invalidHourMessage(hour: unknown): string {
+  return `The hour must be a whole number from 0 to 23 (got ${String(hour)}).`;
+}
+
+export function settingsNotSavedMessage(detail: string): string {
+  return `The settings could not be saved in the spreadsheet, so the earlier ones still apply: ${detail}`;
 }
 
 // ---------------------------------------------------------------------------------------
