@@ -27,7 +27,7 @@ import {
   statusColumnRows,
   withKeapStatuses,
 } from './keapStatusColumn';
-import { keapFailureWords } from './statusText';
+import { keapStatusNotRefreshedNote } from './statusText';
 import type { RecordScope, RowRef } from './worklist';
 
 type Grid = readonly (readonly unknown[])[];
@@ -121,7 +121,7 @@ export class ExecutionExtras {
       states = emails.size > 0 ? gateway().readOptStates([...emails]) : new Map();
     } catch (error) {
       if (!(error instanceof KeapUnavailableError)) throw error;
-      return `The Keap Email Status column was not refreshed: ${keapFailureWords(error.failure, error.reading)}`;
+      return keapStatusNotRefreshedNote(error.failure, error.reading);
     }
     const cells = keapStatusCells({
       rows: statusRows,

@@ -547,6 +547,11 @@ export function runNoteText(note: RunNote, detail: string): string {
   }
 }
 
+/** Keap's statuses could not be read, so the Keap Email Status column kept its words. */
+export function keapStatusNotRefreshedNote(failure: KeapFailure, reading: string | null): string {
+  return `The Keap Email Status column was not refreshed: ${keapFailureWords(failure, reading)}`;
+}
+
 /** Columns moved during the write, so the old records' tab was kept for a person to delete. */
 export const OLD_TAB_KEPT_NOTE = `Columns moved while the sync wrote, so the old hidden '${OLD_STATE_TAB_NAME}' tab was kept: delete it once the statuses look right`;
 
