@@ -181,6 +181,7 @@ export class Execution {
     this.extras = new ExecutionExtras(
       { values, columns, rows, state, shown },
       settings.keapEmailStatus,
+      this.ports.keapStatusMarks ?? null,
     );
     const byEmail = this.extras.prepare(this.scope);
     this.tally.rowsSeen = worklist.rowsSeen + byEmail.rowsSeen;

@@ -666,7 +666,7 @@ const ADD_ON_OPT_OUT_STATUS = 'MANUAL';
 export const NOT_IN_KEAP_EMAILS = 'Keap has no status for this email yet';
 
 /** Added where Keap shows the address opted out and the row does not ask for it. */
-const NOT_TICKED =
+export const NOT_TICKED =
   '. Opt Out is not ticked here; Keap keeps it opted out (this add-on never opts anyone back in)';
 
 export interface KeapStatusFacts {
@@ -681,7 +681,7 @@ export interface KeapStatusFacts {
 }
 
 /** Longest status value shown as Keap wrote it (Keap's documented ones are under 30). */
-const MAX_STATUS_CODE = 40;
+export const MAX_STATUS_CODE = 40;
 
 /**
  * A status value as Keap's codes are written (SINGLE_OPT_IN): upper case, words joined by
@@ -698,7 +698,7 @@ export function statusCode(status: string): string {
 }
 
 /** Words for a status value this add-on does not know: Keap's code, after a fixed prefix. */
-const UNKNOWN_STATUS_PREFIX = 'Keap status ';
+export const UNKNOWN_STATUS_PREFIX = 'Keap status ';
 
 /** The Keap Email Status cell. Pure. */
 export function keapStatusWords(facts: KeapStatusFacts): string {
@@ -714,24 +714,4 @@ export function keapStatusWords(facts: KeapStatusFacts): string {
   // The add-on never opts anyone back in: a row that does not ask for the opt-out is told.
   if (facts.optedOut && !facts.optOutTicked) return `${words}${NOT_TICKED}`;
   return words;
-}
-
-const BY_ADD_ON_WORDS = /^Opted out by this add-on on \d{4}-\d{2}-\d{2}$/;
-/** Exactly what keapStatusWords writes for an unknown code (statusCode's form, its length). */
-const UNKNOWN_STATUS_WORDS = new RegExp(
-  `^${UNKNOWN_STATUS_PREFIX}(?=[A-Z0-9_]{1,${MAX_STATUS_CODE}}$)[A-Z0-9]+(_[A-Z0-9]+)*$`,
-);
-const KNOWN_WORDS: ReadonlySet<string> = new Set([
-  NOT_IN_KEAP_EMAILS,
-  ...Object.values(KEAP_STATUS_WORDS),
-]);
-
-/**
- * Whether a Keap Email Status cell holds words keapStatusWords writes: what the add-on may
- * clear from the column once it is turned off. Anything else (a note a person typed) is
- * not the add-on's. Pure.
- */
-export function isKeapStatusWords(text: string): boolean {
-  const words = text.endsWith(NOT_TICKED) ? text.slice(0, -NOT_TICKED.length) : text;
-  return KNOWN_WORDS.has(words) || BY_ADD_ON_WORDS.test(words) || UNKNOWN_STATUS_WORDS.test(words);
 }

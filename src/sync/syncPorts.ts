@@ -5,6 +5,7 @@
 import type { ConnectionProblem } from '../keap/failure';
 import type { SyncLogPort } from '../sheet/logTab';
 import type { CheckpointPort } from './checkpoint';
+import type { KeapStatusMarksPort } from './keapStatusMarks';
 import type { LeaseRecord } from './lease';
 import type { PreviewPorts } from './preview';
 import type { ProgressPort } from './progress';
@@ -41,6 +42,11 @@ export interface SyncPorts extends PreviewPorts {
    * run, so a run with nothing to send still says that Keap needs a person.
    */
   connectionProblem?(): ConnectionProblem | null;
+  /**
+   * The marks of the add-on's words in the Keap Email Status column (keapStatusMarks.ts);
+   * absent: told by the legacy reader, nothing stored.
+   */
+  keapStatusMarks?: KeapStatusMarksPort;
   /** E-mails the owner of an unattended run that needs them (at most daily per kind). */
   notifyOwner?(kind: string, subject: string, body: string): void;
 }
