@@ -5,6 +5,7 @@
  * edge (src/sync/statusText.ts connectionProblemWords).
  */
 import type { ConnectionFault, ConnectionProblem } from '../keap/failure';
+import { hash53 } from '../sheet/hash';
 import { readJson, writeJson, type KeyValueStore } from './storePorts';
 import { USER_KEYS } from './userRecords';
 
@@ -54,26 +55,19 @@ interface SentenceRecord {
 }
 
 /**
- * The released version's sentences, by the problem each said (the text it stored, byte for
- * byte; lostAccess.test.ts holds them). A sentence not among them is kept as it is.
+ * The released version's three sentences, by the problem each said, known by their hash53
+ * (src/sheet/hash.ts) so that no sentence lives here: the words are chosen in
+ * src/sync/statusText.ts connectionProblemWords, which still says exactly these (lostAccess.test.ts
+ * reads each sentence back, byte for byte). A sentence not among them is kept as it is.
  */
-const LEGACY_SENTENCES: ReadonlyMap<string, LostAccessProblem> = new Map([
-  [
-    'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar.',
-    { kind: 'sign-in-ended' },
-  ],
-  [
-    "Keap no longer accepts this add-on's Keap app (client id or secret rejected). Check KEAP_CLIENT_ID and KEAP_CLIENT_SECRET, then reconnect from the sidebar.",
-    { kind: 'app-rejected' },
-  ],
-  [
-    'Keap no longer accepts the saved API key (it may have been revoked). Paste a new key or connect with Keap from the sidebar.',
-    { kind: 'api-key-rejected' },
-  ],
+const RELEASED_SENTENCES: ReadonlyMap<string, LostAccessProblem> = new Map([
+  ['1dc69bcedc744a', { kind: 'sign-in-ended' }],
+  ['150f978567b56b', { kind: 'app-rejected' }],
+  ['032d88168ee3d3', { kind: 'api-key-rejected' }],
 ]);
 
 function fromSentenceRecord(record: SentenceRecord): LostAccess {
-  const problem: LostAccessProblem = LEGACY_SENTENCES.get(record.reason) ?? {
+  const problem: LostAccessProblem = RELEASED_SENTENCES.get(hash53(record.reason)) ?? {
     kind: 'recorded',
     text: record.reason,
     // The released version's sentences all ended with what to do.

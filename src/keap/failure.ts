@@ -45,7 +45,10 @@ export type ConnectionFault =
   | { kind: 'lock-busy' }
   /** Keap or the network failed a token renewal. */
   | { kind: 'renewal-failed' }
-  /** A fault described by someone else's words (a Google service's), kept as they are. */
+  /**
+   * A fault in words given with it, kept as they are. src/connection makes none today; it is
+   * for a fault whose only description is someone else's text (and tests pass text through it).
+   */
   | { kind: 'described'; text: string };
 
 export type KeapFailure =
