@@ -1,6 +1,9 @@
 /**
- * The words on a row's Sync Status cell. One family of phrases, so people can filter on
- * them: "Updated: ...", "Up to date", "Error: ...", "Will retry: ...".
+ * The words the sync says, chosen here only (the sidebar's and the menu's are in src/ui): a
+ * row's Sync Status cell, one family of phrases, so people can filter on them ("Updated: ...",
+ * "Up to date", "Error: ...", "Will retry: ..."); Keap's failures and the connection's problems;
+ * a run's message and notes; the preview's message; the Keap Email Status column. Callers pass
+ * codes and data (src/keap/failure.ts, numbers, error details), never sentences.
  */
 import { accountLabel } from '../connection/keapAccount';
 import type {

@@ -4,6 +4,9 @@
  * kind has words and a decision, and a kind nobody handles does not compile.
  */
 import type {
+  ConnectionFault,
+  ConnectionProblem,
+  ConnectionProblemKind,
   KeapFailure,
   KeapFailureKind,
   UnavailableFailure,
@@ -16,6 +19,8 @@ import {
 } from '../../../src/keap/model';
 import { planUnit, resolveUnit } from '../../../src/sync/plan';
 import {
+  connectionFaultWords,
+  connectionProblemWords,
   keapFailureWords,
   keapTroubleSentence,
   optOutFailureText,
@@ -173,5 +178,34 @@ describe('every failure the client throws has a stop', () => {
     expect(stop.outcome).toBe(kind === 'unauthorized' ? 'needs-reconnect' : 'failed');
     expect(stop.message).toMatch(/^[A-Z].*\.$/);
     expect(stop.message).not.toContain('unexpectedly');
+  });
+});
+
+describe('every connection problem and fault has words', () => {
+  const problems: Record<ConnectionProblemKind, ConnectionProblem> = {
+    'sign-in-ended': { kind: 'sign-in-ended' },
+    'app-rejected': { kind: 'app-rejected' },
+    'api-key-rejected': { kind: 'api-key-rejected' },
+    'token-refused': { kind: 'token-refused' },
+    'not-connected': { kind: 'not-connected' },
+    'not-set-up': { kind: 'not-set-up', missing: ['KEAP_CLIENT_ID'] },
+    recorded: { kind: 'recorded', text: 'Keap said no.', instructs: true },
+  };
+  it.each(Object.entries(problems))('%s', (_kind, problem) => {
+    expect(connectionProblemWords(problem)).toMatch(/^[A-Z].*\.$/);
+    const stop = stopFor(new KeapAccessError(problem));
+    expect(stop.outcome).toBe('needs-reconnect');
+    expect(stop.message).toMatch(/^[A-Z].*\.$/);
+  });
+
+  const faults: Record<ConnectionFault['kind'], ConnectionFault> = {
+    'lock-busy': { kind: 'lock-busy' },
+    'renewal-failed': { kind: 'renewal-failed' },
+    described: { kind: 'described', text: 'Service unavailable.' },
+  };
+  it.each(Object.entries(faults))('%s', (_kind, fault) => {
+    expect(connectionFaultWords(fault)).toMatch(/^[A-Z].*\.$/);
+    const stop = stopFor(new KeapUnavailableError({ kind: 'connection', fault }));
+    expect(stop.outcome).toBe('failed');
   });
 });
