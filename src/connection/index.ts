@@ -17,8 +17,9 @@ import { scrubSecrets } from '../keap/keapErrors';
 import type { ConnectionProblem } from '../keap/failure';
 import { KeapAccessError, type KeapGateway } from '../keap/model';
 import {
+  ApiKeyError,
   checkApiKeyFormat,
-  describeKeyCheck,
+  keyCheckProblem,
   readApiKey,
   removeApiKey,
   storeApiKey,
@@ -339,12 +340,12 @@ export function disconnectKeap(): ConnectionState {
 
 /**
  * Checks a Personal Access Token / Service Account Key with one cheap Keap request and keeps
- * it as this user's connection (replacing an OAuth connection). Throws an Error in plain
- * words when the key is malformed or refused.
+ * it as this user's connection (replacing an OAuth connection). Throws ApiKeyError (why, as a
+ * code) when the key is malformed or refused.
  */
 export function saveKeapApiKey(raw: string): ConnectionState {
   const format = checkApiKeyFormat(raw);
-  if (!format.ok) throw new Error(format.error);
+  if (!format.ok) throw new ApiKeyError(format.problem);
   const probe = connectionProbeRequest();
   let answer: { status: number; body: string } | 'unreachable';
   try {
@@ -356,9 +357,15 @@ export function saveKeapApiKey(raw: string): ConnectionState {
   } catch {
     answer = 'unreachable';
   }
-  const problem = describeKeyCheck(answer);
+  const problem = keyCheckProblem(answer);
   // Keap's refusal is quoted to the person: it must not echo the key back.
-  if (problem) throw new Error(scrubSecrets(problem, [format.key]));
+  if (problem?.kind === 'check-refused' && problem.keapMessage !== null) {
+    throw new ApiKeyError({
+      ...problem,
+      keapMessage: scrubSecrets(problem.keapMessage, [format.key]),
+    });
+  }
+  if (problem) throw new ApiKeyError(problem);
   const user = userStore();
   const oauth = oauthFor(clientCredentials());
   withUserLock(oauth.lock, () => {

@@ -12,8 +12,10 @@ import {
   saveKeapApiKey,
   type ConnectionStatus,
 } from '../connection/index';
+import { ApiKeyError } from '../connection/apiKey';
 import { pauseDailySyncs } from '../sync/index';
 import { connectionProblemWords } from '../sync/statusText';
+import { apiKeyProblemWords } from '../ui/apiKeyWords';
 import { connectionView } from '../ui/connectionView';
 import { checkApiKeyArgument, checkCallbackRequest, checkNoArguments } from './callArguments';
 
@@ -44,5 +46,14 @@ export function disconnect(...args: unknown[]): ConnectionStatus {
  */
 export function saveApiKey(key: string): ConnectionStatus;
 export function saveApiKey(...args: unknown[]): ConnectionStatus {
-  return connectionView(saveKeapApiKey(checkApiKeyArgument('saveApiKey', args)));
+  const key = checkApiKeyArgument('saveApiKey', args);
+  let refused: ApiKeyError;
+  try {
+    return connectionView(saveKeapApiKey(key));
+  } catch (error) {
+    if (!(error instanceof ApiKeyError)) throw error;
+    refused = error;
+  }
+  // The sidebar shows the error's message: the key's problem in words (never the key).
+  throw new Error(apiKeyProblemWords(refused.problem));
 }
