@@ -19,17 +19,36 @@ export interface StoredApiKey {
 
 const MAX_KEY_LENGTH = 512;
 
+/** Why a pasted key was not kept; worded by src/ui/apiKeyWords.ts. */
+export type ApiKeyProblem =
+  | { kind: 'empty' }
+  | { kind: 'has-spaces' }
+  | { kind: 'not-a-key' }
+  /** The key check could not reach Keap. */
+  | { kind: 'check-unreachable' }
+  /** 401 or 403: Keap does not accept the key. */
+  | { kind: 'key-refused' }
+  | { kind: 'check-throttled' }
+  | { kind: 'check-server-error'; status: number }
+  /** Any other answer but 2xx; Keap's own message (data to show, the key scrubbed from it). */
+  | { kind: 'check-refused'; status: number; keapMessage: string | null };
+
+/** A key that was not kept, and why; the entry point words it for the sidebar. */
+export class ApiKeyError extends Error {
+  constructor(readonly problem: ApiKeyProblem) {
+    super(`The API key was not kept (${problem.kind})`);
+    this.name = 'ApiKeyError';
+  }
+}
+
 export function checkApiKeyFormat(
   raw: unknown,
-): { ok: true; key: string; kind: ApiKeyKind } | { ok: false; error: string } {
+): { ok: true; key: string; kind: ApiKeyKind } | { ok: false; problem: ApiKeyProblem } {
   const key = typeof raw === 'string' ? raw.trim() : '';
-  if (key === '')
-    return { ok: false, error: 'Paste a Keap Personal Access Token or Service Account Key.' };
-  if (/\s/.test(key)) {
-    return { ok: false, error: 'The key contains spaces or line breaks: paste the key alone.' };
-  }
+  if (key === '') return { ok: false, problem: { kind: 'empty' } };
+  if (/\s/.test(key)) return { ok: false, problem: { kind: 'has-spaces' } };
   if (key.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key)) {
-    return { ok: false, error: 'This does not look like a Keap key: check what was pasted.' };
+    return { ok: false, problem: { kind: 'not-a-key' } };
   }
   const kind: ApiKeyKind = key.startsWith(SERVICE_ACCOUNT_KEY_PREFIX)
     ? 'service-account-key'
@@ -37,24 +56,17 @@ export function checkApiKeyFormat(
   return { ok: true, key, kind };
 }
 
-/** Plain words for Keap's answer to the key check (null when the key works). */
-export function describeKeyCheck(
+/** What Keap's answer to the key check says of the key (null when the key works). */
+export function keyCheckProblem(
   answer: { status: number; body: string } | 'unreachable',
-): string | null {
-  if (answer === 'unreachable') {
-    return 'Could not reach Keap to check the key (network error). Try again in a minute.';
-  }
+): ApiKeyProblem | null {
+  if (answer === 'unreachable') return { kind: 'check-unreachable' };
   const { status, body } = answer;
   if (status >= 200 && status < 300) return null;
-  if (status === 401 || status === 403) {
-    return 'Keap did not accept this key. Check that it was copied whole and is still active.';
-  }
-  if (status === 429)
-    return 'Keap is busy (throttled) and could not check the key. Try again in a minute.';
-  if (status >= 500)
-    return `Keap had a server error (HTTP ${status}) while checking the key. Try again later.`;
-  const message = keapErrorMessage(body);
-  return `Keap refused the key check: ${message ?? `Keap gave no reason (its error code was ${status})`}.`;
+  if (status === 401 || status === 403) return { kind: 'key-refused' };
+  if (status === 429) return { kind: 'check-throttled' };
+  if (status >= 500) return { kind: 'check-server-error', status };
+  return { kind: 'check-refused', status, keapMessage: keapErrorMessage(body) };
 }
 
 export function readApiKey(store: KeyValueStore): StoredApiKey | null {

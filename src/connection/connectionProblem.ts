@@ -3,8 +3,8 @@
  * no refresh. A run asks first, so even a run with nothing to send says that a person has to
  * reconnect. The order is the one openKeapGateway follows, so both always agree.
  */
-import { notSetUpReason } from './credentials';
-import { LOST_ACCESS_WORDS, type LostAccess } from './lostAccess';
+import type { ConnectionProblem } from '../keap/failure';
+import type { LostAccess } from './lostAccess';
 
 export interface ConnectionProblemFacts {
   lostAccess: LostAccess | null;
@@ -15,10 +15,12 @@ export interface ConnectionProblemFacts {
   hasOAuthToken: () => boolean;
 }
 
-/** Plain words for what stops the connection, or null when a key or token is there to use. */
-export function connectionProblemFrom(facts: ConnectionProblemFacts): string | null {
-  if (facts.lostAccess) return facts.lostAccess.reason;
+/** What stops the connection, or null when a key or token is there to use. */
+export function connectionProblemFrom(facts: ConnectionProblemFacts): ConnectionProblem | null {
+  if (facts.lostAccess) return facts.lostAccess.problem;
   if (facts.hasApiKey) return null;
-  if (facts.missingCredentials.length > 0) return notSetUpReason(facts.missingCredentials);
-  return facts.hasOAuthToken() ? null : LOST_ACCESS_WORDS.notConnected;
+  if (facts.missingCredentials.length > 0) {
+    return { kind: 'not-set-up', missing: [...facts.missingCredentials] };
+  }
+  return facts.hasOAuthToken() ? null : { kind: 'not-connected' };
 }

@@ -1,7 +1,7 @@
 /** The connection's state for the sidebar, derived from what is stored (no network). */
 import type { StoredApiKey } from './apiKey';
 import type { LostAccess } from './lostAccess';
-import type { ConnectionStatus } from './status';
+import type { ConnectionState } from './status';
 import type { OAuthConnectionRecord } from './userRecords';
 
 export interface ConnectionFacts {
@@ -21,13 +21,13 @@ export interface ConnectionFacts {
  * A saved API key needs no OAuth setup, so it is looked at first; otherwise a deployment
  * without client id/secret can only be set up, and a refused connection must be renewed.
  */
-export function deriveConnectionStatus(facts: ConnectionFacts): ConnectionStatus {
+export function deriveConnectionStatus(facts: ConnectionFacts): ConnectionState {
   const { lostAccess } = facts;
   if (facts.apiKey) {
     if (lostAccess?.method === 'api-key') {
       return {
         state: 'needs-reconnect',
-        reason: lostAccess.reason,
+        problem: lostAccess.problem,
         account: null,
         since: lostAccess.since,
       };
@@ -50,7 +50,7 @@ export function deriveConnectionStatus(facts: ConnectionFacts): ConnectionStatus
   if (lostAccess) {
     return {
       state: 'needs-reconnect',
-      reason: lostAccess.reason,
+      problem: lostAccess.problem,
       account: lostAccess.account ?? account,
       since: lostAccess.since,
     };

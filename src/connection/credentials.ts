@@ -34,11 +34,3 @@ export function basicAuthorization(
 ): string {
   return `Basic ${base64(`${credentials.clientId}:${credentials.clientSecret}`)}`;
 }
-
-/** Plain words for a deployment that lacks its Keap app credentials. */
-export function notSetUpReason(missing: string[]): string {
-  return (
-    `Keap is not set up for this add-on yet: the script properties ${missing.join(' and ')} ` +
-    'must be set by whoever installed it.'
-  );
-}

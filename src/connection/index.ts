@@ -14,10 +14,12 @@ import { connectionProbeRequest } from '../keap/contactsApi';
 import { createKeapGateway } from '../keap/gateway';
 import { urlFetchHttp } from '../keap/urlFetchHttp';
 import { scrubSecrets } from '../keap/keapErrors';
+import type { ConnectionProblem } from '../keap/failure';
 import { KeapAccessError, type KeapGateway } from '../keap/model';
 import {
+  ApiKeyError,
   checkApiKeyFormat,
-  describeKeyCheck,
+  keyCheckProblem,
   readApiKey,
   removeApiKey,
   storeApiKey,
@@ -33,19 +35,19 @@ import {
 import { connectionProblemFrom } from './connectionProblem';
 import { noteConsentAnswer, readConsentAnswer, type ConsentAnswer } from './consentNote';
 import { deriveConnectionStatus } from './connectionStatus';
-import { notSetUpReason, readClientCredentials, type CredentialsLookup } from './credentials';
+import { readClientCredentials, type CredentialsLookup } from './credentials';
 import { apiKeyAccount, oauthAccount } from './keapAccount';
 import { accountFromScope, asKeapToken } from './keapToken';
-import { clearLostAccess, LOST_ACCESS_WORDS, readLostAccess, recordLostAccess } from './lostAccess';
+import { clearLostAccess, readLostAccess, recordLostAccess } from './lostAccess';
 import { keapRedirectUri, openKeapOAuth, type KeapOAuth } from './oauthService';
 import { dayStamp, noticeKey, shouldSendNotice } from './ownerNotice';
 import { apiKeyHeaders, apiKeyRequestAuth, oauthRequestAuth } from './requestAuth';
-import type { ConnectionStatus } from './status';
+import type { ConnectionState } from './status';
 import { TokenAccess } from './tokenAccess';
 import { readJson, withLock, withWaitedLock, writeJson, type KeyValueStore } from './storePorts';
 import { OAUTH_SERVICE_NAME, USER_KEYS, type OAuthConnectionRecord } from './userRecords';
 
-export type { ConnectionStatus } from './status';
+export type { ConnectionState, ConnectionStatus } from './status';
 export type { CallbackPage } from './callbackPage';
 export type { ConsentAnswer } from './consentNote';
 
@@ -75,10 +77,10 @@ function tokenAccessFor(oauth: KeapOAuth, user: KeyValueStore): TokenAccess {
     service: oauth.service,
     lock: oauth.lock,
     now: () => Date.now(),
-    onLost: (reason) => {
+    onLost: (problem) => {
       const record = readJson<OAuthConnectionRecord>(user, USER_KEYS.oauthConnection);
       recordLostAccess(user, {
-        reason,
+        problem,
         since: nowIso(),
         account: record?.account ?? null,
         method: 'oauth',
@@ -87,8 +89,8 @@ function tokenAccessFor(oauth: KeapOAuth, user: KeyValueStore): TokenAccess {
   });
 }
 
-/** What the sidebar shows about the connection (never a token or secret). */
-export function getConnectionStatus(): ConnectionStatus {
+/** The connection's state for the sidebar (never a token or secret); src/ui words it. */
+export function getConnectionStatus(): ConnectionState {
   const user = userStore();
   const lookup = clientCredentials();
   const token = asKeapToken(oauthFor(lookup).service.getToken());
@@ -103,15 +105,9 @@ export function getConnectionStatus(): ConnectionStatus {
   });
 }
 
-/** Keap's consent URL with a fresh state token (valid 1 hour). */
-export function getAuthorizationUrl(): string {
-  const lookup = clientCredentials();
-  if (!lookup.ok) throw new Error(notSetUpReason(lookup.missing));
-  return oauthFor(lookup).service.getAuthorizationUrl();
-}
-
 /**
- * Like getAuthorizationUrl, but null while the add-on's Keap app is not set up. The sidebar
+ * Keap's consent URL with a fresh state token (valid 1 hour), or null while the add-on's Keap
+ * app is not set up (connectionProblem says what to set up). The sidebar
  * asks for it whenever a person may reconnect, and a revoked API key on a deployment without
  * OAuth credentials may reconnect only by pasting a new key: the sidebar must still load.
  */
@@ -125,12 +121,18 @@ export interface AuthCallbackRequest {
   parameter?: Record<string, string | undefined>;
 }
 
+/** Words for a connection problem, chosen at the edge (src/sync/statusText.ts). */
+export type ProblemWords = (problem: ConnectionProblem) => string;
+
 /**
  * Finishes the consent: exchanges Keap's code for tokens, records the account and the time,
- * and says in plain words what happened.
+ * and says in plain words what happened (a problem of the setup in `problemWords`).
  */
-export function completeAuthorization(request: AuthCallbackRequest): CallbackPage {
-  const page = authorize(request);
+export function completeAuthorization(
+  request: AuthCallbackRequest,
+  problemWords: ProblemWords,
+): CallbackPage {
+  const page = authorize(request, problemWords);
   try {
     noteConsentAnswer(CacheService.getUserCache(), page, nowIso());
   } catch {
@@ -148,13 +150,13 @@ export function lastConsentAnswer(): ConsentAnswer | null {
   }
 }
 
-function authorize(request: AuthCallbackRequest): CallbackPage {
+function authorize(request: AuthCallbackRequest, problemWords: ProblemWords): CallbackPage {
   const parameter = request?.parameter ?? {};
   if (parameter.error === 'access_denied') return deniedPage();
   if (parameter.error)
     return failedPage(providerErrorReason(parameter.error, parameter.error_description));
   const lookup = clientCredentials();
-  if (!lookup.ok) return failedPage(notSetUpReason(lookup.missing));
+  if (!lookup.ok) return failedPage(problemWords({ kind: 'not-set-up', missing: lookup.missing }));
   if (!parameter.code) {
     return failedPage(
       'The page Keap sent back had no sign-in code (the link may be incomplete or expired).',
@@ -180,12 +182,12 @@ function authorize(request: AuthCallbackRequest): CallbackPage {
 }
 
 /**
- * Why the stored connection cannot be used, in plain words (lost access kept from an earlier
- * refusal, not set up, not connected), or null when an API key or OAuth token is there.
+ * Why the stored connection cannot be used (lost access kept from an earlier refusal, not set
+ * up, not connected), or null when an API key or OAuth token is there.
  * Reads stored state only: no request to Keap, no token refresh. It decides in the order
  * openKeapGateway below checks, so a null here means the gateway opens unless Keap refuses.
  */
-export function connectionProblem(): string | null {
+export function connectionProblem(): ConnectionProblem | null {
   const user = userStore();
   const lookup = clientCredentials();
   return connectionProblemFrom({
@@ -237,18 +239,18 @@ export function connectedAccount(): string | null {
 export function openKeapGateway(options: { deadline: number }): KeapGateway {
   const user = userStore();
   const lost = readLostAccess(user);
-  if (lost) throw new KeapAccessError(lost.reason);
+  if (lost) throw new KeapAccessError(lost.problem);
   const clock = appsScriptClock();
   const http = urlFetchHttp();
   const apiKey = readApiKey(user);
   if (apiKey) {
-    const onRejected = (): string =>
+    const onRejected = (): ConnectionProblem =>
       recordLostAccess(user, {
-        reason: LOST_ACCESS_WORDS.apiKeyRejected,
+        problem: { kind: 'api-key-rejected' },
         since: nowIso(),
         account: null,
         method: 'api-key',
-      }).reason;
+      }).problem;
     return createKeapGateway({
       http,
       clock,
@@ -259,7 +261,7 @@ export function openKeapGateway(options: { deadline: number }): KeapGateway {
     });
   }
   const lookup = clientCredentials();
-  if (!lookup.ok) throw new KeapAccessError(notSetUpReason(lookup.missing));
+  if (!lookup.ok) throw new KeapAccessError({ kind: 'not-set-up', missing: lookup.missing });
   const oauth = oauthFor(lookup);
   const access = tokenAccessFor(oauth, user);
   access.accessToken(); // Fails early, before any sheet work, when the connection is gone.
@@ -281,7 +283,7 @@ export function openKeapGateway(options: { deadline: number }): KeapGateway {
 export function keepConnectionAlive(): void {
   const user = userStore();
   const lost = readLostAccess(user);
-  if (lost) throw new KeapAccessError(lost.reason);
+  if (lost) throw new KeapAccessError(lost.problem);
   if (readApiKey(user)) return;
   const lookup = clientCredentials();
   if (!lookup.ok) return;
@@ -324,7 +326,7 @@ function knownSecrets(): string[] {
 }
 
 /** Removes the token and everything stored with it; returns the new status. */
-export function disconnectKeap(): ConnectionStatus {
+export function disconnectKeap(): ConnectionState {
   const user = userStore();
   const oauth = oauthFor(clientCredentials());
   withUserLock(oauth.lock, () => {
@@ -338,12 +340,12 @@ export function disconnectKeap(): ConnectionStatus {
 
 /**
  * Checks a Personal Access Token / Service Account Key with one cheap Keap request and keeps
- * it as this user's connection (replacing an OAuth connection). Throws an Error in plain
- * words when the key is malformed or refused.
+ * it as this user's connection (replacing an OAuth connection). Throws ApiKeyError (why, as a
+ * code) when the key is malformed or refused.
  */
-export function saveKeapApiKey(raw: string): ConnectionStatus {
+export function saveKeapApiKey(raw: string): ConnectionState {
   const format = checkApiKeyFormat(raw);
-  if (!format.ok) throw new Error(format.error);
+  if (!format.ok) throw new ApiKeyError(format.problem);
   const probe = connectionProbeRequest();
   let answer: { status: number; body: string } | 'unreachable';
   try {
@@ -355,9 +357,15 @@ export function saveKeapApiKey(raw: string): ConnectionStatus {
   } catch {
     answer = 'unreachable';
   }
-  const problem = describeKeyCheck(answer);
+  const problem = keyCheckProblem(answer);
   // Keap's refusal is quoted to the person: it must not echo the key back.
-  if (problem) throw new Error(scrubSecrets(problem, [format.key]));
+  if (problem?.kind === 'check-refused' && problem.keapMessage !== null) {
+    throw new ApiKeyError({
+      ...problem,
+      keapMessage: scrubSecrets(problem.keapMessage, [format.key]),
+    });
+  }
+  if (problem) throw new ApiKeyError(problem);
   const user = userStore();
   const oauth = oauthFor(clientCredentials());
   withUserLock(oauth.lock, () => {

@@ -1,5 +1,6 @@
 /** How Keap requests are authenticated: an OAuth bearer token or an API key header. */
 import { KEAP_API_KEY_HEADER } from '../keap/config';
+import type { ConnectionProblem } from '../keap/failure';
 import type { RequestAuth } from '../keap/requestRunner';
 import type { TokenAccess } from './tokenAccess';
 
@@ -14,9 +15,7 @@ export function oauthRequestAuth(access: TokenAccess): RequestAuth {
         sent.startsWith(BEARER) ? sent.slice(BEARER.length) : sent,
       );
     },
-    rejectionReason: () =>
-      'Keap refused the access token even right after renewing it. ' +
-      'If this keeps happening, reconnect from the sidebar.',
+    rejectionProblem: () => ({ kind: 'token-refused' }),
   };
 }
 
@@ -25,10 +24,10 @@ export function apiKeyHeaders(key: string): Record<string, string> {
 }
 
 /** An API key cannot be renewed: a 401 means Keap no longer accepts it. */
-export function apiKeyRequestAuth(key: string, onRejected: () => string): RequestAuth {
+export function apiKeyRequestAuth(key: string, onRejected: () => ConnectionProblem): RequestAuth {
   return {
     headers: () => apiKeyHeaders(key),
     recoverFromRejection: () => false,
-    rejectionReason: onRejected,
+    rejectionProblem: onRejected,
   };
 }

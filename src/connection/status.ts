@@ -1,3 +1,5 @@
+import type { LostAccessProblem } from './lostAccess';
+
 /** How the sidebar sees the Keap connection. Holds no token or secret, ever. */
 export type ConnectionStatus =
   | {
@@ -16,3 +18,16 @@ export type ConnectionStatus =
       connectedSince: string | null;
     }
   | { state: 'needs-reconnect'; reason: string; account: string | null; since: string };
+
+/**
+ * The connection's state as src/connection derives it: a ConnectionStatus whose reconnect
+ * reason is still a code. src/ui words it (connectionView.ts) before the sidebar sees it.
+ */
+export type ConnectionState =
+  | Exclude<ConnectionStatus, { state: 'needs-reconnect' }>
+  | {
+      state: 'needs-reconnect';
+      problem: LostAccessProblem;
+      account: string | null;
+      since: string;
+    };

@@ -11,7 +11,7 @@
 import { TOKEN_LOCK_WAIT_MS } from '../keap/config';
 import { KeapAccessError, KeapUnavailableError } from '../keap/model';
 import { asKeapToken, isTokenOlderThan } from './keapToken';
-import { classifyRefreshFailure, LOST_ACCESS_WORDS } from './lostAccess';
+import { classifyRefreshFailure, type LostAccessProblem } from './lostAccess';
 import { isTransientServiceError } from './serviceRetry';
 import { withWaitedLock, type WaitingLock } from './storePorts';
 
@@ -29,12 +29,10 @@ export type TokenLock = WaitingLock;
 export interface TokenAccessDeps {
   service: TokenService;
   lock: TokenLock;
-  /** Records that Keap refused the refresh token (reason in plain words). */
-  onLost(reason: string): void;
+  /** Records that Keap refused the refresh token, and why. */
+  onLost(problem: LostAccessProblem): void;
   now(): number;
 }
-
-const LOCK_BUSY_WORDS = 'Another run held the Keap connection for too long; will retry next run.';
 
 export type KeepAliveResult = 'fresh' | 'refreshed' | 'not-connected' | 'retry-later';
 
@@ -56,11 +54,11 @@ export class TokenAccess {
       // store already tried it again) is passed on as it is: the run keeps its checkpoint and
       // the next firing carries on. Nothing was written, so the refresh token is untouched.
       if (isTransientServiceError(error)) throw error;
-      throw new KeapUnavailableError({ kind: 'connection', reason: LOCK_BUSY_WORDS });
+      throw new KeapUnavailableError({ kind: 'connection', fault: { kind: 'lock-busy' } });
     }
     const token = asKeapToken(service.getToken());
     if (granted && token) return token.access_token;
-    if (!token) throw new KeapAccessError(LOST_ACCESS_WORDS.notConnected);
+    if (!token) throw new KeapAccessError({ kind: 'not-connected' });
     throw this.refreshFailure(service.getLastError());
   }
 
@@ -71,7 +69,7 @@ export class TokenAccess {
   recoverAfterRejection(failedAccessToken: string): boolean {
     return this.underLock(() => {
       const stored = asKeapToken(this.deps.service.getToken(true));
-      if (!stored) throw new KeapAccessError(LOST_ACCESS_WORDS.notConnected);
+      if (!stored) throw new KeapAccessError({ kind: 'not-connected' });
       if (stored.access_token !== failedAccessToken) return true;
       this.refreshHoldingLock();
       return true;
@@ -108,14 +106,14 @@ export class TokenAccess {
   private refreshFailure(error: unknown): Error {
     const failure = classifyRefreshFailure(error);
     if (!failure.lost)
-      return new KeapUnavailableError({ kind: 'connection', reason: failure.reason });
-    this.deps.onLost(failure.reason);
-    return new KeapAccessError(failure.reason);
+      return new KeapUnavailableError({ kind: 'connection', fault: failure.fault });
+    this.deps.onLost(failure.problem);
+    return new KeapAccessError(failure.problem);
   }
 
   private underLock<T>(work: () => T): T {
     return withWaitedLock(this.deps.lock, TOKEN_LOCK_WAIT_MS, work, () => {
-      throw new KeapUnavailableError({ kind: 'connection', reason: LOCK_BUSY_WORDS });
+      throw new KeapUnavailableError({ kind: 'connection', fault: { kind: 'lock-busy' } });
     });
   }
 }

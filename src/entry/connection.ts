@@ -12,13 +12,17 @@ import {
   saveKeapApiKey,
   type ConnectionStatus,
 } from '../connection/index';
+import { ApiKeyError } from '../connection/apiKey';
 import { pauseDailySyncs } from '../sync/index';
+import { connectionProblemWords } from '../sync/statusText';
+import { apiKeyProblemWords } from '../ui/apiKeyWords';
+import { connectionView } from '../ui/connectionView';
 import { checkApiKeyArgument, checkCallbackRequest, checkNoArguments } from './callArguments';
 
 /** Apps Script calls this when Keap sends the person back from its consent page. */
 export function authCallback(...args: unknown[]): GoogleAppsScript.HTML.HtmlOutput {
   const request = checkCallbackRequest('authCallback', args);
-  const page = completeAuthorization(request);
+  const page = completeAuthorization(request, connectionProblemWords);
   const template = HtmlService.createTemplateFromFile('AuthCallback');
   template.outcome = page.outcome;
   template.title = page.title;
@@ -33,7 +37,7 @@ export function disconnect(): ConnectionStatus;
 export function disconnect(...args: unknown[]): ConnectionStatus {
   checkNoArguments('disconnect', args);
   pauseDailySyncs();
-  return disconnectKeap();
+  return connectionView(disconnectKeap());
 }
 
 /**
@@ -42,5 +46,14 @@ export function disconnect(...args: unknown[]): ConnectionStatus {
  */
 export function saveApiKey(key: string): ConnectionStatus;
 export function saveApiKey(...args: unknown[]): ConnectionStatus {
-  return saveKeapApiKey(checkApiKeyArgument('saveApiKey', args));
+  const key = checkApiKeyArgument('saveApiKey', args);
+  let refused: ApiKeyError;
+  try {
+    return connectionView(saveKeapApiKey(key));
+  } catch (error) {
+    if (!(error instanceof ApiKeyError)) throw error;
+    refused = error;
+  }
+  // The sidebar shows the error's message: the key's problem in words (never the key).
+  throw new Error(apiKeyProblemWords(refused.problem));
 }

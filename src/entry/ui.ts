@@ -19,6 +19,7 @@ import {
   previewSync,
   runSync,
 } from '../sync/index';
+import { connectionView } from '../ui/connectionView';
 import { formatMoment } from '../ui/dates';
 import { buildAddonMenu } from '../ui/menu';
 import {
@@ -63,7 +64,7 @@ export function getSidebarState(): SidebarState;
 export function getSidebarState(...args: unknown[]): SidebarState {
   checkNoArguments('getSidebarState', args);
   return composeSidebarState({
-    connection: getConnectionStatus(),
+    connection: connectionView(getConnectionStatus()),
     sync: getSyncStatus(),
     buildAuthorizationUrl: authorizationUrlIfSetUp,
     consent: lastConsentAnswer(),
@@ -110,7 +111,7 @@ export function menuDisconnect(...args: unknown[]): void {
   if (answer !== ui.Button.YES) return;
   showOutcome('disconnect', () => {
     pauseDailySyncs();
-    return disconnectedAlert(disconnectKeap());
+    return disconnectedAlert(connectionView(disconnectKeap()));
   });
 }
 

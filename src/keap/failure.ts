@@ -12,6 +12,45 @@ export interface KeapShows {
   status: string | null;
 }
 
+/**
+ * Why the Keap connection cannot be used until a person acts. src/connection decides it (and
+ * keeps the lasting ones in its lost-access record); the words are statusText.ts
+ * `connectionProblemWords`.
+ */
+export type ConnectionProblem =
+  /** Keap rejected the refresh token: the sign-in ended (removed, password, 45 days unused). */
+  | { kind: 'sign-in-ended' }
+  /** Keap rejected the add-on's Keap app (client id or secret). */
+  | { kind: 'app-rejected' }
+  /** Keap no longer accepts the saved API key. */
+  | { kind: 'api-key-rejected' }
+  /** Keap refused the access token even right after renewing it. */
+  | { kind: 'token-refused' }
+  /** No API key and no OAuth token is stored. */
+  | { kind: 'not-connected' }
+  /** The deployment lacks its Keap app's script properties (`missing`, by name). */
+  | { kind: 'not-set-up'; missing: string[] }
+  /**
+   * Words this version does not choose, kept as they are: a lost-access record saved by an
+   * earlier version whose sentence is none this version knows (src/connection/lostAccess.ts).
+   * `instructs`: they already say what to do.
+   */
+  | { kind: 'recorded'; text: string; instructs: boolean };
+
+export type ConnectionProblemKind = ConnectionProblem['kind'];
+
+/** A passing fault of the connection: the next run tries again. */
+export type ConnectionFault =
+  /** Another execution held the connection's lock past the wait. */
+  | { kind: 'lock-busy' }
+  /** Keap or the network failed a token renewal. */
+  | { kind: 'renewal-failed' }
+  /**
+   * A fault in words given with it, kept as they are. src/connection makes none today; it is
+   * for a fault whose only description is someone else's text (and tests pass text through it).
+   */
+  | { kind: 'described'; text: string };
+
 export type KeapFailure =
   /** The deadline (or the daily quota's reserve) came before the request was sent. */
   | { kind: 'not-sent' }
@@ -37,13 +76,10 @@ export type KeapFailure =
   | { kind: 'kept-paging' }
   /** Keap's daily quota is spent, or too low to finish more work, until `resetsAt` (epoch ms). */
   | { kind: 'daily-limit'; resetsAt: number }
-  /**
-   * Keap refuses the connection: a person must reconnect. `reason` is the connection's own
-   * words (src/connection); `instructs`: they already say what to do.
-   */
-  | { kind: 'unauthorized'; reason: string; instructs: boolean }
-  /** A passing fault of the connection (its lock, a token renewal); its own words. */
-  | { kind: 'connection'; reason: string }
+  /** Keap refuses the connection, or there is none: a person must act (`problem` says why). */
+  | { kind: 'unauthorized'; problem: ConnectionProblem }
+  /** A passing fault of the connection (its lock, a token renewal). */
+  | { kind: 'connection'; fault: ConnectionFault }
   /** Keap accepted an opt-out, but its status could not be read back to confirm it. */
   | { kind: 'opt-out-unconfirmed' }
   /** Keap's opt-out service (XML-RPC) is down and Keap does not show the address opted out. */

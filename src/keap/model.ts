@@ -4,7 +4,7 @@
  * (src/sync) plans against it without knowing URLs, tokens or pacing.
  */
 import type { ContactValues } from './contactFields';
-import type { KeapFailure, UnavailableFailure, WriteFailure } from './failure';
+import type { ConnectionProblem, KeapFailure, UnavailableFailure, WriteFailure } from './failure';
 
 export type { EmailField, EmailSlot } from './contactFields';
 
@@ -90,15 +90,20 @@ export abstract class KeapError extends Error {
 }
 
 /**
- * The Keap connection is gone (refresh token rejected, app revoked): a person must reconnect.
- * `reason`: the connection's words; `instructs`: they already say what to do.
+ * The Keap connection is gone (refresh token rejected, app revoked) or missing: a person must
+ * act. `problem` says why; its words are chosen at the edge (statusText.ts).
  */
 export class KeapAccessError extends KeapError {
-  constructor(
-    readonly reason: string,
-    instructs = true,
-  ) {
-    super(reason, { kind: 'unauthorized', reason, instructs });
+  constructor(readonly problem: ConnectionProblem) {
+    // A recorded text is the record's own; the codes are worded at the edge (statusText.ts).
+    const message =
+      problem.kind === 'recorded'
+        ? problem.text
+        : `Keap connection problem: ${problem.kind.split('-').join(' ')}`;
+    super(message, {
+      kind: 'unauthorized',
+      problem,
+    });
     this.name = 'KeapAccessError';
   }
 }

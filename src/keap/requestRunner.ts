@@ -11,6 +11,7 @@ import type { Clock } from './clock';
 import type { RetryLimits } from './config';
 import { isQuotaRefusal, type DailyQuota } from './dailyQuota';
 import type { HttpMethod, HttpPort, HttpRequest, HttpResponse } from './httpPort';
+import type { ConnectionProblem } from './failure';
 import { KeapAccessError } from './model';
 import type { Pacer } from './pacing';
 import { classifyStatus, retryDelayMs } from './retryPolicy';
@@ -33,8 +34,8 @@ export interface RequestAuth {
    * with fresh `headers()` is worth it (for OAuth: after the rotation-safe refresh).
    */
   recoverFromRejection(used: Record<string, string>): boolean;
-  /** Plain words for credentials Keap keeps refusing; the runner throws them as KeapAccessError. */
-  rejectionReason(): string;
+  /** Why Keap keeps refusing the credentials; the runner throws it as KeapAccessError. */
+  rejectionProblem(): ConnectionProblem;
 }
 
 export type RequestOutcome =
@@ -171,7 +172,7 @@ export class RequestRunner {
         const state = states[index];
         const step = this.nextStep(state, answer);
         if (step === 'unauthorized') {
-          if (state.reauthorized) throw new KeapAccessError(auth.rejectionReason());
+          if (state.reauthorized) throw new KeapAccessError(auth.rejectionProblem());
           rejected.push(index);
         } else if (step === 'final') {
           settle(index, state.last ?? { kind: 'unreachable' });
@@ -184,7 +185,7 @@ export class RequestRunner {
       }
       if (rejected.length > 0) {
         if (!auth.recoverFromRejection(credentials)) {
-          throw new KeapAccessError(auth.rejectionReason());
+          throw new KeapAccessError(auth.rejectionProblem());
         }
         for (const index of rejected) states[index].reauthorized = true;
       }

@@ -11,7 +11,7 @@ import {
   type KeapGateway,
 } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
-import { OLD_STATE_TAB_NAME, recordsOfSheet } from '../sheet/oldStateTab';
+import { recordsOfSheet } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
 import { parseSheet } from '../sheet/rowParsing';
 import { SheetRead } from '../sheet/sheetRead';
@@ -33,9 +33,12 @@ import {
   inAccount,
   KEAP_BUSY,
   keapTroubleSentence,
+  OLD_TAB_KEPT_NOTE,
   optOutNotSentStatus,
+  runNoteText,
   UP_TO_DATE,
   unitStatus,
+  unreachedRowStatus,
   withNextTry,
 } from './statusText';
 import { describe, stopFor, type Stop } from './stopWords';
@@ -133,7 +136,7 @@ export class Execution {
       this.writeBack();
     } catch (error) {
       this.stop ??= stopFor(error);
-      this.notes.push(`The statuses could not all be written: ${describe(error)}`);
+      this.notes.push(runNoteText('statuses-not-written', describe(error)));
     }
     this.reportProgress();
     if (this.gateway) {
@@ -178,6 +181,7 @@ export class Execution {
     this.extras = new ExecutionExtras(
       { values, columns, rows, state, shown },
       settings.keapEmailStatus,
+      this.ports.keapStatusMarks ?? null,
     );
     const byEmail = this.extras.prepare(this.scope);
     this.tally.rowsSeen = worklist.rowsSeen + byEmail.rowsSeen;
@@ -422,7 +426,7 @@ export class Execution {
    * is written, so each is sent again by the next run.
    */
   private answerUnreachedRows(reason: string): void {
-    const status = this.named(`Will retry: ${reason}`);
+    const status = this.named(unreachedRowStatus(reason));
     const unreached = this.units.filter((unit) => !this.answered.has(unit)).flatMap((u) => u.rows);
     // Rows without a Contact ID Keap did not answer say so the same way (executionExtras.ts).
     for (const ref of [...unreached, ...(this.extras?.waitingRows() ?? [])]) {
@@ -566,10 +570,7 @@ export class Execution {
     }
     if (plan.addsRecordColumn && this.oldRecords.size > 0) {
       if (settled) this.removeOldStateTab();
-      else
-        this.notes.push(
-          `Columns moved while the sync wrote, so the old hidden '${OLD_STATE_TAB_NAME}' tab was kept: delete it once the statuses look right`,
-        );
+      else this.notes.push(OLD_TAB_KEPT_NOTE);
     }
   }
 
@@ -582,9 +583,7 @@ export class Execution {
     try {
       this.ports.sheet.removeOldRecords();
     } catch (error) {
-      this.notes.push(
-        `The old hidden '${OLD_STATE_TAB_NAME}' tab could not be removed, delete it by hand: ${describe(error)}`,
-      );
+      this.notes.push(runNoteText('old-tab-not-removed', describe(error)));
     }
   }
 

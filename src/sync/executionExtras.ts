@@ -5,7 +5,7 @@
  * after its chunks, and `refreshStatusColumn` last, when the run's work is done.
  */
 import { KeapUnavailableError, type KeapGateway } from '../keap/model';
-import { isBlankCell } from '../sheet/cells';
+import { cellText, isBlankCell } from '../sheet/cells';
 import { readEmailState, type EmailState } from '../sheet/emailRecord';
 import type { SheetColumns } from '../sheet/headers';
 import type { ParsedRow } from '../sheet/rowParsing';
@@ -27,7 +27,8 @@ import {
   statusColumnRows,
   withKeapStatuses,
 } from './keapStatusColumn';
-import { keapFailureWords } from './statusText';
+import { KeapStatusMarks, type KeapStatusMarksPort } from './keapStatusMarks';
+import { keapStatusNotRefreshedNote } from './statusText';
 import type { RecordScope, RowRef } from './worklist';
 
 type Grid = readonly (readonly unknown[])[];
@@ -50,6 +51,8 @@ export class ExecutionExtras {
   constructor(
     private readonly sheet: ExtrasSheet,
     private readonly keapEmailStatus: boolean | undefined,
+    /** Absent: the legacy reader decides (legacyStatusWords.ts), and nothing is stored. */
+    private readonly marksPort: KeapStatusMarksPort | null = null,
   ) {}
 
   /** The rows without a Contact ID: what to send, and what their unchanged rows say. */
@@ -96,6 +99,8 @@ export class ExecutionExtras {
    * Keap's status of every row's email, read in batches, joined to the statuses to write
    * where it changed. A failed read leaves the column as it is and returns a note. With the
    * column turned off, the words the add-on left in it are emptied instead (no Keap read).
+   * Which cells hold the add-on's words is told by the stored marks (keapStatusMarks.ts),
+   * which this keeps up to date with what the column holds and what it writes.
    */
   refreshStatusColumn(
     gateway: () => KeapGateway,
@@ -105,23 +110,27 @@ export class ExecutionExtras {
     const { values, columns, rows, state } = this.sheet;
     const column = columns.keapEmailStatus;
     const shown = (row: number) => (column === null ? '' : (values[row - 1]?.[column - 1] ?? ''));
+    const marks = new KeapStatusMarks(this.marksPort?.read() ?? null);
+    const ours = (text: string) => marks.isOurs(text);
     if (!keapStatusColumnOn(this.keapEmailStatus, columns)) {
       // Turned off: the words it left would go stale; they are emptied, the column is kept.
-      if (column !== null) withKeapStatuses(pending, clearedStatusCells(rows, shown));
+      if (column !== null) {
+        withKeapStatuses(pending, clearedStatusCells(rows, shown, ours));
+        this.saveMarks(marks, column, []);
+      }
       return null;
     }
     // Rows whose address is not (or no longer) theirs to show: the words left there go.
     if (column !== null)
-      withKeapStatuses(pending, clearedStatusCells(rowsWithoutStatus(rows), shown));
+      withKeapStatuses(pending, clearedStatusCells(rowsWithoutStatus(rows), shown, ours));
     const statusRows = statusColumnRows(rows);
-    if (statusRows.length === 0) return null;
     let states;
     try {
       const emails = new Set(statusRows.map((row) => row.email).filter((email) => email !== ''));
       states = emails.size > 0 ? gateway().readOptStates([...emails]) : new Map();
     } catch (error) {
       if (!(error instanceof KeapUnavailableError)) throw error;
-      return `The Keap Email Status column was not refreshed: ${keapFailureWords(error.failure, error.reading)}`;
+      return keapStatusNotRefreshedNote(error.failure, error.reading);
     }
     const cells = keapStatusCells({
       rows: statusRows,
@@ -130,9 +139,36 @@ export class ExecutionExtras {
       emailState: this.emailState,
       pending,
       shown,
+      ours,
       isoDay,
     });
+    // Marked before the words are written: a run cut short after the write leaves no
+    // words of the add-on that a later run would take for a person's.
+    this.saveMarks(
+      marks,
+      column,
+      [...cells.values()].map((cell) => cell.keapStatus ?? ''),
+    );
     withKeapStatuses(pending, cells);
     return null;
+  }
+
+  /**
+   * Stores the marks of the add-on's words in the column (`column`: null while the column is
+   * still to be added). A failed save is passed over: the words written now are then kept, as
+   * a person's would be, until a run that saves the marks writes them again.
+   */
+  private saveMarks(marks: KeapStatusMarks, column: number | null, written: string[]): void {
+    if (!this.marksPort) return;
+    const { values } = this.sheet;
+    const shownTexts =
+      column === null ? [] : values.slice(1).map((row) => cellText(row[column - 1]));
+    const next = marks.next(shownTexts, written);
+    if (next === null) return;
+    try {
+      this.marksPort.write(next);
+    } catch {
+      // See above: the column's words stay as they are written.
+    }
   }
 }

@@ -53,6 +53,7 @@ import {
   type DailySyncStatus,
   type EnsureResult,
 } from './triggers';
+import { disconnectNotPausedMessage, settingsNotSavedMessage } from './statusText';
 
 export type { SyncSummary, SyncTrigger, SyncOutcome } from './summary';
 export type { SettingsChoices, SyncSettings } from './settings';
@@ -151,9 +152,7 @@ export function pauseDailySyncs(): void {
   // Its own sentence already says the disconnect did not go on: not wrapped in another.
   if (error instanceof ScheduleBusyError) throw new Error(error.message);
   const said = error instanceof Error ? error.message : String(error);
-  throw new Error(
-    `Keap was not disconnected: the daily sync could not be paused (${said}). Try again in a moment.`,
-  );
+  throw new Error(disconnectNotPausedMessage(said));
 }
 
 export function disableDailySync(): DailySyncStatus {
@@ -376,9 +375,7 @@ export function saveSettings(settings: SyncSettings): { ok: boolean; errors: str
     const reason = error instanceof Error ? error.message : String(error);
     return {
       ok: false,
-      errors: [
-        `The settings could not be saved in the spreadsheet, so the earlier ones still apply: ${reason}`,
-      ],
+      errors: [settingsNotSavedMessage(reason)],
     };
   }
   return { ok: true, errors: [] };

@@ -12,7 +12,7 @@ import { BLANK_ROW_KEY, type PendingStatus } from '../sheet/statusPlacement';
 import { parseRecordCell, type SyncState } from '../sheet/syncRecord';
 import type { EmailOptState } from '../keap/model';
 import { addressKeyOf } from './emailRows';
-import { isKeapStatusWords, keapStatusWords } from './statusText';
+import { keapStatusWords } from './statusText';
 
 /**
  * Whether this run keeps the column. Never chosen (`setting` absent): on for a sheet the
@@ -64,6 +64,8 @@ export interface StatusColumnInputs {
   pending: readonly PendingStatus[];
   /** The cell as first read. */
   shown: (row: number) => unknown;
+  /** Whether a cell's text is the add-on's (keapStatusMarks.ts), never read from the words. */
+  ours: (text: string) => boolean;
   isoDay: (epochMs: number) => string;
 }
 
@@ -87,7 +89,7 @@ export function keapStatusCells(inputs: StatusColumnInputs): Map<number, Pending
   const wordsOf = new Map<StatusColumnRow, string | undefined>();
   for (const row of inputs.rows) {
     if (row.email === '') {
-      const ours = isKeapStatusWords(cellText(inputs.shown(row.row)));
+      const ours = inputs.ours(cellText(inputs.shown(row.row)));
       wordsOf.set(row, ours ? '' : undefined);
       continue;
     }
@@ -129,9 +131,10 @@ export function keapStatusCells(inputs: StatusColumnInputs): Map<number, Pending
 export function clearedStatusCells(
   rows: readonly ParsedRow[],
   shown: (row: number) => unknown,
+  isOurs: (text: string) => boolean,
 ): Map<number, PendingStatus> {
   const keyOf = (row: ParsedRow) => (row.kind === 'blank' ? BLANK_ROW_KEY : row.key);
-  const ours = (row: number) => isKeapStatusWords(cellText(shown(row)));
+  const ours = (row: number) => isOurs(cellText(shown(row)));
   const keysToClear = new Set(rows.filter((row) => ours(row.row)).map(keyOf));
   const cells = new Map<number, PendingStatus>();
   for (const row of rows) {

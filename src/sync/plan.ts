@@ -4,7 +4,12 @@
  * continuation is skipped rather than sent twice. Pure.
  */
 import type { EmailOptState, EmailSlot, KeapContact, KeapWrite, WriteResult } from '../keap/model';
-import { optOutFailureText, writeRefusalText } from './statusText';
+import {
+  contactNotFoundText,
+  NOTHING_TO_OPT_OUT,
+  optOutFailureText,
+  writeRefusalText,
+} from './statusText';
 import type { UnitFailure } from './unitFailure';
 import type { WorkUnit } from './worklist';
 
@@ -58,7 +63,7 @@ export function planUnit(
     alreadyOptedOut: false,
   };
   if (!contact) {
-    plan.error = `Contact ${unit.contactId} was not found in Keap`;
+    plan.error = contactNotFoundText(unit.contactId);
     return plan;
   }
   const { email, optOut, reason } = unit.request;
@@ -77,7 +82,7 @@ export function planUnit(
   if (optOut) {
     const target = optOutTarget(unit, contact);
     if (target === null) {
-      plan.error = 'Cannot opt out: the row has no email and the contact has none in Keap';
+      plan.error = NOTHING_TO_OPT_OUT;
       plan.emailChange = null;
       return plan;
     }

@@ -13,7 +13,7 @@ import type { UnitPlan } from './plan';
 import type { Clock } from './ports';
 import { stopFor } from './stopWords';
 import type { SyncSettings } from './settings';
-import { plural } from './tally';
+import { knownErrorMessage, previewCounts, previewMessage } from './statusText';
 import { buildWorklist, type RowIssue, type Worklist } from './worklist';
 import { readEmailState } from '../sheet/emailRecord';
 import type { EmailWorklist } from './emailRows';
@@ -101,10 +101,6 @@ function planRows(plan: UnitPlan): RowChangePreview[] {
   }));
 }
 
-export function knownErrorMessage(day: string): string {
-  return `The last sync of this row failed (see its Sync Status); it is tried again on ${day}, or when the row is edited`;
-}
-
 export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMITS): SyncPreview {
   const startedAt = ports.clock.now();
   let timeZone: string | null = null;
@@ -185,20 +181,12 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
     unchanged: preview.unchanged,
   };
   preview.stopped = stopped;
-  const counts =
-    `${plural(emailChanges, 'email')} to update, ${optOuts} to opt out, ` +
-    `${plural(errors.length, 'row')} with errors, ${preview.unchanged} unchanged.`;
-  const truncated =
-    changes.length > MAX_PREVIEW_ROWS || errors.length > MAX_PREVIEW_ROWS
-      ? ` Only the first ${MAX_PREVIEW_ROWS} rows of each list are shown.`
-      : '';
-  const inKeap = preview.optedOutInKeap?.length ?? 0;
-  const keapNote =
-    inKeap === 0
-      ? ''
-      : ` ${plural(inKeap, 'row')} ${inKeap === 1 ? 'is' : 'are'} opted out in Keap but not ticked in Opt Out (the add-on never opts anyone back in).`;
-  preview.message = stopped
-    ? `Preview incomplete: ${stopped} So far: ${counts}`
-    : `A sync would make these changes: ${counts}${truncated}${keapNote}`;
+  const truncated = changes.length > MAX_PREVIEW_ROWS || errors.length > MAX_PREVIEW_ROWS;
+  preview.message = previewMessage({
+    stopped,
+    counts: previewCounts(preview.counts),
+    maxRows: truncated ? MAX_PREVIEW_ROWS : null,
+    optedOutInKeap: preview.optedOutInKeap?.length ?? 0,
+  });
   return preview;
 }

@@ -11,31 +11,36 @@ import { Execution } from './execution';
 import type { LeaseRecord } from './lease';
 import type { NextExecution } from './triggers';
 import { uniqueId } from './ports';
-import { restContinues, runEndedByChange } from './statusText';
-import { asSentence, describe } from './stopWords';
-import type { SyncOutcome, SyncSummary, SyncTrigger } from './summary';
-import type { SyncPorts } from './syncPorts';
 import {
-  addExecution,
   BUSY_MESSAGE,
+  checkpointNotSavedMessage,
   completedMessage,
   continuingMessage,
   dailyLimitMessage,
-  emptyTally,
+  INTERRUPTED_MESSAGE,
+  leaseFailureMessage,
+  restContinues,
+  runEndedByChange,
+  runNoteText,
+  STALE_MESSAGE,
   stillWaitingMessage,
-  summaryOf,
-  type RunTally,
-} from './tally';
+  tooManyContinuationsMessage,
+  type RunNote,
+} from './statusText';
+import { describe } from './stopWords';
+import type { SyncOutcome, SyncSummary, SyncTrigger } from './summary';
+import type { SyncPorts } from './syncPorts';
+import { addExecution, emptyTally, summaryOf, type RunTally } from './tally';
 
 export type { SyncPorts } from './syncPorts';
 
-/** Runs `work`; on failure adds "what: why" to the notes. True when it worked. */
-function attempt(notes: string[], what: string, work: () => void): boolean {
+/** Runs `work`; on failure adds the note (what, and why) to the notes. True when it worked. */
+function attempt(notes: string[], note: RunNote, work: () => void): boolean {
   try {
     work();
     return true;
   } catch (error) {
-    notes.push(`${what}: ${describe(error)}`);
+    notes.push(runNoteText(note, describe(error)));
     return false;
   }
 }
@@ -47,9 +52,6 @@ function quietly(work: () => void): void {
     // Best effort: the caller goes on without it.
   }
 }
-
-const STALE_MESSAGE =
-  'This sync stopped before finishing: its follow-up run never came. The next run syncs the remaining rows.';
 
 /** Started by a trigger: nobody is watching, so failures are recorded and e-mailed. */
 export function isUnattended(trigger: SyncTrigger): boolean {
@@ -81,13 +83,9 @@ function recordRun(
 ): SyncSummary {
   let summary = build(notes);
   if (summary.outcome !== 'continuing') {
-    const saved = attempt(notes, 'The last run could not be saved', () =>
-      ports.lastRun.save(summary),
-    );
+    const saved = attempt(notes, 'last-run-not-saved', () => ports.lastRun.save(summary));
     summary = build(notes);
-    const logged = attempt(notes, 'The log tab could not be updated', () =>
-      ports.log.append(summary),
-    );
+    const logged = attempt(notes, 'log-not-updated', () => ports.log.append(summary));
     if (!logged) {
       summary = build(notes);
       if (saved) quietly(() => ports.lastRun.save(summary));
@@ -176,9 +174,6 @@ function resumableRun(
   return checkpoint;
 }
 
-export const INTERRUPTED_MESSAGE =
-  'This sync was interrupted: Google stopped its run before it finished. The next run continues it.';
-
 /** The summary of an execution that was killed, from the lease it left behind. */
 export function interruptedSummary(lease: LeaseRecord): SyncSummary {
   const startedAt = typeof lease.startedAt === 'number' ? lease.startedAt : lease.expiresAt;
@@ -211,10 +206,6 @@ function whenRestContinues(ports: SyncPorts, next: NextExecution): string {
   return restContinues(next, timeZone);
 }
 
-function leaseFailureMessage(error: unknown): string {
-  return `The sync did not start: Google could not save the note that keeps two syncs of this spreadsheet apart. ${asSentence(describe(error))} The next run tries again.`;
-}
-
 /** Runs one execution of the sync and returns the run's summary so far (or its end). */
 export function runSyncWith(
   trigger: SyncTrigger,
@@ -232,7 +223,7 @@ export function runSyncWith(
       ports,
       trigger,
       { startedAt, trigger, tally: emptyTally() },
-      leaseFailureMessage(error),
+      leaseFailureMessage(describe(error)),
     );
   }
   if (!acquired) {
@@ -304,7 +295,7 @@ function runHoldingLease(
     ({ outcome, message } = report.stop);
   } else if (report.workLeft && run.executions + 1 > limits.maxContinuations) {
     outcome = 'failed';
-    message = `The sheet took more than ${limits.maxContinuations} follow-up runs, so this sync stopped. The next run syncs the remaining rows.`;
+    message = tooManyContinuationsMessage(limits.maxContinuations);
   } else if (report.workLeft) {
     outcome = 'continuing';
     message = continuingMessage(tally);
@@ -330,7 +321,7 @@ function runHoldingLease(
       ports.checkpoint.save(next);
     } catch (error) {
       outcome = 'failed';
-      message = `The sync could not save where it stopped (${describe(error)}). The next run syncs the remaining rows.`;
+      message = checkpointNotSavedMessage(describe(error));
     }
     // A run with work left gets its continuation arranged (triggers.ts: the recurring trigger,
     // or a carrier when the daily sync is off). One that waits for Keap's daily limit asks for
@@ -352,7 +343,7 @@ function runHoldingLease(
     }
   }
   if (outcome !== 'continuing' && outcome !== 'daily-limit') {
-    const cleared = attempt(notes, 'The checkpoint could not be cleared', () =>
+    const cleared = attempt(notes, 'checkpoint-not-cleared', () =>
       ports.checkpoint.clear(run.runId),
     );
     // A checkpoint left behind is closed by the next firing: the trigger that fires stays.

@@ -35,6 +35,7 @@ import {
   type TriggerHandle,
   type TriggerService,
 } from './triggers';
+import { DISCONNECT_SCHEDULE_BUSY, NO_SPREADSHEET } from './statusText';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -51,9 +52,7 @@ export function retried<T>(call: () => T): T {
 export function openSpreadsheet(): Spreadsheet {
   const active = retried(() => SpreadsheetApp.getActiveSpreadsheet());
   if (active) return active;
-  throw new Error(
-    'There is no spreadsheet to sync. Open the spreadsheet and start the sync from there.',
-  );
+  throw new Error(NO_SPREADSHEET);
 }
 
 const appsScriptTriggers: TriggerService = {
@@ -73,9 +72,7 @@ const appsScriptTriggers: TriggerService = {
 /** Another change to the sync schedule holds the user lock: a disconnect must not go on. */
 export class ScheduleBusyError extends Error {
   constructor() {
-    super(
-      'Keap was not disconnected: another change to the sync schedule is in progress. Try again in a moment.',
-    );
+    super(DISCONNECT_SCHEDULE_BUSY);
     this.name = 'ScheduleBusyError';
   }
 }

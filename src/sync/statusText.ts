@@ -1,11 +1,23 @@
 /**
- * The words on a row's Sync Status cell. One family of phrases, so people can filter on
- * them: "Updated: ...", "Up to date", "Error: ...", "Will retry: ...".
+ * The words the sync says, chosen here only (the sidebar's and the menu's are in src/ui): a
+ * row's Sync Status cell, one family of phrases, so people can filter on them ("Updated: ...",
+ * "Up to date", "Error: ...", "Will retry: ..."); Keap's failures and the connection's problems;
+ * a run's message and notes; the preview's message; the Keap Email Status column. Callers pass
+ * codes and data (src/keap/failure.ts, numbers, error details), never sentences.
  */
 import { accountLabel } from '../connection/keapAccount';
-import type { KeapFailure, KeapShows, OptOutFailure, RefusalFailure } from '../keap/failure';
+import type {
+  ConnectionFault,
+  ConnectionProblem,
+  KeapFailure,
+  KeapShows,
+  OptOutFailure,
+  RefusalFailure,
+} from '../keap/failure';
 import type { KeapWrite } from '../keap/model';
+import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import type { RunChange } from './checkpoint';
+import type { RunTally } from './tally';
 import type { UnitFailure } from './unitFailure';
 
 export const UP_TO_DATE = 'Up to date';
@@ -61,6 +73,76 @@ export function unitStatus(
       return emailChangedTo === null
         ? errorStatus(failure.message)
         : errorStatus(`email changed to ${emailChangedTo}, but ${failure.message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The connection's problems and faults (src/keap/failure.ts, decided in src/connection) in
+// words: for run messages, the sidebar's connection card (src/ui/connectionView.ts), alerts
+// and the consent callback page. The sentences are the ones earlier versions stored.
+
+/** Why the connection cannot be used, as the sidebar and the run's message say it. */
+export function connectionProblemWords(problem: ConnectionProblem): string {
+  switch (problem.kind) {
+    case 'sign-in-ended':
+      return 'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar.';
+    case 'app-rejected':
+      return (
+        "Keap no longer accepts this add-on's Keap app (client id or secret rejected). " +
+        'Check KEAP_CLIENT_ID and KEAP_CLIENT_SECRET, then reconnect from the sidebar.'
+      );
+    case 'api-key-rejected':
+      return (
+        'Keap no longer accepts the saved API key (it may have been revoked). ' +
+        'Paste a new key or connect with Keap from the sidebar.'
+      );
+    case 'token-refused':
+      return (
+        'Keap refused the access token even right after renewing it. ' +
+        'If this keeps happening, reconnect from the sidebar.'
+      );
+    case 'not-connected':
+      return 'Keap is not connected. Connect from the sidebar.';
+    case 'not-set-up':
+      return (
+        `Keap is not set up for this add-on yet: the script properties ${problem.missing.join(' and ')} ` +
+        'must be set by whoever installed it.'
+      );
+    case 'recorded':
+      return problem.text;
+    default:
+      return problem satisfies never;
+  }
+}
+
+/** Whether connectionProblemWords already says what to do (else the run's message adds it). */
+function problemInstructs(problem: ConnectionProblem): boolean {
+  switch (problem.kind) {
+    case 'recorded':
+      return problem.instructs;
+    case 'sign-in-ended':
+    case 'app-rejected':
+    case 'api-key-rejected':
+    case 'token-refused':
+    case 'not-connected':
+    case 'not-set-up':
+      return true;
+    default:
+      return problem satisfies never;
+  }
+}
+
+/** A passing fault of the connection, and that the next run tries again. */
+export function connectionFaultWords(fault: ConnectionFault): string {
+  switch (fault.kind) {
+    case 'lock-busy':
+      return 'Another run held the Keap connection for too long; will retry next run.';
+    case 'renewal-failed':
+      return 'Keap could not renew the sign-in just now (Keap or the network had a problem); will retry next run.';
+    case 'described':
+      return fault.text;
+    default:
+      return fault satisfies never;
   }
 }
 
@@ -129,8 +211,9 @@ export function keapFailureWords(failure: KeapFailure, reading: string | null = 
     case 'daily-limit':
       return `Keap's daily request quota is spent until ${new Date(failure.resetsAt).toISOString()}.`;
     case 'unauthorized':
+      return connectionProblemWords(failure.problem);
     case 'connection':
-      return failure.reason;
+      return connectionFaultWords(failure.fault);
     case 'opt-out-unconfirmed':
     case 'opt-out-unavailable':
     case 'opt-out-unreadable':
@@ -185,16 +268,17 @@ const OPEN_AND_CONNECT =
  * Why Keap needs a person, followed by one instruction: the connection's own when its words
  * already give one (`instructs`).
  */
-function reconnectMessage(reason: string, instructs: boolean): string {
-  const said = asSentence(reason) || 'Keap does not accept the connection.';
-  return `${said} ${instructs ? SYNCED_ONCE_CONNECTED : OPEN_AND_CONNECT}`;
+function reconnectMessage(problem: ConnectionProblem): string {
+  const said =
+    asSentence(connectionProblemWords(problem)) || 'Keap does not accept the connection.';
+  return `${said} ${problemInstructs(problem) ? SYNCED_ONCE_CONNECTED : OPEN_AND_CONNECT}`;
 }
 
 /** Why Keap stopped an execution, and what happens next. */
 export function keapStopMessage(failure: KeapFailure, reading: string | null = null): string {
   switch (failure.kind) {
     case 'unauthorized':
-      return reconnectMessage(failure.reason, failure.instructs);
+      return reconnectMessage(failure.problem);
     case 'daily-limit':
       return DAILY_LIMIT_SENTENCE;
     default:
@@ -207,19 +291,25 @@ export function unexpectedStopMessage(text: string): string {
   return `The sync stopped unexpectedly: ${asSentence(text)} ${RETRY_NEXT_RUN}`;
 }
 
+function emailRefusalWords(failure: RefusalFailure, contactId: number, said: string): string {
+  switch (failure.kind) {
+    case 'not-found':
+      return `Keap has no contact with id ${contactId}`;
+    case 'forbidden':
+      return `Keap did not allow the change: ${said}`;
+    case 'refused':
+      return `Keap refused the email: ${said}`;
+    default:
+      return failure satisfies never;
+  }
+}
+
 /** The row's message for a write Keap refused (a 4xx). */
 export function writeRefusalText(failure: RefusalFailure, write: KeapWrite): string {
   const said = keapSaid(failure.keapMessage, refusalStatus(failure));
   switch (write.kind) {
-    case 'setEmails': {
-      const words =
-        failure.kind === 'not-found'
-          ? `Keap has no contact with id ${write.contactId}`
-          : failure.kind === 'forbidden'
-            ? `Keap did not allow the change: ${said}`
-            : `Keap refused the email: ${said}`;
-      return `Keap refused the email change: ${words}`;
-    }
+    case 'setEmails':
+      return `Keap refused the email change: ${emailRefusalWords(failure, write.contactId, said)}`;
     case 'optOut':
       return `Keap refused the opt-out: ${said}`;
   }
@@ -353,6 +443,197 @@ export function emailConflictMessage(email: string, rows: readonly number[]): st
 }
 
 // ---------------------------------------------------------------------------------------
+// A run's message (src/sync/runSync.ts) and what it adds as notes, and the preview's words.
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function retryCause(tally: RunTally): string {
+  const unreachable = Math.min(tally.unreachable ?? 0, tally.retrying);
+  if (unreachable === 0) return 'Keap was busy';
+  if (unreachable === tally.retrying) return 'Keap could not be reached';
+  return 'Keap was busy or could not be reached';
+}
+
+export function countsSentence(tally: RunTally): string {
+  const parts = [
+    `${plural(tally.emailsUpdated, 'email')} updated`,
+    `${tally.optedOut} opted out`,
+    `${tally.unchanged} unchanged`,
+    plural(tally.errors, 'error'),
+  ];
+  const retry =
+    tally.retrying > 0
+      ? ` ${plural(tally.retrying, 'row')} will be retried (${retryCause(tally)}).`
+      : '';
+  return `${parts.join(', ')}.${retry}`;
+}
+
+export function completedMessage(tally: RunTally): string {
+  return `Synced ${plural(tally.rowsSeen, 'row')}: ${countsSentence(tally)}`;
+}
+
+/** `rest`: when the rest is synced (statusText.ts restContinues); a quick follow-up by default. */
+export function continuingMessage(
+  tally: RunTally,
+  rest = 'the rest continues automatically in a few minutes.',
+): string {
+  return `Part of the sheet is synced (${countsSentence(tally).replace(/\.$/, '')}); ${rest}`;
+}
+
+/**
+ * A run stopped by Keap's daily request limit. `when`: its reset as people read it (00:00
+ * UTC in the spreadsheet's time zone); `rowsWaiting`: rows it continues with then.
+ */
+export function dailyLimitMessage(tally: RunTally, rowsWaiting: number, when: string): string {
+  return (
+    `Keap's daily request limit for this add-on was reached, so the sync stopped before using it up. ` +
+    `So far: ${countsSentence(tally)} ${plural(rowsWaiting, 'row')} continue after ${when}, when Keap resets the limit.`
+  );
+}
+
+/** A person asked for a sync while the run waits for Keap's daily limit: nothing was sent. */
+export function stillWaitingMessage(when: string): string {
+  return `Keap's daily request limit for this add-on was reached earlier, so nothing was sent now. The sync continues after ${when}, when Keap resets the limit.`;
+}
+
+export const BUSY_MESSAGE =
+  'Another sync of this spreadsheet is already running. Try again in a few minutes.';
+
+/** A run's follow-ups never came (its checkpoint went stale): closed by the next firing. */
+export const STALE_MESSAGE =
+  'This sync stopped before finishing: its follow-up run never came. The next run syncs the remaining rows.';
+
+/** The log row of an execution Google killed, from the lease it left. */
+export const INTERRUPTED_MESSAGE =
+  'This sync was interrupted: Google stopped its run before it finished. The next run continues it.';
+
+/** The lease could not be written: the run did not start. `detail`: Google's error. */
+export function leaseFailureMessage(detail: string): string {
+  return `The sync did not start: Google could not save the note that keeps two syncs of this spreadsheet apart. ${asSentence(detail)} The next run tries again.`;
+}
+
+/** A run that outlasted its follow-ups. */
+export function tooManyContinuationsMessage(maxContinuations: number): string {
+  return `The sheet took more than ${maxContinuations} follow-up runs, so this sync stopped. The next run syncs the remaining rows.`;
+}
+
+/** The checkpoint of a run with work left could not be saved. `detail`: Google's error. */
+export function checkpointNotSavedMessage(detail: string): string {
+  return `The sync could not save where it stopped (${detail}). The next run syncs the remaining rows.`;
+}
+
+/** Something besides the sync that a run could not do, added to its message as a note. */
+export type RunNote =
+  | 'last-run-not-saved'
+  | 'log-not-updated'
+  | 'checkpoint-not-cleared'
+  | 'statuses-not-written'
+  | 'old-tab-not-removed';
+
+/** A note: what could not be done, and Google's error (`detail`). */
+export function runNoteText(note: RunNote, detail: string): string {
+  switch (note) {
+    case 'last-run-not-saved':
+      return `The last run could not be saved: ${detail}`;
+    case 'log-not-updated':
+      return `The log tab could not be updated: ${detail}`;
+    case 'checkpoint-not-cleared':
+      return `The checkpoint could not be cleared: ${detail}`;
+    case 'statuses-not-written':
+      return `The statuses could not all be written: ${detail}`;
+    case 'old-tab-not-removed':
+      return `The old hidden '${OLD_STATE_TAB_NAME}' tab could not be removed, delete it by hand: ${detail}`;
+    default:
+      return note satisfies never;
+  }
+}
+
+/** Keap's statuses could not be read, so the Keap Email Status column kept its words. */
+export function keapStatusNotRefreshedNote(failure: KeapFailure, reading: string | null): string {
+  return `The Keap Email Status column was not refreshed: ${keapFailureWords(failure, reading)}`;
+}
+
+/** Columns moved during the write, so the old records' tab was kept for a person to delete. */
+export const OLD_TAB_KEPT_NOTE = `Columns moved while the sync wrote, so the old hidden '${OLD_STATE_TAB_NAME}' tab was kept: delete it once the statuses look right`;
+
+/** A row Keap did not reach before it stopped the run (`reason`: keapTroubleSentence's). */
+export function unreachedRowStatus(reason: string): string {
+  return `Will retry: ${reason}`;
+}
+
+/** Why a contact's row could not be planned. */
+export function contactNotFoundText(contactId: number): string {
+  return `Contact ${contactId} was not found in Keap`;
+}
+
+export const NOTHING_TO_OPT_OUT =
+  'Cannot opt out: the row has no email and the contact has none in Keap';
+
+/** The preview's line for a row whose last sync failed and that is not tried yet. */
+export function knownErrorMessage(day: string): string {
+  return `The last sync of this row failed (see its Sync Status); it is tried again on ${day}, or when the row is edited`;
+}
+
+/** The preview's counts, as one sentence. */
+export function previewCounts(counts: {
+  emailChanges: number;
+  optOuts: number;
+  errors: number;
+  unchanged: number;
+}): string {
+  return (
+    `${plural(counts.emailChanges, 'email')} to update, ${counts.optOuts} to opt out, ` +
+    `${plural(counts.errors, 'row')} with errors, ${counts.unchanged} unchanged.`
+  );
+}
+
+/** The preview's message. `stopped`: why Keap stopped it (keapStopMessage), if it did. */
+export function previewMessage(p: {
+  stopped: string | null;
+  counts: string;
+  maxRows: number | null;
+  optedOutInKeap: number;
+}): string {
+  if (p.stopped) return `Preview incomplete: ${p.stopped} So far: ${p.counts}`;
+  const truncated =
+    p.maxRows === null ? '' : ` Only the first ${p.maxRows} rows of each list are shown.`;
+  const n = p.optedOutInKeap;
+  const keapNote =
+    n === 0
+      ? ''
+      : ` ${plural(n, 'row')} ${n === 1 ? 'is' : 'are'} opted out in Keap but not ticked in Opt Out (the add-on never opts anyone back in).`;
+  return `A sync would make these changes: ${p.counts}${truncated}${keapNote}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors of the spreadsheet, the schedule and the settings, as the person who asked reads them.
+
+export const NO_SPREADSHEET =
+  'There is no spreadsheet to sync. Open the spreadsheet and start the sync from there.';
+
+export const SCHEDULE_BUSY =
+  'Another change to the sync schedule is in progress. Try again in a moment.';
+
+/** A disconnect stopped because the schedule's lock was busy. */
+export const DISCONNECT_SCHEDULE_BUSY =
+  'Keap was not disconnected: another change to the sync schedule is in progress. Try again in a moment.';
+
+/** A disconnect stopped because the daily sync could not be paused. `detail`: the error's. */
+export function disconnectNotPausedMessage(detail: string): string {
+  return `Keap was not disconnected: the daily sync could not be paused (${detail}). Try again in a moment.`;
+}
+
+export function invalidHourMessage(hour: unknown): string {
+  return `The hour must be a whole number from 0 to 23 (got ${String(hour)}).`;
+}
+
+export function settingsNotSavedMessage(detail: string): string {
+  return `The settings could not be saved in the spreadsheet, so the earlier ones still apply: ${detail}`;
+}
+
+// ---------------------------------------------------------------------------------------
 // The Keap Email Status column: Keap's status of the row's address in words a person knows.
 
 /** Every status value Keap documents (shared/keap/README.md), as people read it. */
@@ -388,7 +669,7 @@ const ADD_ON_OPT_OUT_STATUS = 'MANUAL';
 export const NOT_IN_KEAP_EMAILS = 'Keap has no status for this email yet';
 
 /** Added where Keap shows the address opted out and the row does not ask for it. */
-const NOT_TICKED =
+export const NOT_TICKED =
   '. Opt Out is not ticked here; Keap keeps it opted out (this add-on never opts anyone back in)';
 
 export interface KeapStatusFacts {
@@ -403,7 +684,7 @@ export interface KeapStatusFacts {
 }
 
 /** Longest status value shown as Keap wrote it (Keap's documented ones are under 30). */
-const MAX_STATUS_CODE = 40;
+export const MAX_STATUS_CODE = 40;
 
 /**
  * A status value as Keap's codes are written (SINGLE_OPT_IN): upper case, words joined by
@@ -420,7 +701,7 @@ export function statusCode(status: string): string {
 }
 
 /** Words for a status value this add-on does not know: Keap's code, after a fixed prefix. */
-const UNKNOWN_STATUS_PREFIX = 'Keap status ';
+export const UNKNOWN_STATUS_PREFIX = 'Keap status ';
 
 /** The Keap Email Status cell. Pure. */
 export function keapStatusWords(facts: KeapStatusFacts): string {
@@ -436,24 +717,4 @@ export function keapStatusWords(facts: KeapStatusFacts): string {
   // The add-on never opts anyone back in: a row that does not ask for the opt-out is told.
   if (facts.optedOut && !facts.optOutTicked) return `${words}${NOT_TICKED}`;
   return words;
-}
-
-const BY_ADD_ON_WORDS = /^Opted out by this add-on on \d{4}-\d{2}-\d{2}$/;
-/** Exactly what keapStatusWords writes for an unknown code (statusCode's form, its length). */
-const UNKNOWN_STATUS_WORDS = new RegExp(
-  `^${UNKNOWN_STATUS_PREFIX}(?=[A-Z0-9_]{1,${MAX_STATUS_CODE}}$)[A-Z0-9]+(_[A-Z0-9]+)*$`,
-);
-const KNOWN_WORDS: ReadonlySet<string> = new Set([
-  NOT_IN_KEAP_EMAILS,
-  ...Object.values(KEAP_STATUS_WORDS),
-]);
-
-/**
- * Whether a Keap Email Status cell holds words keapStatusWords writes: what the add-on may
- * clear from the column once it is turned off. Anything else (a note a person typed) is
- * not the add-on's. Pure.
- */
-export function isKeapStatusWords(text: string): boolean {
-  const words = text.endsWith(NOT_TICKED) ? text.slice(0, -NOT_TICKED.length) : text;
-  return KNOWN_WORDS.has(words) || BY_ADD_ON_WORDS.test(words) || UNKNOWN_STATUS_WORDS.test(words);
 }

@@ -2,8 +2,10 @@
  * The services a run of the sync needs, as ports: the runner (runSync.ts) and one execution
  * (execution.ts) both take them, and tests give in-memory fakes (services.ts gives the real ones).
  */
+import type { ConnectionProblem } from '../keap/failure';
 import type { SyncLogPort } from '../sheet/ports';
 import type { CheckpointPort } from './checkpoint';
+import type { KeapStatusMarksPort } from './keapStatusMarks';
 import type { LeaseRecord } from './lease';
 import type { PreviewPorts } from './preview';
 import type { ProgressPort } from './progress';
@@ -36,10 +38,15 @@ export interface SyncPorts extends PreviewPorts {
   /** How far the run has got, for every sidebar (progress.ts); absent: not kept. */
   progress?: ProgressPort;
   /**
-   * Why the stored Keap connection cannot be used (plain words), or null. No network: it is
-   * asked on every run, so a run with nothing to send still says that Keap needs a person.
+   * Why the stored Keap connection cannot be used, or null. No network: it is asked on every
+   * run, so a run with nothing to send still says that Keap needs a person.
    */
-  connectionProblem?(): string | null;
+  connectionProblem?(): ConnectionProblem | null;
+  /**
+   * The marks of the add-on's words in the Keap Email Status column (keapStatusMarks.ts);
+   * absent: told by the legacy reader, nothing stored.
+   */
+  keapStatusMarks?: KeapStatusMarksPort;
   /** E-mails the owner of an unattended run that needs them (at most daily per kind). */
   notifyOwner?(kind: string, subject: string, body: string): void;
 }

@@ -27,6 +27,7 @@
  */
 import { readJson, withLock, type Clock, type KeyValueStore, type LockLike } from './ports';
 import { latestDailySlot, nextDailyRun } from './dailyTime';
+import { invalidHourMessage, SCHEDULE_BUSY } from './statusText';
 
 export const DAILY_HANDLER = 'dailySync';
 export const CONTINUE_HANDLER = 'continueSync';
@@ -121,7 +122,7 @@ export interface DailySyncStatus {
 
 export class InvalidHourError extends Error {
   constructor(hour: unknown) {
-    super(`The hour must be a whole number from 0 to 23 (got ${String(hour)}).`);
+    super(invalidHourMessage(hour));
     this.name = 'InvalidHourError';
   }
 }
@@ -741,7 +742,7 @@ export class SyncTriggers {
 
   private locked(work: () => void): void {
     withLock(this.lock, LOCK_WAIT_MS, work, () => {
-      throw new Error('Another change to the sync schedule is in progress. Try again in a moment.');
+      throw new Error(SCHEDULE_BUSY);
     });
   }
 

@@ -6,7 +6,7 @@
 import type { ConnectionStatus } from '../connection/status';
 import { KeapError } from '../keap/model';
 import type { PreviewCounts, RowChangePreview, SyncPreview } from '../sync/preview';
-import { clockTimeOf, keapFailureWords } from '../sync/statusText';
+import { clockTimeOf, connectionProblemWords, keapFailureWords } from '../sync/statusText';
 import type { SyncSummary } from '../sync/summary';
 import type { DailySyncStatus } from '../sync/triggers';
 import { redactSecrets } from './redactSecrets';
@@ -241,7 +241,7 @@ function errorInWords(error: unknown): string {
   if (error instanceof KeapError) {
     const { failure } = error;
     return failure.kind === 'unauthorized'
-      ? reconnectText(failure.reason)
+      ? reconnectText(connectionProblemWords(failure.problem))
       : clean(keapFailureWords(failure, error.reading));
   }
   const message = error instanceof Error ? error.message : String(error ?? '');

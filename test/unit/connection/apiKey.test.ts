@@ -1,4 +1,11 @@
-import { checkApiKeyFormat, describeKeyCheck } from '../../../src/connection/apiKey';
+import { checkApiKeyFormat, keyCheckProblem } from '../../../src/connection/apiKey';
+import { apiKeyProblemWords } from '../../../src/ui/apiKeyWords';
+
+/** The words the sidebar shows for Keap's answer (null when the key works). */
+function describeKeyCheck(answer: Parameters<typeof keyCheckProblem>[0]): string | null {
+  const problem = keyCheckProblem(answer);
+  return problem === null ? null : apiKeyProblemWords(problem);
+}
 
 describe('the API key format check', () => {
   it('accepts a Service Account Key and a Personal Access Token, trimmed', () => {
@@ -24,7 +31,7 @@ describe('the API key format check', () => {
   ])('refuses %p in plain words', (raw, words) => {
     const result = checkApiKeyFormat(raw);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatch(words);
+    if (!result.ok) expect(apiKeyProblemWords(result.problem)).toMatch(words);
   });
 });
 

@@ -3,17 +3,17 @@
  * without a request to Keap and without refreshing the token.
  */
 import { connectionProblemFrom } from '../../../src/connection/connectionProblem';
-import { notSetUpReason } from '../../../src/connection/credentials';
 import { connectionProblem } from '../../../src/connection/index';
-import { LOST_ACCESS_WORDS } from '../../../src/connection/lostAccess';
+import type { LostAccess } from '../../../src/connection/lostAccess';
+import { LOST_ACCESS_WORDS, notSetUpReason, wordsOf } from './connectionWords';
 import { USER_KEYS } from '../../../src/connection/userRecords';
 import { CREDENTIALS, installServices, removeServices } from './fakeConnectionServices';
 
-const revoked = {
-  reason: LOST_ACCESS_WORDS.refreshTokenRejected,
+const revoked: LostAccess = {
+  problem: { kind: 'sign-in-ended' },
   since: '2026-01-03T00:00:00.000Z',
   account: 'xy123.infusionsoft.com',
-  method: 'oauth' as const,
+  method: 'oauth',
 };
 
 describe('connectionProblemFrom', () => {
@@ -43,24 +43,32 @@ describe('connectionProblemFrom', () => {
   });
 
   it('gives the kept reason after Keap refused the connection, token or key still stored', () => {
-    expect(connectionProblemFrom({ ...usable, lostAccess: revoked })).toBe(revoked.reason);
-    const keyRevoked = { ...revoked, reason: LOST_ACCESS_WORDS.apiKeyRejected, method: 'api-key' };
+    expect(wordsOf(connectionProblemFrom({ ...usable, lostAccess: revoked }))).toBe(
+      LOST_ACCESS_WORDS.refreshTokenRejected,
+    );
+    const keyRevoked: LostAccess = {
+      ...revoked,
+      problem: { kind: 'api-key-rejected' },
+      method: 'api-key',
+    };
     expect(
-      connectionProblemFrom({ ...usable, hasApiKey: true, lostAccess: keyRevoked as never }),
+      wordsOf(connectionProblemFrom({ ...usable, hasApiKey: true, lostAccess: keyRevoked })),
     ).toBe(LOST_ACCESS_WORDS.apiKeyRejected);
   });
 
   it('says what to set up when the deployment lacks its Keap app credentials', () => {
     expect(
-      connectionProblemFrom({
-        ...usable,
-        missingCredentials: ['KEAP_CLIENT_ID', 'KEAP_CLIENT_SECRET'],
-      }),
+      wordsOf(
+        connectionProblemFrom({
+          ...usable,
+          missingCredentials: ['KEAP_CLIENT_ID', 'KEAP_CLIENT_SECRET'],
+        }),
+      ),
     ).toBe(notSetUpReason(['KEAP_CLIENT_ID', 'KEAP_CLIENT_SECRET']));
   });
 
   it('says Keap is not connected when nothing is stored', () => {
-    expect(connectionProblemFrom({ ...usable, hasOAuthToken: () => false })).toBe(
+    expect(wordsOf(connectionProblemFrom({ ...usable, hasOAuthToken: () => false }))).toBe(
       LOST_ACCESS_WORDS.notConnected,
     );
   });
@@ -88,7 +96,7 @@ describe('connectionProblem (Apps Script services faked)', () => {
       user: { 'oauth2.keap': TOKEN, [USER_KEYS.lostAccess]: JSON.stringify(revoked) },
       script: CREDENTIALS,
     });
-    expect(connectionProblem()).toBe(LOST_ACCESS_WORDS.refreshTokenRejected);
+    expect(wordsOf(connectionProblem())).toBe(LOST_ACCESS_WORDS.refreshTokenRejected);
   });
 
   it('is null for a saved API key without looking at OAuth', () => {
@@ -100,11 +108,11 @@ describe('connectionProblem (Apps Script services faked)', () => {
 
   it('says Keap is not connected when set up but nothing is stored', () => {
     installServices({ script: CREDENTIALS });
-    expect(connectionProblem()).toBe(LOST_ACCESS_WORDS.notConnected);
+    expect(wordsOf(connectionProblem())).toBe(LOST_ACCESS_WORDS.notConnected);
   });
 
   it('names the missing script properties on a deployment that is not set up', () => {
     installServices({ user: { 'oauth2.keap': TOKEN }, script: { KEAP_CLIENT_ID: 'id' } });
-    expect(connectionProblem()).toBe(notSetUpReason(['KEAP_CLIENT_SECRET']));
+    expect(wordsOf(connectionProblem())).toBe(notSetUpReason(['KEAP_CLIENT_SECRET']));
   });
 });

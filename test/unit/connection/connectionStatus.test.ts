@@ -2,6 +2,7 @@ import {
   deriveConnectionStatus,
   type ConnectionFacts,
 } from '../../../src/connection/connectionStatus';
+import { connectionView } from '../../../src/ui/connectionView';
 
 const REDIRECT = 'https://script.google.com/macros/d/SCRIPT/usercallback';
 const base: ConnectionFacts = {
@@ -13,8 +14,9 @@ const base: ConnectionFacts = {
   oauthRecord: null,
   accountFromToken: null,
 };
+const reason = 'Keap no longer accepts this connection.';
 const lost = {
-  reason: 'Keap no longer accepts this connection.',
+  problem: { kind: 'recorded' as const, text: reason, instructs: true },
   since: '2026-01-03T00:00:00.000Z',
   account: null,
 };
@@ -66,18 +68,20 @@ describe('deriveConnectionStatus', () => {
   });
 
   it('needs a reconnect, with the reason, once Keap refused the connection', () => {
-    const status = deriveConnectionStatus({
-      ...base,
-      hasOAuthToken: true,
-      lostAccess: { ...lost, method: 'oauth' },
-      oauthRecord: {
-        account: 'xy123.infusionsoft.com',
-        connectedSince: '2026-01-01T10:00:00.000Z',
-      },
-    });
+    const status = connectionView(
+      deriveConnectionStatus({
+        ...base,
+        hasOAuthToken: true,
+        lostAccess: { ...lost, method: 'oauth' },
+        oauthRecord: {
+          account: 'xy123.infusionsoft.com',
+          connectedSince: '2026-01-01T10:00:00.000Z',
+        },
+      }),
+    );
     expect(status).toEqual({
       state: 'needs-reconnect',
-      reason: lost.reason,
+      reason,
       account: 'xy123.infusionsoft.com',
       since: lost.since,
     });
@@ -99,11 +103,13 @@ describe('deriveConnectionStatus', () => {
   });
 
   it('a refused API key needs a reconnect', () => {
-    const status = deriveConnectionStatus({
-      ...base,
-      apiKey: { key: 'k', kind: 'personal-access-token', savedAt: 'then' },
-      lostAccess: { ...lost, method: 'api-key' },
-    });
-    expect(status).toMatchObject({ state: 'needs-reconnect', reason: lost.reason });
+    const status = connectionView(
+      deriveConnectionStatus({
+        ...base,
+        apiKey: { key: 'k', kind: 'personal-access-token', savedAt: 'then' },
+        lostAccess: { ...lost, method: 'api-key' },
+      }),
+    );
+    expect(status).toMatchObject({ state: 'needs-reconnect', reason });
   });
 });

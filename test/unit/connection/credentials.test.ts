@@ -1,8 +1,5 @@
-import {
-  basicAuthorization,
-  notSetUpReason,
-  readClientCredentials,
-} from '../../../src/connection/credentials';
+import { basicAuthorization, readClientCredentials } from '../../../src/connection/credentials';
+import { notSetUpReason } from './connectionWords';
 
 const props = (values: Record<string, string>) => ({
   getProperty: (key: string) => values[key] ?? null,

@@ -1,5 +1,6 @@
 import { TokenAccess } from '../../../src/connection/tokenAccess';
 import { KEEP_ALIVE_TOKEN_AGE_MS } from '../../../src/keap/config';
+import { connectionProblemWords } from '../../../src/sync/statusText';
 import { KeapAccessError, KeapUnavailableError } from '../../../src/keap/model';
 import { FakeExecution, FakeKeap } from './fakeOAuthLibrary';
 
@@ -9,7 +10,7 @@ function execution(keap: FakeKeap) {
   const access = new TokenAccess({
     service,
     lock: service.lock,
-    onLost: (reason) => lost.push(reason),
+    onLost: (problem) => lost.push(connectionProblemWords(problem)),
     now: () => keap.nowSeconds * 1000,
   });
   return { service, access, lost };

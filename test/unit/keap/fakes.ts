@@ -87,7 +87,7 @@ export function json(
 const fixedAuth: RequestAuth = {
   headers: () => ({ Authorization: 'Bearer t' }),
   recoverFromRejection: () => false,
-  rejectionReason: () => 'gone',
+  rejectionProblem: () => ({ kind: 'recorded', text: 'gone', instructs: true }),
 };
 
 /** A gateway with OAuth limits over a scripted Keap, on a virtual clock. */

@@ -20,8 +20,12 @@ class TestAuth implements RequestAuth {
     this.token = 'token-2';
     return true;
   }
-  rejectionReason() {
-    return 'Keap no longer accepts this connection.';
+  rejectionProblem() {
+    return {
+      kind: 'recorded' as const,
+      text: 'Keap no longer accepts this connection.',
+      instructs: true,
+    };
   }
 }
 

@@ -53,7 +53,7 @@ describe('chunks as a pipeline', () => {
     h.keap.failReadsAfter = 1;
     h.keap.failNextRead = new KeapUnavailableError({
       kind: 'connection',
-      reason: 'Keap answered 503 five times',
+      fault: { kind: 'described', text: 'Keap answered 503 five times' },
     });
     const summary = runSyncWith('sidebar', h.ports(), h.limits);
     expect(summary).toMatchObject({ outcome: 'failed', emailsUpdated: 2 });

@@ -4,6 +4,9 @@
  * kind has words and a decision, and a kind nobody handles does not compile.
  */
 import type {
+  ConnectionFault,
+  ConnectionProblem,
+  ConnectionProblemKind,
   KeapFailure,
   KeapFailureKind,
   UnavailableFailure,
@@ -16,6 +19,8 @@ import {
 } from '../../../src/keap/model';
 import { planUnit, resolveUnit } from '../../../src/sync/plan';
 import {
+  connectionFaultWords,
+  connectionProblemWords,
   keapFailureWords,
   keapTroubleSentence,
   optOutFailureText,
@@ -41,8 +46,14 @@ const EVERY_KIND: { [K in KeapFailureKind]: Extract<KeapFailure, { kind: K }> } 
   'too-long': { kind: 'too-long' },
   'kept-paging': { kind: 'kept-paging' },
   'daily-limit': { kind: 'daily-limit', resetsAt: Date.UTC(2026, 0, 6) },
-  unauthorized: { kind: 'unauthorized', reason: 'Keap refused the app.', instructs: false },
-  connection: { kind: 'connection', reason: 'Another run held the Keap connection' },
+  unauthorized: {
+    kind: 'unauthorized',
+    problem: { kind: 'recorded', text: 'Keap refused the app.', instructs: false },
+  },
+  connection: {
+    kind: 'connection',
+    fault: { kind: 'described', text: 'Another run held the Keap connection' },
+  },
   'opt-out-unconfirmed': { kind: 'opt-out-unconfirmed' },
   'opt-out-unavailable': { kind: 'opt-out-unavailable', shows },
   'opt-out-unreadable': { kind: 'opt-out-unreadable', shows },
@@ -108,8 +119,11 @@ describe('every Keap failure has words', () => {
   it('does not compile a kind nobody handles', () => {
     // @ts-expect-error: 'teapot' is no KeapFailure kind, so it has no words.
     const unknown: KeapFailure = { kind: 'teapot' };
-    // @ts-expect-error: a write never fails for lack of a connection (that stops the run).
-    const notAWriteFailure: WriteFailure = { kind: 'unauthorized', reason: 'x', instructs: true };
+    const notAWriteFailure: WriteFailure = {
+      // @ts-expect-error: a write never fails for lack of a connection (that stops the run).
+      kind: 'unauthorized',
+      problem: { kind: 'not-connected' },
+    };
     // @ts-expect-error: an opt-out outcome is a write's, never a read's.
     const notUnavailable: UnavailableFailure = { kind: 'opt-out-not-done', shows };
     expect([unknown, notAWriteFailure, notUnavailable]).toHaveLength(3);
@@ -156,7 +170,7 @@ describe('every failure the client throws has a stop', () => {
   it.each(failures.map((failure) => [failure.kind, failure]))('%s', (kind, failure) => {
     const error =
       failure.kind === 'unauthorized'
-        ? new KeapAccessError(failure.reason, failure.instructs)
+        ? new KeapAccessError(failure.problem)
         : failure.kind === 'daily-limit'
           ? new KeapDailyLimitError(failure.resetsAt)
           : new KeapUnavailableError(failure as UnavailableFailure, 'contacts');
@@ -164,5 +178,34 @@ describe('every failure the client throws has a stop', () => {
     expect(stop.outcome).toBe(kind === 'unauthorized' ? 'needs-reconnect' : 'failed');
     expect(stop.message).toMatch(/^[A-Z].*\.$/);
     expect(stop.message).not.toContain('unexpectedly');
+  });
+});
+
+describe('every connection problem and fault has words', () => {
+  const problems: Record<ConnectionProblemKind, ConnectionProblem> = {
+    'sign-in-ended': { kind: 'sign-in-ended' },
+    'app-rejected': { kind: 'app-rejected' },
+    'api-key-rejected': { kind: 'api-key-rejected' },
+    'token-refused': { kind: 'token-refused' },
+    'not-connected': { kind: 'not-connected' },
+    'not-set-up': { kind: 'not-set-up', missing: ['KEAP_CLIENT_ID'] },
+    recorded: { kind: 'recorded', text: 'Keap said no.', instructs: true },
+  };
+  it.each(Object.entries(problems))('%s', (_kind, problem) => {
+    expect(connectionProblemWords(problem)).toMatch(/^[A-Z].*\.$/);
+    const stop = stopFor(new KeapAccessError(problem));
+    expect(stop.outcome).toBe('needs-reconnect');
+    expect(stop.message).toMatch(/^[A-Z].*\.$/);
+  });
+
+  const faults: Record<ConnectionFault['kind'], ConnectionFault> = {
+    'lock-busy': { kind: 'lock-busy' },
+    'renewal-failed': { kind: 'renewal-failed' },
+    described: { kind: 'described', text: 'Service unavailable.' },
+  };
+  it.each(Object.entries(faults))('%s', (_kind, fault) => {
+    expect(connectionFaultWords(fault)).toMatch(/^[A-Z].*\.$/);
+    const stop = stopFor(new KeapUnavailableError({ kind: 'connection', fault }));
+    expect(stop.outcome).toBe('failed');
   });
 });

@@ -10,6 +10,7 @@ import {
   withKeapStatuses,
 } from '../../../src/sync/keapStatusColumn';
 import { BLANK_ROW_KEY, type PendingStatus } from '../../../src/sheet/statusPlacement';
+import { isReleasedStatusWords } from '../../../src/sync/legacyStatusWords';
 
 const NAMES = {
   contactId: 'Contact ID',
@@ -78,6 +79,7 @@ describe('the column cells', () => {
       emailState: new Map(),
       pending,
       shown: (row) => shown[row] ?? '',
+      ours: isReleasedStatusWords,
       isoDay: () => '2026-12-05',
     });
     expect([...cells].map(([row, cell]) => [row, cell.keapStatus])).toEqual([
@@ -115,7 +117,7 @@ describe('the column turned off', () => {
   };
 
   it("empties only the cells holding the add-on's words, identical rows together", () => {
-    const cells = clearedStatusCells(parsed, (row) => shown[row] ?? '');
+    const cells = clearedStatusCells(parsed, (row) => shown[row] ?? '', isReleasedStatusWords);
     expect([...cells].map(([row, cell]) => [row, cell.status, cell.keapStatus])).toEqual([
       [2, null, ''],
       [3, null, undefined],
@@ -153,7 +155,7 @@ describe('rows the column does not speak for, with the column on', () => {
   it('empties the words beside error rows and emptied rows, and keeps notes', () => {
     const without = rowsWithoutStatus(parsed);
     expect(without.map((row) => row.row)).toEqual([2, 3, 4, 5]);
-    const cells = clearedStatusCells(without, (row) => shown[row] ?? '');
+    const cells = clearedStatusCells(without, (row) => shown[row] ?? '', isReleasedStatusWords);
     expect([...cells].map(([row, cell]) => [row, cell.keapStatus])).toEqual([
       [2, ''],
       [3, ''],
@@ -172,6 +174,7 @@ describe('rows the column does not speak for, with the column on', () => {
       emailState: new Map(),
       pending: [],
       shown: (row) => shown[row] ?? '',
+      ours: isReleasedStatusWords,
       isoDay: () => '2026-12-05',
     });
     expect([...cells].map(([row, cell]) => [row, cell.keapStatus])).toEqual([[7, '']]);

@@ -1,7 +1,7 @@
 import { EMAIL_STATUSES } from '../../../test/keap-sim/emailStatus';
 import { isOptedOutStatus } from '../../../src/keap/optOut';
+import { isReleasedStatusWords as isKeapStatusWords } from '../../../src/sync/legacyStatusWords';
 import {
-  isKeapStatusWords,
   KEAP_STATUS_WORDS,
   keapStatusWords,
   NOT_IN_KEAP_EMAILS,

@@ -101,7 +101,11 @@ describe('previewing a sync', () => {
 
   it('explains a lost connection instead of failing', () => {
     const h = harness();
-    h.keap.accessError = new KeapAccessError('the refresh token was rejected', false);
+    h.keap.accessError = new KeapAccessError({
+      kind: 'recorded',
+      text: 'the refresh token was rejected',
+      instructs: false,
+    });
     const preview = previewOf(h);
     expect(preview.message).toMatch(
       /^Preview incomplete: The refresh token was rejected\. Open Keap Sheets Sync from the Extensions menu and connect again;/,

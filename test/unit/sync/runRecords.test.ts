@@ -296,8 +296,7 @@ describe('a lost connection', () => {
   it('with nothing to sync, the daily run still says Keap needs a person, and e-mails the owner', () => {
     const h = twoRows();
     runSyncWith('sidebar', h.ports(), h.limits);
-    h.connectionProblem =
-      'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar.';
+    h.connectionProblem = { kind: 'sign-in-ended' };
     const summary = runSyncWith('daily', h.ports(), h.limits);
     expect(summary.outcome).toBe('needs-reconnect');
     expect(summary.message).toBe(
@@ -310,7 +309,7 @@ describe('a lost connection', () => {
 
   it('rows with errors in the sheet still get their status', () => {
     const h = new SyncHarness([HEADER, [1, 'not an email', '', '']]);
-    h.connectionProblem = 'Keap is not connected. Connect from the sidebar.';
+    h.connectionProblem = { kind: 'not-connected' };
     const summary = runSyncWith('sidebar', h.ports(), h.limits);
     expect(summary.outcome).toBe('needs-reconnect');
     expect(h.sheet.column('Sync Status')).toEqual([
@@ -352,9 +351,7 @@ describe('the words of a run Keap stopped', () => {
       'Keap sent an answer the add-on could not read while reading contacts. Rows not yet synced are tried again on the next run.',
     ],
     [
-      new KeapAccessError(
-        'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar.',
-      ),
+      new KeapAccessError({ kind: 'sign-in-ended' }),
       'Keap no longer accepts this connection: its Keap sign-in has ended (the add-on was removed in Keap, a password was changed, or the connection went unused for 45 days). Reconnect from the sidebar. Rows not yet synced are synced once Keap is connected again.',
     ],
   ])('%s', (error, message) => {

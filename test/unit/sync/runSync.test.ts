@@ -575,7 +575,11 @@ describe('when Keap fails', () => {
   it('needs a reconnect: rows with errors still get their status, the owner is told once', () => {
     const h = messyHarness();
     // Words that give no instruction of their own get the add-on's.
-    h.keap.accessError = new KeapAccessError('the Keap app was disconnected', false);
+    h.keap.accessError = new KeapAccessError({
+      kind: 'recorded',
+      text: 'the Keap app was disconnected',
+      instructs: false,
+    });
     const summary = runSyncWith('daily', h.ports(), h.limits);
     expect(summary.outcome).toBe('needs-reconnect');
     expect(summary.message).toBe(
@@ -590,7 +594,11 @@ describe('when Keap fails', () => {
 
   it('does not e-mail about a run a person started from the sidebar', () => {
     const h = messyHarness();
-    h.keap.accessError = new KeapAccessError('revoked');
+    h.keap.accessError = new KeapAccessError({
+      kind: 'recorded',
+      text: 'revoked',
+      instructs: true,
+    });
     runSyncWith('sidebar', h.ports(), h.limits);
     expect(h.notices).toHaveLength(0);
   });
@@ -603,7 +611,7 @@ describe('when Keap fails', () => {
     h.keap.failReadsAfter = 1;
     h.keap.failNextRead = new KeapUnavailableError({
       kind: 'connection',
-      reason: 'Keap answered 503 five times',
+      fault: { kind: 'described', text: 'Keap answered 503 five times' },
     });
     const summary = runSyncWith('daily', h.ports(), h.limits);
     expect(summary).toMatchObject({ outcome: 'failed', emailsUpdated: 3 });

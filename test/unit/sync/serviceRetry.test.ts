@@ -53,7 +53,7 @@ describe('Google service errors are tried again', () => {
   it("never retries the add-on's own Keap errors, whatever they say", () => {
     expect(
       isTransientServiceError(
-        new KeapUnavailableError({ kind: 'connection', reason: 'Service unavailable' }),
+        new KeapUnavailableError({ kind: 'connection', fault: { kind: 'lock-busy' } }),
       ),
     ).toBe(false);
     let calls = 0;
@@ -61,7 +61,10 @@ describe('Google service errors are tried again', () => {
       withServiceRetry(
         () => {
           calls += 1;
-          throw new KeapUnavailableError({ kind: 'connection', reason: 'Service unavailable' });
+          throw new KeapUnavailableError({
+            kind: 'connection',
+            fault: { kind: 'described', text: 'Service unavailable' },
+          });
         },
         () => undefined,
       ),

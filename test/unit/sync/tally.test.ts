@@ -1,9 +1,5 @@
-import {
-  addExecution,
-  completedMessage,
-  emptyTally,
-  MAX_ERROR_ROWS,
-} from '../../../src/sync/tally';
+import { completedMessage } from '../../../src/sync/statusText';
+import { addExecution, emptyTally, MAX_ERROR_ROWS } from '../../../src/sync/tally';
 
 describe('counting a run across executions', () => {
   it('adds counts, keeps the latest rows seen and the first error rows', () => {

@@ -267,7 +267,10 @@ describe('connection and failure alerts', () => {
   });
 
   it('words a lost Keap connection as a reconnect request', () => {
-    const { body } = failureAlert('sync', new KeapAccessError('Keap revoked the app.'));
+    const { body } = failureAlert(
+      'sync',
+      new KeapAccessError({ kind: 'recorded', text: 'Keap revoked the app.', instructs: true }),
+    );
     expect(body).toBe('Could not sync: Reconnect to Keap from the sidebar: Keap revoked the app.');
   });
 

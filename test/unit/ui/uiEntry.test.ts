@@ -177,7 +177,11 @@ describe('getSidebarState', () => {
   it('still loads a lost connection when Keap sign-in is not set up (a new API key can be pasted)', () => {
     mocked.sync.getSyncStatus.mockReturnValue(syncStatus());
     mocked.connection.authorizationUrlIfSetUp.mockReturnValue(null);
-    mocked.connection.getConnectionStatus.mockReturnValue(CONNECTIONS.needsReconnect);
+    const { reason, ...lost } = CONNECTIONS.needsReconnect;
+    mocked.connection.getConnectionStatus.mockReturnValue({
+      ...lost,
+      problem: { kind: 'recorded', text: reason, instructs: true },
+    });
     const state = ui.getSidebarState();
     expect(state.connection.state).toBe('needs-reconnect');
     expect(state.authorizationUrl).toBeNull();

@@ -2,6 +2,7 @@
  * In-memory stand-ins for the sync's ports: a sheet, Keap behind a KeapGateway, property
  * stores, a lock and a clock. Small and faithful to the behaviour the sync relies on.
  */
+import type { ConnectionProblem } from '../../../../src/keap/failure';
 import {
   KeapAccessError,
   KeapDailyLimitError,
@@ -316,7 +317,7 @@ export class SyncHarness {
   /** The run the pending follow-up continues (the trigger record), null when none. */
   pendingRun: string | null = null;
   /** Why the Keap connection cannot be used (connectionProblem), null when it can. */
-  connectionProblem: string | null = null;
+  connectionProblem: ConnectionProblem | null = null;
   leaseError: Error | null = null;
   releaseError: Error | null = null;
   lastRunError: Error | null = null;
