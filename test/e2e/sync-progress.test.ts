@@ -197,3 +197,69 @@ describe('a sync started by the menu or the daily trigger', () => {
     expect(looks[1].statuses).toBe(1000);
   });
 });
+
+/** A look of a sidebar that polls, with how many contacts Keap holds with their new email. */
+type PollLook = Look & { keapUpdated: number };
+
+/**
+ * A hook for a sync's execution: the editor's sidebar asks for the state every `everyMs` of
+ * the clock, as the sidebar's client polls (src/ui/client/syncPanel.ts), not when the record
+ * changes: it sees what a person sees. `firstId` is the sheet's first contact (longWorld).
+ */
+function editorPolling(
+  w: World,
+  looks: PollLook[],
+  everyMs: number,
+  firstId: number,
+  rows: number,
+): ExecutionContext['onServiceCall'] {
+  let next = w.clock.now() + everyMs;
+  let looking = false;
+  const updated = (): number => {
+    let n = 0;
+    for (let i = 0; i < rows; i++) {
+      if (w.emailsOf(firstId + i).EMAIL1 === `person${i}@example.com`) n += 1;
+    }
+    return n;
+  };
+  return () => {
+    if (looking || w.clock.now() < next) return;
+    next = w.clock.now() + everyMs;
+    looking = true;
+    try {
+      const state = w.call<SidebarView>('getSidebarState', [], EDITOR);
+      looks.push({
+        at: w.clock.now(),
+        text: state.sync.progressText,
+        running: state.sync.running,
+        statuses: statusesShown(w),
+        keapUpdated: updated(),
+      });
+    } finally {
+      looking = false;
+    }
+  };
+}
+
+describe('a 2,000-row sync watched by a sidebar that asks every 5 s', () => {
+  // The chunk pipeline used to hand a chunk's results back only after the NEXT chunk's
+  // writes: "1,000 of 2,000 rows" then showed for the last moments of the sync alone, and a
+  // sidebar asking every 5 s saw "0 of 2,000 rows" all along (the browser test, issue #16).
+  it('shows 1,000 of 2,000 rows, with their statuses, while the second chunk is being synced', () => {
+    const w = longWorld(2000, 20_001);
+    const looks: PollLook[] = [];
+    const result = w.rt.run<Summary>('syncNow', [], {
+      user: OWNER,
+      spreadsheetId: w.spreadsheetId,
+      authMode: 'FULL',
+      onServiceCall: editorPolling(w, looks, 5000, 20_001, 2000),
+    });
+    expect(result.value?.outcome).toBe('completed');
+    const atHalf = looks.filter((look) => /^1,000 of 2,000 rows/.test(String(look.text)));
+    // Seen on several polls, while the sync runs, with the first chunk's statuses on the rows.
+    expect(atHalf.length).toBeGreaterThanOrEqual(3);
+    expect(atHalf.every((look) => look.running && look.statuses === 1000)).toBe(true);
+    // First seen early in the second chunk's writes, not once they are done.
+    expect(atHalf[0].keapUpdated).toBeLessThan(1200);
+  });
+});
