@@ -4,12 +4,14 @@
  */
 import { keepConnectionAlive } from '../connection';
 import { DEFAULT_TAB_NAME, resolveContactsTab } from '../sheet/contactSheet';
+import { findColumns } from '../sheet/headers';
 import { SheetSetupError } from '../sheet/setupError';
 import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import { previewWith, type SyncPreview } from './preview';
 import { SYNC_LIMITS } from './budget';
 import { interruptedSummary, isUnattended, runSyncWith } from './runSync';
 import { isStale, isWaitingForKeap, PropertiesCheckpoint } from './checkpoint';
+import { keapStatusColumnOn } from './keapStatusColumn';
 import type { SyncLease } from './lease';
 import { readJson } from './ports';
 import {
@@ -296,11 +298,31 @@ export function getSyncStatus(): SyncStatusView {
     running,
     progress:
       progressOf(spreadsheetId, holder) ?? pendingProgressOf(spreadsheetId, triggers, holder),
-    settings: records.settings(),
+    settings: settingsShown(spreadsheet, records.settings()),
     interrupted,
     locale: localeOf(spreadsheet),
     ...waitingForKeap(spreadsheetId, triggers, connected),
   };
+}
+
+/**
+ * The settings as the sidebar's form shows them. The Keap Email Status column never chosen is
+ * shown as the runs take it (keapStatusColumn.ts, from row 1 of the tab: off on a sheet synced
+ * before the column existed), so the box says what the sync does and saving the form keeps it.
+ */
+function settingsShown(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  settings: SyncSettings,
+): SyncSettings {
+  if (settings.keapEmailStatus !== undefined) return settings;
+  try {
+    const tab = resolveContactsTab(spreadsheet, settings.sheetName);
+    const columns = findColumns(headerRowOf(tab), settings.headers);
+    return { ...settings, keapEmailStatus: keapStatusColumnOn(undefined, columns) };
+  } catch {
+    // No such tab (the sidebar says so elsewhere): the form shows the default.
+    return settings;
+  }
 }
 
 /** The progress every sidebar is shown (progress.ts); null when it cannot be read. */
