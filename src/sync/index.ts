@@ -93,6 +93,7 @@ export interface SyncStatusView {
 export interface InterruptedView {
   /** True when the person looking started it. */
   byYou: boolean;
+  /** Who started it, told only to that person: others are not shown anyone's address. */
   startedBy: string | null;
   /** ISO 8601 of about when the next run continues it; null when no trigger will. */
   continuesAt: string | null;
@@ -277,16 +278,16 @@ export function getSyncStatus(): SyncStatusView {
   const lease = leaseFor(spreadsheetId);
   reportInterrupted(spreadsheet, spreadsheetId, lease, records);
   const daily = triggers.status(spreadsheet.getSpreadsheetTimeZone());
+  const me = currentUserEmail();
   const lastRun = records.lastRun();
   const holder = lease.holder();
   const running = holder !== null;
   let interrupted: InterruptedView | null = null;
   if (!running && lastRun?.outcome === 'interrupted') {
-    const me = currentUserEmail();
     const byYou = !lastRun.startedBy || lastRun.startedBy === me;
     interrupted = {
       byYou,
-      startedBy: lastRun.startedBy ?? null,
+      startedBy: byYou ? (lastRun.startedBy ?? null) : null,
       continuesAt: byYou
         ? continuesAtForMe(triggers, spreadsheetId)
         : laterThanNow(lastRun.continuesAt),
@@ -294,7 +295,7 @@ export function getSyncStatus(): SyncStatusView {
   }
   return {
     daily: repaired ? { ...daily, repaired: true } : daily,
-    lastRun,
+    lastRun: ownStarter(lastRun, me),
     running,
     progress:
       progressOf(spreadsheetId, holder) ?? pendingProgressOf(spreadsheetId, triggers, holder),
@@ -323,6 +324,17 @@ function settingsShown(
     // No such tab (the sidebar says so elsewhere): the form shows the default.
     return settings;
   }
+}
+
+/**
+ * The last run as `me` may see it: who started it (an interrupted execution's lease names
+ * them) only when it is `me`. Another editor's address is not shown to the others.
+ */
+function ownStarter(lastRun: SyncSummary | null, me: string | null): SyncSummary | null {
+  if (!lastRun?.startedBy || lastRun.startedBy === me) return lastRun;
+  const shown = { ...lastRun };
+  delete shown.startedBy;
+  return shown;
 }
 
 /** The progress every sidebar is shown (progress.ts); null when it cannot be read. */
