@@ -293,16 +293,23 @@ export function getSyncStatus(): SyncStatusView {
         : laterThanNow(lastRun.continuesAt),
     };
   }
+  const waiting = waitingForKeap(spreadsheetId, triggers, connected);
+  let progress =
+    progressOf(spreadsheetId, holder) ?? pendingProgressOf(spreadsheetId, triggers, holder);
+  // The viewer's own run that waits for Keap's reset but that nothing continues by itself
+  // (its notice says so): no next part is promised.
+  if (progress?.state === 'next-part' && progress.afterKeapReset && waiting.waitingForKeapStalled) {
+    progress = null;
+  }
   return {
     daily: repaired ? { ...daily, repaired: true } : daily,
     lastRun: ownStarter(lastRun, me),
     running,
-    progress:
-      progressOf(spreadsheetId, holder) ?? pendingProgressOf(spreadsheetId, triggers, holder),
+    progress,
     settings: settingsShown(spreadsheet, records.settings()),
     interrupted,
     locale: localeOf(spreadsheet),
-    ...waitingForKeap(spreadsheetId, triggers, connected),
+    ...waiting,
   };
 }
 

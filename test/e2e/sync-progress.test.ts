@@ -10,7 +10,7 @@
 import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
 import { fireNext } from './support/hourly';
 import { connectedWorld, type Summary } from './support/sync';
-import { EDITOR, OWNER, type World } from './world';
+import { CLIENT_ID, EDITOR, OWNER, type World } from './world';
 
 const HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
 
@@ -261,5 +261,46 @@ describe('a 2,000-row sync watched by a sidebar that asks every 5 s', () => {
     expect(atHalf.every((look) => look.running && look.statuses === 1000)).toBe(true);
     // First seen early in the second chunk's writes, not once they are done.
     expect(atHalf[0].keapUpdated).toBeLessThan(1200);
+  });
+});
+
+describe("a sync that stops for Keap's daily limit", () => {
+  function stoppedForTheLimit(): { w: World; continuesAt: string } {
+    const sheet = Array.from({ length: 3000 }, (_, i) => [
+      140_001 + i,
+      `person${i}@example.com`,
+      '',
+      '',
+    ]);
+    const w = connectedWorld([HEADERS, ...sheet], { sim: { limits: { clientPerDay: 100_000 } } });
+    for (let i = 0; i < 3000; i++) w.addContact(140_001 + i, `old${i}@example.com`);
+    const app = { clientId: CLIENT_ID };
+    w.sim.spendDailyQuota(app, w.sim.dailyQuotaLeft(app) - 1800);
+    const stopped = w.run<Summary & { continuesAt?: string }>('syncNow');
+    expect(stopped.value?.outcome).toBe('daily-limit');
+    return { w, continuesAt: String(stopped.value?.continuesAt) };
+  }
+
+  it('says to everyone when the next part is due: after the reset (spreadsheet time)', () => {
+    const { w, continuesAt } = stoppedForTheLimit();
+    const due = new Date(continuesAt).toISOString().slice(11, 16);
+    for (const user of [OWNER, EDITOR]) {
+      const state = w.call<SidebarView>('getSidebarState', [], user);
+      expect(state.sync.running).toBe(false);
+      expect(state.sync.progress?.state).toBe('next-part');
+      expect(state.sync.progressText).toMatch(
+        new RegExp(
+          `^[\\d,]+ of 3,000 rows · the next part starts after ${due}, when Keap resets its daily limit$`,
+        ),
+      );
+    }
+  });
+
+  it('promises no next part once nothing will continue it (Keap disconnected)', () => {
+    const { w } = stoppedForTheLimit();
+    w.call('disconnect');
+    const state = w.call<SidebarView & { sync: { notices: string[] } }>('getSidebarState');
+    expect(state.sync.notices.join(' ')).toMatch(/does not continue by itself/);
+    expect(state.sync.progress).toBeUndefined();
   });
 });
