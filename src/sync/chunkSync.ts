@@ -4,7 +4,10 @@
  * succeeded). Keap errors (KeapAccessError, KeapUnavailableError) propagate.
  *
  * Chunks run as a pipeline: a chunk's second wave goes out in the same write call as the
- * next chunk's first wave, so fewer write batches leave Keap part-filled.
+ * next chunk's first wave, so fewer write batches leave Keap part-filled. A unit with no
+ * second-wave write is done once its first wave is answered, and is handed back then: its
+ * rows get their status (and count in the progress) while the next chunk is synced, not
+ * after it.
  */
 import {
   unknownWriteKind,
@@ -100,15 +103,24 @@ export class ChunkPipeline {
 
   constructor(private readonly gateway: KeapGateway) {}
 
-  /** Reads and plans `units` and sends their first wave; returns the previous chunk's results. */
+  /**
+   * Reads and plans `units` and sends their first wave; returns the previous chunk's units
+   * still waiting, and those of `units` that need no second wave (done now).
+   */
   push(units: readonly WorkUnit[]): UnitResult[] {
     const plans = planChunk(units, readKeapState(this.gateway, units));
     const previous = this.waiting;
     const writes = previous ? secondWave(previous.plans, previous.first) : new Map();
     for (const [plan, write] of firstWave(plans)) writes.set(plan, write);
     const answers = send(this.gateway, writes);
-    this.waiting = { plans, first: new Map(plans.flatMap((p) => pair(p, answers.get(p)))) };
-    return previous ? this.resolve(previous, answers) : [];
+    const first = new Map(plans.flatMap((p) => pair(p, answers.get(p))));
+    const next = secondWave(plans, first);
+    const done = plans.filter((plan) => !next.has(plan));
+    this.waiting = { plans: plans.filter((plan) => next.has(plan)), first };
+    return [
+      ...(previous ? this.resolve(previous, answers) : []),
+      ...this.resolve({ plans: done, first }, new Map()),
+    ];
   }
 
   /** Sends the last chunk's second wave and returns its results. */

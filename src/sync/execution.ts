@@ -227,8 +227,9 @@ export class Execution {
         this.gateway ??= this.ports.openGateway(budget.keapDeadline);
         pipeline ??= new ChunkPipeline(this.gateway);
         pipeline.push(chunks[done]).forEach((result) => this.account(result));
-        // The last chunk's rows are answered by the flush below and the execution's last write.
-        this.showSoFar();
+        // Shown before the next chunk; the last chunk's rows (and those still waiting for a
+        // second wave) are written by the execution's last write, in the same blocks.
+        if (done < chunks.length - 1) this.showSoFar();
       }
       pipeline?.flush().forEach((result) => this.account(result));
       if (!this.workLeft) this.syncByEmail(budget, chunks.length);
@@ -284,6 +285,8 @@ export class Execution {
    * SpreadsheetApp.flush needed), then the progress record says how far the run has got.
    * A failed write leaves them pending: the execution's last write tries again. While an old
    * state tab is being moved into the record column, the rows wait for that last write.
+   * Either way the rows are answered (by Keap), so the progress counts them: it never stays
+   * behind the work for the rest of the execution.
    */
   private showSoFar(): void {
     if (this.rowsAnswered === this.rowsReported) return;
@@ -294,7 +297,7 @@ export class Execution {
         this.pending.length = 0;
         this.recordsMisplaced = false;
       } catch {
-        return;
+        // Still pending: the next chunk's write or the execution's last one tries again.
       }
     }
     this.reportProgress();

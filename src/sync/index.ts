@@ -4,12 +4,14 @@
  */
 import { keepConnectionAlive } from '../connection';
 import { DEFAULT_TAB_NAME, resolveContactsTab } from '../sheet/contactSheet';
+import { findColumns } from '../sheet/headers';
 import { SheetSetupError } from '../sheet/setupError';
 import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import { previewWith, type SyncPreview } from './preview';
 import { SYNC_LIMITS } from './budget';
 import { interruptedSummary, isUnattended, runSyncWith } from './runSync';
 import { isStale, isWaitingForKeap, PropertiesCheckpoint } from './checkpoint';
+import { keapStatusColumnOn } from './keapStatusColumn';
 import type { SyncLease } from './lease';
 import { readJson } from './ports';
 import {
@@ -239,32 +241,70 @@ export function getSyncStatus(): SyncStatusView {
   const lease = leaseFor(spreadsheetId);
   reportInterrupted(spreadsheet, spreadsheetId, lease, records);
   const daily = triggers.status(spreadsheet.getSpreadsheetTimeZone());
+  const me = currentUserEmail();
   const lastRun = records.lastRun();
   const holder = lease.holder();
   const running = holder !== null;
   let interrupted: InterruptedView | null = null;
   if (!running && lastRun?.outcome === 'interrupted') {
-    const me = currentUserEmail();
     const byYou = !lastRun.startedBy || lastRun.startedBy === me;
     interrupted = {
       byYou,
-      startedBy: lastRun.startedBy ?? null,
+      startedBy: byYou ? (lastRun.startedBy ?? null) : null,
       continuesAt: byYou
         ? continuesAtForMe(triggers, spreadsheetId)
         : laterThanNow(lastRun.continuesAt),
     };
   }
+  const waiting = waitingForKeap(spreadsheetId, triggers, connected);
+  let progress =
+    progressOf(spreadsheetId, holder) ?? pendingProgressOf(spreadsheetId, triggers, holder);
+  // The viewer's own run that waits for Keap's reset but that nothing continues by itself
+  // (its notice says so): no next part is promised.
+  if (progress?.state === 'next-part' && progress.afterKeapReset && waiting.waitingForKeapStalled) {
+    progress = null;
+  }
   return {
     daily: repaired ? { ...daily, repaired: true } : daily,
-    lastRun,
+    lastRun: ownStarter(lastRun, me),
     running,
-    progress:
-      progressOf(spreadsheetId, holder) ?? pendingProgressOf(spreadsheetId, triggers, holder),
-    settings: records.settings(),
+    progress,
+    settings: settingsShown(spreadsheet, records.settings()),
     interrupted,
     locale: localeOf(spreadsheet),
-    ...waitingForKeap(spreadsheetId, triggers, connected),
+    ...waiting,
   };
+}
+
+/**
+ * The settings as the sidebar's form shows them. The Keap Email Status column never chosen is
+ * shown as the runs take it (keapStatusColumn.ts, from row 1 of the tab: off on a sheet synced
+ * before the column existed), so the box says what the sync does and saving the form keeps it.
+ */
+function settingsShown(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  settings: SyncSettings,
+): SyncSettings {
+  if (settings.keapEmailStatus !== undefined) return settings;
+  try {
+    const tab = resolveContactsTab(spreadsheet, settings.sheetName);
+    const columns = findColumns(headerRowOf(tab), settings.headers);
+    return { ...settings, keapEmailStatus: keapStatusColumnOn(undefined, columns) };
+  } catch {
+    // No such tab (the sidebar says so elsewhere): the form shows the default.
+    return settings;
+  }
+}
+
+/**
+ * The last run as `me` may see it: who started it (an interrupted execution's lease names
+ * them) only when it is `me`. Another editor's address is not shown to the others.
+ */
+function ownStarter(lastRun: SyncSummary | null, me: string | null): SyncSummary | null {
+  if (!lastRun?.startedBy || lastRun.startedBy === me) return lastRun;
+  const shown = { ...lastRun };
+  delete shown.startedBy;
+  return shown;
 }
 
 /** The progress every sidebar is shown (progress.ts); null when it cannot be read. */

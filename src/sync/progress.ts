@@ -34,6 +34,8 @@ export interface ProgressRecord {
   updatedAt: number;
   /** Set once the execution ended with work left: epoch ms the next part is due. */
   nextAt?: number | null;
+  /** The next part waits for Keap's daily limit to reset: `nextAt` is the reset. */
+  afterKeapReset?: boolean;
 }
 
 /** What the sidebar is told (plain JSON). */
@@ -53,7 +55,14 @@ export type SyncProgressView =
        */
       msLeftInPart?: number | null;
     }
-  | { state: 'next-part'; rowsDone: number; rowsToDo: number; nextAt: string };
+  | {
+      state: 'next-part';
+      rowsDone: number;
+      rowsToDo: number;
+      nextAt: string;
+      /** It starts after Keap's daily limit resets, at `nextAt` (maybe hours away). */
+      afterKeapReset?: boolean;
+    };
 
 /** After the next part was due, it is still said for this long (a firing can be late). */
 export const NEXT_PART_GRACE_MS = 10 * 60_000;
@@ -63,6 +72,12 @@ export const NEXT_PART_GRACE_MS = 10 * 60_000;
  * away; a record naming a later time is an older version's or a hand-edited one).
  */
 export const MAX_NEXT_PART_AHEAD_MS = 2 * 60 * 60_000;
+
+/**
+ * A run that waits for Keap's daily limit continues after the reset, at most a day away
+ * (src/keap/dailyQuota.ts ignores a reset further ahead); a later one is not believed.
+ */
+export const MAX_KEAP_RESET_AHEAD_MS = 25 * 60 * 60_000;
 
 export function progressKey(spreadsheetId: string): string {
   return `keapSync.progress.${spreadsheetId}`;
@@ -80,10 +95,11 @@ export interface ProgressPort {
   advance(rowsDone: number): void;
   /**
    * The execution ends: the next part is due at `nextAt`, or (null) the run is over, unless
-   * `runGoesOn` (no next part known, e.g. it waits for Keap's daily limit): its record then
-   * stays, not shown.
+   * `runGoesOn` (no next part known, e.g. nothing will continue it by itself): its record
+   * then stays, not shown. `afterKeapReset`: the run waits for Keap's daily limit, and
+   * `nextAt` is the reset.
    */
-  end(nextAt: number | null, runGoesOn?: boolean): void;
+  end(nextAt: number | null, runGoesOn?: boolean, afterKeapReset?: boolean): void;
 }
 
 export class PropertiesProgress implements ProgressPort {
@@ -133,9 +149,11 @@ export class PropertiesProgress implements ProgressPort {
     this.save({ ...this.record, ...first, rowsDone: done, updatedAt: now });
   }
 
-  end(nextAt: number | null, runGoesOn = false): void {
+  end(nextAt: number | null, runGoesOn = false, afterKeapReset = false): void {
     if ((nextAt !== null || runGoesOn) && this.record) {
-      this.save({ ...this.record, updatedAt: this.clock.now(), nextAt });
+      const { afterKeapReset: _before, ...record } = this.record;
+      const waits = afterKeapReset && nextAt !== null ? { afterKeapReset: true } : {};
+      this.save({ ...record, updatedAt: this.clock.now(), nextAt, ...waits });
       return;
     }
     this.record = null;
@@ -170,16 +188,19 @@ export function progressView(
           : null,
     };
   }
+  const afterKeapReset = record.afterKeapReset === true;
+  const aheadAtMost = afterKeapReset ? MAX_KEAP_RESET_AHEAD_MS : MAX_NEXT_PART_AHEAD_MS;
   if (
     typeof record.nextAt === 'number' &&
     now < record.nextAt + NEXT_PART_GRACE_MS &&
-    record.nextAt <= now + MAX_NEXT_PART_AHEAD_MS
+    record.nextAt <= now + aheadAtMost
   ) {
     return {
       state: 'next-part',
       rowsDone,
       rowsToDo: record.rowsToDo,
       nextAt: new Date(record.nextAt).toISOString(),
+      ...(afterKeapReset ? { afterKeapReset } : {}),
     };
   }
   return null;

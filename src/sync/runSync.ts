@@ -351,8 +351,11 @@ function runHoldingLease(
   }
   // Every sidebar learns when the next part is due (progress.ts), or that the run is over.
   // A run that goes on (a daily-limit stop too) keeps its record, so its rest counts on from it.
+  // One that waits for Keap's daily limit names the reset, once a trigger will continue it.
   const goesOn = outcome === 'continuing' || outcome === 'daily-limit';
-  quietly(() => ports.progress?.end(outcome === 'continuing' ? nextPartAt : null, goesOn));
+  const afterReset = outcome === 'daily-limit' && nextPartAt !== null;
+  const partAt = outcome === 'continuing' ? nextPartAt : afterReset ? (waitUntil as number) : null;
+  quietly(() => ports.progress?.end(partAt, goesOn, afterReset));
   // A failed run (a Google service error, Keap down) leaves its slot open: the next hourly
   // firing tries again, up to the slot's attempts.
   if (outcome !== 'failed') quietly(() => ports.continuation.slotStarted?.());

@@ -39,6 +39,7 @@ export interface SyncStatusView {
 export interface InterruptedView {
   /** True when the person looking started it. */
   byYou: boolean;
+  /** Who started it, told only to that person: others are not shown anyone's address. */
   startedBy: string | null;
   /** ISO 8601 of about when the next run continues it; null when no trigger will. */
   continuesAt: string | null;

@@ -305,14 +305,15 @@ export function dailyLimitStalledText(
 }
 
 /**
- * An execution that Google stopped, said to the person who started it, or naming who did;
- * never "a sync by another person is running" once its lease has expired.
+ * An execution that Google stopped, said to the person who started it, and to others without
+ * naming anyone (their address is theirs to show); never "a sync by another person is
+ * running" once its lease has expired.
  */
 export function interruptedText(
-  view: { byYou: boolean; startedBy: string | null; continuesAt: string | null },
+  view: { byYou: boolean; continuesAt: string | null },
   timeZone: string,
 ): string {
-  const who = view.byYou ? 'Your last sync' : `A sync by ${view.startedBy ?? 'another person'}`;
+  const who = view.byYou ? 'Your last sync' : 'A sync of this spreadsheet';
   const when = view.continuesAt
     ? `it continues at the next run (about ${clockTime(view.continuesAt, timeZone)}).`
     : 'sync again to finish it.';

@@ -1,7 +1,8 @@
 /**
  * The words of a sync's progress, as the sidebar shows them: "1,200 of 3,000 rows · about
  * 2 min left" while it runs, "1,000 of 3,000 rows · the next part starts at about 10:42"
- * between two parts of a long run. The time left is estimated from this part's rate so far,
+ * between two parts of a long run ("· the next part starts after 00:00, when Keap resets its
+ * daily limit" when it waits for that). The time left is estimated from this part's rate so far,
  * and only once it means something (measured over chunks after the first one).
  */
 import type { SyncProgressView } from '../sync/progress';
@@ -64,7 +65,11 @@ export function progressText(
   }
   const at = Date.parse(progress.nextAt);
   if (!Number.isFinite(at) || at <= nowMs) return `${rows} · the next part starts any moment now`;
-  return `${rows} · the next part starts at about ${clockTimeOf(at, where.timeZone || 'UTC')}`;
+  const time = clockTimeOf(at, where.timeZone || 'UTC');
+  if (progress.afterKeapReset) {
+    return `${rows} · the next part starts after ${time}, when Keap resets its daily limit`;
+  }
+  return `${rows} · the next part starts at about ${time}`;
 }
 
 /** A fresh copy by name (sidebarState.ts passes nothing it did not name). */
@@ -92,6 +97,7 @@ export function copyProgress(view: SyncProgressView | null | undefined): SyncPro
       rowsDone: n(view.rowsDone),
       rowsToDo: n(view.rowsToDo),
       nextAt: String(view.nextAt),
+      ...(view.afterKeapReset === true ? { afterKeapReset: true } : {}),
     };
   }
   return null;

@@ -488,7 +488,7 @@ describe('a killed execution, as its starter and others see it (items 1, 9)', ()
     expect({ owner, editor }).toEqual({
       owner: 'Your last sync was interrupted; it continues at the next run (about 10:00).',
       editor:
-        'A sync by owner@example.com was interrupted; it continues at the next run (about 10:00).',
+        'A sync of this spreadsheet was interrupted; it continues at the next run (about 10:00).',
     });
   });
 });

@@ -379,14 +379,23 @@ describe("a run that stops for Keap's daily limit", () => {
     expect(stopped.value?.emailsUpdated).toBeGreaterThan(0);
   });
 
-  it('the sidebar says it waits for the limit and shows no running progress', () => {
+  it('the sidebar says it waits for the limit and shows no running progress, only when the next part is due', () => {
+    // The next part's time, for everyone (issue #16): the follow-up continues it after the reset.
+    const nextPart = {
+      state: 'next-part',
+      afterKeapReset: true,
+      nextAt: (stopped.value as { continuesAt?: string }).continuesAt,
+    };
     const state = sidebar(w, OWNER);
     expect(state.sync.running).toBe(false);
-    expect(state.sync.progress).toBeUndefined();
+    expect(state.sync.progress).toMatchObject(nextPart);
     expect(state.sync.notices?.join(' ')).toMatch(/daily request limit/);
-    // Another person's sidebar: no progress either; the last run says why it stopped.
+    // Another person's sidebar: the same; the last run says why it stopped.
     const theirs = sidebar(w) as SidebarView & { sync: { lastRun?: { outcome?: string } } };
-    expect(theirs.sync.progress).toBeUndefined();
+    expect(theirs.sync.progress).toMatchObject(nextPart);
+    expect(theirs.sync.progressText).toMatch(
+      /^[\d,]+ of 3,000 rows · the next part starts after 00:00, when Keap resets its daily limit$/,
+    );
     expect(theirs.sync.lastRun?.outcome).toBe('daily-limit');
   });
 

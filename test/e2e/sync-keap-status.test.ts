@@ -174,6 +174,26 @@ describe('the Keap Email Status column', () => {
     expect(w.column('Keap Email Status')[0]).toBe('Subscribed');
   });
 
+  it("shows in the sidebar's settings the choice the runs take: off on a sheet synced before it existed", () => {
+    const keapEmailStatusShown = (w: World): unknown =>
+      w.call<{ sync: { settings: { keapEmailStatus?: boolean } } }>('getSidebarState').sync.settings
+        .keapEmailStatus;
+    // Never chosen: off for an older sheet (Sync Status, no Keap Email Status column).
+    const older = world(null, [...HEADERS, 'Sync Status']);
+    expect(keapEmailStatusShown(older)).toBe(false);
+    older.call('syncNow');
+    expect(headerRow(older)).not.toContain('Keap Email Status');
+    expect(keapEmailStatusShown(older)).toBe(false);
+    // Never chosen: on for a new sheet, and for one that has the column.
+    expect(keapEmailStatusShown(world(null))).toBe(true);
+    expect(
+      keapEmailStatusShown(world(null, [...HEADERS, 'Sync Status', 'Keap Email Status'])),
+    ).toBe(true);
+    // Chosen: as saved.
+    expect(keapEmailStatusShown(world(false))).toBe(false);
+    expect(keapEmailStatusShown(world(true, [...HEADERS, 'Sync Status']))).toBe(true);
+  });
+
   it('stays off when turned off: no column and no status read', () => {
     const w = world(false);
     w.call('syncNow');

@@ -10,7 +10,7 @@
 import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
 import { fireNext } from './support/hourly';
 import { connectedWorld, type Summary } from './support/sync';
-import { EDITOR, OWNER, type World } from './world';
+import { CLIENT_ID, EDITOR, OWNER, type World } from './world';
 
 const HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
 
@@ -195,5 +195,112 @@ describe('a sync started by the menu or the daily trigger', () => {
       '1,000 of 2,000 rows',
     ]);
     expect(looks[1].statuses).toBe(1000);
+  });
+});
+
+/** A look of a sidebar that polls, with how many contacts Keap holds with their new email. */
+type PollLook = Look & { keapUpdated: number };
+
+/**
+ * A hook for a sync's execution: the editor's sidebar asks for the state every `everyMs` of
+ * the clock, as the sidebar's client polls (src/ui/client/syncPanel.ts), not when the record
+ * changes: it sees what a person sees. `firstId` is the sheet's first contact (longWorld).
+ */
+function editorPolling(
+  w: World,
+  looks: PollLook[],
+  everyMs: number,
+  firstId: number,
+  rows: number,
+): ExecutionContext['onServiceCall'] {
+  let next = w.clock.now() + everyMs;
+  let looking = false;
+  const updated = (): number => {
+    let n = 0;
+    for (let i = 0; i < rows; i++) {
+      if (w.emailsOf(firstId + i).EMAIL1 === `person${i}@example.com`) n += 1;
+    }
+    return n;
+  };
+  return () => {
+    if (looking || w.clock.now() < next) return;
+    next = w.clock.now() + everyMs;
+    looking = true;
+    try {
+      const state = w.call<SidebarView>('getSidebarState', [], EDITOR);
+      looks.push({
+        at: w.clock.now(),
+        text: state.sync.progressText,
+        running: state.sync.running,
+        statuses: statusesShown(w),
+        keapUpdated: updated(),
+      });
+    } finally {
+      looking = false;
+    }
+  };
+}
+
+describe('a 2,000-row sync watched by a sidebar that asks every 5 s', () => {
+  // The chunk pipeline used to hand a chunk's results back only after the NEXT chunk's
+  // writes: "1,000 of 2,000 rows" then showed for the last moments of the sync alone, and a
+  // sidebar asking every 5 s saw "0 of 2,000 rows" all along (the browser test, issue #16).
+  it('shows 1,000 of 2,000 rows, with their statuses, while the second chunk is being synced', () => {
+    const w = longWorld(2000, 20_001);
+    const looks: PollLook[] = [];
+    const result = w.rt.run<Summary>('syncNow', [], {
+      user: OWNER,
+      spreadsheetId: w.spreadsheetId,
+      authMode: 'FULL',
+      onServiceCall: editorPolling(w, looks, 5000, 20_001, 2000),
+    });
+    expect(result.value?.outcome).toBe('completed');
+    const atHalf = looks.filter((look) => /^1,000 of 2,000 rows/.test(String(look.text)));
+    // Seen on several polls, while the sync runs, with the first chunk's statuses on the rows.
+    expect(atHalf.length).toBeGreaterThanOrEqual(3);
+    expect(atHalf.every((look) => look.running && look.statuses === 1000)).toBe(true);
+    // First seen early in the second chunk's writes, not once they are done.
+    expect(atHalf[0].keapUpdated).toBeLessThan(1200);
+  });
+});
+
+describe("a sync that stops for Keap's daily limit", () => {
+  function stoppedForTheLimit(): { w: World; continuesAt: string } {
+    const sheet = Array.from({ length: 3000 }, (_, i) => [
+      140_001 + i,
+      `person${i}@example.com`,
+      '',
+      '',
+    ]);
+    const w = connectedWorld([HEADERS, ...sheet], { sim: { limits: { clientPerDay: 100_000 } } });
+    for (let i = 0; i < 3000; i++) w.addContact(140_001 + i, `old${i}@example.com`);
+    const app = { clientId: CLIENT_ID };
+    w.sim.spendDailyQuota(app, w.sim.dailyQuotaLeft(app) - 1800);
+    const stopped = w.run<Summary & { continuesAt?: string }>('syncNow');
+    expect(stopped.value?.outcome).toBe('daily-limit');
+    return { w, continuesAt: String(stopped.value?.continuesAt) };
+  }
+
+  it('says to everyone when the next part is due: after the reset (spreadsheet time)', () => {
+    const { w, continuesAt } = stoppedForTheLimit();
+    const due = new Date(continuesAt).toISOString().slice(11, 16);
+    for (const user of [OWNER, EDITOR]) {
+      const state = w.call<SidebarView>('getSidebarState', [], user);
+      expect(state.sync.running).toBe(false);
+      expect(state.sync.progress?.state).toBe('next-part');
+      expect(state.sync.progressText).toMatch(
+        new RegExp(
+          `^[\\d,]+ of 3,000 rows · the next part starts after ${due}, when Keap resets its daily limit$`,
+        ),
+      );
+    }
+  });
+
+  it('promises no next part once nothing will continue it (Keap disconnected)', () => {
+    const { w } = stoppedForTheLimit();
+    w.call('disconnect');
+    const state = w.call<SidebarView & { sync: { notices: string[] } }>('getSidebarState');
+    expect(state.sync.notices.join(' ')).toMatch(/does not continue by itself/);
+    expect(state.sync.progress).toBeUndefined();
   });
 });

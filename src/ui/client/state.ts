@@ -43,9 +43,11 @@ function applyState(ui: Sidebar, state: SidebarState): void {
   renderDaily(ui, state.sync.daily);
   renderSettings(ui, state.sync.settings);
   settleConsentWait(ui, state);
+  // A next part after Keap's daily reset may be hours away: no polling for it.
+  const progress = state.sync.progress;
   watchRunningSync(
     ui,
     state.sync.running || ui.syncBusy,
-    state.sync.progress?.state === 'next-part',
+    progress?.state === 'next-part' && progress.afterKeapReset !== true,
   );
 }

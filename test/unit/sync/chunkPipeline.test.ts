@@ -84,3 +84,70 @@ describe('chunks as a pipeline', () => {
     ]);
   });
 });
+
+/**
+ * The sync of `n` contacts in chunks of 2, each getting a new email only (one write, no
+ * second wave), with what the progress port and the sheet show each time Keap is read.
+ */
+function watchedEmailChanges(n: number) {
+  const rows = Array.from({ length: n }, (_, i) => [i + 1, `new${i + 1}@x.com`, '', '']);
+  const h = new SyncHarness([HEADER, ...rows]);
+  for (let id = 1; id <= n; id++) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+  h.limits = { ...h.limits, chunkSize: 2 };
+  let done = 0;
+  const atReads: { ids: number[]; done: number; statuses: number }[] = [];
+  const ports = h.ports();
+  ports.progress = {
+    begin: (_runId, _toDo, rowsDone = 0) => (done = rowsDone),
+    advance: (rows) => (done += rows),
+    end: () => undefined,
+  };
+  ports.openGateway = (deadline) => {
+    const gateway = h.keap.gateway(deadline);
+    return {
+      ...gateway,
+      readContacts: (ids) => {
+        const statuses = h.sheet.values[0].includes('Sync Status')
+          ? h.sheet.column('Sync Status').filter((s) => s !== '').length
+          : 0;
+        atReads.push({ ids: [...ids], done, statuses });
+        return gateway.readContacts(ids);
+      },
+    };
+  };
+  return { h, ports, atReads, done: () => done };
+}
+
+describe('a chunk whose writes are all answered', () => {
+  it('is answered before the next chunk is read: its statuses are written and the progress counts it', () => {
+    const { h, ports, atReads, done } = watchedEmailChanges(6);
+    const summary = runSyncWith('sidebar', ports, h.limits);
+    expect(summary).toMatchObject({ outcome: 'completed', emailsUpdated: 6 });
+    expect(atReads).toEqual([
+      { ids: [1, 2], done: 0, statuses: 0 },
+      { ids: [3, 4], done: 2, statuses: 2 },
+      { ids: [5, 6], done: 4, statuses: 4 },
+    ]);
+    expect(done()).toBe(6);
+  });
+
+  it('counts in the progress even when its statuses could not be written yet (they are written later)', () => {
+    const { h, ports, atReads, done } = watchedEmailChanges(6);
+    h.sheet.failWrites = new Error('Service Spreadsheets failed while accessing document');
+    // The sheet takes writes again from the last chunk on.
+    h.sheet.beforeRead = () => {
+      if (atReads.length === 3) h.sheet.failWrites = null;
+    };
+    const summary = runSyncWith('sidebar', ports, h.limits);
+    expect(summary).toMatchObject({ outcome: 'completed', emailsUpdated: 6 });
+    expect(atReads.map((read) => [read.done, read.statuses])).toEqual([
+      [0, 0],
+      [2, 0],
+      [4, 0],
+    ]);
+    expect(done()).toBe(6);
+    expect(h.sheet.column('Sync Status')).toEqual(
+      [1, 2, 3, 4, 5, 6].map((id) => `Updated: email changed to new${id}@x.com`),
+    );
+  });
+});

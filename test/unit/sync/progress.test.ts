@@ -104,4 +104,23 @@ describe('the progress record', () => {
     next.progress.begin('run2', 3000);
     expect(next.record()).toMatchObject({ rowsDone: 0, rowsToDo: 3000 });
   });
+
+  it("waiting for Keap's daily limit, says the next part starts after the reset, hours away", () => {
+    const { clock, progress, record } = setup();
+    progress.begin('run1', 3000);
+    progress.advance(1000);
+    const reset = Date.UTC(2026, 11, 8, 0, 0, 0);
+    progress.end(reset, true, true);
+    const between = progressView(record(), null, clock.t);
+    expect(between).toMatchObject({ state: 'next-part', afterKeapReset: true });
+    expect(between && progressText(between, where, clock.t)).toBe(
+      '1,000 of 3,000 rows · the next part starts after 00:00, when Keap resets its daily limit',
+    );
+    // The same time ahead for an ordinary next part is not believed (an older record).
+    progress.end(reset, true);
+    expect(progressView(record(), null, clock.t)).toBeNull();
+    // Nothing will continue it by itself: no time is promised.
+    progress.end(null, true, true);
+    expect(progressView(record(), null, clock.t)).toBeNull();
+  });
 });

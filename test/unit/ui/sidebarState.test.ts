@@ -132,7 +132,7 @@ describe('composeSidebarState: what the sidebar says about the daily sync', () =
     expect(state.sync.notices).toEqual(['The daily sync had lost its trigger; it was put back.']);
   });
 
-  it('tells the starter of an interrupted run, and names them to others', () => {
+  it('tells the starter of an interrupted run, and others without naming anyone', () => {
     const build = (byYou: boolean) =>
       composeSidebarState({
         connection: CONNECTIONS.connected,
@@ -146,7 +146,7 @@ describe('composeSidebarState: what the sidebar says about the daily sync', () =
       'Your last sync was interrupted; it continues at the next run (about 07:12).',
     ]);
     expect(build(false)).toEqual([
-      'A sync by ann@x.com was interrupted; it continues at the next run (about 07:12).',
+      'A sync of this spreadsheet was interrupted; it continues at the next run (about 07:12).',
     ]);
   });
 
