@@ -384,3 +384,121 @@ describe('a daily-trigger run killed in the middle', () => {
     expect(JSON.stringify(sidebar(w, EDITOR).sync.interrupted ?? null)).not.toContain('@');
   });
 });
+
+describe('the sheet changed between two parts of a run (sorted, rows deleted)', () => {
+  function sortedAndTrimmed(firstId: number, change: (w: World) => void) {
+    const w = longWorld(12_000, firstId);
+    expect(syncNow(w).value?.outcome).toBe('continuing');
+    change(w);
+    const looks: Look[] = [];
+    w.rt.nextFiringContext = { onServiceCall: looking(w, looks) };
+    const fired = finish(w);
+    return { w, looks, fired };
+  }
+
+  it('sorted Z→A: every status on its own row, the count within the total, never backwards', () => {
+    const { w, looks, fired } = sortedAndTrimmed(54_001, (w) => {
+      const [, ...rows] = w.sheet().values();
+      const reordered = [...rows].sort((a, b) => String(b[1]).localeCompare(String(a[1])));
+      w.sheet().setValues(2, 1, reordered);
+    });
+    expect(fired.map((f) => (f.value as Summary | null)?.outcome)).toContain('completed');
+    expect(misplaced(w)).toEqual([]);
+    expect(w.column('Sync Status').filter((s) => String(s) === '')).toEqual([]);
+    const counts = looks.map((l) => rowsOf(l.text)).filter((c) => c !== null);
+    expect(counts.every((c) => c.done <= c.toDo)).toBe(true);
+    const done = counts.map((c) => c.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+  });
+
+  it('500 synced rows deleted: the count stays within the total and ends at it', () => {
+    const { w, looks, fired } = sortedAndTrimmed(55_001, (w) => {
+      for (let i = 0; i < 500; i++) w.sheet().deleteRow(2);
+    });
+    expect(fired.map((f) => (f.value as Summary | null)?.outcome)).toContain('completed');
+    expect(misplaced(w)).toEqual([]);
+    const counts = looks.map((l) => rowsOf(l.text)).filter((c) => c !== null);
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts.every((c) => c.done <= c.toDo)).toBe(true);
+    expect(counts.at(-1)?.done).toBe(counts.at(-1)?.toDo);
+  });
+});
+
+describe("a daily-limit stop on one spreadsheet, seen from another of the owner's sheets", () => {
+  it("the other sheet's sidebar shows no next part and no daily-limit notice", () => {
+    const w = longWorld(3000, 56_001, { sim: { limits: { clientPerDay: 100_000 } } });
+    const other = w.rt.createSpreadsheet({
+      name: 'Other',
+      sheets: { Contacts: [HEADERS, [99_999, 'x@example.com', '', '']] },
+    });
+    w.sim.spendDailyQuota(APP, w.sim.dailyQuotaLeft(APP) - 1800);
+    expect(syncNow(w).value?.outcome).toBe('daily-limit');
+    for (const user of [OWNER, EDITOR]) {
+      const seen = w.rt.run<SidebarView>('getSidebarState', [], {
+        user,
+        spreadsheetId: other,
+        authMode: 'FULL',
+      });
+      expect(seen.error).toBeUndefined();
+      expect(seen.value?.sync.progress ?? null).toBeNull();
+      expect(String(seen.value?.sync.progressText ?? '')).not.toMatch(/rows/);
+      expect((seen.value?.sync.notices ?? []).join(' ')).not.toMatch(/daily request limit/);
+    }
+  });
+});
+
+describe('the Keap Email Status box on a sheet where it was never chosen', () => {
+  function boxAndRun(headers: string[]) {
+    const rows = Array.from({ length: 3 }, (_, i) => {
+      const row: unknown[] = [57_001 + i, `p${i}@example.com`, '', ''];
+      while (row.length < headers.length) row.push('');
+      return row;
+    });
+    const w = connectedWorld([headers, ...rows], { keapEmailStatus: null });
+    for (let i = 0; i < 3; i++) w.addContact(57_001 + i, `o${i}@example.com`);
+    const box = (user: string) =>
+      w.call<{ sync: { settings: { keapEmailStatus?: boolean } } }>('getSidebarState', [], user)
+        .sync.settings.keapEmailStatus;
+    const shown = { owner: box(OWNER), editor: box(EDITOR) };
+    expect(syncNow(w).value?.outcome).toBe('completed');
+    const added = w.sheet().values()[0].includes('Keap Email Status');
+    return { shown, added, after: box(EDITOR) };
+  }
+
+  it('an older sheet (Sync Status already there): the box shows off and the run adds no column', () => {
+    const { shown, added, after } = boxAndRun([...HEADERS, 'Sync Status', 'Last Synced']);
+    expect(shown).toEqual({ owner: false, editor: false });
+    expect(added).toBe(false);
+    expect(after).toBe(false);
+  });
+
+  it('a new sheet: the box shows on for everyone and the run adds the column', () => {
+    const { shown, added, after } = boxAndRun(HEADERS);
+    expect(shown).toEqual({ owner: true, editor: true });
+    expect(added).toBe(true);
+    expect(after).toBe(true);
+  });
+});
+
+describe('an execution killed during its second chunk', () => {
+  it('the next run lands every status on its own row and counts within its total', () => {
+    // Killed at service call 238, in the second chunk (after the first chunk's statuses).
+    const w = longWorld(3000, 58_001);
+    const killed = syncNow(w, { killAfterServiceCalls: 238 });
+    expect(killed.killed).toBe(true);
+    expect(statusesWritten(w)).toBeLessThan(3000);
+    w.clock.set(w.clock.now() + 10 * MINUTE);
+    expect(sidebar(w).sync.running).toBe(false);
+    const looks: Look[] = [];
+    const next = syncNow(w, { onServiceCall: looking(w, looks) });
+    expect(next.value?.outcome).toBe('completed');
+    expect(misplaced(w)).toEqual([]);
+    expect(statusesWritten(w)).toBe(3000);
+    const counts = looks.map((l) => rowsOf(l.text)).filter((c) => c !== null);
+    expect(counts.every((c) => c.done <= c.toDo && c.toDo <= 3000)).toBe(true);
+    expect(counts.at(-1)?.done).toBe(counts.at(-1)?.toDo);
+    for (const look of looks.filter((l) => l.progress)) {
+      expect(rowsOf(look.text)?.done ?? 0).toBeLessThanOrEqual(look.statuses);
+    }
+  });
+});
