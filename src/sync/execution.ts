@@ -11,6 +11,7 @@ import {
   type KeapGateway,
 } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
+import { findColumns } from '../sheet/headers';
 import { OLD_STATE_TAB_NAME, recordsOfSheet } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
 import { parseSheet } from '../sheet/rowParsing';
@@ -97,8 +98,11 @@ export class Execution {
   private oldRecords: SyncState = new Map();
   /** A row's Sync Status as this execution first read it. */
   private shown: (row: number) => unknown = () => '';
-  /** The sheet as this execution first read it, with what was worked out from it. */
-  private firstRead: SheetRead | null = null;
+  /**
+   * The sheet as this execution last read it (first, then around each write), with what was
+   * worked out from it: the next read works out only what differs (sheetRead.ts).
+   */
+  private lastRead: SheetRead | null = null;
   /** The records as this execution first read them, and whose records count. */
   private state: SyncState = new Map();
   private scope: RecordScope;
@@ -161,7 +165,7 @@ export class Execution {
     this.shown = shown;
     const read = new SheetRead(values, columns);
     for (const row of rows) read.knowKey(row.row, row.kind === 'blank' ? null : row.key);
-    this.firstRead = read;
+    this.lastRead = read;
     const { state, old } = recordsOfSheet(
       values,
       columns,
@@ -554,15 +558,22 @@ export class Execution {
       settings.headers,
       (range) => sheet.readFormulas(range),
       this.oldRecords,
-      this.firstRead,
+      this.lastRead,
     );
+    this.lastRead = plan.read ?? this.lastRead;
     plan.blocks.forEach((block) => sheet.writeBlock(block));
     if (plan.addsRecordColumn && plan.columns) this.hideRecordColumn(plan.columns.record);
     let settled = true;
     if (plan.written.size > 0) {
-      const repair = repairStatusWrites(plan, current, sheet.readValues(), settings.headers);
+      const after = sheet.readValues();
+      const afterRead =
+        after.length > 0
+          ? new SheetRead(after, findColumns(after[0], settings.headers), plan.read ?? null)
+          : null;
+      const repair = repairStatusWrites(plan, current, after, settings.headers, afterRead);
       repair?.blocks.forEach((block) => sheet.writeBlock(block));
       settled = !repair?.gaveUp;
+      this.lastRead = afterRead ?? this.lastRead;
     }
     if (plan.addsRecordColumn && this.oldRecords.size > 0) {
       if (settled) this.removeOldStateTab();
