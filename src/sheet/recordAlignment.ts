@@ -46,10 +46,10 @@ export function misplacedRecords(
   // Rows without a Contact ID hold their address's record (emailRecord.ts) the same way.
   for (const [row, cell] of own.email) if (!settled(row)) fixes.set(row, cell);
   if (columns.contactId === null) return fixes;
-  const onSheet = read.state();
   const renewed = new Set<number>();
   for (const [id, record] of newer) {
-    if (newestOf(onSheet.get(id), record) !== onSheet.get(id)) renewed.add(id);
+    const onSheet = read.newestRecord(id);
+    if (newestOf(onSheet, record) !== onSheet) renewed.add(id);
   }
   const contactFixes = new Map<number, string>();
   for (const [row, cell] of own.contact) {
@@ -93,8 +93,9 @@ function ownMisplaced(read: SheetRead): OwnMisplaced {
       for (const id of renewed) for (const row of read.rowsOfContact(id)) again.add(row);
       const contact = new Map<number, string>();
       for (const [row, cell] of before.contact) if (!again.has(row)) contact.set(row, cell);
-      const onSheet = read.state();
-      for (const [row, cell] of contactRecordFixes(read, [...again], (id) => onSheet.get(id))) {
+      for (const [row, cell] of contactRecordFixes(read, [...again], (id) =>
+        read.newestRecord(id),
+      )) {
         contact.set(row, cell);
       }
       return { email: before.email, contact: new Map([...contact].sort(([a], [b]) => a - b)) };

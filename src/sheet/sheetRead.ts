@@ -29,14 +29,22 @@ export type ParsedRecord = { contactId: number; record: StateRecord };
 
 const NOT_YET = undefined;
 const NONE: readonly number[] = [];
+/** Reads whose newest records are looked up through earlier ones before those are copied. */
+const MAX_DEPTH = 8;
+
+interface Renewal {
+  /** The newest record of each contact the changed rows renewed. */
+  records: Map<number, StateRecord>;
+  contacts: readonly number[];
+}
 
 /** What is worked out from the input cells (Contact ID, Email, Opt Out, Opt Out Reason). */
 class InputFacts {
   /** Index: row - 1. Undefined: not worked out yet; null: the row has no inputs. */
   readonly keys: (string | null | undefined)[] = [];
   readonly contactIds: (number | null | undefined)[] = [];
-  private byKey: Map<string | null, number[]> | null = null;
-  private byContact: Map<number, number[]> | null = null;
+  private byKey: RowIndex<string | null> | null = null;
+  private byContact: RowIndex<number> | null = null;
 
   /** `earlier`: the facts of a read with the same input columns, reused row by row. */
   constructor(
@@ -78,22 +86,22 @@ class InputFacts {
   /** Rows (2 on, ascending) whose key is `key` (null: rows whose input cells are all blank). */
   rowsWithKey(key: string | null): readonly number[] {
     if (this.byKey === null) {
-      this.byKey = new Map();
-      for (let row = 2; row <= this.values.length; row++) addTo(this.byKey, this.key(row), row);
+      this.byKey = new RowIndex();
+      for (let row = 2; row <= this.values.length; row++) this.byKey.add(this.key(row), row);
     }
-    return this.byKey.get(key) ?? NONE;
+    return this.byKey.rows(key);
   }
 
   /** Rows (2 on, ascending) whose Contact ID cell holds `contactId`. */
   rowsOfContact(contactId: number): readonly number[] {
     if (this.byContact === null) {
-      this.byContact = new Map();
+      this.byContact = new RowIndex();
       for (let row = 2; row <= this.values.length; row++) {
         const id = this.contactId(row);
-        if (id !== null) addTo(this.byContact, id, row);
+        if (id !== null) this.byContact.add(id, row);
       }
     }
-    return this.byContact.get(contactId) ?? NONE;
+    return this.byContact.rows(contactId);
   }
 
   private sameInputCells(row: number): boolean {
@@ -122,8 +130,11 @@ class RecordFacts {
   /** Whether the record cell is exactly what recordCell writes for the record it holds. */
   private readonly canonical: (boolean | undefined)[] = [];
   private newestRecords: SyncState | null = null;
-  /** Contacts whose newest record is another than in `earlier`'s (null: not known). */
-  private renewedContacts: Set<number> | null = null;
+  /**
+   * The newest records of the contacts the changed rows renewed, over the earlier facts'
+   * (undefined: not worked out yet; null: the changed rows do not allow it, see `renew`).
+   */
+  private renewal: Renewal | null | undefined = undefined;
 
   /**
    * `earlier`: the facts of a read with the same record column, reused row by row.
@@ -164,16 +175,35 @@ class RecordFacts {
     return canonical;
   }
 
+  /** Every record in the column, newest per contact (readSyncState). */
   state(): SyncState {
     if (this.newestRecords !== null) return this.newestRecords;
-    this.newestRecords = this.updatedState() ?? this.readState();
+    const renewal = this.renew();
+    if (renewal !== null) {
+      const state: SyncState = new Map((this.earlier as RecordFacts).state());
+      for (const [contactId, record] of renewal.records) state.set(contactId, record);
+      this.newestRecords = state;
+    } else this.newestRecords = this.readState();
     return this.newestRecords;
   }
 
-  /** See `renewedContacts`; asks for the state first. */
-  renewed(): ReadonlySet<number> | null {
-    this.state();
-    return this.renewedContacts;
+  /** The contact's newest record: state().get(contactId), without a copy of the state. */
+  newest(contactId: number): StateRecord | undefined {
+    if (this.newestRecords !== null) return this.newestRecords.get(contactId);
+    const renewal = this.renew();
+    if (renewal === null) return this.state().get(contactId);
+    return renewal.records.get(contactId) ?? (this.earlier as RecordFacts).newest(contactId);
+  }
+
+  /** Contacts whose newest record is another than in the earlier facts (null: not known). */
+  renewed(): readonly number[] | null {
+    return this.renew()?.contacts ?? null;
+  }
+
+  /** Facts between this and ones whose state is worked out (lookups go that deep). */
+  private depth(): number {
+    if (this.newestRecords !== null || this.renewal === null || this.earlier === null) return 0;
+    return this.earlier.depth() + 1;
   }
 
   private readState(): SyncState {
@@ -188,19 +218,22 @@ class RecordFacts {
   }
 
   /**
-   * The earlier state with the changed rows' records, when that is certainly what reading
-   * every row gives: each changed cell holds a record of the contact its cell held before
-   * (or none before), strictly newer than that one, and not as old as a record of the
-   * contact the write did not bring (the first row of equals wins in keepNewest: rows are
-   * taken in order). Null otherwise.
+   * The changed rows' records over the earlier newest ones, when that is certainly what
+   * reading every row gives: each changed cell holds a record of the contact its cell held
+   * before (or none before), strictly newer than that one, and not as old as a record of
+   * the contact the write did not bring (the first row of equals wins in keepNewest: rows
+   * are taken in order). Null otherwise.
    */
-  private updatedState(): SyncState | null {
-    if (this.earlier === null || this.changedRows === null) return null;
-    const before = this.earlier.state();
-    const state: SyncState = new Map(before);
-    const renewed = new Set<number>();
+  private renew(): Renewal | null {
+    if (this.renewal !== undefined) return this.renewal;
+    this.renewal = null;
+    const earlier = this.earlier;
+    if (earlier === null || this.changedRows === null) return null;
+    // Lookups go through each earlier read: a long chain is worked out once instead.
+    if (earlier.depth() > MAX_DEPTH) earlier.state();
+    const records = new Map<number, StateRecord>();
     for (const row of this.changedRows) {
-      const old = this.earlier.record(row);
+      const old = earlier.record(row);
       const now = this.record(row);
       if (now === null) {
         if (old !== null) return null;
@@ -209,14 +242,13 @@ class RecordFacts {
       const { contactId, record } = now;
       if (old !== null && (old.contactId !== contactId || !(record.syncedAt > old.record.syncedAt)))
         return null;
-      const known = state.get(contactId);
-      if (known === undefined || record.syncedAt > known.syncedAt) {
-        state.set(contactId, record);
-        renewed.add(contactId);
-      } else if (record.syncedAt === known.syncedAt && !renewed.has(contactId)) return null;
+      const renewed = records.get(contactId);
+      const known = renewed ?? earlier.newest(contactId);
+      if (known === undefined || record.syncedAt > known.syncedAt) records.set(contactId, record);
+      else if (record.syncedAt === known.syncedAt && renewed === undefined) return null;
     }
-    this.renewedContacts = renewed;
-    return state;
+    this.renewal = { records, contacts: [...records.keys()] };
+    return this.renewal;
   }
 
   private sameCell(row: number, cell: unknown): boolean {
@@ -226,10 +258,30 @@ class RecordFacts {
   }
 }
 
-function addTo<K>(index: Map<K, number[]>, key: K, row: number): void {
-  const rows = index.get(key);
-  if (rows) rows.push(row);
-  else index.set(key, [row]);
+/**
+ * Rows by a value of theirs, ascending. Most values are on one row: a list is kept only for
+ * those on several (a 50,000-row tab is indexed again by each execution).
+ */
+class RowIndex<K> {
+  private readonly first = new Map<K, number>();
+  private readonly several = new Map<K, number[]>();
+
+  add(key: K, row: number): void {
+    const first = this.first.get(key);
+    if (first === undefined) this.first.set(key, row);
+    else {
+      const rows = this.several.get(key);
+      if (rows) rows.push(row);
+      else this.several.set(key, [first, row]);
+    }
+  }
+
+  rows(key: K): readonly number[] {
+    const several = this.several.get(key);
+    if (several) return several;
+    const first = this.first.get(key);
+    return first === undefined ? NONE : [first];
+  }
 }
 
 /** How a later read relates to the earlier one: see the top of the file. */
@@ -248,11 +300,16 @@ export class SheetRead {
   /** Set when the inputs are the earlier read's and only some record cells differ. */
   readonly origin: ReadOrigin | null = null;
 
-  /** `earlier`: a read of the same tab whose rows may be reused (see the top of the file). */
+  /**
+   * `earlier`: a read of the same tab whose rows may be reused (see the top of the file).
+   * `rowByRow`: reuse its rows only, without comparing the whole tab first (for a read
+   * asked about a few rows).
+   */
   constructor(
     readonly values: Grid,
     readonly columns: SheetColumns,
     earlier: SheetRead | null = null,
+    rowByRow = false,
   ) {
     const inputColumns = inputColumnsOf(columns);
     const sameInputColumns =
@@ -260,7 +317,7 @@ export class SheetRead {
     const recordColumn = columns.syncRecord;
     const sameRecordColumn = earlier !== null && earlier.columns.syncRecord === recordColumn;
     const diff =
-      earlier !== null && earlier.values.length === values.length && sameInputColumns
+      earlier !== null && !rowByRow && earlier.values.length === values.length && sameInputColumns
         ? differences(earlier.values, values, inputColumns, sameRecordColumn ? recordColumn : null)
         : null;
     this.inputs =
@@ -333,11 +390,16 @@ export class SheetRead {
     return this.recordFacts.state();
   }
 
+  /** The contact's newest record in the record column: state().get(contactId), cheaper. */
+  newestRecord(contactId: number): StateRecord | undefined {
+    return this.recordFacts.newest(contactId);
+  }
+
   /**
    * With an `origin`: the contacts whose newest record differs from the origin's (null: not
    * known, as when a changed cell took a record away).
    */
-  renewedContacts(): ReadonlySet<number> | null {
+  renewedContacts(): readonly number[] | null {
     return this.origin === null ? null : this.recordFacts.renewed();
   }
 
@@ -379,6 +441,7 @@ function differences(
   recordColumn: number | null,
 ): { inputsSame: boolean; recordRows: number[] | null } {
   const inputs = inputColumns.filter((c): c is number => c !== null).map((c) => c - 1);
+  const count = inputs.length;
   const record = recordColumn === null ? -1 : recordColumn - 1;
   const most = Math.floor(after.length / 4);
   let inputsSame = true;
@@ -386,13 +449,8 @@ function differences(
   for (let index = 1; index < after.length; index++) {
     const now = after[index];
     const then = before[index];
-    if (inputsSame) {
-      for (const column of inputs) {
-        if (now[column] !== then[column]) {
-          inputsSame = false;
-          break;
-        }
-      }
+    for (let i = 0; inputsSame && i < count; i++) {
+      if (now[inputs[i]] !== then[inputs[i]]) inputsSame = false;
     }
     if (recordRows !== null && now[record] !== then[record]) {
       if (recordRows.length >= most) recordRows = null;

@@ -361,7 +361,8 @@ export function planStatusWrites(
   const read = new SheetRead(currentValues, columns, earlier);
   const rows = placeStatuses(pending, currentValues, columns, read);
 
-  const width = currentValues.reduce((widest, values) => Math.max(widest, values.length), 0);
+  let width = 0;
+  for (const values of currentValues) if (values.length > width) width = values.length;
   // Emptying cells of a column that is gone (deleted during the run) never adds it back.
   const withKeapStatus = pending.some(
     (p) => p.keapStatus !== undefined && (p.keapStatus !== '' || columns.keapEmailStatus !== null),

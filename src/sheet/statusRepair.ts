@@ -5,8 +5,7 @@
  * is nothing to do (the usual case: no write). Otherwise each status is placed again by its
  * inputs, and the rows that got a status not theirs get back what they showed before. That
  * includes the rows in the gaps a block bridged: they were written with their own cells,
- * which after a sort are another row's. `afterRead`: `after` worked out from the write's own
- * read, if the caller keeps it for its next read (sheetRead.ts). Pure.
+ * which after a sort are another row's. Pure.
  */
 import { cellText, isBlankCell } from './cells';
 import { findColumns, type InputHeaderNames, type SheetColumns } from './headers';
@@ -101,7 +100,6 @@ export function repairStatusWrites(
   before: Grid,
   after: Grid,
   names: InputHeaderNames,
-  afterRead: SheetRead | null = null,
 ): StatusRepair | null {
   if (plan.written.size === 0 || plan.columns === null || after.length === 0) return null;
   const columns = findColumns(after[0], names);
@@ -110,8 +108,8 @@ export function repairStatusWrites(
   // Keys of rows whose cells did not change are not worked out again (sheetRead.ts).
   const beforeRead =
     plan.read?.values === before ? plan.read : new SheetRead(before, beforeColumns);
-  const readAfter =
-    afterRead?.values === after ? afterRead : new SheetRead(after, columns, beforeRead);
+  // Only the written rows are asked about: their rows reused, the tab not compared.
+  const readAfter = new SheetRead(after, columns, beforeRead, true);
   const keyWritten = (row: number) =>
     plan.written.get(row)?.key ?? beforeRead.key(row) ?? BLANK_ROW_KEY;
   const movedRows = [...plan.written.keys(), ...bridgedRows(plan)].filter(

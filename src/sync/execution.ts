@@ -11,7 +11,6 @@ import {
   type KeapGateway,
 } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
-import { findColumns } from '../sheet/headers';
 import { OLD_STATE_TAB_NAME, recordsOfSheet } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
 import { parseSheet } from '../sheet/rowParsing';
@@ -99,8 +98,9 @@ export class Execution {
   /** A row's Sync Status as this execution first read it. */
   private shown: (row: number) => unknown = () => '';
   /**
-   * The sheet as this execution last read it (first, then around each write), with what was
-   * worked out from it: the next read works out only what differs (sheetRead.ts).
+   * The sheet as this execution last read it (first, then before each write), with what was
+   * worked out from it: the next read works out only what differs (sheetRead.ts), as a rule
+   * the records the write put in.
    */
   private lastRead: SheetRead | null = null;
   /** The records as this execution first read them, and whose records count. */
@@ -565,15 +565,9 @@ export class Execution {
     if (plan.addsRecordColumn && plan.columns) this.hideRecordColumn(plan.columns.record);
     let settled = true;
     if (plan.written.size > 0) {
-      const after = sheet.readValues();
-      const afterRead =
-        after.length > 0
-          ? new SheetRead(after, findColumns(after[0], settings.headers), plan.read ?? null)
-          : null;
-      const repair = repairStatusWrites(plan, current, after, settings.headers, afterRead);
+      const repair = repairStatusWrites(plan, current, sheet.readValues(), settings.headers);
       repair?.blocks.forEach((block) => sheet.writeBlock(block));
       settled = !repair?.gaveUp;
-      this.lastRead = afterRead ?? this.lastRead;
     }
     if (plan.addsRecordColumn && this.oldRecords.size > 0) {
       if (settled) this.removeOldStateTab();
