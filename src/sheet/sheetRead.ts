@@ -126,9 +126,9 @@ class InputFacts {
 
 /** What is worked out from the Keap Sync Record cells. */
 class RecordFacts {
-  readonly records: (ParsedRecord | null | undefined)[] = [];
+  private readonly records: (ParsedRecord | null | undefined)[];
   /** Whether the record cell is exactly what recordCell writes for the record it holds. */
-  private readonly canonical: (boolean | undefined)[] = [];
+  private readonly canonical: (boolean | undefined)[];
   private newestRecords: SyncState | null = null;
   /**
    * The newest records of the contacts the changed rows renewed, over the earlier facts'
@@ -145,7 +145,21 @@ class RecordFacts {
     private readonly column: number | null,
     private readonly earlier: RecordFacts | null,
     readonly changedRows: readonly number[] | null,
-  ) {}
+  ) {
+    // Every other row's cell is the earlier one: what it worked out holds, without a walk
+    // down the reads before it for each row asked.
+    if (earlier !== null && changedRows !== null) {
+      this.records = earlier.records.slice();
+      this.canonical = earlier.canonical.slice();
+      for (const row of changedRows) {
+        this.records[row - 1] = NOT_YET;
+        this.canonical[row - 1] = NOT_YET;
+      }
+    } else {
+      this.records = [];
+      this.canonical = [];
+    }
+  }
 
   record(row: number): ParsedRecord | null {
     const known = this.records[row - 1];
@@ -178,12 +192,22 @@ class RecordFacts {
   /** Every record in the column, newest per contact (readSyncState). */
   state(): SyncState {
     if (this.newestRecords !== null) return this.newestRecords;
-    const renewal = this.renew();
-    if (renewal !== null) {
-      const state: SyncState = new Map((this.earlier as RecordFacts).state());
+    if (this.renew() === null) {
+      this.newestRecords = this.readState();
+      return this.newestRecords;
+    }
+    // One copy of the nearest worked-out state, with each read's renewals since, in order.
+    const renewals: Renewal[] = [this.renew() as Renewal];
+    let facts = this.earlier as RecordFacts;
+    while (facts.newestRecords === null && facts.renew() !== null) {
+      renewals.push(facts.renew() as Renewal);
+      facts = facts.earlier as RecordFacts;
+    }
+    const state: SyncState = new Map(facts.state());
+    for (const renewal of renewals.reverse()) {
       for (const [contactId, record] of renewal.records) state.set(contactId, record);
-      this.newestRecords = state;
-    } else this.newestRecords = this.readState();
+    }
+    this.newestRecords = state;
     return this.newestRecords;
   }
 
