@@ -132,18 +132,12 @@ export function placeStatuses(
   read: SheetRead = new SheetRead(currentValues, columns),
 ): Map<number, PendingStatus> {
   const pendingByKey = groupBy(pending, (p) => p.key);
-  // Only the rows of keys with a status matter: most rows of a large sheet have none.
-  const currentByKey = new Map<string, number[]>();
-  for (let row = 2; row <= currentValues.length; row++) {
-    const key = read.key(row) ?? BLANK_ROW_KEY;
-    if (!pendingByKey.has(key)) continue;
-    const rows = currentByKey.get(key);
-    if (rows) rows.push(row);
-    else currentByKey.set(key, [row]);
-  }
+  // The read's index of rows by key: worked out once, and shared by later reads whose input
+  // cells are all the same (sheetRead.ts), so a write between chunks costs its own rows.
+  if (read.values !== currentValues) read = new SheetRead(currentValues, columns, read);
   const placed = new Map<number, PendingStatus>();
   for (const [key, statuses] of pendingByKey) {
-    const targets = currentByKey.get(key) ?? [];
+    const targets = read.rowsWithKey(key === BLANK_ROW_KEY ? null : key);
     if (targets.length !== statuses.length) continue;
     const first = statuses[0];
     const same = statuses.every(
@@ -367,7 +361,8 @@ export function planStatusWrites(
   const read = new SheetRead(currentValues, columns, earlier);
   const rows = placeStatuses(pending, currentValues, columns, read);
 
-  const width = currentValues.reduce((widest, values) => Math.max(widest, values.length), 0);
+  let width = 0;
+  for (const values of currentValues) if (values.length > width) width = values.length;
   // Emptying cells of a column that is gone (deleted during the run) never adds it back.
   const withKeapStatus = pending.some(
     (p) => p.keapStatus !== undefined && (p.keapStatus !== '' || columns.keapEmailStatus !== null),

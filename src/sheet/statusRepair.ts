@@ -108,11 +108,12 @@ export function repairStatusWrites(
   // Keys of rows whose cells did not change are not worked out again (sheetRead.ts).
   const beforeRead =
     plan.read?.values === before ? plan.read : new SheetRead(before, beforeColumns);
-  const afterRead = new SheetRead(after, columns, beforeRead);
+  // Only the written rows are asked about: their rows reused, the tab not compared.
+  const readAfter = new SheetRead(after, columns, beforeRead, true);
   const keyWritten = (row: number) =>
     plan.written.get(row)?.key ?? beforeRead.key(row) ?? BLANK_ROW_KEY;
   const movedRows = [...plan.written.keys(), ...bridgedRows(plan)].filter(
-    (row) => (afterRead.key(row) ?? BLANK_ROW_KEY) !== keyWritten(row),
+    (row) => (readAfter.key(row) ?? BLANK_ROW_KEY) !== keyWritten(row),
   );
   if (movedRows.length === 0) return null;
   const sameLayout =

@@ -100,8 +100,12 @@ export class Execution {
   private oldRecords: SyncState = new Map();
   /** A row's Sync Status as this execution first read it. */
   private shown: (row: number) => unknown = () => '';
-  /** The sheet as this execution first read it, with what was worked out from it. */
-  private firstRead: SheetRead | null = null;
+  /**
+   * The sheet as this execution last read it (first, then before each write), with what was
+   * worked out from it: the next read works out only what differs (sheetRead.ts), as a rule
+   * the records the write put in.
+   */
+  private lastRead: SheetRead | null = null;
   /** The records as this execution first read them, and whose records count. */
   private state: SyncState = new Map();
   private scope: RecordScope;
@@ -164,7 +168,7 @@ export class Execution {
     this.shown = shown;
     const read = new SheetRead(values, columns);
     for (const row of rows) read.knowKey(row.row, row.kind === 'blank' ? null : row.key);
-    this.firstRead = read;
+    this.lastRead = read;
     const { state, old } = recordsOfSheet(
       values,
       columns,
@@ -561,8 +565,9 @@ export class Execution {
       settings.headers,
       (range) => sheet.readFormulas(range),
       this.oldRecords,
-      this.firstRead,
+      this.lastRead,
     );
+    this.lastRead = plan.read ?? this.lastRead;
     plan.blocks.forEach((block) => sheet.writeBlock(block));
     if (plan.addsRecordColumn && plan.columns) this.hideRecordColumn(plan.columns.record);
     let settled = true;

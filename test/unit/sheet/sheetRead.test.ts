@@ -1,7 +1,9 @@
 import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
 import { parseContactId, rowKey } from '../../../src/sheet/rowParsing';
 import { misplacedRecords } from '../../../src/sheet/recordAlignment';
+import { addressKeyOf, emailRecordCell } from '../../../src/sheet/emailRecord';
 import { SheetRead } from '../../../src/sheet/sheetRead';
+import { placeStatuses } from '../../../src/sheet/statusPlacement';
 import {
   parseRecordCell,
   readSyncState,
@@ -120,5 +122,165 @@ describe('a read of the sheet, worked out once', () => {
     expect(misplacedRecords(first, columns, newer, earlier)).toEqual(
       misplacedRecords(first, columns, newer),
     );
+  });
+});
+
+/**
+ * An execution reads the tab before and after each chunk's status write, each read worked
+ * out from the one before (sheetRead.ts shares whole-tab indexes, updates the newest records
+ * and the misplaced ones from the write's changed cells). Whatever happens between two reads
+ * (a write of newer, older or equal records, a record taken away, a sort, a partial sort, an
+ * edit), every answer must be what working the read out from scratch gives.
+ */
+describe('a chain of reads around writes', () => {
+  const ROWS = 40;
+  const WIDE = ['Contact ID', 'Email', 'Opt Out', 'Sync Status', 'Keap Sync Record'];
+  const cols = findColumns(WIDE, DEFAULT_HEADER_NAMES);
+  const RECORD = (cols.syncRecord as number) - 1;
+
+  /** A small deterministic generator (mulberry32), so a failure can be replayed. */
+  function random(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function firstSheet(next: () => number): unknown[][] {
+    const rows: unknown[][] = [WIDE];
+    for (let i = 0; i < ROWS; i++) {
+      const id = 1 + Math.floor(next() * 15);
+      const withId = next() < 0.85;
+      const email = `p${id}@x.com`;
+      const record =
+        next() < 0.1
+          ? emailRecordCell(addressKeyOf(email), at(Math.floor(next() * 5)))
+          : next() < 0.8
+            ? recordCell(withId ? id : 1 + Math.floor(next() * 15), at(Math.floor(next() * 5)))
+            : '';
+      rows.push([withId ? id : '', email, next() < 0.3, '', record]);
+    }
+    return rows;
+  }
+
+  type Change = (rows: unknown[][], next: () => number, time: number) => void;
+  const pick = (next: () => number) => 1 + Math.floor(next() * ROWS);
+  const changes: Change[] = [
+    // A chunk's write: newer records of the rows' own contacts, on a few rows.
+    (rows, next, time) => {
+      for (let n = 1 + Math.floor(next() * 8); n > 0; n--) {
+        const cells = rows[pick(next)];
+        if (cells[0] !== '') cells[RECORD] = recordCell(cells[0] as number, at(time));
+      }
+    },
+    // Records older than, or as old as, what the tab holds; another contact's record.
+    (rows, next) => {
+      const cells = rows[pick(next)];
+      const id = next() < 0.5 ? (cells[0] as number) || 1 : 1 + Math.floor(next() * 15);
+      // As old as another record of the contact, but not the same record.
+      const record = { ...at(Math.floor(next() * 6)), fingerprint: `g${Math.floor(next() * 9)}` };
+      cells[RECORD] = recordCell(id, record);
+    },
+    // A record taken away, or a kse1 one put in.
+    (rows, next) => {
+      const cells = rows[pick(next)];
+      cells[RECORD] = next() < 0.5 ? '' : emailRecordCell(addressKeyOf(String(cells[1])), at(100));
+    },
+    // A sort of whole rows.
+    (rows) => {
+      const body = rows.slice(1).reverse();
+      rows.splice(1, body.length, ...body);
+    },
+    // A partial sort: two rows' record cells swapped.
+    (rows, next) => {
+      const a = rows[pick(next)];
+      const b = rows[pick(next)];
+      [a[RECORD], b[RECORD]] = [b[RECORD], a[RECORD]];
+    },
+    // An edited input.
+    (rows, next) => {
+      rows[pick(next)][1] = `edited${Math.floor(next() * 3)}@x.com`;
+    },
+    // Nothing at all (the read after a write that was read back unchanged).
+    () => undefined,
+  ];
+
+  function newerRecords(next: () => number, time: number): Map<number, StateRecord> {
+    const newer = new Map<number, StateRecord>();
+    for (let n = Math.floor(next() * 4); n > 0; n--) {
+      newer.set(1 + Math.floor(next() * 15), at(time - Math.floor(next() * 200)));
+    }
+    return newer;
+  }
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'gives what working out from scratch gives (seed %i)',
+    (seed) => {
+      const next = random(seed);
+      let values = firstSheet(next);
+      let read = new SheetRead(values, cols);
+      for (let step = 1; step <= 60; step++) {
+        const time = 100 + step * 10;
+        values = values.map((cells) => [...cells]);
+        // Mostly writes, as in a sync; sometimes a person's change.
+        const change = next() < 0.6 ? changes[0] : changes[Math.floor(next() * changes.length)];
+        change(values, next, time);
+        read = new SheetRead(values, cols, read);
+        const scratch = new SheetRead(values, cols);
+        const where = `seed ${seed}, step ${step}`;
+
+        expect([where, worked(read)]).toEqual([where, fromScratch(values, cols)]);
+        expect([where, read.state()]).toEqual([where, readSyncState(values, cols.syncRecord)]);
+        const newer = newerRecords(next, time);
+        const settledRow = pick(next);
+        const settled = (row: number) => row === settledRow;
+        expect([where, [...misplacedRecords(values, cols, newer, read, settled)]]).toEqual([
+          where,
+          [...misplacedRecords(values, cols, newer, scratch, settled)],
+        ]);
+        for (const row of [2, pick(next), pick(next)]) {
+          expect([where, read.rowsWithKey(read.key(row))]).toEqual([
+            where,
+            scratch.rowsWithKey(scratch.key(row)),
+          ]);
+          const id = scratch.contactId(row);
+          if (id !== null) expect(read.rowsOfContact(id)).toEqual(scratch.rowsOfContact(id));
+        }
+        const pending = [pick(next), pick(next)].map((row) => ({
+          row,
+          key: scratch.key(row) ?? '',
+          status: 'Up to date',
+          syncedAt: null,
+        }));
+        expect([where, [...placeStatuses(pending, values, cols, read)]]).toEqual([
+          where,
+          [...placeStatuses(pending, values, cols, scratch)],
+        ]);
+      }
+    },
+  );
+
+  it('updates the newest records from a chunk write instead of reading them again', () => {
+    const values = sheet();
+    const earlier = new SheetRead(values, columns);
+    earlier.state();
+    const later = values.map((cells) => [...cells]);
+    later[1][4] = recordCell(1, at(50));
+    const read = new SheetRead(later, columns, earlier);
+    expect(read.origin?.changedRows).toEqual([2]);
+    expect([...(read.renewedContacts() ?? [])]).toEqual([1]);
+    expect(read.state()).toEqual(readSyncState(later, columns.syncRecord));
+    // A read with no cell changed since shares what the one before worked out.
+    const again = new SheetRead(
+      later.map((cells) => [...cells]),
+      columns,
+      read,
+    );
+    expect(again.origin).toBe(read.origin);
+    expect(again.state()).toBe(read.state());
+    expect(again.rowsWithKey(again.key(2))).toEqual([2]);
   });
 });
