@@ -263,6 +263,30 @@ describe('between two chunks a person edits only Keap Sync Record cells', () => 
   });
 });
 
+describe('between two chunks a person types a record that is not written the way the add-on writes it', () => {
+  it("row A's own record, newer, with its Contact ID typed as 0<id>: rewritten the canonical way", () => {
+    const w = changedWorld();
+    let typed = '';
+    const r = syncEditedBetweenChunks(w, (world) => {
+      const col = columnOf(world, 'Keap Sync Record') + 1;
+      const parts = recordCellOf(world, A).split('|');
+      parts[1] = `0${parts[1]}`;
+      parts[3] = String(Number(parts[3]) + 60_000);
+      typed = parts.join('|');
+      world.sheet().setCell(A, col, typed);
+    });
+    expect(r.value?.outcome).toBe('completed');
+    expect(typed).toMatch(new RegExp(`^ksr\\d\\|0${idOf(A)}\\|`));
+    // Never left as typed: the row gets its contact's record as the add-on writes it.
+    expect(recordCellOf(w, A)).not.toBe(typed);
+    expect(recordCellOf(w, A)).toMatch(new RegExp(`^ksr\\d\\|${idOf(A)}\\|`));
+    expect(wrongStatuses(w)).toEqual([]);
+    expect(wrongRecords(w)).toEqual([]);
+    expect(keapMismatches(w)).toEqual([]);
+    expect(secondRun(w).writes).toBe(0);
+  });
+});
+
 describe('between two chunks a person edits input cells to the same value', () => {
   it.each([
     ['a number typed as text', (c: number) => [`'${c}`, emailOf(A)]],
