@@ -57,10 +57,6 @@ function slotsWithPrimary(slots: readonly EmailSlot[], email: string): EmailSlot
   return hasPrimary ? kept : [{ field: 'EMAIL1', email }, ...kept];
 }
 
-export function emailsWithPrimary(contact: KeapContact, email: string): EmailSlot[] {
-  return slotsWithPrimary(contact.emails, email);
-}
-
 /** Per contact value (its name in KeapContact and the contact write), the row's field it holds. */
 export const ROW_TO_CONTACT = {
   /** The row's email is the contact's EMAIL1; the row's email is lower-cased, Keap's is not. */

@@ -41,16 +41,22 @@ export interface UnitPlan {
   alreadyOptedOut: boolean;
 }
 
-export { emailsWithPrimary, primaryEmail } from './contactMapping';
-
 /** The plan changes a contact value: the row is a change, not "unchanged". */
 export function changesContact(plan: UnitPlan): boolean {
   return plan.contactChanges.length > 0;
 }
 
-/** The row's value of a synced field, under its key in the parsed request. */
-function rowValueOf(request: RowRequest, field: ContactChange['field']): string | null {
-  const requestKey = SYNCED_FIELDS.find((synced) => synced.key === field)?.requestKey;
+/** The mapping's rows, each with its field's key in the parsed request (worked out once). */
+const MAPPING = (
+  Object.entries(ROW_TO_CONTACT) as [keyof ContactValues, RowValueInKeap<unknown>][]
+).map(([name, value]) => ({
+  name,
+  value,
+  requestKey: SYNCED_FIELDS.find((synced) => synced.key === value.field)?.requestKey,
+}));
+
+/** The row's value of a synced text field; null: the row asks for no change. */
+function rowValueOf(request: RowRequest, requestKey: keyof RowRequest | undefined): string | null {
   const value = requestKey === undefined ? null : request[requestKey];
   return typeof value === 'string' ? value : null;
 }
@@ -66,13 +72,9 @@ function plannedContactWrite(
 ): { changes: ContactChange[]; write: KeapWrite } | null {
   const changes: ContactChange[] = [];
   const values = {} as Record<string, unknown>;
-  const mapping = Object.entries(ROW_TO_CONTACT) as [
-    keyof ContactValues,
-    RowValueInKeap<unknown>,
-  ][];
-  for (const [name, value] of mapping) {
+  for (const { name, value, requestKey } of MAPPING) {
     const current: unknown = contact[name];
-    const to = rowValueOf(request, value.field);
+    const to = rowValueOf(request, requestKey);
     const from = value.inKeap(current);
     if (to === null || value.holds(from, to)) {
       values[name] = current;
