@@ -5,7 +5,8 @@
  * from Keap's answer and sent in the PATCH, and when two values are the same. Everything else
  * derives from it: KeapContact and the contact write (model.ts), the reads, their agreement
  * check and the PATCH (contactsApi.ts, contactSearch.ts), and the check of a write whose
- * answer was lost (writeRecovery.ts). Pure; imports nothing (model.ts builds on it).
+ * answer was lost (writeRecovery.ts). Which field of a row each value holds is the sync's
+ * mapping (src/sync/contactMapping.ts). Pure; imports nothing (model.ts builds on it).
  */
 
 export type EmailField = 'EMAIL1' | 'EMAIL2' | 'EMAIL3';

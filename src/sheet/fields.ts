@@ -5,7 +5,9 @@
  * (rowParsing.ts), which parser reads each cell (cellParsers.ts: one per field), the
  * fingerprint (src/sync/fingerprint.ts), the settings' names and checks (src/sync/settings.ts),
  * the saveSettings argument check (src/entry/callArguments.ts), the sidebar state and the
- * sidebar's settings form (src/ui/sidebarState.ts hands the form its rows). Pure data, no
+ * sidebar's settings form (src/ui/sidebarState.ts hands the form its rows), the words of a
+ * row's change ("phone changed to …", src/sync/statusText.ts). A field synced into a Keap
+ * contact value is named once more, by the mapping (src/sync/contactMapping.ts). Pure data, no
  * imports: adding a field starts here (docs/ARCHITECTURE.md, "Adding a synced field").
  */
 export const SYNCED_FIELDS = [

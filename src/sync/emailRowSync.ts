@@ -56,6 +56,9 @@ function optOutPlan(work: EmailWork, contactId: number, alreadyOptedOut: boolean
       rows: work.rows,
     },
     error: null,
+    // With no contact named there is no contact value to change: only the opt-out.
+    contactChanges: [],
+    contactWrite: null,
     emailChange: null,
     optOut: work.request.optOut && !alreadyOptedOut ? { email: work.email, reason, write } : null,
     alreadyOptedOut,

@@ -24,7 +24,7 @@ import { formatIsoDay } from './dailyTime';
 import { formatDay, formatMoment, type Where } from './dateText';
 import type { EmailWorkResult } from './emailRowSync';
 import { ExecutionExtras } from './executionExtras';
-import { recordResultOf, type UnitResult } from './plan';
+import { changesContact, recordResultOf, type UnitResult } from './plan';
 import type { SyncPorts } from './syncPorts';
 import { nextTryAt, triesAfter } from './rowRetry';
 import {
@@ -482,7 +482,7 @@ export class Execution {
       if (failure.reason === 'unreachable') {
         this.tally.unreachable = (this.tally.unreachable ?? 0) + unit.rows.length;
       }
-    } else if (result.emailChangedTo === null && !result.optedOut)
+    } else if (!changesContact(result.plan) && !result.optedOut)
       this.tally.unchanged += unit.rows.length;
 
     const now = this.ports.clock.now();

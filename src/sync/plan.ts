@@ -3,7 +3,16 @@
  * execution. Only real differences become writes, so a write repeated after a kill or a
  * continuation is skipped rather than sent twice. Pure.
  */
-import type { EmailOptState, EmailSlot, KeapContact, KeapWrite, WriteResult } from '../keap/model';
+import type { ContactValues } from '../keap/contactFields';
+import type { EmailOptState, KeapContact, KeapWrite, WriteResult } from '../keap/model';
+import { SYNCED_FIELDS } from '../sheet/fields';
+import type { RowRequest } from '../sheet/rowParsing';
+import {
+  primaryEmail,
+  ROW_TO_CONTACT,
+  type ContactChange,
+  type RowValueInKeap,
+} from './contactMapping';
 import {
   contactNotFoundText,
   NOTHING_TO_OPT_OUT,
@@ -15,27 +24,70 @@ import type { WorkUnit } from './worklist';
 
 export const DEFAULT_OPT_OUT_REASON = 'Opted out via Keap Sheets Sync';
 
+export type { ContactChange } from './contactMapping';
+
 export interface UnitPlan {
   unit: WorkUnit;
   /** Set when nothing can be sent for this contact (not found, nothing to opt out). */
   error: string | null;
+  /** Every contact value the row changes (contactMapping.ts), in the mapping's order. */
+  contactChanges: readonly ContactChange[];
+  /** The contact PATCH carrying them (and the contact's other values as Keap has them). */
+  contactWrite: KeapWrite | null;
+  /** The email's own change among them: its words, its count and the opt-out's order. */
   emailChange: { from: string | null; to: string; write: KeapWrite } | null;
   /** The opt-out to send; null when none was asked for or Keap already has it opted out. */
   optOut: { email: string; reason: string; write: KeapWrite } | null;
   alreadyOptedOut: boolean;
 }
 
-export function primaryEmail(contact: KeapContact): string | null {
-  return contact.emails.find((slot) => slot.field === 'EMAIL1')?.email ?? null;
+/** The plan changes a contact value: the row is a change, not "unchanged". */
+export function changesContact(plan: UnitPlan): boolean {
+  return plan.contactChanges.length > 0;
 }
 
-/** EMAIL1 replaced (or added); EMAIL2 and EMAIL3 sent back exactly, since the PATCH replaces the list. */
-export function emailsWithPrimary(contact: KeapContact, email: string): EmailSlot[] {
-  const hasPrimary = contact.emails.some((slot) => slot.field === 'EMAIL1');
-  const kept = contact.emails.map((slot) =>
-    slot.field === 'EMAIL1' ? { field: slot.field, email } : { ...slot },
-  );
-  return hasPrimary ? kept : [{ field: 'EMAIL1', email }, ...kept];
+/** The mapping's rows, each with its field's key in the parsed request (worked out once). */
+const MAPPING = (
+  Object.entries(ROW_TO_CONTACT) as [keyof ContactValues, RowValueInKeap<unknown>][]
+).map(([name, value]) => ({
+  name,
+  value,
+  requestKey: SYNCED_FIELDS.find((synced) => synced.key === value.field)?.requestKey,
+}));
+
+/** The row's value of a synced text field; null: the row asks for no change. */
+function rowValueOf(request: RowRequest, requestKey: keyof RowRequest | undefined): string | null {
+  const value = requestKey === undefined ? null : request[requestKey];
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * The contact values whose row value Keap does not hold yet, and the PATCH that puts them
+ * there: it replaces every value it names, so it carries every contact value, the unchanged
+ * ones as Keap has them.
+ */
+function plannedContactWrite(
+  request: RowRequest,
+  contact: KeapContact,
+): { changes: ContactChange[]; write: KeapWrite } | null {
+  const changes: ContactChange[] = [];
+  const values = {} as Record<string, unknown>;
+  for (const { name, value, requestKey } of MAPPING) {
+    const current: unknown = contact[name];
+    const to = rowValueOf(request, requestKey);
+    const from = value.inKeap(current);
+    if (to === null || value.holds(from, to)) {
+      values[name] = current;
+      continue;
+    }
+    changes.push({ field: value.field, from, to });
+    values[name] = value.withRowValue(current, to);
+  }
+  if (changes.length === 0) return null;
+  return {
+    changes,
+    write: { kind: 'setEmails', contactId: contact.id, ...(values as ContactValues) },
+  };
 }
 
 /** The email the row wants opted out, once Keap's contact is known; null when no opt-out. */
@@ -58,6 +110,8 @@ export function planUnit(
   const plan: UnitPlan = {
     unit,
     error: null,
+    contactChanges: [],
+    contactWrite: null,
     emailChange: null,
     optOut: null,
     alreadyOptedOut: false,
@@ -66,23 +120,20 @@ export function planUnit(
     plan.error = contactNotFoundText(unit.contactId);
     return plan;
   }
-  const { email, optOut, reason } = unit.request;
-  const primary = primaryEmail(contact);
-  if (email !== null && (primary === null || primary.toLowerCase() !== email)) {
-    plan.emailChange = {
-      from: primary,
-      to: email,
-      write: {
-        kind: 'setEmails',
-        contactId: contact.id,
-        emails: emailsWithPrimary(contact, email),
-      },
-    };
+  const { optOut, reason } = unit.request;
+  const contactWrite = plannedContactWrite(unit.request, contact);
+  if (contactWrite) {
+    plan.contactChanges = contactWrite.changes;
+    plan.contactWrite = contactWrite.write;
+    const email = contactWrite.changes.find((change) => change.field === 'email');
+    if (email) plan.emailChange = { from: email.from, to: email.to, write: contactWrite.write };
   }
   if (optOut) {
     const target = optOutTarget(unit, contact);
     if (target === null) {
       plan.error = NOTHING_TO_OPT_OUT;
+      plan.contactChanges = [];
+      plan.contactWrite = null;
       plan.emailChange = null;
       return plan;
     }
@@ -99,25 +150,28 @@ export function planUnit(
   return plan;
 }
 
-/** Email changes, and the opt-outs of rows that keep their email. */
+/** Contact changes, and the opt-outs of rows that change nothing else. */
 export function firstWave(plans: readonly UnitPlan[]): Map<UnitPlan, KeapWrite> {
   const writes = new Map<UnitPlan, KeapWrite>();
   for (const plan of plans) {
     if (plan.error) continue;
-    if (plan.emailChange) writes.set(plan, plan.emailChange.write);
+    if (plan.contactWrite) writes.set(plan, plan.contactWrite);
     else if (plan.optOut) writes.set(plan, plan.optOut.write);
   }
   return writes;
 }
 
-/** The opt-out of a NEW email is sent only after its PATCH succeeded. */
+/**
+ * The opt-out of a row that changes its contact is sent only after the PATCH succeeded
+ * (a NEW email's opt-out needs the email in Keap first).
+ */
 export function secondWave(
   plans: readonly UnitPlan[],
   firstResults: ReadonlyMap<UnitPlan, WriteResult>,
 ): Map<UnitPlan, KeapWrite> {
   const writes = new Map<UnitPlan, KeapWrite>();
   for (const plan of plans) {
-    if (plan.error || !plan.emailChange || !plan.optOut) continue;
+    if (plan.error || !plan.contactWrite || !plan.optOut) continue;
     if (firstResults.get(plan)?.ok) writes.set(plan, plan.optOut.write);
   }
   return writes;
@@ -129,6 +183,8 @@ export interface UnitResult {
   plan: UnitPlan;
   /** The email Keap now has as EMAIL1 because of this run, else null. */
   emailChangedTo: string | null;
+  /** Every contact value Keap now has because of this run (the email's too); absent: none. */
+  contactChanged?: readonly ContactChange[];
   optedOut: boolean;
   alreadyOptedOut: boolean;
   failure: UnitFailure | null;
@@ -190,10 +246,11 @@ export function resolveUnit(
     result.failure = { kind: 'error', message: plan.error };
     return result;
   }
-  if (plan.emailChange) {
-    result.failure = failureOf(first, plan.emailChange.write);
+  if (plan.contactWrite) {
+    result.failure = failureOf(first, plan.contactWrite);
     if (result.failure) return result;
-    result.emailChangedTo = plan.emailChange.to;
+    result.contactChanged = plan.contactChanges;
+    result.emailChangedTo = plan.emailChange ? plan.emailChange.to : null;
     if (plan.optOut) {
       result.failure = failureOf(second, plan.optOut.write);
       result.optedOut = result.failure === null;

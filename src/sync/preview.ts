@@ -9,7 +9,7 @@ import { contactIdCellOf, parseSheet } from '../sheet/rowParsing';
 import { chunk, SYNC_LIMITS, type SyncLimits } from './budget';
 import { planChunk, readKeapState } from './chunkSync';
 import { formatDay } from './dateText';
-import type { UnitPlan } from './plan';
+import { changesContact, type UnitPlan } from './plan';
 import type { Clock } from './ports';
 import { stopFor } from './stopWords';
 import type { SyncSettings } from './settings';
@@ -149,7 +149,7 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
       if (!gateway) break;
       for (const plan of planChunk(units, readKeapState(gateway, units))) {
         if (plan.error) errors.push(...planRows(plan));
-        else if (plan.emailChange || plan.optOut) {
+        else if (changesContact(plan) || plan.optOut) {
           changes.push(...planRows(plan));
           if (plan.emailChange) emailChanges += 1;
           if (plan.optOut) optOuts += 1;

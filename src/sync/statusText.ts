@@ -15,8 +15,10 @@ import type {
   RefusalFailure,
 } from '../keap/failure';
 import type { KeapWrite } from '../keap/model';
+import { SYNCED_FIELDS } from '../sheet/fields';
 import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import type { RunChange } from './checkpoint';
+import type { ContactChange } from './contactMapping';
 import type { RunTally } from './tally';
 import type { UnitFailure } from './unitFailure';
 
@@ -32,9 +34,31 @@ export function errorStatus(message: string): string {
   return `Error: ${capitalize(message)}`;
 }
 
-function updatedStatus(emailChangedTo: string | null, optedOut: boolean): string | null {
+/** "phone changed to 555": a contact value's change, named by the table's label. */
+function fieldChangedWords(change: ContactChange): string {
+  const label = SYNCED_FIELDS.find((field) => field.key === change.field)?.label ?? change.field;
+  return `${label.charAt(0).toLowerCase()}${label.slice(1)} changed to ${change.to}`;
+}
+
+/**
+ * What the row changed in Keap, or null: the email in words of its own ("email changed to
+ * …"), then every other contact value by its label, in the mapping's order.
+ */
+function changedWords(
+  emailChangedTo: string | null,
+  contactChanged: readonly ContactChange[] = [],
+): string | null {
   const parts: string[] = [];
   if (emailChangedTo !== null) parts.push(`email changed to ${emailChangedTo}`);
+  for (const change of contactChanged) {
+    if (change.field !== 'email') parts.push(fieldChangedWords(change));
+  }
+  return parts.length === 0 ? null : parts.join('; ');
+}
+
+function updatedStatus(changed: string | null, optedOut: boolean): string | null {
+  const parts: string[] = [];
+  if (changed !== null) parts.push(changed);
   if (optedOut) parts.push('opted out');
   return parts.length === 0 ? null : `Updated: ${parts.join('; ')}`;
 }
@@ -53,26 +77,32 @@ export function optOutNotSentStatus(email: string): string {
  * says so), completed now by the opt-out.
  */
 export function unitStatus(
-  result: { failure: UnitFailure | null; emailChangedTo: string | null; optedOut: boolean },
+  result: {
+    failure: UnitFailure | null;
+    emailChangedTo: string | null;
+    optedOut: boolean;
+    contactChanged?: readonly ContactChange[];
+  },
   emailChangedEarlier: string | null = null,
 ): string | null {
   const { failure, optedOut } = result;
   const emailChangedTo = result.emailChangedTo ?? (optedOut ? emailChangedEarlier : null);
-  if (failure === null) return updatedStatus(emailChangedTo, optedOut) ?? UP_TO_DATE;
+  const changed = changedWords(emailChangedTo, result.contactChanged);
+  if (failure === null) return updatedStatus(changed, optedOut) ?? UP_TO_DATE;
   switch (failure.kind) {
     case 'pending':
       return null;
     case 'retry':
       if (failure.message !== undefined) {
-        return emailChangedTo === null
+        return changed === null
           ? `Will retry: ${capitalize(failure.message)}`
-          : `Will retry: email changed to ${emailChangedTo}, but ${failure.message}`;
+          : `Will retry: ${changed}, but ${failure.message}`;
       }
       return failure.reason === 'unreachable' ? KEAP_UNREACHABLE : KEAP_BUSY;
     case 'error':
-      return emailChangedTo === null
+      return changed === null
         ? errorStatus(failure.message)
-        : errorStatus(`email changed to ${emailChangedTo}, but ${failure.message}`);
+        : errorStatus(`${changed}, but ${failure.message}`);
   }
 }
 

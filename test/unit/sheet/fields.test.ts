@@ -160,3 +160,163 @@ describe('the table of synced fields', () => {
     ]);
   });
 });
+
+/** Keap's side of the fake field: the contact's phone slots (src/keap/contactFields.ts). */
+interface PhoneSlot {
+  field: string;
+  number: string;
+}
+
+const phones = {
+  property: 'phone_numbers',
+  read: (raw: unknown) => (Array.isArray(raw) ? (raw as PhoneSlot[]) : null),
+  sent: (list: PhoneSlot[]) => list.map(({ field, number }) => ({ field, number })),
+  sameAnswer: (a: PhoneSlot[], b: PhoneSlot[]) => JSON.stringify(a) === JSON.stringify(b),
+  applied: (a: PhoneSlot[], b: PhoneSlot[]) => JSON.stringify(a) === JSON.stringify(b),
+};
+
+/** The row's phone is the contact's PHONE1 (src/sync/contactMapping.ts). */
+const phoneInKeap = {
+  field: 'phone',
+  inKeap: (slots: PhoneSlot[]) => slots.find((slot) => slot.field === 'PHONE1')?.number ?? null,
+  holds: (inKeap: string | null, row: string) => inKeap === row,
+  withRowValue: (slots: PhoneSlot[], number: string) => [
+    { field: 'PHONE1', number },
+    ...slots.filter((slot) => slot.field !== 'PHONE1'),
+  ],
+};
+
+type SyncModules = {
+  headers: typeof import('../../../src/sheet/headers');
+  rowParsing: typeof import('../../../src/sheet/rowParsing');
+  plan: typeof import('../../../src/sync/plan');
+  contactsApi: typeof import('../../../src/keap/contactsApi');
+  statusText: typeof import('../../../src/sync/statusText');
+};
+
+/**
+ * The modules as they load with PHONE in each table a synced field is added to: the sheet's
+ * (with its parser), the Keap side's and the mapping between them.
+ */
+function withPhoneSynced(): SyncModules {
+  let modules: SyncModules | undefined;
+  jest.isolateModules(() => {
+    jest.doMock('../../../src/sheet/fields', () => {
+      const SYNCED_FIELDS = [...realFields.SYNCED_FIELDS, PHONE];
+      return {
+        SYNCED_FIELDS,
+        SYNCED_FIELD_KEYS: SYNCED_FIELDS.map((field) => field.key),
+        perField: <T>(valueOf: (field: (typeof SYNCED_FIELDS)[number]) => T) =>
+          Object.fromEntries(SYNCED_FIELDS.map((field) => [field.key, valueOf(field)])),
+      };
+    });
+    jest.doMock('../../../src/sheet/cellParsers', () => {
+      const real = jest.requireActual('../../../src/sheet/cellParsers');
+      return { ...real, CELL_PARSERS: { ...real.CELL_PARSERS, phone: parsePhone } };
+    });
+    jest.doMock('../../../src/keap/contactFields', () => {
+      const real = jest.requireActual('../../../src/keap/contactFields');
+      const CONTACT_FIELDS = { ...real.CONTACT_FIELDS, phones };
+      const CONTACT_FIELD_LIST = Object.entries(CONTACT_FIELDS) as [string, typeof phones][];
+      return {
+        ...real,
+        CONTACT_FIELDS,
+        CONTACT_FIELD_LIST,
+        CONTACT_PROPERTIES: CONTACT_FIELD_LIST.map(([, field]) => field.property).join(','),
+      };
+    });
+    jest.doMock('../../../src/sync/contactMapping', () => {
+      const real = jest.requireActual('../../../src/sync/contactMapping');
+      return { ...real, ROW_TO_CONTACT: { ...real.ROW_TO_CONTACT, phones: phoneInKeap } };
+    });
+    /* eslint-disable @typescript-eslint/no-require-imports -- only require loads anew here */
+    modules = {
+      headers: require('../../../src/sheet/headers'),
+      rowParsing: require('../../../src/sheet/rowParsing'),
+      plan: require('../../../src/sync/plan'),
+      contactsApi: require('../../../src/keap/contactsApi'),
+      statusText: require('../../../src/sync/statusText'),
+    };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  });
+  for (const mocked of ['sheet/fields', 'sheet/cellParsers', 'keap/contactFields']) {
+    jest.dontMock(`../../../src/${mocked}`);
+  }
+  jest.dontMock('../../../src/sync/contactMapping');
+  return modules as SyncModules;
+}
+
+describe('a synced field added to the tables alone', () => {
+  const m = withPhoneSynced();
+  const HEADER = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason', 'Phone'];
+  const columns = m.headers.findColumns(HEADER, m.headers.DEFAULT_HEADER_NAMES as never);
+  const [contact] = m.contactsApi.parseContactPage(
+    JSON.stringify({
+      contacts: [
+        {
+          id: '7',
+          email_addresses: [{ field: 'EMAIL1', email: 'a@b.co' }],
+          phone_numbers: [{ field: 'PHONE2', number: '999' }],
+        },
+      ],
+    }),
+  ).items;
+  const planOf = (cells: unknown[]) => {
+    const parsed = m.rowParsing.parseRow(cells, 2, columns);
+    if (parsed.kind !== 'valid') throw new Error(`row not valid: ${parsed.kind}`);
+    const unit = { contactId: 7, request: parsed.request, fingerprint: 'v1:x', rows: [] };
+    return m.plan.planUnit(unit, contact, new Map());
+  };
+
+  it('is parsed, planned, sent in the PATCH and worded in the status', () => {
+    const plan = planOf(['7', 'a@b.co', '', '', ' 555 ']);
+    expect(plan.unit.request).toMatchObject({ phone: '555' });
+    expect(plan.contactChanges).toEqual([{ field: 'phone', from: null, to: '555' }]);
+    expect(m.plan.changesContact(plan)).toBe(true);
+    expect(plan.emailChange).toBeNull();
+
+    const [write] = [...m.plan.firstWave([plan]).values()];
+    if (write.kind !== 'setEmails') throw new Error('not the contact write');
+    const { kind: _kind, contactId, ...values } = write;
+    const patch = m.contactsApi.contactPatchRequest(contactId, values);
+    expect(new URL(patch.url).searchParams.get('update_mask')).toBe(
+      'email_addresses,phone_numbers',
+    );
+    expect(JSON.parse(patch.body ?? '')).toEqual({
+      email_addresses: [{ email: 'a@b.co', field: 'EMAIL1' }],
+      phone_numbers: [
+        { field: 'PHONE1', number: '555' },
+        { field: 'PHONE2', number: '999' },
+      ],
+    });
+
+    const result = m.plan.resolveUnit(plan, { ok: true }, undefined);
+    expect(result.emailChangedTo).toBeNull();
+    expect(m.statusText.unitStatus(result)).toBe('Updated: phone changed to 555');
+  });
+
+  it('is worded after the email, and an opt-out waits for the PATCH', () => {
+    const plan = planOf(['7', 'new@b.co', 'yes', '', '555']);
+    expect(plan.contactChanges.map((change) => change.field)).toEqual(['email', 'phone']);
+    expect([...m.plan.firstWave([plan]).values()].map((write) => write.kind)).toEqual([
+      'setEmails',
+    ]);
+    const result = m.plan.resolveUnit(plan, { ok: true }, { ok: true });
+    expect(m.statusText.unitStatus(result)).toBe(
+      'Updated: email changed to new@b.co; phone changed to 555; opted out',
+    );
+  });
+
+  it('changes nothing when Keap already has the value', () => {
+    const held = { ...contact, phones: [{ field: 'PHONE1', number: '555' }] } as typeof contact;
+    const parsed = m.rowParsing.parseRow(['7', 'A@b.co', '', '', '555'], 2, columns);
+    if (parsed.kind !== 'valid') throw new Error(`row not valid: ${parsed.kind}`);
+    const unit = { contactId: 7, request: parsed.request, fingerprint: 'v1:x', rows: [] };
+    const plan = m.plan.planUnit(unit, held, new Map());
+    expect(m.plan.changesContact(plan)).toBe(false);
+    expect(m.plan.firstWave([plan]).size).toBe(0);
+    expect(m.statusText.unitStatus(m.plan.resolveUnit(plan, undefined, undefined))).toBe(
+      'Up to date',
+    );
+  });
+});
