@@ -82,8 +82,22 @@ export function recordCell(contactId: number, record: StateRecord): string {
   return fields.join(SEPARATOR);
 }
 
-/** The contact and record a cell holds; null for anything else (blank, edited, foreign). */
-export function parseRecordCell(value: unknown): { contactId: number; record: StateRecord } | null {
+/** How a record cell is written: set by parseRecordCell when asked. */
+export interface RecordForm {
+  /** The cell is exactly recordCell(contactId, record) of what it was read as. */
+  canonical: boolean;
+}
+
+/**
+ * The contact and record a cell holds; null for anything else (blank, edited, foreign).
+ * `form`, when given, learns whether the cell is written exactly as recordCell writes that
+ * record: known while parsing, so every read need not write every record again to compare.
+ */
+export function parseRecordCell(
+  value: unknown,
+  form?: RecordForm,
+): { contactId: number; record: StateRecord } | null {
+  if (form) form.canonical = false;
   if (typeof value !== 'string') return null;
   // Read by index: every sheet read parses every row's cell.
   const fields = value.split(SEPARATOR);
@@ -125,6 +139,16 @@ export function parseRecordCell(value: unknown): { contactId: number; record: St
   if (account !== undefined) record.account = account;
   if (tries !== undefined && outcome === 'error') record.tries = tries;
   if (optedOutAt !== undefined) record.optedOutAt = optedOutAt;
+  // recordCell writes ksr2 (ksr3 with an opt-out time) with every number in its own text, the
+  // tries only of an error, and the other fields as they were read.
+  if (form && prefix !== PREFIX_V1) {
+    const triesCell = fields[7];
+    form.canonical =
+      fields[1] === String(contactId) &&
+      fields[3] === String(when) &&
+      (outcome === 'error' ? triesCell !== '' && triesCell === String(tries) : triesCell === '') &&
+      (optedOutAt === undefined || fields[8] === String(optedOutAt));
+  }
   return { contactId, record };
 }
 

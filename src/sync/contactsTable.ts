@@ -52,6 +52,12 @@ export interface ContactsTableOptions {
   statusesShown: boolean;
 }
 
+/** The row's Contact ID as parseContactId reads its cell (null: none, or not a valid id). */
+function contactIdOf(row: ParsedRow): number | null {
+  if (row.kind === 'valid') return row.request.contactId;
+  return row.kind === 'invalid' ? row.contactId : null;
+}
+
 /**
  * Reads the tab once and works out what a sync of it has to do. Throws SheetSetupError when
  * row 1 lacks a column the sync needs (`sheet.tabName` is asked only then).
@@ -66,7 +72,10 @@ export function readContactsTable(
   const shown = (row: number): unknown =>
     statusColumn === null ? '' : (values[row - 1][statusColumn - 1] ?? '');
   const read = new SheetRead(values, columns);
-  for (const row of rows) read.knowKey(row.row, row.kind === 'blank' ? null : row.key);
+  for (const row of rows) {
+    read.knowKey(row.row, row.kind === 'blank' ? null : row.key);
+    read.knowContactId(row.row, contactIdOf(row));
+  }
   const { state, old } = recordsOfSheet(
     values,
     columns,
