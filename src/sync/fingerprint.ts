@@ -4,43 +4,49 @@
  * sent again. Hashing (rather than storing the values) keeps emails out of the hidden column.
  */
 import { SYNCED_FIELDS, type FingerprintPart } from '../sheet/fields';
-import { hash53 } from '../sheet/hash';
+import { Hash53, hash53 } from '../sheet/hash';
 import type { RowRequest } from '../sheet/rowParsing';
 
 export { hash53 };
 
-/**
- * The request's synced fields in the table's order (src/sheet/fields.ts), as JSON: the very
- * text JSON.stringify gives for the array of parts, written part by part (every row of every
- * read is fingerprinted, and the array, its closure and the array's JSON cost more than the
- * hash).
- */
+/** The request's synced fields in the table's order (src/sheet/fields.ts), as JSON. */
 export function canonicalRequest(request: RowRequest): string {
-  let json = '[';
+  let json = '';
+  writeCanonicalRequest(request, (text) => (json += text));
+  return json;
+}
+
+/**
+ * canonicalRequest's text, handed to `write` piece by piece: the very text JSON.stringify
+ * gives for the array of parts, without the array, its closure or the joined text (every row
+ * of every read is fingerprinted).
+ */
+function writeCanonicalRequest(request: RowRequest, write: (text: string) => unknown): void {
+  write('[');
   for (let i = 0; i < SYNCED_FIELDS.length; i++) {
     const field = SYNCED_FIELDS[i];
-    if (i > 0) json += ',';
+    if (i > 0) write(',');
     if (field.readWhen === 'optedOut' && !request.optOut) {
-      json += '""';
+      write('""');
       continue;
     }
     const value = request[field.requestKey];
     const part: FingerprintPart = field.fingerprint;
     switch (part) {
       case 'number':
-        json += jsonOf(value);
+        writeJson(value, write);
         break;
       case 'text':
-        json += jsonOf(value ?? '');
+        writeJson(value ?? '', write);
         break;
       case 'flag':
-        json += value ? '1' : '0';
+        write(value ? '1' : '0');
         break;
       default:
-        return unknownPart(part);
+        unknownPart(part);
     }
   }
-  return json + ']';
+  write(']');
 }
 
 /** Text that JSON writes as it is between quotes: no quote, backslash, control or surrogate. */
@@ -54,15 +60,23 @@ function isPlainText(text: string): boolean {
 }
 
 /** JSON.stringify(value) as an element of an array (undefined and functions become null). */
-function jsonOf(value: unknown): string {
-  if (typeof value === 'string') return isPlainText(value) ? `"${value}"` : JSON.stringify(value);
-  return JSON.stringify(value) ?? 'null';
+function writeJson(value: unknown, write: (text: string) => unknown): void {
+  if (typeof value === 'string' && isPlainText(value)) {
+    write('"');
+    write(value);
+    write('"');
+  } else write(JSON.stringify(value) ?? 'null');
 }
 
 function unknownPart(part: never): never {
   throw new Error(`Unknown fingerprint part: ${String(part)}`);
 }
 
+const HASH = new Hash53();
+const ADD = (text: string) => HASH.add(text);
+
 export function rowFingerprint(request: RowRequest): string {
-  return `v1:${hash53(canonicalRequest(request))}`;
+  HASH.reset();
+  writeCanonicalRequest(request, ADD);
+  return `v1:${HASH.hex()}`;
 }
