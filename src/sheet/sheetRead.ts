@@ -20,6 +20,7 @@ import {
   keepNewest,
   parseRecordCell,
   recordCell,
+  type RecordForm,
   type StateRecord,
   type SyncState,
 } from './syncRecord';
@@ -28,6 +29,8 @@ type Grid = readonly (readonly unknown[])[];
 export type ParsedRecord = { contactId: number; record: StateRecord };
 
 const NOT_YET = undefined;
+/** parseRecordCell's answer on the cell's form, reused: asked once per row of every read. */
+const FORM: RecordForm = { canonical: false };
 const NONE: readonly number[] = [];
 /** Reads whose newest records are looked up through earlier ones before those are copied. */
 const MAX_DEPTH = 8;
@@ -167,9 +170,12 @@ class RecordFacts {
     let parsed: ParsedRecord | null = null;
     if (this.column !== null) {
       const cell = this.values[row - 1]?.[this.column - 1];
-      parsed = this.sameCell(row, cell)
-        ? (this.earlier as RecordFacts).record(row)
-        : parseRecordCell(cell);
+      if (this.sameCell(row, cell)) parsed = (this.earlier as RecordFacts).record(row);
+      else {
+        // Whether the cell is canonical is learnt in the same pass (no recordCell to compare).
+        parsed = parseRecordCell(cell, FORM);
+        this.canonical[row - 1] = FORM.canonical;
+      }
     }
     this.records[row - 1] = parsed;
     return parsed;
@@ -183,7 +189,11 @@ class RecordFacts {
     if (this.sameCell(row, cell)) canonical = (this.earlier as RecordFacts).isCanonical(row);
     else {
       const parsed = this.record(row);
-      canonical = parsed !== null && recordCell(parsed.contactId, parsed.record) === cell;
+      const learnt = this.canonical[row - 1];
+      canonical =
+        learnt !== NOT_YET
+          ? learnt
+          : parsed !== null && recordCell(parsed.contactId, parsed.record) === cell;
     }
     this.canonical[row - 1] = canonical;
     return canonical;
@@ -384,6 +394,11 @@ export class SheetRead {
   /** Remembers keys already worked out (parseRow makes them while parsing the read). */
   knowKey(row: number, key: string | null): void {
     this.inputs.keys[row - 1] = key;
+  }
+
+  /** Remembers a contact id already worked out (parseRow parses the Contact ID cell). */
+  knowContactId(row: number, contactId: number | null): void {
+    this.inputs.contactIds[row - 1] = contactId;
   }
 
   /** The record the row's Keap Sync Record cell holds, or null. */

@@ -82,50 +82,157 @@ export function recordCell(contactId: number, record: StateRecord): string {
   return fields.join(SEPARATOR);
 }
 
-/** The contact and record a cell holds; null for anything else (blank, edited, foreign). */
-export function parseRecordCell(value: unknown): { contactId: number; record: StateRecord } | null {
+/** How a record cell is written: set by parseRecordCell when asked. */
+export interface RecordForm {
+  /** The cell is exactly recordCell(contactId, record) of what it was read as. */
+  canonical: boolean;
+}
+
+/**
+ * The contact and record a cell holds; null for anything else (blank, edited, foreign).
+ * `form`, when given, learns whether the cell is written exactly as recordCell writes that
+ * record: known while parsing, so every read need not write every record again to compare.
+ *
+ * Every sheet read parses every row's cell, so the cell is read in place, field by field
+ * between its separators: only the texts a record keeps are cut out (fingerprint, run, a new
+ * account), and a number of plain digits is read from them (what Number gives for it).
+ */
+export function parseRecordCell(
+  value: unknown,
+  form?: RecordForm,
+): { contactId: number; record: StateRecord } | null {
+  if (form) form.canonical = false;
   if (typeof value !== 'string') return null;
-  // Read by index: every sheet read parses every row's cell.
-  const fields = value.split(SEPARATOR);
-  if (fields.length < 6) return null;
-  const prefix = fields[0];
-  const rest = fields.length - 6;
+  const fieldCount = cutFields(value);
+  if (fieldCount < 6 || CUTS[0] !== PREFIX.length) return null;
+  const version = value.startsWith(PREFIX)
+    ? 2
+    : value.startsWith(PREFIX_V3)
+      ? 3
+      : value.startsWith(PREFIX_V1)
+        ? 1
+        : 0;
+  if (version === 0) return null;
+  if (fieldCount !== (version === 1 ? 6 : version === 2 ? 8 : 9)) return null;
   let account: string | undefined;
   let tries: number | undefined;
   let optedOutAt: number | undefined;
-  if (prefix === PREFIX_V1) {
-    if (rest > 0) return null;
-  } else if (prefix === PREFIX || prefix === PREFIX_V3) {
-    if (rest !== (prefix === PREFIX ? 2 : 3)) return null;
-    const accountCell = fields[6];
-    const triesCell = fields[7];
-    if (rest === 3) {
-      const optedOutCell = fields[8];
-      optedOutAt = Number(optedOutCell);
-      if (optedOutCell === '' || !Number.isFinite(optedOutAt)) return null;
+  let exact = version !== 1;
+  if (version !== 1) {
+    if (version === 3) {
+      if (fieldEnd(value, 8) === fieldStart(8)) return null;
+      optedOutAt = numberField(value, 8);
+      exact &&= numberExact;
+      if (!Number.isFinite(optedOutAt)) return null;
     }
-    if (accountCell !== '') {
-      if (!fitsCell(accountCell)) return null;
-      account = accountCell;
+    if (fieldEnd(value, 6) !== fieldStart(6)) {
+      account = accountField(value);
+      if (account === undefined) return null;
     }
-    if (triesCell !== '') {
-      tries = Number(triesCell);
+    if (fieldEnd(value, 7) !== fieldStart(7)) {
+      tries = numberField(value, 7);
       if (!Number.isSafeInteger(tries) || tries < 1) return null;
     }
-  } else return null;
-  const fingerprint = fields[2];
-  const run = fields[5];
-  const contactId = Number(fields[1]);
-  const when = Number(fields[3]);
-  const result = fields[4] as StateResult;
-  const outcome = RESULTS.includes(result) ? result : undefined;
-  if (!Number.isSafeInteger(contactId) || contactId <= 0 || fingerprint === '') return null;
+  }
+  const outcome = resultField(value);
+  const contactId = numberField(value, 1);
+  exact &&= numberExact;
+  const when = numberField(value, 3);
+  exact &&= numberExact;
+  if (!Number.isSafeInteger(contactId) || contactId <= 0 || fieldEnd(value, 2) === fieldStart(2))
+    return null;
   if (!Number.isFinite(when) || outcome === undefined) return null;
+  const fingerprint = field(value, 2);
+  const run = field(value, 5);
   const record: StateRecord = { fingerprint, syncedAt: when, result: outcome, run };
   if (account !== undefined) record.account = account;
   if (tries !== undefined && outcome === 'error') record.tries = tries;
   if (optedOutAt !== undefined) record.optedOutAt = optedOutAt;
+  // recordCell writes ksr2 (ksr3 with an opt-out time) with every number in its own text, the
+  // tries only of an error, and the other fields as they were read.
+  if (form && exact) {
+    if (outcome === 'error') {
+      form.canonical = tries !== undefined && String(tries) === field(value, 7);
+    } else form.canonical = tries === undefined;
+  }
   return { contactId, record };
+}
+
+/** Where the separators of the cell last cut are (up to 9 fields; see cutFields). */
+const CUTS: number[] = new Array<number>(9).fill(0);
+/** The number of fields of the cell last cut. */
+let fieldsCut = 0;
+
+/** Cuts `value` at its separators into CUTS; the number of fields (10: more than 9). */
+function cutFields(value: string): number {
+  let count = 0;
+  let at = value.indexOf(SEPARATOR);
+  while (at !== -1) {
+    if (count === 9) return (fieldsCut = 10);
+    CUTS[count++] = at;
+    at = value.indexOf(SEPARATOR, at + 1);
+  }
+  return (fieldsCut = count + 1);
+}
+
+function fieldStart(index: number): number {
+  return index === 0 ? 0 : CUTS[index - 1] + 1;
+}
+
+/** The end of field `index` of the cell last cut: its separator, or the text's end. */
+function fieldEnd(value: string, index: number): number {
+  return index < fieldsCut - 1 ? CUTS[index] : value.length;
+}
+
+function field(value: string, index: number): string {
+  return value.slice(fieldStart(index), fieldEnd(value, index));
+}
+
+/** Whether the last number read is written in its own text (String of it). */
+let numberExact = false;
+
+/** Number(field): plain digits are read in place, anything else by Number. */
+function numberField(value: string, index: number): number {
+  const start = fieldStart(index);
+  const end = fieldEnd(value, index);
+  const length = end - start;
+  if (length >= 1 && length <= 15) {
+    let number = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const digit = value.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      number = number * 10 + digit;
+    }
+    if (i === end) {
+      numberExact = length === 1 || value.charCodeAt(start) !== 48;
+      return number;
+    }
+  }
+  const text = value.slice(start, end);
+  const number = Number(text);
+  numberExact = String(number) === text;
+  return number;
+}
+
+/** The result field as one of RESULTS, or undefined. */
+function resultField(value: string): StateResult | undefined {
+  const start = fieldStart(4);
+  const length = fieldEnd(value, 4) - start;
+  for (const result of RESULTS) {
+    if (result.length === length && value.startsWith(result, start)) return result;
+  }
+  return undefined;
+}
+
+/** The account field (not empty) when it fits a cell, else undefined. */
+function accountField(value: string): string | undefined {
+  const start = fieldStart(6);
+  const length = fieldEnd(value, 6) - start;
+  const known = fittingAccount;
+  if (known !== null && known.length === length && value.startsWith(known, start)) return known;
+  const account = value.slice(start, start + length);
+  return fitsCell(account) ? account : undefined;
 }
 
 /**

@@ -11,15 +11,14 @@ import {
   type KeapGateway,
 } from '../keap/model';
 import { isBlankCell } from '../sheet/cells';
-import { recordsOfSheet } from '../sheet/oldStateTab';
 import { misplacedRecords } from '../sheet/recordAlignment';
-import { parseSheet } from '../sheet/rowParsing';
-import { SheetRead } from '../sheet/sheetRead';
+import type { SheetRead } from '../sheet/sheetRead';
 import { recordCell, type StateRecord, type SyncState } from '../sheet/syncRecord';
 import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
 import { chunk, executionBudget, type SyncLimits } from './budget';
 import { ChunkPipeline } from './chunkSync';
+import { readContactsTable } from './contactsTable';
 import { formatIsoDay } from './dailyTime';
 import { formatDay, formatMoment, type Where } from './dateText';
 import type { EmailWorkResult } from './emailRowSync';
@@ -43,13 +42,7 @@ import {
 } from './statusText';
 import { describe, stopFor, type Stop } from './stopWords';
 import { emptyTally, MAX_ERROR_ROWS, type RunTally } from './tally';
-import {
-  buildWorklist,
-  recordFor,
-  type RecordScope,
-  type SkippedRow,
-  type WorkUnit,
-} from './worklist';
+import { recordFor, type RecordScope, type SkippedRow, type WorkUnit } from './worklist';
 
 /** The label of `current` when the records name other Keap accounts too, else null. */
 export function namedAccount(state: SyncState, current: string | null): string | null {
@@ -160,39 +153,35 @@ export class Execution {
 
   private syncRows(startedAt: number): void {
     const { sheet, settings } = this.ports;
-    const values = sheet.readValues();
-    const { columns, rows } = parseSheet(values, settings.headers, () => sheet.tabName());
-    const statusColumn = columns.syncStatus;
-    const shown = (row: number): unknown =>
-      statusColumn === null ? '' : (values[row - 1][statusColumn - 1] ?? '');
+    const table = readContactsTable(sheet, {
+      headers: settings.headers,
+      scopeOf: () => ({
+        runId: this.runId,
+        account: this.ports.keapAccount?.() ?? null,
+        now: startedAt,
+        timeZone: () => this.zone(),
+      }),
+      statusesShown: true,
+    });
+    const { values, columns, rows, read, state, worklist, byEmail, shown } = table;
     this.shown = shown;
-    const read = new SheetRead(values, columns);
-    for (const row of rows) read.knowKey(row.row, row.kind === 'blank' ? null : row.key);
     this.lastRead = read;
-    const { state, old } = recordsOfSheet(
-      values,
-      columns,
-      () => sheet.readOldRecords(),
-      read.state(),
-    );
-    this.oldRecords = old;
+    this.oldRecords = table.oldRecords;
     this.state = state;
     this.recordsMisplaced = misplacedRecords(values, columns, this.oldRecords, read).size > 0;
-    const account = this.ports.keapAccount?.() ?? null;
-    this.scope = { runId: this.runId, account, now: startedAt, timeZone: () => this.zone() };
-    this.accountNamed = namedAccount(state, account);
-    const worklist = buildWorklist(rows, state, this.scope, (row) => !isBlankCell(shown(row)));
+    this.scope = table.scope;
+    this.accountNamed = namedAccount(state, this.scope.account);
     this.extras = new ExecutionExtras(
       { values, columns, rows, state, shown },
       settings.keapEmailStatus,
       this.ports.keapStatusMarks ?? null,
     );
-    const byEmail = this.extras.prepare(this.scope);
+    const unchangedByEmail = this.extras.prepare(byEmail, table.emailState);
     this.tally.rowsSeen = worklist.rowsSeen + byEmail.rowsSeen;
     this.units = worklist.units;
     this.beginProgress(byEmail.work.reduce((n, work) => n + work.rows.length, 0));
     this.pending.push(
-      ...byEmail.unchangedStatuses.map((p) => ({ ...p, status: this.named(p.status as string) })),
+      ...unchangedByEmail.map((p) => ({ ...p, status: this.named(p.status as string) })),
     );
 
     // An error the row already shows is not written again: an unchanged sheet costs no write.

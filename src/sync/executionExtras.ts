@@ -6,18 +6,13 @@
  */
 import { KeapUnavailableError, type KeapGateway } from '../keap/model';
 import { cellText, isBlankCell } from '../sheet/cells';
-import { readEmailState, type EmailState } from '../sheet/emailRecord';
+import type { EmailState } from '../sheet/emailRecord';
 import type { SheetColumns } from '../sheet/headers';
 import type { ParsedRow } from '../sheet/rowParsing';
 import type { PendingStatus } from '../sheet/statusPlacement';
 import type { SyncState } from '../sheet/syncRecord';
 import { chunk, type ExecutionBudget } from './budget';
-import {
-  buildEmailWorklist,
-  unchangedEmailRowStatuses,
-  type EmailWork,
-  type EmailWorklist,
-} from './emailRows';
+import { unchangedEmailRowStatuses, type EmailWork, type EmailWorklist } from './emailRows';
 import { syncEmailWork, type EmailRowContext, type EmailWorkResult } from './emailRowSync';
 import {
   clearedStatusCells,
@@ -29,7 +24,7 @@ import {
 } from './keapStatusColumn';
 import { KeapStatusMarks, type KeapStatusMarksPort } from './keapStatusMarks';
 import { keapStatusNotRefreshedNote } from './statusText';
-import type { RecordScope, RowRef } from './worklist';
+import type { RowRef } from './worklist';
 
 type Grid = readonly (readonly unknown[])[];
 
@@ -55,14 +50,16 @@ export class ExecutionExtras {
     private readonly marksPort: KeapStatusMarksPort | null = null,
   ) {}
 
-  /** The rows without a Contact ID: what to send, and what their unchanged rows say. */
-  prepare(scope: RecordScope): EmailWorklist & { unchangedStatuses: PendingStatus[] } {
-    const { values, columns, rows, shown } = this.sheet;
-    this.emailState = readEmailState(values, columns.syncRecord);
-    const list = buildEmailWorklist(rows, this.emailState, scope, (r) => !isBlankCell(shown(r)));
+  /**
+   * The rows without a Contact ID as the read worked them out (contactsTable.ts): what to
+   * send, and what their unchanged rows say.
+   */
+  prepare(list: EmailWorklist, emailState: EmailState): PendingStatus[] {
+    const { shown } = this.sheet;
+    this.emailState = emailState;
     this.work = list.work;
     const blank = (row: number) => isBlankCell(shown(row));
-    return { ...list, unchangedStatuses: unchangedEmailRowStatuses(list.skippedRows, blank) };
+    return unchangedEmailRowStatuses(list.skippedRows, blank);
   }
 
   /**

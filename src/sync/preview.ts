@@ -4,25 +4,19 @@
  */
 import type { KeapGateway } from '../keap/model';
 import type { ContactSheetPort } from '../sheet/ports';
-import { recordsOfSheet } from '../sheet/oldStateTab';
-import { contactIdCellOf, parseSheet } from '../sheet/rowParsing';
+import { contactIdCellOf } from '../sheet/rowParsing';
 import { chunk, SYNC_LIMITS, type SyncLimits } from './budget';
 import { planChunk, readKeapState } from './chunkSync';
+import { readContactsTable } from './contactsTable';
 import { formatDay } from './dateText';
 import { changesContact, type UnitPlan } from './plan';
 import type { Clock } from './ports';
 import { stopFor } from './stopWords';
 import type { SyncSettings } from './settings';
 import { knownErrorMessage, previewCounts, previewMessage } from './statusText';
-import { buildWorklist, type RowIssue, type Worklist } from './worklist';
-import { readEmailState } from '../sheet/emailRecord';
+import type { RowIssue, Worklist } from './worklist';
 import type { EmailWorklist } from './emailRows';
-import {
-  emailWorklistOf,
-  previewByEmail,
-  previewOptedOutInKeap,
-  type OptedOutInKeapRow,
-} from './previewExtras';
+import { previewByEmail, previewOptedOutInKeap, type OptedOutInKeapRow } from './previewExtras';
 
 export interface RowChangePreview {
   row: number;
@@ -112,15 +106,20 @@ export function previewWith(ports: PreviewPorts, limits: SyncLimits = SYNC_LIMIT
   let byEmail: EmailWorklist;
   let keapRows: () => OptedOutInKeapRow[];
   try {
-    const values = ports.sheet.readValues();
-    const { columns, rows } = parseSheet(values, ports.settings.headers, () =>
-      ports.sheet.tabName(),
-    );
-    const { state } = recordsOfSheet(values, columns, () => ports.sheet.readOldRecords());
-    const account = ports.keapAccount?.() ?? null;
-    const scope = { runId: 'preview', account, now: startedAt, timeZone: zone };
-    worklist = buildWorklist(rows, state, scope);
-    byEmail = emailWorklistOf(rows, readEmailState(values, columns.syncRecord), scope);
+    const table = readContactsTable(ports.sheet, {
+      headers: ports.settings.headers,
+      scopeOf: () => ({
+        runId: 'preview',
+        account: ports.keapAccount?.() ?? null,
+        now: startedAt,
+        timeZone: zone,
+      }),
+      // Nothing is written: a row's shown status does not decide what the sync would send.
+      statusesShown: false,
+    });
+    const { rows, columns } = table;
+    worklist = table.worklist;
+    byEmail = table.byEmail;
     keapRows = () =>
       previewOptedOutInKeap(openGateway(), rows, columns, ports.settings.keapEmailStatus);
   } catch (error) {

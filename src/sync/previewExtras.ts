@@ -4,14 +4,12 @@
  * is not ticked. Reads only.
  */
 import type { KeapGateway } from '../keap/model';
-import type { EmailState } from '../sheet/emailRecord';
 import type { SheetColumns } from '../sheet/headers';
 import type { ParsedRow } from '../sheet/rowParsing';
-import { buildEmailWorklist, type EmailWorklist } from './emailRows';
+import type { EmailWorklist } from './emailRows';
 import { matchContacts } from './emailRowSync';
 import { keapStatusColumnOn, optedOutInKeapOnly, statusColumnRows } from './keapStatusColumn';
 import { keapStatusWords, NO_CONTACT_HAS_EMAIL, sharedEmailMessage } from './statusText';
-import type { RecordScope } from './worklist';
 
 export interface ByEmailPreviewRow {
   row: number;
@@ -26,14 +24,6 @@ export interface OptedOutInKeapRow {
   email: string;
   /** Keap's status in words (statusText.ts keapStatusWords). */
   keapStatus: string;
-}
-
-export function emailWorklistOf(
-  rows: readonly ParsedRow[],
-  state: EmailState,
-  scope: RecordScope,
-): EmailWorklist {
-  return buildEmailWorklist(rows, state, scope);
 }
 
 /** What a sync would do with the rows without a Contact ID that need Keap. */

@@ -96,6 +96,27 @@ export function alreadyHandled(
   return true;
 }
 
+const NO_CONFLICTS: ReadonlyMap<number, string> = new Map();
+
+/** What an invalid row with a Contact ID asks for, as findConflicts compares rows. */
+function invalidSameAs(key: string): string {
+  return `invalid:${key}`;
+}
+
+/** Every row with a Contact ID, for findConflicts (`fingerprints`: by position in `rows`). */
+function identitiesOf(rows: readonly ParsedRow[], fingerprints: readonly string[]): RowIdentity[] {
+  const identities: RowIdentity[] = [];
+  rows.forEach((row, index) => {
+    if (row.kind === 'valid') {
+      const { contactId } = row.request;
+      identities.push({ row: row.row, contactId, sameAs: fingerprints[index] });
+    } else if (row.kind === 'invalid' && row.contactId !== null) {
+      identities.push({ row: row.row, contactId: row.contactId, sameAs: invalidSameAs(row.key) });
+    }
+  });
+  return identities;
+}
+
 /**
  * `hasStatus(row)`: whether the row shows a status now. A contact whose last sync ended in an
  * error is synced again when one of its rows shows none (a copied row, a cleared cell): the
@@ -110,18 +131,26 @@ export function buildWorklist(
   // By position in `rows` (not a map by row number: every row is looked up once, and a
   // 50,000-row sheet is worked through again by each execution of a run).
   const fingerprints: string[] = new Array<string>(rows.length);
-  const identities: RowIdentity[] = [];
+  // What each contact's first row asks for: the rows' identities are made (and the conflicts
+  // looked for) only when a contact's rows disagree, which a sheet rarely has.
+  const firstSameAs = new Map<number, string>();
+  let disagree = false;
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index];
+    let contactId: number;
+    let sameAs: string;
     if (row.kind === 'valid') {
-      const fingerprint = rowFingerprint(row.request);
-      fingerprints[index] = fingerprint;
-      identities.push({ row: row.row, contactId: row.request.contactId, sameAs: fingerprint });
+      sameAs = fingerprints[index] = rowFingerprint(row.request);
+      contactId = row.request.contactId;
     } else if (row.kind === 'invalid' && row.contactId !== null) {
-      identities.push({ row: row.row, contactId: row.contactId, sameAs: `invalid:${row.key}` });
-    }
+      sameAs = invalidSameAs(row.key);
+      contactId = row.contactId;
+    } else continue;
+    const first = firstSameAs.get(contactId);
+    if (first === undefined) firstSameAs.set(contactId, sameAs);
+    else if (first !== sameAs) disagree = true;
   }
-  const conflicts = findConflicts(identities);
+  const conflicts = disagree ? findConflicts(identitiesOf(rows, fingerprints)) : NO_CONFLICTS;
   const errorsToAnswer = new Set<number>();
   for (const row of rows) {
     if (row.kind !== 'valid' || hasStatus(row.row)) continue;

@@ -97,6 +97,44 @@ describe('the Keap Sync Record column', () => {
       expect(parseRecordCell(cell)).toBeNull();
   });
 
+  it('says whether a cell is written exactly as recordCell writes what it holds', () => {
+    const records: [number, StateRecord][] = [
+      [12, OK],
+      [7, { ...OK, result: 'error', tries: 3, account: 'xy123.infusionsoft.com' }],
+      [7, { ...OK, result: 'error' }],
+      [8, { ...LATER, optedOutAt: 1_700_000_000_500 }],
+      [9, { ...OK, account: 'key-abc' }],
+    ];
+    const cells = records.map(([id, record]) => recordCell(id, record));
+    // Cells a person (or another version) may have left: each reads as a record or not.
+    const variants = cells.flatMap((cell) => {
+      const fields = cell.split('|');
+      return [
+        cell,
+        ...fields.flatMap((field, i) =>
+          [`0${field}`, `${field}.0`, `${field} `, '', `${field}0`, `+${field}`, '1e3'].map(
+            (edit) => fields.map((f, j) => (j === i ? edit : f)).join('|'),
+          ),
+        ),
+        `${cell}|`,
+        cell.replace(/^ksr[23]/, 'ksr1'),
+        fields
+          .slice(0, 6)
+          .join('|')
+          .replace(/^ksr[23]/, 'ksr1'),
+      ];
+    });
+    variants.push('ksr1|9|v1:00ab|5|error|r0', 'ksr2|6|v1:2|1|error|r||', 'ksr2|6|v1:2|1|ok|r||1');
+    for (const cell of variants) {
+      const form = { canonical: true };
+      const parsed = parseRecordCell(cell, form);
+      const exact = parsed !== null && recordCell(parsed.contactId, parsed.record) === cell;
+      expect([cell, form.canonical]).toEqual([cell, exact]);
+      expect(parseRecordCell(cell)).toEqual(parsed);
+    }
+    expect(cells.every((cell) => parseRecordCell(cell, { canonical: false }) !== null)).toBe(true);
+  });
+
   it('has no records when the sheet has no record column yet', () => {
     expect(readSyncState([['Contact ID'], [1]], null).size).toBe(0);
   });
