@@ -17,6 +17,7 @@ import type {
 import type { KeapWrite } from '../keap/model';
 import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import type { RunChange } from './checkpoint';
+import { formatTimeOfDay, type Where } from './dateText';
 import type { RunTally } from './tally';
 import type { UnitFailure } from './unitFailure';
 
@@ -377,18 +378,13 @@ export function runEndedByChange(change: RunChange): string {
   return `${stopped} ${moved} while it was under way. A new sync for the account now connected started in its place.`;
 }
 
-/** "HH:MM" of an epoch time in `timeZone` (the spreadsheet's); UTC when the zone is unknown. */
-export function clockTimeOf(epochMs: number, timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-GB', {
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZone,
-    }).format(new Date(epochMs));
-  } catch {
-    return new Date(epochMs).toISOString().slice(11, 16);
-  }
+/**
+ * The time of day of an epoch time where the spreadsheet reads it (its time zone and locale:
+ * "12:00 AM" en-US, "00:00" de-DE), as every moment is written (dateText.ts); UTC when the
+ * zone is unknown.
+ */
+export function clockTimeOf(epochMs: number, where: Where): string {
+  return formatTimeOfDay(epochMs, where);
 }
 
 /**
@@ -398,13 +394,13 @@ export function clockTimeOf(epochMs: number, timeZone: string): string {
  */
 export function restContinues(
   next: { kind: 'soon' | 'hourly'; at: number } | { kind: 'stopped' | 'none' },
-  timeZone: string,
+  where: Where,
 ): string {
   switch (next.kind) {
     case 'soon':
       return 'the rest continues automatically in a few minutes.';
     case 'hourly':
-      return `the rest continues automatically at about ${clockTimeOf(next.at, timeZone)}.`;
+      return `the rest continues automatically at about ${clockTimeOf(next.at, where)}.`;
     case 'stopped':
       return 'Keap was disconnected, so the rest is synced by the next sync once Keap is connected again.';
     case 'none':
