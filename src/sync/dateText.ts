@@ -1,6 +1,7 @@
 /**
  * The add-on's one way to write a moment or a day for a person, in the spreadsheet's locale
- * and time zone: "Mon, Dec 7, 06:12 PM" (en-US), a day alone "Tue, Dec 8"; the year is added
+ * and time zone: "Mon, Dec 7, 06:12 PM" (en-US), a day alone "Tue, Dec 8", a time of day
+ * alone "06:12 PM" (formatTimeOfDay; "18:12" in de-DE); the year is added
  * when it is not this year, there ("Tue, Jan 5, 2027"). The sheet's row statuses and run
  * messages (src/sync) and the menu alerts (src/ui/dates.ts re-exports this) use it; the
  * sidebar's formatTime (src/ui/client/format.ts) uses the same options with the locale and
@@ -71,6 +72,23 @@ export function formatMoment(
     intlLocale(where.locale),
     momentOptions(epochMs, timeZone, nowMs),
   ).format(epochMs);
+}
+
+/**
+ * The options of a time of day alone: the moment's hour and minute, so a sheet's locale reads
+ * it on its own clock ("12:00 AM" en-US, "00:00" en-GB and de-DE), as it reads a moment.
+ */
+export function timeOfDayOptions(timeZone: string): Intl.DateTimeFormatOptions {
+  return { hour: '2-digit', minute: '2-digit', timeZone };
+}
+
+/** A time of day for a person ("12:00 AM" en-US, "00:00" de-DE); unknown zone: UTC. */
+export function formatTimeOfDay(epochMs: number, where: Where): string {
+  if (!Number.isFinite(epochMs)) return String(epochMs);
+  const timeZone = knownZone(where.timeZone);
+  return new Intl.DateTimeFormat(intlLocale(where.locale), timeOfDayOptions(timeZone)).format(
+    epochMs,
+  );
 }
 
 /** A day alone ("Tue, Dec 8"): the moment's options without hour and minute. */

@@ -10,14 +10,17 @@ import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import { previewWith, type SyncPreview } from './preview';
 import { SYNC_LIMITS } from './budget';
 import { interruptedSummary, isUnattended, runSyncWith } from './runSync';
-import { isStale, isWaitingForKeap, PropertiesCheckpoint } from './checkpoint';
+import { checkpointKey, isStale, isWaitingForKeap, PropertiesCheckpoint } from './checkpoint';
 import { keapStatusColumnOn } from './keapStatusColumn';
 import type { SyncLease } from './lease';
 import { readJson } from './ports';
 import {
   progressKey,
+  lastRunWithoutNextPart,
   progressView,
   PropertiesProgress,
+  renewNextPart,
+  withdrawNextPart,
   type ProgressRecord,
   type SyncProgressView,
 } from './progress';
@@ -149,12 +152,42 @@ export function pauseDailySyncs(): void {
   } catch (error) {
     failure = { error };
   }
-  if (failure === null) return;
+  if (failure === null) {
+    withdrawMyNextParts();
+    return;
+  }
   const { error } = failure;
   // Its own sentence already says the disconnect did not go on: not wrapped in another.
   if (error instanceof ScheduleBusyError) throw new Error(error.message);
   const said = error instanceof Error ? error.message : String(error);
   throw new Error(disconnectNotPausedMessage(said));
+}
+
+/**
+ * After Disconnect nothing of this user's continues a run by itself: the next part each of
+ * their pending runs promised every editor (the shared progress record) is withdrawn, so no
+ * sidebar, the other editors' too, says one comes (best effort; the checkpoint stays, and the
+ * next sync once Keap is connected again goes on from it).
+ */
+function withdrawMyNextParts(): void {
+  try {
+    const prefix = checkpointKey('');
+    const keys = PropertiesService.getUserProperties().getKeys();
+    const scriptStore = PropertiesService.getScriptProperties();
+    for (const key of keys) {
+      if (!key.startsWith(prefix)) continue;
+      const spreadsheetId = key.slice(prefix.length);
+      const runId = myRunId(spreadsheetId);
+      if (runId === null) continue;
+      try {
+        withdrawNextPart(scriptStore, spreadsheetId, runId);
+      } catch {
+        // That sheet's next part lapses by itself once it is due (progress.ts grace).
+      }
+    }
+  } catch {
+    // As above: the promise lapses by itself once its time has passed.
+  }
 }
 
 export function disableDailySync(): DailySyncStatus {
@@ -257,8 +290,10 @@ export function getSyncStatus(): SyncStatusView {
     };
   }
   const waiting = waitingForKeap(spreadsheetId, triggers, connected);
+  if (waiting.waitingForKeapUntil) renewMyNextPart(spreadsheetId, waiting.waitingForKeapUntil);
   let progress =
-    progressOf(spreadsheetId, holder) ?? pendingProgressOf(spreadsheetId, triggers, holder);
+    progressOf(spreadsheetId, holder, lastRun) ??
+    pendingProgressOf(spreadsheetId, triggers, holder, lastRun);
   // The viewer's own run that waits for Keap's reset but that nothing continues by itself
   // (its notice says so): no next part is promised.
   if (progress?.state === 'next-part' && progress.afterKeapReset && waiting.waitingForKeapStalled) {
@@ -266,7 +301,7 @@ export function getSyncStatus(): SyncStatusView {
   }
   return {
     daily: repaired ? { ...daily, repaired: true } : daily,
-    lastRun: ownStarter(lastRun, me),
+    lastRun: ownStarter(lastRunWithoutNextPart(lastRun, progressRecordOf(spreadsheetId)), me),
     running,
     progress,
     settings: settingsShown(spreadsheet, records.settings()),
@@ -307,18 +342,56 @@ function ownStarter(lastRun: SyncSummary | null, me: string | null): SyncSummary
   return shown;
 }
 
-/** The progress every sidebar is shown (progress.ts); null when it cannot be read. */
+/**
+ * The progress every sidebar is shown (progress.ts); null when it cannot be read. A wait for
+ * Keap's reset in another person's run is marked `carrierUnknown`: only they can read whether
+ * a trigger of theirs still continues it.
+ */
 function progressOf(
   spreadsheetId: string,
   holder: ReturnType<SyncLease['holder']>,
+  lastRun: SyncSummary | null,
 ): SyncProgressView | null {
   try {
     const store = PropertiesService.getScriptProperties();
-    return progressView(
-      readJson<ProgressRecord>(store, progressKey(spreadsheetId)),
-      holder,
-      Date.now(),
+    const record = readJson<ProgressRecord>(store, progressKey(spreadsheetId));
+    const view = progressView(record, holder, Date.now(), lastRun);
+    if (view?.state !== 'next-part' || !view.afterKeapReset) return view;
+    return record?.runId === myRunId(spreadsheetId) ? view : { ...view, carrierUnknown: true };
+  } catch {
+    return null;
+  }
+}
+
+/** The shared progress record of the spreadsheet; null when there is none or it cannot be read. */
+function progressRecordOf(spreadsheetId: string): ProgressRecord | null {
+  try {
+    return readJson<ProgressRecord>(
+      PropertiesService.getScriptProperties(),
+      progressKey(spreadsheetId),
     );
+  } catch {
+    return null;
+  }
+}
+
+/** My run waits for Keap's reset and a trigger of mine carries it: every sidebar says so. */
+function renewMyNextPart(spreadsheetId: string, until: string): void {
+  try {
+    const runId = myRunId(spreadsheetId);
+    const at = Date.parse(until);
+    if (runId !== null && Number.isFinite(at)) {
+      renewNextPart(PropertiesService.getScriptProperties(), spreadsheetId, runId, at);
+    }
+  } catch {
+    // The next look tries again.
+  }
+}
+
+/** The id of this person's pending run of the spreadsheet (their checkpoint), or null. */
+function myRunId(spreadsheetId: string): string | null {
+  try {
+    return new PropertiesCheckpoint(userStore(), spreadsheetId).load()?.runId ?? null;
   } catch {
     return null;
   }
@@ -333,6 +406,7 @@ function pendingProgressOf(
   spreadsheetId: string,
   triggers: SyncTriggers,
   holder: ReturnType<SyncLease['holder']>,
+  lastRun: SyncSummary | null,
 ): SyncProgressView | null {
   try {
     if (holder !== null || pendingRunOf(spreadsheetId) !== 'now') return null;
@@ -344,7 +418,7 @@ function pendingProgressOf(
     const iso = continuesAtForMe(triggers, spreadsheetId);
     const at = iso === null ? NaN : Date.parse(iso);
     if (!Number.isFinite(at)) return null;
-    return progressView({ ...record, nextAt: at }, null, Date.now());
+    return progressView({ ...record, nextAt: at }, null, Date.now(), lastRun);
   } catch {
     return null;
   }

@@ -9,9 +9,10 @@
  * or one left by an earlier run is never shown as progress. Between two executions of a run
  * it says when the next part is due, until a little after that moment.
  */
-import type { Clock, KeyValueStore } from './ports';
+import { readJson, type Clock, type KeyValueStore } from './ports';
 import type { LeaseRecord } from './lease';
 import { SYNC_LIMITS } from './budget';
+import { NO_NEXT_PART_NOTE } from './statusText';
 
 export interface ProgressRecord {
   runId: string;
@@ -62,6 +63,12 @@ export type SyncProgressView =
       nextAt: string;
       /** It starts after Keap's daily limit resets, at `nextAt` (maybe hours away). */
       afterKeapReset?: boolean;
+      /**
+       * The run is another person's: whether a trigger of theirs still carries it cannot be
+       * read by this viewer (Apps Script lists a user's own triggers only), so the wait for
+       * Keap's reset is told as conditional on their schedule, not promised.
+       */
+      carrierUnknown?: boolean;
     };
 
 /** After the next part was due, it is still said for this long (a firing can be late). */
@@ -91,7 +98,12 @@ export interface ProgressPort {
    * without a call to Keap).
    */
   begin(runId: string, rowsToDo: number, rowsDone?: number): void;
-  /** `rowsDone` more rows of this execution are answered (their statuses written). */
+  /**
+   * `rowsDone` more rows of this execution are answered by Keap: the sync's progress. Their
+   * statuses are written with them when the sheet lets it; a chunk whose status write failed
+   * still counts (its statuses follow in the run's final write), so "rows done" may run up to
+   * a chunk ahead of the statuses in the sheet.
+   */
   advance(rowsDone: number): void;
   /**
    * The execution ends: the next part is due at `nextAt`, or (null) the run is over, unless
@@ -170,6 +182,7 @@ export function progressView(
   record: ProgressRecord | null,
   holder: LeaseRecord | null,
   now: number,
+  lastRun: LastRunSeen | null = null,
 ): SyncProgressView | null {
   if (!record || !(record.rowsToDo > 0)) return null;
   const rowsDone = Math.max(0, Math.min(record.rowsDone, record.rowsToDo));
@@ -188,6 +201,7 @@ export function progressView(
           : null,
     };
   }
+  if (completedSince(record, lastRun)) return null;
   const afterKeapReset = record.afterKeapReset === true;
   const aheadAtMost = afterKeapReset ? MAX_KEAP_RESET_AHEAD_MS : MAX_NEXT_PART_AHEAD_MS;
   if (
@@ -204,4 +218,75 @@ export function progressView(
     };
   }
   return null;
+}
+
+/** The last run as the spreadsheet's records keep it (src/sync/summary.ts SyncSummary). */
+export interface LastRunSeen {
+  outcome: string;
+  /** ISO 8601: the run's start (its first execution's), as its summary says. */
+  startedAt: string;
+}
+
+/** The start of the run a record is about: its id begins with it (ports.ts uniqueId). */
+export function runStartOf(runId: string): number | null {
+  const head = /^([0-9a-z]+)-/.exec(String(runId));
+  if (!head) return null;
+  const at = parseInt(head[1], 36);
+  return Number.isFinite(at) ? at : null;
+}
+
+/**
+ * The record's run, or a later one, has completed: a follow-up that finished the run but
+ * could not write or delete the record (a property server error) leaves its next part
+ * behind, and no next part comes.
+ */
+function completedSince(record: ProgressRecord, lastRun: LastRunSeen | null): boolean {
+  if (lastRun?.outcome !== 'completed') return false;
+  const runStart = runStartOf(record.runId);
+  const lastStart = Date.parse(lastRun.startedAt);
+  return runStart !== null && Number.isFinite(lastStart) && lastStart >= runStart;
+}
+
+/**
+ * The starter's sidebar found a live carrier for the run waiting for Keap's reset (Keap
+ * connected again, its trigger given back): the next part a Disconnect withdrew (or an end
+ * that found nothing to carry the run left out) is said again, for every sidebar.
+ */
+export function renewNextPart(
+  store: KeyValueStore,
+  spreadsheetId: string,
+  runId: string,
+  resetAt: number,
+): void {
+  const key = progressKey(spreadsheetId);
+  const record = readJson<ProgressRecord>(store, key);
+  if (!record || record.runId !== runId || typeof record.nextAt === 'number') return;
+  store.setProperty(key, JSON.stringify({ ...record, nextAt: resetAt, afterKeapReset: true }));
+}
+
+/**
+ * The last run as shown: a daily-limit stop of the record's run whose next part is withdrawn
+ * (`nextAt` null) says that nothing continues it by itself.
+ */
+export function lastRunWithoutNextPart<T extends LastRunSeen & { message: string }>(
+  lastRun: T | null,
+  record: ProgressRecord | null,
+): T | null {
+  if (lastRun?.outcome !== 'daily-limit' || !record || record.nextAt !== null) return lastRun;
+  if (runStartOf(record.runId) !== Date.parse(lastRun.startedAt)) return lastRun;
+  return { ...lastRun, message: `${lastRun.message} ${NO_NEXT_PART_NOTE}` };
+}
+
+/**
+ * Nothing continues the run by itself any more (its starter disconnected Keap): its record
+ * keeps the rows done but no next part, so no sidebar promises one (a later part, once Keap
+ * is connected again, writes a new record). Only the record of `runId` is changed.
+ */
+export function withdrawNextPart(store: KeyValueStore, spreadsheetId: string, runId: string): void {
+  const key = progressKey(spreadsheetId);
+  const record = readJson<ProgressRecord>(store, key);
+  if (!record || record.runId !== runId || record.nextAt === null || record.nextAt === undefined)
+    return;
+  const { afterKeapReset: _waits, ...rest } = record;
+  store.setProperty(key, JSON.stringify({ ...rest, nextAt: null }));
 }

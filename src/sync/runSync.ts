@@ -201,9 +201,12 @@ function logInterrupted(ports: SyncPorts): void {
 }
 
 function whenRestContinues(ports: SyncPorts, next: NextExecution): string {
-  let timeZone = 'UTC';
-  if (next.kind === 'hourly') quietly(() => (timeZone = ports.timeZone?.() ?? 'UTC'));
-  return restContinues(next, timeZone);
+  const where = { timeZone: 'UTC', locale: 'en-US' };
+  if (next.kind === 'hourly') {
+    quietly(() => (where.timeZone = ports.timeZone?.() ?? 'UTC'));
+    quietly(() => (where.locale = ports.locale?.() ?? 'en-US'));
+  }
+  return restContinues(next, where);
 }
 
 /** Runs one execution of the sync and returns the run's summary so far (or its end). */

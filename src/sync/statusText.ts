@@ -19,6 +19,7 @@ import { SYNCED_FIELDS } from '../sheet/fields';
 import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import type { RunChange } from './checkpoint';
 import type { ContactChange } from './contactMapping';
+import { formatTimeOfDay, type Where } from './dateText';
 import type { RunTally } from './tally';
 import type { UnitFailure } from './unitFailure';
 
@@ -407,18 +408,13 @@ export function runEndedByChange(change: RunChange): string {
   return `${stopped} ${moved} while it was under way. A new sync for the account now connected started in its place.`;
 }
 
-/** "HH:MM" of an epoch time in `timeZone` (the spreadsheet's); UTC when the zone is unknown. */
-export function clockTimeOf(epochMs: number, timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-GB', {
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZone,
-    }).format(new Date(epochMs));
-  } catch {
-    return new Date(epochMs).toISOString().slice(11, 16);
-  }
+/**
+ * The time of day of an epoch time where the spreadsheet reads it (its time zone and locale:
+ * "12:00 AM" en-US, "00:00" de-DE), as every moment is written (dateText.ts); UTC when the
+ * zone is unknown.
+ */
+export function clockTimeOf(epochMs: number, where: Where): string {
+  return formatTimeOfDay(epochMs, where);
 }
 
 /**
@@ -428,13 +424,13 @@ export function clockTimeOf(epochMs: number, timeZone: string): string {
  */
 export function restContinues(
   next: { kind: 'soon' | 'hourly'; at: number } | { kind: 'stopped' | 'none' },
-  timeZone: string,
+  where: Where,
 ): string {
   switch (next.kind) {
     case 'soon':
       return 'the rest continues automatically in a few minutes.';
     case 'hourly':
-      return `the rest continues automatically at about ${clockTimeOf(next.at, timeZone)}.`;
+      return `the rest continues automatically at about ${clockTimeOf(next.at, where)}.`;
     case 'stopped':
       return 'Keap was disconnected, so the rest is synced by the next sync once Keap is connected again.';
     case 'none':
@@ -748,3 +744,10 @@ export function keapStatusWords(facts: KeapStatusFacts): string {
   if (facts.optedOut && !facts.optOutTicked) return `${words}${NOT_TICKED}`;
   return words;
 }
+
+/**
+ * Added to the last run's message of a daily-limit stop whose next part was withdrawn
+ * (progress.ts lastRunWithoutNextPart): its "rows continue after …" no longer holds.
+ */
+export const NO_NEXT_PART_NOTE =
+  'Nothing continues it by itself now (Keap was disconnected, or no trigger is set to continue it): it goes on once its starter syncs again after the reset.';

@@ -9,6 +9,7 @@ import type { PreviewCounts, RowChangePreview, SyncPreview } from '../sync/previ
 import { clockTimeOf, connectionProblemWords, keapFailureWords } from '../sync/statusText';
 import type { SyncSummary } from '../sync/summary';
 import type { DailySyncStatus } from '../sync/triggers';
+import type { Where } from '../sync/dateText';
 import { redactSecrets } from './redactSecrets';
 
 export interface AlertText {
@@ -275,30 +276,31 @@ export function resumeDailyLabel(hour: number): string {
   return `Turn the daily sync back on (at ${formatHour(hour)})`;
 }
 
-/** "HH:MM" of an ISO time in `timeZone` (the spreadsheet's); the sync's own clock words. */
-export function clockTime(iso: string, timeZone: string): string {
+/** The time of day of an ISO time where the spreadsheet reads it; the sync's own clock words. */
+export function clockTime(iso: string, where: Where): string {
   const epochMs = Date.parse(iso);
-  return Number.isFinite(epochMs) ? clockTimeOf(epochMs, timeZone) : iso.slice(11, 16);
+  return Number.isFinite(epochMs) ? clockTimeOf(epochMs, where) : iso.slice(11, 16);
+}
+
+/** The same moment in UTC, on the spreadsheet locale's clock ("12:00 AM UTC" en-US). */
+function utcTime(iso: string, where: Where): string {
+  return `${clockTime(iso, { ...where, timeZone: 'UTC' })} UTC`;
 }
 
 /**
  * The sidebar's notice while a run waits for Keap's daily request limit to reset (usually
  * 00:00 UTC; shown in the spreadsheet's time zone, and in UTC).
  */
-export function dailyLimitText(continuesAt: string, timeZone: string): string {
-  return `Keap's daily request limit for this add-on was reached, so the sync paused. It continues after ${clockTime(continuesAt, timeZone)} (${clockTime(continuesAt, 'UTC')} UTC), when Keap resets the limit; nothing needs doing.`;
+export function dailyLimitText(continuesAt: string, where: Where): string {
+  return `Keap's daily request limit for this add-on was reached, so the sync paused. It continues after ${clockTime(continuesAt, where)} (${utcTime(continuesAt, where)}), when Keap resets the limit; nothing needs doing.`;
 }
 
 /**
  * The sidebar's notice while a run stopped at Keap's daily request limit but nothing will
  * continue it by itself: Keap is disconnected, or no trigger is there to continue it.
  */
-export function dailyLimitStalledText(
-  until: string,
-  timeZone: string,
-  disconnected: boolean,
-): string {
-  const reset = `${clockTime(until, timeZone)} (${clockTime(until, 'UTC')} UTC)`;
+export function dailyLimitStalledText(until: string, where: Where, disconnected: boolean): string {
+  const reset = `${clockTime(until, where)} (${utcTime(until, where)})`;
   return disconnected
     ? `Keap's daily request limit for this add-on was reached, so the sync paused. Keap is disconnected now, so it does not continue by itself: connect to Keap again, and it continues after ${reset}.`
     : `Keap's daily request limit for this add-on was reached, so the sync paused, and no trigger is set to continue it. Sync again after ${reset} to finish it.`;
@@ -311,11 +313,11 @@ export function dailyLimitStalledText(
  */
 export function interruptedText(
   view: { byYou: boolean; continuesAt: string | null },
-  timeZone: string,
+  where: Where,
 ): string {
   const who = view.byYou ? 'Your last sync' : 'A sync of this spreadsheet';
   const when = view.continuesAt
-    ? `it continues at the next run (about ${clockTime(view.continuesAt, timeZone)}).`
+    ? `it continues at the next run (about ${clockTime(view.continuesAt, where)}).`
     : 'sync again to finish it.';
   return `${who} was interrupted; ${when}`;
 }

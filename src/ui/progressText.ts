@@ -1,8 +1,10 @@
 /**
  * The words of a sync's progress, as the sidebar shows them: "1,200 of 3,000 rows · about
  * 2 min left" while it runs, "1,000 of 3,000 rows · the next part starts at about 10:42"
- * between two parts of a long run ("· the next part starts after 00:00, when Keap resets its
- * daily limit" when it waits for that). The time left is estimated from this part's rate so far,
+ * between two parts of a long run ("· the next part starts after 12:00 AM, when Keap resets
+ * its daily limit" when it waits for that; in another person's run "· if its starter's
+ * schedule is still on, it goes on after 12:00 AM, …", as only they can read their triggers).
+ * Times of day on the spreadsheet locale's clock (src/sync/dateText.ts). The time left is estimated from this part's rate so far,
  * and only once it means something (measured over chunks after the first one).
  */
 import type { SyncProgressView } from '../sync/progress';
@@ -65,7 +67,12 @@ export function progressText(
   }
   const at = Date.parse(progress.nextAt);
   if (!Number.isFinite(at) || at <= nowMs) return `${rows} · the next part starts any moment now`;
-  const time = clockTimeOf(at, where.timeZone || 'UTC');
+  const time = clockTimeOf(at, { timeZone: where.timeZone || 'UTC', locale: where.locale });
+  if (progress.afterKeapReset && progress.carrierUnknown) {
+    // Another person's run: only they can read whether a trigger of theirs still continues
+    // it (a deleted trigger, a schedule turned off), so it is not promised.
+    return `${rows} · if its starter's schedule is still on, it goes on after ${time}, when Keap resets its daily limit`;
+  }
   if (progress.afterKeapReset) {
     return `${rows} · the next part starts after ${time}, when Keap resets its daily limit`;
   }
@@ -98,6 +105,7 @@ export function copyProgress(view: SyncProgressView | null | undefined): SyncPro
       rowsToDo: n(view.rowsToDo),
       nextAt: String(view.nextAt),
       ...(view.afterKeapReset === true ? { afterKeapReset: true } : {}),
+      ...(view.carrierUnknown === true ? { carrierUnknown: true } : {}),
     };
   }
   return null;

@@ -127,29 +127,26 @@ function copySyncStatus(view: SyncStatusView): SidebarState['sync'] {
         continuesAt: isoOrNull(view.interrupted.continuesAt),
       }
     : null;
+  const locale = intlLocale(view.locale);
+  const where = { timeZone: daily.timeZone, locale };
   const notices: string[] = [];
   if (view.daily.repaired === true) notices.push(TRIGGER_REPAIRED_TEXT);
   if (interrupted && view.running !== true) {
-    notices.push(interruptedText(interrupted, daily.timeZone));
+    notices.push(interruptedText(interrupted, where));
   }
   const waitingUntil = isoOrNull(view.waitingForKeapUntil);
-  if (waitingUntil !== null) notices.push(dailyLimitText(waitingUntil, daily.timeZone));
+  if (waitingUntil !== null) notices.push(dailyLimitText(waitingUntil, where));
   const stalled = view.waitingForKeapStalled;
   const stalledUntil = stalled ? isoOrNull(stalled.until) : null;
   if (waitingUntil === null && stalled && stalledUntil !== null) {
-    notices.push(
-      dailyLimitStalledText(stalledUntil, daily.timeZone, stalled.disconnected === true),
-    );
+    notices.push(dailyLimitStalledText(stalledUntil, where, stalled.disconnected === true));
   }
   const progress = copyProgress(view.progress);
-  const locale = intlLocale(view.locale);
   return {
     daily,
     lastRun: view.lastRun ? copySummary(view.lastRun) : null,
     running: view.running === true,
-    ...(progress === null
-      ? {}
-      : { progress, progressText: progressText(progress, { timeZone: daily.timeZone, locale }) }),
+    ...(progress === null ? {} : { progress, progressText: progressText(progress, where) }),
     settings: copySettings(view.settings),
     locale,
     interrupted,

@@ -486,9 +486,9 @@ describe('a killed execution, as its starter and others see it (items 1, 9)', ()
     const retry = worked(fireNext(w))[0];
     expect(new Date(retry.startedAt).toISOString().slice(11, 13)).toBe('10');
     expect({ owner, editor }).toEqual({
-      owner: 'Your last sync was interrupted; it continues at the next run (about 10:00).',
+      owner: 'Your last sync was interrupted; it continues at the next run (about 10:00 AM).',
       editor:
-        'A sync of this spreadsheet was interrupted; it continues at the next run (about 10:00).',
+        'A sync of this spreadsheet was interrupted; it continues at the next run (about 10:00 AM).',
     });
   });
 });

@@ -10,6 +10,16 @@ import { connectedWorld, type Summary } from './support/sync';
 import { CLIENT_ID, EDITOR, OWNER, type World } from './world';
 import { fireNext } from './support/hourly';
 
+/**
+ * A time of day as an en-US sheet says it ("08:09 AM"): its locale's own clock, like every
+ * moment it shows (src/sync/dateText.ts formatTimeOfDay), no longer a fixed 24-hour "08:09".
+ */
+function clockOf(epochMs: number, timeZone = 'UTC'): string {
+  return new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', timeZone }).format(
+    epochMs,
+  );
+}
+
 const HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
 const MINUTE = 60_000;
 
@@ -155,7 +165,7 @@ describe('a run with work left whose follow-up never fires', () => {
 
   it('says when the next part starts, a time that is the follow-up trigger’s real firing', () => {
     const state = sidebar(w);
-    const due = new Date(nextAt).toISOString().slice(11, 16);
+    const due = clockOf(nextAt);
     expect(state.sync.progressText).toMatch(
       new RegExp(`^[\\d,]+ of 12,000 rows · the next part starts at about ${due}$`),
     );
@@ -390,11 +400,13 @@ describe("a run that stops for Keap's daily limit", () => {
     expect(state.sync.running).toBe(false);
     expect(state.sync.progress).toMatchObject(nextPart);
     expect(state.sync.notices?.join(' ')).toMatch(/daily request limit/);
-    // Another person's sidebar: the same; the last run says why it stopped.
+    // Another person's sidebar: the same; the last run says why it stopped. Since #16c's
+    // defect 2 it is conditional, as they cannot list the starter's triggers (redteam-16c), and
+    // an en-US sheet's reset reads 12:00 AM (its locale's clock, as its messages).
     const theirs = sidebar(w) as SidebarView & { sync: { lastRun?: { outcome?: string } } };
     expect(theirs.sync.progress).toMatchObject(nextPart);
     expect(theirs.sync.progressText).toMatch(
-      /^[\d,]+ of 3,000 rows · the next part starts after 00:00, when Keap resets its daily limit$/,
+      /^[\d,]+ of 3,000 rows · if its starter's schedule is still on, it goes on after 12:00 AM, when Keap resets its daily limit$/,
     );
     expect(theirs.sync.lastRun?.outcome).toBe('daily-limit');
   });
@@ -608,18 +620,13 @@ describe("the next part's time in the spreadsheet's time zone", () => {
 
   it("New York: the time of the real firing, on New York's clock", () => {
     const { text, next } = nextPartText({ runtime: { timeZone: 'America/New_York' } });
-    const due = new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'America/New_York',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(new Date(next));
+    const due = clockOf(next, 'America/New_York');
     expect(text).toMatch(new RegExp(`the next part starts at about ${due}$`));
   });
 
   it('an add-on (hourly follow-up): the hourly firing, not "in a minute"', () => {
     const { text, next } = nextPartText({ runtime: { addOnMode: true } });
-    const due = new Date(next).toISOString().slice(11, 16);
+    const due = clockOf(next);
     expect(text).toMatch(new RegExp(`the next part starts at about ${due}$`));
   });
 });
@@ -655,7 +662,7 @@ describe('the follow-up trigger lost (deleted by hand) between two parts', () =>
     expect(said).toMatch(/of 12,000 rows|continue/);
     // The time said is the repaired trigger's next firing.
     const repaired = Math.min(...w.rt.triggers(OWNER).map((t) => t.nextRunAt ?? Infinity));
-    const due = new Date(repaired).toISOString().slice(11, 16);
+    const due = clockOf(repaired);
     expect(mine.sync.progressText).toMatch(
       new RegExp(`^[\\d,]+ of 12,000 rows · the next part starts at about ${due}$`),
     );

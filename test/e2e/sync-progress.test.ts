@@ -12,6 +12,16 @@ import { fireNext } from './support/hourly';
 import { connectedWorld, type Summary } from './support/sync';
 import { CLIENT_ID, EDITOR, OWNER, type World } from './world';
 
+/**
+ * A time of day as an en-US sheet says it ("08:09 AM"): its locale's own clock, like every
+ * moment it shows (src/sync/dateText.ts formatTimeOfDay), no longer a fixed 24-hour "08:09".
+ */
+function clockOf(epochMs: number, timeZone = 'UTC'): string {
+  return new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', timeZone }).format(
+    epochMs,
+  );
+}
+
 const HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
 
 interface SidebarView {
@@ -151,7 +161,7 @@ describe('a sync too long for one execution', () => {
     expect(done % 1000).toBe(0);
     // The follow-up trigger's next firing, in the spreadsheet's time zone (UTC here).
     const next = Math.min(...w.rt.triggers(OWNER).map((t) => t.nextRunAt ?? Infinity));
-    const due = new Date(next).toISOString().slice(11, 16);
+    const due = clockOf(next);
     expect(between.sync.progressText).toBe(
       `${done.toLocaleString('en-US')} of 12,000 rows · the next part starts at about ${due}`,
     );
@@ -283,14 +293,20 @@ describe("a sync that stops for Keap's daily limit", () => {
 
   it('says to everyone when the next part is due: after the reset (spreadsheet time)', () => {
     const { w, continuesAt } = stoppedForTheLimit();
-    const due = new Date(continuesAt).toISOString().slice(11, 16);
+    const due = clockOf(Date.parse(continuesAt));
+    // The starter is told the next part; another editor, who cannot list the starter's
+    // triggers, is told it conditionally (redteam-16c, defect 2).
+    const said: Record<string, string> = {
+      [OWNER]: 'the next part starts after',
+      [EDITOR]: "if its starter's schedule is still on, it goes on after",
+    };
     for (const user of [OWNER, EDITOR]) {
       const state = w.call<SidebarView>('getSidebarState', [], user);
       expect(state.sync.running).toBe(false);
       expect(state.sync.progress?.state).toBe('next-part');
       expect(state.sync.progressText).toMatch(
         new RegExp(
-          `^[\\d,]+ of 3,000 rows · the next part starts after ${due}, when Keap resets its daily limit$`,
+          `^[\\d,]+ of 3,000 rows · ${said[user]} ${due}, when Keap resets its daily limit$`,
         ),
       );
     }

@@ -157,7 +157,7 @@ describe('the daily run meets the quota', () => {
     }>('getSidebarState');
     expect(state.sync.lastRun).toMatchObject({ outcome: 'daily-limit', message: summary.message });
     expect(state.sync.notices).toEqual([
-      "Keap's daily request limit for this add-on was reached, so the sync paused. It continues after 19:00 (00:00 UTC), when Keap resets the limit; nothing needs doing.",
+      "Keap's daily request limit for this add-on was reached, so the sync paused. It continues after 07:00 PM (12:00 AM UTC), when Keap resets the limit; nothing needs doing.",
     ]);
   });
 

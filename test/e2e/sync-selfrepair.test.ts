@@ -83,7 +83,7 @@ describe('an execution killed mid-run', () => {
     const state = sidebar(w);
     expect(state.sync.running).toBe(false);
     expect(state.sync.notices.join(' ')).toMatch(
-      /^Your last sync was interrupted; it continues at the next run \(about \d\d:\d\d\)\.$/,
+      /^Your last sync was interrupted; it continues at the next run \(about \d\d:\d\d [AP]M\)\.$/,
     );
   });
 

@@ -34,6 +34,7 @@ const MOVED_PHRASES = [
   'Part of the sheet is synced',
   'The hour must be a whole number',
   'Keap was not disconnected',
+  'Nothing continues it by itself',
   'There is no spreadsheet to sync',
   'is already running',
   'daily request limit',

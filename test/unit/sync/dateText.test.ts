@@ -2,7 +2,7 @@
  * One way to write a day or a moment: the sheet's row statuses (src/sync/dateText.ts), the
  * menu alerts (src/ui/dates.ts re-exports it) and the sidebar (src/ui/client/format.ts).
  */
-import { formatDay, formatMoment } from '../../../src/sync/dateText';
+import { formatDay, formatMoment, formatTimeOfDay } from '../../../src/sync/dateText';
 import { formatMoment as menuMoment } from '../../../src/ui/dates';
 import { formatTime } from '../../../src/ui/client/format';
 import type { SidebarState } from '../../../src/ui/client/sidebar';
@@ -58,5 +58,13 @@ describe('a moment and a day in words', () => {
       'Tue, Dec 8',
     );
     expect(formatMoment(RESET, { timeZone: '', locale: '' }, NOW)).toBe('Tue, Dec 8, 12:00 AM');
+  });
+
+  it('writes a time of day alone on the same clock as a moment', () => {
+    const us = { timeZone: 'UTC', locale: 'en_US' };
+    expect(formatTimeOfDay(RESET, us)).toBe('12:00 AM');
+    expect(formatMoment(RESET, us, NOW)).toMatch(/, 12:00 AM$/);
+    expect(formatTimeOfDay(RESET, { timeZone: 'Asia/Kolkata', locale: 'de_DE' })).toBe('05:30');
+    expect(formatTimeOfDay(RESET, { timeZone: 'Not/AZone', locale: 'en_GB' })).toBe('00:00');
   });
 });

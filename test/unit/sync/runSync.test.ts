@@ -745,7 +745,7 @@ describe('the end of a run and its follow-up triggers', () => {
 
   it.each([
     [{ kind: 'soon', at: 0 } as const, /the rest continues automatically in a few minutes\.$/],
-    [{ kind: 'hourly', at: Date.parse('2025-03-01T07:00:00Z') } as const, /at about 07:00\.$/],
+    [{ kind: 'hourly', at: Date.parse('2025-03-01T07:00:00Z') } as const, /at about 07:00 AM\.$/],
     [{ kind: 'stopped' } as const, /Keap was disconnected/],
   ])('says when the rest continues as it was arranged (%j)', (next, words) => {
     const rows = Array.from({ length: 6 }, (_, i) => [i + 1, '', `new${i + 1}@x.com`, '', '']);

@@ -78,10 +78,10 @@ describe('when the rest of a run continues', () => {
       'no follow-up run could be set up, so the rest is synced by the next sync.',
     ],
   ])('%j', (next, words) => {
-    expect(restContinues(next, 'Europe/Berlin')).toBe(words);
+    expect(restContinues(next, { timeZone: 'Europe/Berlin', locale: 'de_DE' })).toBe(words);
   });
 
   it('reads the clock in UTC when the time zone is unknown', () => {
-    expect(clockTimeOf(at, 'Not/AZone')).toBe('10:00');
+    expect(clockTimeOf(at, { timeZone: 'Not/AZone', locale: 'de_DE' })).toBe('10:00');
   });
 });

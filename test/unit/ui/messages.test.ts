@@ -284,7 +284,10 @@ describe('connection and failure alerts', () => {
 
 describe('the notice while a run waits for Keap', () => {
   it('says the reset it waits for, in the time zone and in UTC (not a fixed 00:00)', () => {
-    const text = dailyLimitText('2026-05-06T03:00:00.000Z', 'America/New_York');
+    const text = dailyLimitText('2026-05-06T03:00:00.000Z', {
+      timeZone: 'America/New_York',
+      locale: 'en_GB',
+    });
     expect(text).toContain('after 23:00 (03:00 UTC)');
   });
 });

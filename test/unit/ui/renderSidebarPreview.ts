@@ -254,7 +254,12 @@ const scenarios: Scenario[] = [
     name: 'daily-limit',
     setup: serve(
       sidebarState(CONNECTIONS.connected, {
-        notices: [dailyLimitText('2026-05-06T00:00:00.000Z', 'Europe/Berlin')],
+        notices: [
+          dailyLimitText('2026-05-06T00:00:00.000Z', {
+            timeZone: 'Europe/Berlin',
+            locale: 'de_DE',
+          }),
+        ],
         ...syncStatus({
           daily: dailyOn(6),
           lastRun: summary({

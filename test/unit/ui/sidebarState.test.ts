@@ -143,10 +143,10 @@ describe('composeSidebarState: what the sidebar says about the daily sync', () =
         buildAuthorizationUrl: () => null,
       }).sync.notices;
     expect(build(true)).toEqual([
-      'Your last sync was interrupted; it continues at the next run (about 07:12).',
+      'Your last sync was interrupted; it continues at the next run (about 07:12 AM).',
     ]);
     expect(build(false)).toEqual([
-      'A sync of this spreadsheet was interrupted; it continues at the next run (about 07:12).',
+      'A sync of this spreadsheet was interrupted; it continues at the next run (about 07:12 AM).',
     ]);
   });
 
@@ -166,7 +166,7 @@ describe('composeSidebarState: what the sidebar says about the daily sync', () =
       buildAuthorizationUrl: () => null,
     });
     expect(state.sync.notices).toEqual([
-      "Keap's daily request limit for this add-on was reached, so the sync paused. It continues after 20:00 (00:00 UTC), when Keap resets the limit; nothing needs doing.",
+      "Keap's daily request limit for this add-on was reached, so the sync paused. It continues after 08:00 PM (12:00 AM UTC), when Keap resets the limit; nothing needs doing.",
     ]);
     expect(state.sync.waitingForKeapUntil).toBe('2026-05-06T00:00:00.000Z');
     // A Date cannot cross google.script.run: the continuation time travels as ISO text.
@@ -188,10 +188,10 @@ describe('composeSidebarState: what the sidebar says about the daily sync', () =
         buildAuthorizationUrl: () => null,
       }).sync;
     expect(state(true).notices).toEqual([
-      "Keap's daily request limit for this add-on was reached, so the sync paused. Keap is disconnected now, so it does not continue by itself: connect to Keap again, and it continues after 20:00 (00:00 UTC).",
+      "Keap's daily request limit for this add-on was reached, so the sync paused. Keap is disconnected now, so it does not continue by itself: connect to Keap again, and it continues after 08:00 PM (12:00 AM UTC).",
     ]);
     expect(state(false).notices).toEqual([
-      "Keap's daily request limit for this add-on was reached, so the sync paused, and no trigger is set to continue it. Sync again after 20:00 (00:00 UTC) to finish it.",
+      "Keap's daily request limit for this add-on was reached, so the sync paused, and no trigger is set to continue it. Sync again after 08:00 PM (12:00 AM UTC) to finish it.",
     ]);
     expect(state(true)).not.toHaveProperty('waitingForKeapUntil');
   });
