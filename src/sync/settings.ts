@@ -19,6 +19,7 @@ import {
 import { perField, SYNCED_FIELD_KEYS } from '../sheet/fields';
 import { SYNC_RECORD_HEADER } from '../sheet/syncRecord';
 import { readJson, type KeyValueStore } from './ports';
+import { sheetSetupWords } from './statusText';
 
 export interface SyncSettings {
   /** Tab to read; '' means "Contacts", else the first tab. */
@@ -161,7 +162,7 @@ export function checkAgainstHeaderRow(
   }
   if (errors.length > 0) return errors;
   const match = matchHeaders(headerRow, checked.settings.headers, tabName);
-  return match.ok ? [] : [match.error];
+  return match.ok ? [] : [sheetSetupWords(match.problem)];
 }
 
 /** What the sidebar's settings form offers: the tabs, and the headers of one tab's row 1. */

@@ -16,6 +16,7 @@ import type {
 } from '../keap/failure';
 import type { KeapWrite } from '../keap/model';
 import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
+import type { SheetSetupProblem } from '../sheet/setupError';
 import type { RunChange } from './checkpoint';
 import type { RunTally } from './tally';
 import type { UnitFailure } from './unitFailure';
@@ -717,4 +718,37 @@ export function keapStatusWords(facts: KeapStatusFacts): string {
   // The add-on never opts anyone back in: a row that does not ask for the opt-out is told.
   if (facts.optedOut && !facts.optOutTicked) return `${words}${NOT_TICKED}`;
   return words;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sheet's setup problems (src/sheet/setupError.ts): a tab or a column the sync needs.
+
+/** Words for a problem with the spreadsheet's layout, for the person who owns it. */
+export function sheetSetupWords(problem: SheetSetupProblem): string {
+  switch (problem.kind) {
+    case 'no-such-tab':
+      return `There is no tab named '${problem.tab}' in this spreadsheet.`;
+    case 'own-tab':
+      return `'${problem.tab}' is the add-on's own tab, not a tab of contacts. Choose the tab that holds your contacts.`;
+    case 'no-tab':
+      return 'This spreadsheet has no tab to sync.';
+    case 'nothing-to-sync':
+      return `Row 1 of the '${problem.tab}' tab has neither an '${problem.email}' nor an '${problem.optOut}' column, so there is nothing to sync.`;
+    case 'nobody-to-match':
+      return (
+        `Row 1 of the '${problem.tab}' tab has neither a '${problem.contactId}' nor an '${problem.email}' column, ` +
+        `so no row says whom to opt out. Add one of them (without a '${problem.contactId}' column, ` +
+        `rows are matched by email).`
+      );
+    case 'written-column':
+      return (
+        `The '${problem.label}' column is set to '${problem.header}', a column this add-on writes itself, ` +
+        `so a sync would write over what is typed there. Nothing was synced: choose another ` +
+        `column for '${problem.label}' in the settings.`
+      );
+    default: {
+      const unknown: never = problem;
+      throw new Error(`unknown sheet setup problem ${JSON.stringify(unknown)}`);
+    }
+  }
 }

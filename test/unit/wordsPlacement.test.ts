@@ -54,6 +54,13 @@ const MOVED_PHRASES = [
   'could not check the key',
   'while checking the key',
   'refused the key check',
+  // The sheet's setup problems (src/sheet/setupError.ts).
+  'There is no tab named',
+  "is the add-on's own tab",
+  'has no tab to sync',
+  'so there is nothing to sync',
+  'so no row says whom to opt out',
+  'a column this add-on writes itself',
 ];
 
 function sourceFiles(dir: string): string[] {
