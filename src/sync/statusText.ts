@@ -17,6 +17,7 @@ import type {
 import type { KeapWrite } from '../keap/model';
 import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
 import type { SheetSetupProblem } from '../sheet/setupError';
+import type { SettingsProblem } from './settingsProblem';
 import type { RunChange } from './checkpoint';
 import type { RunTally } from './tally';
 import type { UnitFailure } from './unitFailure';
@@ -749,6 +750,35 @@ export function sheetSetupWords(problem: SheetSetupProblem): string {
     default: {
       const unknown: never = problem;
       throw new Error(`unknown sheet setup problem ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The settings form's checks (src/sync/settings.ts).
+
+/** Words for settings the form sent that are not kept, said beside the form. */
+export function settingsProblemWords(problem: SettingsProblem): string {
+  switch (problem.kind) {
+    case 'keap-email-status-not-on-or-off':
+      return 'The Keap Email Status choice must be on or off.';
+    case 'tab-name-not-text':
+      return 'The tab name must be text.';
+    case 'tab-name-too-long':
+      return 'The tab name is too long.';
+    case 'header-without-letters':
+      return `The header name for '${problem.label}' must contain letters or digits.`;
+    case 'header-too-long':
+      return `The header name for '${problem.label}' is too long.`;
+    case 'header-is-written-column':
+      return `'${problem.header}' is a column the add-on writes itself; choose another column for '${problem.label}'.`;
+    case 'same-header':
+      return `'${problem.label}' and '${problem.other}' cannot use the same header name.`;
+    case 'column-missing':
+      return `Row 1 of the '${problem.tab}' tab has no '${problem.header}' column (chosen for '${problem.label}').`;
+    default: {
+      const unknown: never = problem;
+      throw new Error(`unknown settings problem ${JSON.stringify(unknown)}`);
     }
   }
 }

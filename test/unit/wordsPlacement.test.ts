@@ -61,6 +61,14 @@ const MOVED_PHRASES = [
   'so there is nothing to sync',
   'so no row says whom to opt out',
   'a column this add-on writes itself',
+  // The settings form's checks (src/sync/settings.ts).
+  'must be on or off',
+  'The tab name must be text',
+  'The tab name is too long',
+  'must contain letters or digits',
+  'is a column the add-on writes itself',
+  'cannot use the same header name',
+  'column (chosen for',
 ];
 
 function sourceFiles(dir: string): string[] {
