@@ -69,6 +69,18 @@ const MOVED_PHRASES = [
   'is a column the add-on writes itself',
   'cannot use the same header name',
   'column (chosen for',
+  // The consent page (src/connection/callbackPage.ts).
+  'You can close this tab',
+  'can now read and update contacts',
+  'Access was not granted',
+  'Could not connect to Keap',
+  'Start again with',
+  'Keap reported a problem',
+  'had no sign-in code',
+  'did not accept the sign-in code',
+  "did not accept the add-on's Keap app",
+  'did not accept the redirect URI',
+  'sign-in failed',
 ];
 
 function sourceFiles(dir: string): string[] {
