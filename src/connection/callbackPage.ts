@@ -1,7 +1,10 @@
 /**
- * What the page after Keap's consent screen says. Everything here is printed with `<?= ?>`
- * (escaped) in AuthCallback.html.
+ * What happened on the way back from Keap's consent screen, as a code and data: the page's
+ * words are chosen in src/ui/consentPage.ts (handed in by src/entry/connection.ts, since
+ * src/connection may not import src/ui), and printed with `<?= ?>` (escaped) in
+ * AuthCallback.html.
  */
+import type { ConnectionProblem } from '../keap/failure';
 import { scrubSecrets } from '../keap/keapErrors';
 
 export interface CallbackPage {
@@ -13,42 +16,30 @@ export interface CallbackPage {
   closeHint: string;
 }
 
-const CLOSE_HINT = 'You can close this tab and go back to the spreadsheet.';
+/** Why the consent did not connect (other than a plain denial). */
+export type ConsentFailure =
+  /** Keap sent the person back with an error: its own words (shortened), never parsed. */
+  | { kind: 'keap-reported'; detail: string }
+  /** The add-on's own setup is missing (the script properties). */
+  | { kind: 'problem'; problem: ConnectionProblem }
+  /** The page Keap sent back had no sign-in code. */
+  | { kind: 'no-code' }
+  /** The code exchange, told apart by the OAuth2 library's error (its words, not ours). */
+  | { kind: 'code-refused' }
+  | { kind: 'app-refused' }
+  | { kind: 'redirect-refused' }
+  /** Any other exchange failure: the library's words, scrubbed of secrets and shortened. */
+  | { kind: 'exchange-failed'; detail: string };
+
+export type ConsentOutcome =
+  | { kind: 'connected'; account: string | null }
+  | { kind: 'denied' }
+  | { kind: 'failed'; failure: ConsentFailure };
+
+/** The page's words for an outcome, chosen at the edge (src/ui/consentPage.ts). */
+export type ConsentWords = (outcome: ConsentOutcome) => CallbackPage;
+
 const MAX_DETAIL = 200;
-
-export function connectedPage(account: string | null): CallbackPage {
-  return {
-    outcome: 'connected',
-    title: 'Connected to Keap',
-    message: account
-      ? 'Keap Sheets Sync can now read and update contacts in this Keap account:'
-      : 'Keap Sheets Sync can now read and update contacts in your Keap account.',
-    account,
-    closeHint: CLOSE_HINT,
-  };
-}
-
-export function deniedPage(): CallbackPage {
-  return {
-    outcome: 'denied',
-    title: 'Not connected',
-    message:
-      'Access was not granted on Keap’s page, so nothing was connected. ' +
-      'To try again, use “Connect to Keap” in the sidebar.',
-    account: null,
-    closeHint: CLOSE_HINT,
-  };
-}
-
-export function failedPage(reason: string): CallbackPage {
-  return {
-    outcome: 'failed',
-    title: 'Could not connect to Keap',
-    message: `${reason} Start again with “Connect to Keap” in the sidebar.`,
-    account: null,
-    closeHint: CLOSE_HINT,
-  };
-}
 
 function shorten(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -56,25 +47,20 @@ function shorten(text: string): string {
 }
 
 /** Keap sent the person back with `error` (other than a plain denial). */
-export function providerErrorReason(error: string, description: string | undefined): string {
-  return `Keap reported a problem: ${shorten(description || error)}.`;
+export function providerFailure(error: string, description: string | undefined): ConsentFailure {
+  return { kind: 'keap-reported', detail: shorten(description || error) };
 }
 
 /**
- * Words for a failed code exchange, from the library's error. The state check is done by
- * Apps Script before this code runs; what can fail here is the code itself (expired, used
- * twice) or Keap's token endpoint.
+ * A failed code exchange, from the library's error. The state check is done by Apps Script
+ * before this code runs; what can fail here is the code itself (expired, used twice) or
+ * Keap's token endpoint.
  */
-export function exchangeFailureReason(error: unknown, secrets: string[]): string {
+export function exchangeFailure(error: unknown, secrets: string[]): ConsentFailure {
   const raw = error instanceof Error ? error.message : String(error);
-  if (/invalid_grant/i.test(raw)) {
-    return 'Keap did not accept the sign-in code (it expired or was already used).';
-  }
-  if (/invalid_client|unauthorized_client/i.test(raw)) {
-    return "Keap did not accept the add-on's Keap app (check KEAP_CLIENT_ID and KEAP_CLIENT_SECRET).";
-  }
-  if (/redirect_uri/i.test(raw)) {
-    return 'Keap did not accept the redirect URI: it must be registered in the Keap developer app.';
-  }
-  return `Keap’s sign-in failed: ${shorten(scrubSecrets(raw.replace(/^Error retrieving token: /, ''), secrets))}.`;
+  if (/invalid_grant/i.test(raw)) return { kind: 'code-refused' };
+  if (/invalid_client|unauthorized_client/i.test(raw)) return { kind: 'app-refused' };
+  if (/redirect_uri/i.test(raw)) return { kind: 'redirect-refused' };
+  const detail = scrubSecrets(raw.replace(/^Error retrieving token: /, ''), secrets);
+  return { kind: 'exchange-failed', detail: shorten(detail) };
 }

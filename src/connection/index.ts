@@ -25,12 +25,12 @@ import {
   storeApiKey,
 } from './apiKey';
 import {
-  connectedPage,
-  deniedPage,
-  exchangeFailureReason,
-  failedPage,
-  providerErrorReason,
+  exchangeFailure,
+  providerFailure,
   type CallbackPage,
+  type ConsentOutcome,
+  type ConsentFailure,
+  type ConsentWords,
 } from './callbackPage';
 import { connectionProblemFrom } from './connectionProblem';
 import { noteConsentAnswer, readConsentAnswer, type ConsentAnswer } from './consentNote';
@@ -121,18 +121,15 @@ export interface AuthCallbackRequest {
   parameter?: Record<string, string | undefined>;
 }
 
-/** Words for a connection problem, chosen at the edge (src/sync/statusText.ts). */
-export type ProblemWords = (problem: ConnectionProblem) => string;
-
 /**
  * Finishes the consent: exchanges Keap's code for tokens, records the account and the time,
- * and says in plain words what happened (a problem of the setup in `problemWords`).
+ * and says in plain words what happened (`words`: chosen at the edge, src/ui/consentPage.ts).
  */
 export function completeAuthorization(
   request: AuthCallbackRequest,
-  problemWords: ProblemWords,
+  words: ConsentWords,
 ): CallbackPage {
-  const page = authorize(request, problemWords);
+  const page = words(authorize(request));
   try {
     noteConsentAnswer(CacheService.getUserCache(), page, nowIso());
   } catch {
@@ -150,35 +147,31 @@ export function lastConsentAnswer(): ConsentAnswer | null {
   }
 }
 
-function authorize(request: AuthCallbackRequest, problemWords: ProblemWords): CallbackPage {
+function authorize(request: AuthCallbackRequest): ConsentOutcome {
   const parameter = request?.parameter ?? {};
-  if (parameter.error === 'access_denied') return deniedPage();
-  if (parameter.error)
-    return failedPage(providerErrorReason(parameter.error, parameter.error_description));
+  const failed = (failure: ConsentFailure): ConsentOutcome => ({ kind: 'failed', failure });
+  if (parameter.error === 'access_denied') return { kind: 'denied' };
+  if (parameter.error) return failed(providerFailure(parameter.error, parameter.error_description));
   const lookup = clientCredentials();
-  if (!lookup.ok) return failedPage(problemWords({ kind: 'not-set-up', missing: lookup.missing }));
-  if (!parameter.code) {
-    return failedPage(
-      'The page Keap sent back had no sign-in code (the link may be incomplete or expired).',
-    );
+  if (!lookup.ok) {
+    return failed({ kind: 'problem', problem: { kind: 'not-set-up', missing: lookup.missing } });
   }
+  if (!parameter.code) return failed({ kind: 'no-code' });
   const oauth = oauthFor(lookup);
   const user = userStore();
   try {
     // Under the user lock: a refresh of the previous connection must not overwrite the new token.
     const granted = withUserLock(oauth.lock, () => oauth.service.handleCallback(request));
-    if (!granted) return deniedPage();
+    if (!granted) return { kind: 'denied' };
   } catch (error) {
-    return failedPage(
-      exchangeFailureReason(error, [lookup.credentials.clientSecret, parameter.code]),
-    );
+    return failed(exchangeFailure(error, [lookup.credentials.clientSecret, parameter.code]));
   }
   const account = accountFromScope(asKeapToken(oauth.service.getToken())?.scope);
   const record: OAuthConnectionRecord = { account, connectedSince: nowIso() };
   writeJson(user, USER_KEYS.oauthConnection, record);
   clearLostAccess(user);
   removeApiKey(user);
-  return connectedPage(account);
+  return { kind: 'connected', account };
 }
 
 /**

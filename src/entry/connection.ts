@@ -14,15 +14,15 @@ import {
 } from '../connection/index';
 import { ApiKeyError } from '../connection/apiKey';
 import { pauseDailySyncs } from '../sync/index';
-import { connectionProblemWords } from '../sync/statusText';
 import { apiKeyProblemWords } from '../ui/apiKeyWords';
+import { consentPage } from '../ui/consentPage';
 import { connectionView } from '../ui/connectionView';
 import { checkApiKeyArgument, checkCallbackRequest, checkNoArguments } from './callArguments';
 
 /** Apps Script calls this when Keap sends the person back from its consent page. */
 export function authCallback(...args: unknown[]): GoogleAppsScript.HTML.HtmlOutput {
   const request = checkCallbackRequest('authCallback', args);
-  const page = completeAuthorization(request, connectionProblemWords);
+  const page = completeAuthorization(request, consentPage);
   const template = HtmlService.createTemplateFromFile('AuthCallback');
   template.outcome = page.outcome;
   template.title = page.title;

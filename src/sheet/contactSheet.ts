@@ -15,11 +15,6 @@ type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 export const DEFAULT_TAB_NAME = 'Contacts';
 
-/** A setting that names one of the add-on's own tabs as the contacts tab. */
-export function ownTabText(name: string): string {
-  return `'${name}' is the add-on's own tab, not a tab of contacts. Choose the tab that holds your contacts.`;
-}
-
 /**
  * The configured tab (never one of the add-on's own); else 'Contacts'; else the first tab
  * that is not one of the add-on's own.
@@ -29,15 +24,15 @@ export function resolveContactsTab(spreadsheet: Spreadsheet, sheetName: string):
   const own = [LOG_TAB_NAME, OLD_STATE_TAB_NAME];
   if (wanted !== '') {
     // The add-on's own tabs are never contacts, whatever a form or an older setting names.
-    if (own.includes(wanted)) throw new SheetSetupError(ownTabText(wanted));
+    if (own.includes(wanted)) throw new SheetSetupError({ kind: 'own-tab', tab: wanted });
     const named = spreadsheet.getSheetByName(wanted);
-    if (!named) throw new SheetSetupError(`There is no tab named '${wanted}' in this spreadsheet.`);
+    if (!named) throw new SheetSetupError({ kind: 'no-such-tab', tab: wanted });
     return named;
   }
   const contacts = spreadsheet.getSheetByName(DEFAULT_TAB_NAME);
   if (contacts) return contacts;
   const first = spreadsheet.getSheets().find((sheet) => !own.includes(sheet.getName()));
-  if (!first) throw new SheetSetupError('This spreadsheet has no tab to sync.');
+  if (!first) throw new SheetSetupError({ kind: 'no-tab' });
   return first;
 }
 

@@ -5,6 +5,7 @@
  */
 import { cellText } from './cells';
 import { perField, SYNCED_FIELD_KEYS, type SyncedFieldKey } from './fields';
+import type { SheetSetupProblem } from './setupError';
 import { SYNC_RECORD_HEADER } from './syncRecord';
 
 /** The header name of each synced field (fields.ts). */
@@ -27,7 +28,8 @@ export interface SheetColumns extends Record<SyncedFieldKey, number | null> {
   keapEmailStatus: number | null;
 }
 
-export type HeaderMatch = { ok: true; columns: SheetColumns } | { ok: false; error: string };
+export type HeaderMatch =
+  { ok: true; columns: SheetColumns } | { ok: false; problem: SheetSetupProblem };
 
 export function normalizeHeader(value: unknown): string {
   return cellText(value)
@@ -71,22 +73,15 @@ export function matchHeaders(
   tab: string | (() => string),
 ): HeaderMatch {
   const columns = findColumns(headerRow, names);
-  // Asked only for a message: naming the tab costs a spreadsheet call.
+  // Asked only for a problem: naming the tab costs a spreadsheet call.
   const tabName = () => (typeof tab === 'string' ? tab : tab());
   if (columns.email === null && columns.optOut === null) {
-    return {
-      ok: false,
-      error: `Row 1 of the '${tabName()}' tab has neither an '${names.email}' nor an '${names.optOut}' column, so there is nothing to sync.`,
-    };
+    const { email, optOut } = names;
+    return { ok: false, problem: { kind: 'nothing-to-sync', tab: tabName(), email, optOut } };
   }
   if (columns.contactId === null && columns.email === null) {
-    return {
-      ok: false,
-      error:
-        `Row 1 of the '${tabName()}' tab has neither a '${names.contactId}' nor an '${names.email}' column, ` +
-        `so no row says whom to opt out. Add one of them (without a '${names.contactId}' column, ` +
-        `rows are matched by email).`,
-    };
+    const { contactId, email } = names;
+    return { ok: false, problem: { kind: 'nobody-to-match', tab: tabName(), contactId, email } };
   }
   return { ok: true, columns };
 }

@@ -4,7 +4,7 @@
  */
 import { CELL_PARSERS, ok, type Parsed } from './cellParsers';
 import { cellText, isBlankCell } from './cells';
-import { SheetSetupError } from './setupError';
+import { SheetSetupError, type SheetSetupProblem } from './setupError';
 import { matchHeaders, type InputHeaderNames, type SheetColumns } from './headers';
 import { SYNCED_FIELDS, SYNCED_FIELD_KEYS, type SyncedFieldKey } from './fields';
 
@@ -149,7 +149,10 @@ function requestOf(parsed: ParsedCells, without?: SyncedFieldKey): Record<string
  * An input column that is one of the columns the add-on writes (settings saved before such a
  * choice was refused): the run would write over what a person typed, so it is refused.
  */
-function writtenColumnRead(columns: SheetColumns, names: InputHeaderNames): string | null {
+function writtenColumnRead(
+  columns: SheetColumns,
+  names: InputHeaderNames,
+): SheetSetupProblem | null {
   const written = [
     columns.syncStatus,
     columns.lastSynced,
@@ -159,11 +162,7 @@ function writtenColumnRead(columns: SheetColumns, names: InputHeaderNames): stri
   for (const { key: field, label } of SYNCED_FIELDS) {
     const column = columns[field];
     if (column === null || !written.includes(column)) continue;
-    return (
-      `The '${label}' column is set to '${names[field]}', a column this add-on writes itself, ` +
-      `so a sync would write over what is typed there. Nothing was synced: choose another ` +
-      `column for '${label}' in the settings.`
-    );
+    return { kind: 'written-column', label, header: names[field] };
   }
   return null;
 }
@@ -178,7 +177,7 @@ export function parseSheet(
   tabName: () => string,
 ): { columns: SheetColumns; rows: ParsedRow[] } {
   const header = matchHeaders(values[0] ?? [], names, tabName);
-  if (!header.ok) throw new SheetSetupError(header.error);
+  if (!header.ok) throw new SheetSetupError(header.problem);
   const written = writtenColumnRead(header.columns, names);
   if (written !== null) throw new SheetSetupError(written);
   const rows = values.slice(1).map((cells, i) => parseRow(cells, i + 2, header.columns));

@@ -107,7 +107,7 @@ export class ExecutionExtras {
     const { values, columns, rows, state } = this.sheet;
     const column = columns.keapEmailStatus;
     const shown = (row: number) => (column === null ? '' : (values[row - 1]?.[column - 1] ?? ''));
-    const marks = new KeapStatusMarks(this.marksPort?.read() ?? null);
+    const marks = new KeapStatusMarks(this.storedMarks());
     const ours = (text: string) => marks.isOurs(text);
     if (!keapStatusColumnOn(this.keapEmailStatus, columns)) {
       // Turned off: the words it left would go stale; they are emptied, the column is kept.
@@ -148,6 +148,15 @@ export class ExecutionExtras {
     );
     withKeapStatuses(pending, cells);
     return null;
+  }
+
+  /** The stored marks; none (the legacy reader decides) when they cannot be read. */
+  private storedMarks(): string[] | null {
+    try {
+      return this.marksPort?.read() ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /**

@@ -58,7 +58,7 @@ import {
   type DailySyncStatus,
   type EnsureResult,
 } from './triggers';
-import { disconnectNotPausedMessage, settingsNotSavedMessage } from './statusText';
+import { disconnectNotPausedMessage, settingsNotSavedMessage, sheetSetupWords } from './statusText';
 
 export type { SyncSummary, SyncTrigger, SyncOutcome } from './summary';
 export type { SettingsChoices, SyncSettings } from './settings';
@@ -472,7 +472,9 @@ export function saveSettings(settings: SyncSettings): { ok: boolean; errors: str
     const errors = checkAgainstHeaderRow(checked, headerRowOf(tab), tab.getName());
     if (errors.length > 0) return { ok: false, errors };
   } catch (error) {
-    if (error instanceof SheetSetupError) return { ok: false, errors: [error.message] };
+    if (error instanceof SheetSetupError) {
+      return { ok: false, errors: [sheetSetupWords(error.problem)] };
+    }
     throw error;
   }
   try {
@@ -516,7 +518,7 @@ export function getSettingsChoices(sheetName?: string): SettingsChoices {
     tab = { name: found.getName(), headerRow: headerRowOf(found) };
   } catch (error) {
     if (!(error instanceof SheetSetupError)) throw error;
-    tab = { error: error.message };
+    tab = { error: sheetSetupWords(error.problem) };
   }
   return settingsChoicesOf(tabs, tab, DEFAULT_TAB_NAME);
 }

@@ -16,6 +16,12 @@ import { SYNC_LIMITS } from './budget';
 import { PropertiesCheckpoint } from './checkpoint';
 import { SyncLease, type LeaseHolder } from './lease';
 import { readJson, withLock, type Clock, type KeyValueStore } from './ports';
+import {
+  decodeMarks,
+  encodeMarks,
+  KEAP_STATUS_MARKS_KEY,
+  type KeapStatusMarksPort,
+} from './keapStatusMarks';
 import type { PreviewPorts } from './preview';
 import type { SyncPorts } from './syncPorts';
 import {
@@ -126,37 +132,79 @@ function documentStore(): KeyValueStore | null {
   }
 }
 
-/** Developer metadata of the spreadsheet holding its settings, kept to this script. */
-class MetadataSettingsRecord implements SharedSettingsRecord {
-  constructor(private readonly session: SheetSession) {}
+/**
+ * One record of this script's developer metadata on the spreadsheet (PROJECT visibility), by
+ * key: the settings, the marks of the Keap Email Status column.
+ */
+class MetadataRecord implements SharedSettingsRecord {
+  /** Added in this execution: the shared look-up does not hold it yet. */
+  private added = false;
+
+  /**
+   * `othersSeeItAtOnce`: an added record makes every adapter look the metadata up again (the
+   * settings); otherwise only this record does, when asked again (the marks: the log tab,
+   * looked up after them, has no need to pay a second look-up for a record not its own).
+   */
+  constructor(
+    private readonly session: SheetSession,
+    private readonly key: string,
+    private readonly othersSeeItAtOnce = true,
+  ) {}
 
   /** Found with the rest of this script's metadata (one call the log tab shares). */
   private records(): GoogleAppsScript.Spreadsheet.DeveloperMetadata[] {
-    return retried(() => this.session.ownMetadata()).filter(
-      (found) => found.getKey() === SETTINGS_KEY,
-    );
+    if (this.added) {
+      this.added = false;
+      this.session.metadataChanged();
+    }
+    return retried(() => this.session.ownMetadata()).filter((found) => found.getKey() === this.key);
   }
 
   read(): string | null {
     return this.records()[0]?.getValue() ?? null;
   }
 
-  /** Two editors carrying the settings at once may leave two records: the first is kept. */
+  /** Two editors carrying the record at once may leave two: the first is kept. */
   write(text: string): void {
     const [first, ...extra] = this.records();
     if (first) retried(() => first.setValue(text));
     else {
       retried(() =>
         this.session.spreadsheet.addDeveloperMetadata(
-          SETTINGS_KEY,
+          this.key,
           text,
           SpreadsheetApp.DeveloperMetadataVisibility.PROJECT,
         ),
       );
+      this.added = true;
     }
     for (const record of extra) retried(() => record.remove());
-    if (!first || extra.length > 0) this.session.metadataChanged();
+    if ((this.added && this.othersSeeItAtOnce) || extra.length > 0) {
+      this.added = false;
+      this.session.metadataChanged();
+    }
   }
+}
+
+/**
+ * The marks of the add-on's words in the Keap Email Status column (keapStatusMarks.ts), in
+ * the spreadsheet's developer metadata: every editor's run and every trigger run shares them.
+ * Read with the settings' look-up (no call of its own) and written only when the set of
+ * marks changed (one call). A record that cannot be read counts as none: the legacy reader
+ * decides, and the run stores the marks anew.
+ */
+export function metadataStatusMarks(session: SheetSession): KeapStatusMarksPort {
+  const record = new MetadataRecord(session, KEAP_STATUS_MARKS_KEY, false);
+  return {
+    read: () => {
+      try {
+        return decodeMarks(record.read());
+      } catch {
+        return null;
+      }
+    },
+    write: (marks) => record.write(encodeMarks(marks)),
+  };
 }
 
 /**
@@ -165,14 +213,14 @@ class MetadataSettingsRecord implements SharedSettingsRecord {
  * properties, and in the user's properties per spreadsheet where there are none.
  */
 export class SpreadsheetRecords {
-  private readonly record: MetadataSettingsRecord;
+  private readonly record: MetadataRecord;
 
   /** `session`: shared with the execution's other sheet adapters (one metadata look-up). */
   constructor(
     private readonly spreadsheetId: string,
     session: SheetSession,
   ) {
-    this.record = new MetadataSettingsRecord(session);
+    this.record = new MetadataRecord(session, SETTINGS_KEY);
   }
 
   /** The user's copy of a document property of this spreadsheet. */
@@ -307,6 +355,7 @@ export function syncPorts(
     },
     lastRun: { save: (summary) => records.saveLastRun(summary) },
     connectionProblem: () => connectionProblem(),
+    keapStatusMarks: metadataStatusMarks(session),
     openGateway: (deadline) => openKeapGateway({ deadline }),
     keapAccount: () => connectedAccount(),
     timeZone: () => retried(() => spreadsheet.getSpreadsheetTimeZone()),

@@ -19,6 +19,7 @@ import {
 import { perField, SYNCED_FIELD_KEYS } from '../sheet/fields';
 import { SYNC_RECORD_HEADER } from '../sheet/syncRecord';
 import { readJson, type KeyValueStore } from './ports';
+import { settingsProblemWords, sheetSetupWords } from './statusText';
 
 export interface SyncSettings {
   /** Tab to read; '' means "Contacts", else the first tab. */
@@ -95,11 +96,12 @@ export function validateSettingsInput(input: unknown): CheckedSettings {
   };
   if (typeof raw.keapEmailStatus === 'boolean') settings.keapEmailStatus = raw.keapEmailStatus;
   else if (raw.keapEmailStatus !== undefined && raw.keapEmailStatus !== null)
-    errors.push('The Keap Email Status choice must be on or off.');
+    errors.push(settingsProblemWords({ kind: 'keap-email-status-not-on-or-off' }));
   const sheetName =
     raw.sheetName === undefined || raw.sheetName === null ? '' : text(raw.sheetName);
-  if (sheetName === null) errors.push('The tab name must be text.');
-  else if (sheetName.length > MAX_NAME_LENGTH) errors.push('The tab name is too long.');
+  if (sheetName === null) errors.push(settingsProblemWords({ kind: 'tab-name-not-text' }));
+  else if (sheetName.length > MAX_NAME_LENGTH)
+    errors.push(settingsProblemWords({ kind: 'tab-name-too-long' }));
   else settings.sheetName = sheetName;
 
   const headers = raw.headers && typeof raw.headers === 'object' ? raw.headers : {};
@@ -111,13 +113,11 @@ export function validateSettingsInput(input: unknown): CheckedSettings {
     const label = HEADER_LABELS[field];
     if (name === '') continue;
     if (name === null || normalizeHeader(name) === '') {
-      errors.push(`The header name for '${label}' must contain letters or digits.`);
+      errors.push(settingsProblemWords({ kind: 'header-without-letters', label }));
     } else if (name.length > MAX_NAME_LENGTH) {
-      errors.push(`The header name for '${label}' is too long.`);
+      errors.push(settingsProblemWords({ kind: 'header-too-long', label }));
     } else if (own.has(normalizeHeader(name))) {
-      errors.push(
-        `'${name}' is a column the add-on writes itself; choose another column for '${label}'.`,
-      );
+      errors.push(settingsProblemWords({ kind: 'header-is-written-column', header: name, label }));
     } else {
       settings.headers[field] = name;
       chosen.push(field);
@@ -128,7 +128,8 @@ export function validateSettingsInput(input: unknown): CheckedSettings {
     const normalized = normalizeHeader(settings.headers[field]);
     const other = seen.get(normalized);
     if (other) {
-      errors.push(`'${HEADER_LABELS[field]}' and '${other}' cannot use the same header name.`);
+      const label = HEADER_LABELS[field];
+      errors.push(settingsProblemWords({ kind: 'same-header', label, other }));
     }
     seen.set(normalized, HEADER_LABELS[field]);
   }
@@ -154,14 +155,15 @@ export function checkAgainstHeaderRow(
     const isDefault = normalizeHeader(name) === normalizeHeader(DEFAULT_HEADER_NAMES[field]);
     if (field === 'contactId' && isDefault) continue;
     if (!present.has(normalizeHeader(name))) {
+      const label = HEADER_LABELS[field];
       errors.push(
-        `Row 1 of the '${tabName}' tab has no '${name}' column (chosen for '${HEADER_LABELS[field]}').`,
+        settingsProblemWords({ kind: 'column-missing', tab: tabName, header: name, label }),
       );
     }
   }
   if (errors.length > 0) return errors;
   const match = matchHeaders(headerRow, checked.settings.headers, tabName);
-  return match.ok ? [] : [match.error];
+  return match.ok ? [] : [sheetSetupWords(match.problem)];
 }
 
 /** What the sidebar's settings form offers: the tabs, and the headers of one tab's row 1. */

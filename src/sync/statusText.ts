@@ -17,6 +17,8 @@ import type {
 import type { KeapWrite } from '../keap/model';
 import { SYNCED_FIELDS } from '../sheet/fields';
 import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
+import type { SheetSetupProblem } from '../sheet/setupError';
+import type { SettingsProblem } from './settingsProblem';
 import type { RunChange } from './checkpoint';
 import type { ContactChange } from './contactMapping';
 import { formatTimeOfDay, type Where } from './dateText';
@@ -751,3 +753,65 @@ export function keapStatusWords(facts: KeapStatusFacts): string {
  */
 export const NO_NEXT_PART_NOTE =
   'Nothing continues it by itself now (Keap was disconnected, or no trigger is set to continue it): it goes on once its starter syncs again after the reset.';
+
+// ---------------------------------------------------------------------------------------------
+// The sheet's setup problems (src/sheet/setupError.ts): a tab or a column the sync needs.
+
+/** Words for a problem with the spreadsheet's layout, for the person who owns it. */
+export function sheetSetupWords(problem: SheetSetupProblem): string {
+  switch (problem.kind) {
+    case 'no-such-tab':
+      return `There is no tab named '${problem.tab}' in this spreadsheet.`;
+    case 'own-tab':
+      return `'${problem.tab}' is the add-on's own tab, not a tab of contacts. Choose the tab that holds your contacts.`;
+    case 'no-tab':
+      return 'This spreadsheet has no tab to sync.';
+    case 'nothing-to-sync':
+      return `Row 1 of the '${problem.tab}' tab has neither an '${problem.email}' nor an '${problem.optOut}' column, so there is nothing to sync.`;
+    case 'nobody-to-match':
+      return (
+        `Row 1 of the '${problem.tab}' tab has neither a '${problem.contactId}' nor an '${problem.email}' column, ` +
+        `so no row says whom to opt out. Add one of them (without a '${problem.contactId}' column, ` +
+        `rows are matched by email).`
+      );
+    case 'written-column':
+      return (
+        `The '${problem.label}' column is set to '${problem.header}', a column this add-on writes itself, ` +
+        `so a sync would write over what is typed there. Nothing was synced: choose another ` +
+        `column for '${problem.label}' in the settings.`
+      );
+    default: {
+      const unknown: never = problem;
+      throw new Error(`unknown sheet setup problem ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The settings form's checks (src/sync/settings.ts).
+
+/** Words for settings the form sent that are not kept, said beside the form. */
+export function settingsProblemWords(problem: SettingsProblem): string {
+  switch (problem.kind) {
+    case 'keap-email-status-not-on-or-off':
+      return 'The Keap Email Status choice must be on or off.';
+    case 'tab-name-not-text':
+      return 'The tab name must be text.';
+    case 'tab-name-too-long':
+      return 'The tab name is too long.';
+    case 'header-without-letters':
+      return `The header name for '${problem.label}' must contain letters or digits.`;
+    case 'header-too-long':
+      return `The header name for '${problem.label}' is too long.`;
+    case 'header-is-written-column':
+      return `'${problem.header}' is a column the add-on writes itself; choose another column for '${problem.label}'.`;
+    case 'same-header':
+      return `'${problem.label}' and '${problem.other}' cannot use the same header name.`;
+    case 'column-missing':
+      return `Row 1 of the '${problem.tab}' tab has no '${problem.header}' column (chosen for '${problem.label}').`;
+    default: {
+      const unknown: never = problem;
+      throw new Error(`unknown settings problem ${JSON.stringify(unknown)}`);
+    }
+  }
+}

@@ -6,7 +6,7 @@ import type { KeapFailure } from '../keap/failure';
 import { KeapError } from '../keap/model';
 import { SheetSetupError } from '../sheet/setupError';
 import { isTransientServiceError } from './serviceRetry';
-import { asSentence, keapStopMessage, unexpectedStopMessage } from './statusText';
+import { asSentence, keapStopMessage, sheetSetupWords, unexpectedStopMessage } from './statusText';
 import type { SyncOutcome } from './summary';
 
 export interface Stop {
@@ -30,7 +30,9 @@ export function stopFor(error: unknown): Stop {
       message: keapStopMessage(error.failure, error.reading),
     };
   }
-  if (error instanceof SheetSetupError) return { outcome: 'failed', message: error.message };
+  if (error instanceof SheetSetupError) {
+    return { outcome: 'failed', message: sheetSetupWords(error.problem) };
+  }
   return {
     outcome: 'failed',
     message: unexpectedStopMessage(describe(error)),

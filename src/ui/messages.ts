@@ -6,7 +6,13 @@
 import type { ConnectionStatus } from '../connection/status';
 import { KeapError } from '../keap/model';
 import type { PreviewCounts, RowChangePreview, SyncPreview } from '../sync/preview';
-import { clockTimeOf, connectionProblemWords, keapFailureWords } from '../sync/statusText';
+import {
+  clockTimeOf,
+  connectionProblemWords,
+  keapFailureWords,
+  sheetSetupWords,
+} from '../sync/statusText';
+import { SheetSetupError } from '../sheet/setupError';
 import type { SyncSummary } from '../sync/summary';
 import type { DailySyncStatus } from '../sync/triggers';
 import type { Where } from '../sync/dateText';
@@ -245,6 +251,7 @@ function errorInWords(error: unknown): string {
       ? reconnectText(connectionProblemWords(failure.problem))
       : clean(keapFailureWords(failure, error.reading));
   }
+  if (error instanceof SheetSetupError) return clean(sheetSetupWords(error.problem));
   const message = error instanceof Error ? error.message : String(error ?? '');
   return clean(message) || 'something went wrong, with no further detail.';
 }

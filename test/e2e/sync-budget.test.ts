@@ -16,9 +16,12 @@ const budget = (rows: number) => 10 + rows / 500;
  * (1: append); a run that changes rows also re-reads the contacts tab (1), writes statuses
  * and records in one block (2) and reads once more to check the write (1). The first run
  * also looks for the log tab by name, creates it (count the tabs, insert, show the contacts
- * tab again, its header, its mark) and hides the record column.
+ * tab again, its header, its mark) and hides the record column. With the Keap Email Status
+ * column on (a new spreadsheet with no settings), the first run also stores the marks of the
+ * words it writes there (keapStatusMarks.ts: one developer metadata record, 1 call); a run
+ * whose words are the add-on's already stores nothing.
  */
-const LIMITS = { nothingChanged: 6, changed: 10, firstRun: 17 };
+const LIMITS = { nothingChanged: 6, changed: 10, firstRun: 17, firstRunWithColumn: 18 };
 
 /**
  * Statuses reach the rows chunk by chunk (1,000 rows): each chunk but the last adds one
@@ -42,9 +45,12 @@ type Measured = Record<
   { count: number; calls: string[] }
 >;
 
-function measure(rows: number): Measured {
+/** `keapEmailStatus` null: no settings record, so a new spreadsheet gets the column. */
+function measure(rows: number, keapEmailStatus: boolean | null = false): Measured {
   const sheet = Array.from({ length: rows }, (_, i) => [i + 1, `new${i + 1}@example.com`, '', '']);
-  const world = connectedWorld([['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'], ...sheet]);
+  const world = connectedWorld([['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'], ...sheet], {
+    keapEmailStatus,
+  });
   for (let id = 1; id <= rows; id++) world.addContact(id, `old${id}@example.com`);
 
   const run = (label: string) => {
@@ -97,6 +103,28 @@ describe('spreadsheet calls per execution', () => {
     expect(withoutOneChunkWrite(large.firstRun.calls)).toEqual(small.firstRun.calls);
     expect(small.firstRun.calls.filter((c) => c === 'Spreadsheet.insertSheet')).toHaveLength(1);
     expect(small.firstRun.calls.filter((c) => c === 'Sheet.hideColumns')).toHaveLength(1);
+  });
+
+  it('with the Keap Email Status column, its marks cost one call on the first run, none after', () => {
+    const withColumn = measure(100, null);
+    const metadataWrites = (calls: string[]) =>
+      calls.filter((c) => /DeveloperMetadata$|^DeveloperMetadata\.(setValue|remove)$/.test(c));
+    // The first run adds the column and its words, and stores their marks (one record).
+    expect(metadataWrites(withColumn.firstRun.calls)).toEqual([
+      'Spreadsheet.addDeveloperMetadata',
+      'Sheet.addDeveloperMetadata',
+    ]);
+    expect(withColumn.firstRun.count).toBeLessThanOrEqual(LIMITS.firstRunWithColumn);
+    // The same words again: the set of marks is unchanged, nothing is stored.
+    expect(metadataWrites(withColumn.nothingChanged.calls)).toEqual([]);
+    expect(withColumn.nothingChanged.count).toBeLessThanOrEqual(LIMITS.nothingChanged);
+    console.log(
+      `with the Keap Email Status column: ${JSON.stringify({
+        first: withColumn.firstRun.count,
+        nothing: withColumn.nothingChanged.count,
+        changed: withColumn.changed.count,
+      })}`,
+    );
   });
 
   it('reports its figures', () => {

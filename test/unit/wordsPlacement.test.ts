@@ -55,6 +55,33 @@ const MOVED_PHRASES = [
   'could not check the key',
   'while checking the key',
   'refused the key check',
+  // The sheet's setup problems (src/sheet/setupError.ts).
+  'There is no tab named',
+  "is the add-on's own tab",
+  'has no tab to sync',
+  'so there is nothing to sync',
+  'so no row says whom to opt out',
+  'a column this add-on writes itself',
+  // The settings form's checks (src/sync/settings.ts).
+  'must be on or off',
+  'The tab name must be text',
+  'The tab name is too long',
+  'must contain letters or digits',
+  'is a column the add-on writes itself',
+  'cannot use the same header name',
+  'column (chosen for',
+  // The consent page (src/connection/callbackPage.ts).
+  'You can close this tab',
+  'can now read and update contacts',
+  'Access was not granted',
+  'Could not connect to Keap',
+  'Start again with',
+  'Keap reported a problem',
+  'had no sign-in code',
+  'did not accept the sign-in code',
+  "did not accept the add-on's Keap app",
+  'did not accept the redirect URI',
+  'sign-in failed',
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -1,32 +1,39 @@
 import {
-  connectedPage,
-  deniedPage,
-  exchangeFailureReason,
-  failedPage,
-  providerErrorReason,
+  exchangeFailure,
+  providerFailure,
+  type ConsentFailure,
 } from '../../../src/connection/callbackPage';
+import { consentFailureWords, consentPage } from '../../../src/ui/consentPage';
+
+/** The page of a failed consent (words chosen in src/ui/consentPage.ts). */
+const failedPage = (failure: ConsentFailure) => consentPage({ kind: 'failed', failure });
+/** A failure's sentence, as the page says it. */
+const exchangeFailureReason = (error: unknown, secrets: string[]) =>
+  consentFailureWords(exchangeFailure(error, secrets));
+const providerErrorReason = (error: string, description: string | undefined) =>
+  consentFailureWords(providerFailure(error, description));
 
 describe('the page after Keap’s consent screen', () => {
   it('says connected, which account, and that the tab can be closed', () => {
-    const page = connectedPage('xy123.infusionsoft.com');
+    const page = consentPage({ kind: 'connected', account: 'xy123.infusionsoft.com' });
     expect(page.outcome).toBe('connected');
     expect(page.account).toBe('xy123.infusionsoft.com');
     expect(page.closeHint).toMatch(/close this tab/);
   });
 
   it('says plainly that nothing was connected after a denial', () => {
-    const page = deniedPage();
+    const page = consentPage({ kind: 'denied' });
     expect(page.outcome).toBe('denied');
     expect(page.message).toMatch(/not granted/);
     expect(page.account).toBeNull();
   });
 
   it('explains an expired or reused code', () => {
-    const reason = exchangeFailureReason(
+    const failure = exchangeFailure(
       new Error('Error retrieving token: invalid_grant, Invalid code'),
       [],
     );
-    expect(failedPage(reason).message).toMatch(/expired or was already used/);
+    expect(failedPage(failure).message).toMatch(/expired or was already used/);
   });
 
   it('never shows the client secret or the code from a failure message', () => {

@@ -1,15 +1,13 @@
-import {
-  ownTabText,
-  resolveContactsTab,
-  SpreadsheetContactSheet,
-} from '../../../src/sheet/contactSheet';
+import { resolveContactsTab, SpreadsheetContactSheet } from '../../../src/sheet/contactSheet';
 import { LOG_HEADER, LOG_TAB_NAME, SpreadsheetLogTab } from '../../../src/sheet/logTab';
 import { OLD_STATE_TAB_NAME } from '../../../src/sheet/oldStateTab';
 import { SheetSetupError } from '../../../src/sheet/setupError';
 import { readSyncState, SYNC_RECORD_HEADER } from '../../../src/sheet/syncRecord';
 import { rowFingerprint } from '../../../src/sync/fingerprint';
 import { runSyncWith, type SyncPorts } from '../../../src/sync/runSync';
+import { worded } from './support/setupWords';
 import { SyncHarness } from '../sync/support/fakes';
+
 import { FakeSpreadsheet } from './support/fakeSpreadsheet';
 
 const HEADER = ['Contact ID', 'Email', 'Opt Out'];
@@ -50,15 +48,15 @@ describe('finding the contacts tab', () => {
   it('uses the configured tab and names it when missing', () => {
     const ss = new FakeSpreadsheet({ Contacts: [], Leads: [] }).asSpreadsheet();
     expect(resolveContactsTab(ss, ' Leads ').getName()).toBe('Leads');
-    expect(() => resolveContactsTab(ss, 'Nope')).toThrow(
-      new SheetSetupError("There is no tab named 'Nope' in this spreadsheet."),
+    expect(worded(() => resolveContactsTab(ss, 'Nope'))).toThrow(
+      "There is no tab named 'Nope' in this spreadsheet.",
     );
   });
 
   it("never takes the add-on's own log tab as the contacts tab, even when a setting names it", () => {
     const ss = new FakeSpreadsheet({ Contacts: [], [LOG_TAB_NAME]: [] }).asSpreadsheet();
-    expect(() => resolveContactsTab(ss, LOG_TAB_NAME)).toThrow(
-      new SheetSetupError(ownTabText(LOG_TAB_NAME)),
+    expect(worded(() => resolveContactsTab(ss, LOG_TAB_NAME))).toThrow(
+      `'${LOG_TAB_NAME}' is the add-on's own tab, not a tab of contacts. Choose the tab that holds your contacts.`,
     );
     expect(() => resolveContactsTab(ss, ` ${LOG_TAB_NAME} `)).toThrow(SheetSetupError);
   });

@@ -1,3 +1,4 @@
+import { worded } from './support/setupWords';
 /**
  * The table of synced fields (src/sheet/fields.ts) drives every place that names the
  * columns: a fake extra field, added to the table alone, shows up in each of them.
@@ -97,8 +98,10 @@ describe('the table of synced fields', () => {
 
   it('refuses the new column set to a column the add-on writes, naming it by its label', () => {
     const names = { ...m.headers.DEFAULT_HEADER_NAMES, phone: 'Sync Status' };
-    expect(() =>
-      m.rowParsing.parseSheet([[...HEADER.slice(0, 4), 'Sync Status']], names, () => 'Contacts'),
+    expect(
+      worded(() =>
+        m.rowParsing.parseSheet([[...HEADER.slice(0, 4), 'Sync Status']], names, () => 'Contacts'),
+      ),
     ).toThrow("The 'Phone' column is set to 'Sync Status', a column this add-on writes itself");
   });
 

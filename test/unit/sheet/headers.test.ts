@@ -1,9 +1,16 @@
+import { sheetSetupWords } from '../../../src/sync/statusText';
 import {
   DEFAULT_HEADER_NAMES,
   findColumns,
   matchHeaders,
   normalizeHeader,
+  type HeaderMatch,
 } from '../../../src/sheet/headers';
+
+/** A refused match with its problem in words (chosen in statusText.ts). */
+function inWords(match: HeaderMatch): HeaderMatch | { ok: false; error: string } {
+  return match.ok ? match : { ok: false, error: sheetSetupWords(match.problem) };
+}
 
 describe('header matching', () => {
   it('ignores case, spaces and punctuation', () => {
@@ -70,7 +77,7 @@ describe('header matching', () => {
 
   it('refuses an Opt Out column with neither a Contact ID nor an Email column, naming both and the tab', () => {
     expect(
-      matchHeaders(['Name', 'Opt Out', 'Opt Out Reason'], DEFAULT_HEADER_NAMES, 'People'),
+      inWords(matchHeaders(['Name', 'Opt Out', 'Opt Out Reason'], DEFAULT_HEADER_NAMES, 'People')),
     ).toEqual({
       ok: false,
       error:
@@ -79,17 +86,21 @@ describe('header matching', () => {
     });
     const names = { ...DEFAULT_HEADER_NAMES, contactId: 'Keap #', email: 'Mail' };
     const match = matchHeaders(['Opt Out'], names, () => 'Leads');
-    expect(!match.ok && match.error).toContain("neither a 'Keap #' nor an 'Mail' column");
+    expect(!match.ok && sheetSetupWords(match.problem)).toContain(
+      "neither a 'Keap #' nor an 'Mail' column",
+    );
   });
 
   it('with neither an Email nor an Opt Out column, says there is nothing to sync (with or without an id)', () => {
     const nothing =
       "Row 1 of the 'Contacts' tab has neither an 'Email' nor an 'Opt Out' column, so there is nothing to sync.";
-    expect(matchHeaders(['Contact ID', 'Name'], DEFAULT_HEADER_NAMES, 'Contacts')).toEqual({
-      ok: false,
-      error: nothing,
-    });
-    expect(matchHeaders(['Name'], DEFAULT_HEADER_NAMES, 'Contacts')).toEqual({
+    expect(inWords(matchHeaders(['Contact ID', 'Name'], DEFAULT_HEADER_NAMES, 'Contacts'))).toEqual(
+      {
+        ok: false,
+        error: nothing,
+      },
+    );
+    expect(inWords(matchHeaders(['Name'], DEFAULT_HEADER_NAMES, 'Contacts'))).toEqual({
       ok: false,
       error: nothing,
     });

@@ -1,3 +1,4 @@
+import { worded } from './support/setupWords';
 import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
 import {
   isValidEmail,
@@ -226,12 +227,14 @@ describe('a tab whose input column is one the add-on writes', () => {
       ['', 'a@example.com', 'yes'],
     ];
     const names = { ...DEFAULT_HEADER_NAMES, email: 'Keap Email Status' };
-    expect(() => parseSheet(values, names, () => 'Contacts')).toThrow(
+    expect(worded(() => parseSheet(values, names, () => 'Contacts'))).toThrow(
       "The 'Email' column is set to 'Keap Email Status', a column this add-on writes itself, so a sync would write over what is typed there. Nothing was synced: choose another column for 'Email' in the settings.",
     );
     const statusAsOptOut = { ...DEFAULT_HEADER_NAMES, optOut: 'sync status' };
-    expect(() =>
-      parseSheet([['Contact ID', 'Email', 'Sync Status']], statusAsOptOut, () => 'Contacts'),
+    expect(
+      worded(() =>
+        parseSheet([['Contact ID', 'Email', 'Sync Status']], statusAsOptOut, () => 'Contacts'),
+      ),
     ).toThrow(/^The 'Opt Out' column is set to 'sync status', a column this add-on writes/);
     const fine = [
       ['Contact ID', 'Email', 'Keap Email Status'],

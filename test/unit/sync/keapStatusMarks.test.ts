@@ -4,8 +4,11 @@
  * are read once, by the legacy reader, on a sheet that has no marks yet.
  */
 import {
+  decodeMarks,
+  encodeMarks,
   KeapStatusMarks,
   markOf,
+  MAX_MARKS,
   type KeapStatusMarksPort,
 } from '../../../src/sync/keapStatusMarks';
 import { runSyncWith } from '../../../src/sync/runSync';
@@ -53,11 +56,45 @@ describe('KeapStatusMarks', () => {
   it('keeps the marks of its words still shown and of those it writes; null when unchanged', () => {
     const marks = new KeapStatusMarks([markOf('Subscribed'), markOf('Bounced')]);
     expect(marks.next(['Subscribed', 'VIP', 'Bounced'], [''])).toBeNull();
-    expect(marks.next(['Subscribed', 'VIP'], ['Marked as spam'])).toEqual(
-      [markOf('Subscribed'), markOf('Marked as spam')].sort(),
-    );
+    // Oldest first (the cap drops from the front): the words kept, then the words written now.
+    expect(marks.next(['Subscribed', 'VIP'], ['Marked as spam'])).toEqual([
+      markOf('Subscribed'),
+      markOf('Marked as spam'),
+    ]);
     // A sheet of the released version: its words found by the legacy reader get marks.
     expect(new KeapStatusMarks(null).next(['Bounced', 'VIP', ''], [])).toEqual([markOf('Bounced')]);
+  });
+});
+
+describe('the stored record of the marks', () => {
+  it('is small: short marks, capped, the oldest dropped first', () => {
+    expect(markOf('Subscribed')).toMatch(/^[0-9a-f]{10}$/);
+    const texts = Array.from(
+      { length: MAX_MARKS + 5 },
+      (_, i) => `Opted out by this add-on on ${i}`,
+    );
+    const next = new KeapStatusMarks([]).next(texts.slice(0, 5), texts.slice(5)) as string[];
+    expect(next).toHaveLength(MAX_MARKS);
+    expect(next).not.toContain(markOf(texts[0]));
+    expect(next[next.length - 1]).toBe(markOf(texts[texts.length - 1]));
+    expect(encodeMarks(next).length).toBeLessThan(4_000);
+  });
+
+  it('reads back what it wrote; anything else counts as no marks (the legacy reader decides)', () => {
+    const marks = [markOf('Subscribed'), markOf('Bounced')];
+    expect(decodeMarks(encodeMarks(marks))).toEqual(marks);
+    expect(decodeMarks(encodeMarks([]))).toEqual([]);
+    for (const corrupt of [
+      null,
+      '',
+      'Subscribed',
+      '["a"]',
+      'm1:xyz',
+      `m1:${marks[0]},`,
+      encodeMarks(Array.from({ length: MAX_MARKS + 1 }, (_, i) => markOf(String(i)))),
+    ]) {
+      expect([corrupt, decodeMarks(corrupt)]).toEqual([corrupt, null]);
+    }
   });
 });
 
