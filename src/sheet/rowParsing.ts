@@ -24,10 +24,6 @@ export type ParsedRow =
   | { kind: 'valid'; row: number; key: string; request: RowRequest }
   | { kind: 'byEmail'; row: number; key: string; request: EmailRowRequest };
 
-function cellAt(values: readonly unknown[], column: number | null): unknown {
-  return column === null ? '' : values[column - 1];
-}
-
 type SyncedFieldOf<K extends SyncedFieldKey> = Extract<(typeof SYNCED_FIELDS)[number], { key: K }>;
 /** What the field's parser gives for a valid cell. */
 type ParsedValue<K extends SyncedFieldKey> =
@@ -48,33 +44,62 @@ export type RowRequest = {
  */
 export type EmailRowRequest = Omit<RowRequest, 'contactId' | 'email'> & { email: string };
 
-type Cells = Record<SyncedFieldKey, unknown>;
-type ParsedCells = { [K in SyncedFieldKey]: ReturnType<(typeof CELL_PARSERS)[K]> };
+// Plain loops over arrays below, built once from the table: these run for every row of every
+// read (a 50,000-row tab is read again by each execution of a run), so a row makes no objects
+// but its key, its parsers' results and what it returns.
+const FIELD_COUNT = SYNCED_FIELDS.length;
+const PARSERS: readonly ((cell: unknown) => Parsed<unknown>)[] = SYNCED_FIELDS.map(
+  (field) => CELL_PARSERS[field.key],
+);
+const REQUEST_KEYS: readonly string[] = SYNCED_FIELDS.map((field) => field.requestKey);
+const READ_WHEN_OPTED_OUT: readonly boolean[] = SYNCED_FIELDS.map(
+  (field) => field.readWhen === 'optedOut',
+);
+const CONTACT_ID = SYNCED_FIELD_KEYS.indexOf('contactId');
+const EMAIL = SYNCED_FIELD_KEYS.indexOf('email');
+const OPT_OUT = SYNCED_FIELD_KEYS.indexOf('optOut');
+/** What a field read only with an opt-out gives when the row does not opt out. */
+const NOT_READ: Parsed<null> = ok(null);
 
-// Plain loops below: these run for every row of every read.
-function cellsOf(values: readonly unknown[], columns: SheetColumns): Cells {
-  const cells = {} as Cells;
-  for (const key of SYNCED_FIELD_KEYS) cells[key] = cellAt(values, columns[key]);
-  return cells;
+/** Each synced field's 0-based index in a row's values, in the table's order (-1: no column). */
+type FieldIndexes = readonly number[];
+
+function fieldIndexesOf(columns: SheetColumns): FieldIndexes {
+  return SYNCED_FIELD_KEYS.map((key) => {
+    const column = columns[key];
+    return column === null ? -1 : column - 1;
+  });
 }
 
-function allBlank(cells: Cells): boolean {
-  for (const key of SYNCED_FIELD_KEYS) if (!isBlankCell(cells[key])) return false;
+function cellAt(values: readonly unknown[], index: number): unknown {
+  return index < 0 ? '' : values[index];
+}
+
+function allBlank(values: readonly unknown[], indexes: FieldIndexes): boolean {
+  for (let i = 0; i < FIELD_COUNT; i++) if (!isBlankCell(cellAt(values, indexes[i]))) return false;
   return true;
 }
 
 /**
- * Each field's cell parsed, in the table's order. A field read only with an opt-out (the
- * reason) is null, unparsed, when the row does not opt out.
+ * Each field's cell parsed, in the table's order, into `parsed` (one array reused by every
+ * row: a row's results are read before the next row is parsed). A field read only with an
+ * opt-out (the reason) is null, unparsed, when the row does not opt out.
  */
-function parseCells(cells: Cells): ParsedCells {
-  const parsed = {} as Record<SyncedFieldKey, Parsed<unknown>>;
-  for (const field of SYNCED_FIELDS) {
-    const optOut = parsed.optOut;
-    const skipped = field.readWhen === 'optedOut' && !(optOut?.ok && optOut.value === true);
-    parsed[field.key] = skipped ? ok(null) : CELL_PARSERS[field.key](cells[field.key]);
+function parseCells(
+  values: readonly unknown[],
+  indexes: FieldIndexes,
+  parsed: Parsed<unknown>[],
+): void {
+  for (let i = 0; i < FIELD_COUNT; i++) {
+    if (READ_WHEN_OPTED_OUT[i]) {
+      const optOut = parsed[OPT_OUT];
+      if (!(optOut.ok && optOut.value === true)) {
+        parsed[i] = NOT_READ;
+        continue;
+      }
+    }
+    parsed[i] = PARSERS[i](cellAt(values, indexes[i]));
   }
-  return parsed as ParsedCells;
 }
 
 const KEY_SEPARATOR = '\u001f';
@@ -84,14 +109,12 @@ const KEY_SEPARATOR = '\u001f';
  * whose inputs changed during the run does not match its old key, so it gets no stale status.
  */
 export function rowKey(values: readonly unknown[], columns: SheetColumns): string {
-  return keyOfCells(cellsOf(values, columns));
+  return keyOf(values, fieldIndexesOf(columns));
 }
 
-function keyOfCells(cells: Cells): string {
-  let key = '';
-  for (let i = 0; i < SYNCED_FIELD_KEYS.length; i++) {
-    key += (i === 0 ? '' : KEY_SEPARATOR) + cellText(cells[SYNCED_FIELD_KEYS[i]]);
-  }
+function keyOf(values: readonly unknown[], indexes: FieldIndexes): string {
+  let key = cellText(cellAt(values, indexes[0]));
+  for (let i = 1; i < FIELD_COUNT; i++) key += KEY_SEPARATOR + cellText(cellAt(values, indexes[i]));
   return key;
 }
 
@@ -105,42 +128,57 @@ export function parseRow(
   row: number,
   columns: SheetColumns,
 ): ParsedRow {
-  const cells = cellsOf(values, columns);
-  if (allBlank(cells)) return { kind: 'blank', row };
+  return parseRowAt(values, row, columns, fieldIndexesOf(columns), []);
+}
 
-  const key = keyOfCells(cells);
-  const parsed = parseCells(cells);
-  const { contactId: id, email } = parsed;
+function parseRowAt(
+  values: readonly unknown[],
+  row: number,
+  columns: SheetColumns,
+  indexes: FieldIndexes,
+  parsed: Parsed<unknown>[],
+): ParsedRow {
+  if (allBlank(values, indexes)) return { kind: 'blank', row };
+
+  const key = keyOf(values, indexes);
+  parseCells(values, indexes, parsed);
+  const id = parsed[CONTACT_ID];
+  const email = parsed[EMAIL];
   // No id but an address: the row is synced by its address (src/sync/emailRows.ts).
-  if (isBlankCell(cells.contactId) && email.ok && email.value !== null) {
-    const request = requestOf(parsed, 'contactId');
+  if (isBlankCell(cellAt(values, indexes[CONTACT_ID])) && email.ok && email.value !== null) {
+    const request = requestOf(parsed, CONTACT_ID);
     if (request !== null) return { kind: 'byEmail', row, key, request: request as EmailRowRequest };
   }
-  const request = requestOf(parsed);
+  const request = requestOf(parsed, -1);
   if (request === null) {
-    const errors = SYNCED_FIELD_KEYS.flatMap((field) => {
+    const errors: string[] = [];
+    for (let i = 0; i < FIELD_COUNT; i++) {
       // A tab without a Contact ID column names each row by its email alone (headers.ts).
-      if (field === 'contactId' && columns.contactId === null)
-        return email.ok && email.value === null ? ['Email is missing'] : [];
-      const result: Parsed<unknown> = parsed[field];
-      return result.ok ? [] : [result.error];
-    });
-    return { kind: 'invalid', row, key, contactId: id.ok ? id.value : null, errors };
+      if (i === CONTACT_ID && columns.contactId === null) {
+        if (email.ok && email.value === null) errors.push('Email is missing');
+        continue;
+      }
+      const result = parsed[i];
+      if (!result.ok) errors.push(result.error);
+    }
+    return { kind: 'invalid', row, key, contactId: id.ok ? (id.value as number) : null, errors };
   }
   return { kind: 'valid', row, key, request: request as RowRequest };
 }
 
 /**
  * Each parsed value under its field's `requestKey`, in the table's order; null when a field
- * (other than `without`, left out) did not parse.
+ * (other than the one at `without`, left out; -1: none) did not parse.
  */
-function requestOf(parsed: ParsedCells, without?: SyncedFieldKey): Record<string, unknown> | null {
+function requestOf(
+  parsed: readonly Parsed<unknown>[],
+  without: number,
+): Record<string, unknown> | null {
+  for (let i = 0; i < FIELD_COUNT; i++) if (i !== without && !parsed[i].ok) return null;
   const request: Record<string, unknown> = {};
-  for (const field of SYNCED_FIELDS) {
-    if (field.key === without) continue;
-    const result: Parsed<unknown> = parsed[field.key];
-    if (!result.ok) return null;
-    request[field.requestKey] = result.value;
+  for (let i = 0; i < FIELD_COUNT; i++) {
+    if (i === without) continue;
+    request[REQUEST_KEYS[i]] = (parsed[i] as { value: unknown }).value;
   }
   return request;
 }
@@ -180,6 +218,11 @@ export function parseSheet(
   if (!header.ok) throw new SheetSetupError(header.problem);
   const written = writtenColumnRead(header.columns, names);
   if (written !== null) throw new SheetSetupError(written);
-  const rows = values.slice(1).map((cells, i) => parseRow(cells, i + 2, header.columns));
+  const indexes = fieldIndexesOf(header.columns);
+  const parsed: Parsed<unknown>[] = [];
+  const rows = new Array<ParsedRow>(Math.max(values.length - 1, 0));
+  for (let i = 1; i < values.length; i++) {
+    rows[i - 1] = parseRowAt(values[i], i + 1, header.columns, indexes, parsed);
+  }
   return { columns: header.columns, rows };
 }

@@ -32,6 +32,14 @@ const NOT_YET = undefined;
 /** parseRecordCell's answer on the cell's form, reused: asked once per row of every read. */
 const FORM: RecordForm = { canonical: false };
 const NONE: readonly number[] = [];
+/** A row's entry in RecordFacts' `canonical` bytes. */
+const FORM_NOT_YET = 0;
+const CANONICAL = 1;
+const NOT_CANONICAL = 2;
+
+function formFlag(canonical: boolean): number {
+  return canonical ? CANONICAL : NOT_CANONICAL;
+}
 /** Reads whose newest records are looked up through earlier ones before those are copied. */
 const MAX_DEPTH = 8;
 
@@ -130,8 +138,12 @@ class InputFacts {
 /** What is worked out from the Keap Sync Record cells. */
 class RecordFacts {
   private readonly records: (ParsedRecord | null | undefined)[];
-  /** Whether the record cell is exactly what recordCell writes for the record it holds. */
-  private readonly canonical: (boolean | undefined)[];
+  /**
+   * Whether the record cell is exactly what recordCell writes for the record it holds, by
+   * row - 1: CANONICAL, NOT_CANONICAL or 0, not worked out yet. Bytes, not an array of
+   * booleans: it is copied by each read after a write (a 50,000-row tab: 50 KB, not 400).
+   */
+  private readonly canonical: Int8Array;
   private newestRecords: SyncState | null = null;
   /**
    * The newest records of the contacts the changed rows renewed, over the earlier facts'
@@ -153,14 +165,15 @@ class RecordFacts {
     // down the reads before it for each row asked.
     if (earlier !== null && changedRows !== null) {
       this.records = earlier.records.slice();
-      this.canonical = earlier.canonical.slice();
+      this.canonical = new Int8Array(values.length);
+      this.canonical.set(earlier.canonical.subarray(0, values.length));
       for (const row of changedRows) {
         this.records[row - 1] = NOT_YET;
-        this.canonical[row - 1] = NOT_YET;
+        this.canonical[row - 1] = FORM_NOT_YET;
       }
     } else {
       this.records = [];
-      this.canonical = [];
+      this.canonical = new Int8Array(values.length);
     }
   }
 
@@ -174,7 +187,7 @@ class RecordFacts {
       else {
         // Whether the cell is canonical is learnt in the same pass (no recordCell to compare).
         parsed = parseRecordCell(cell, FORM);
-        this.canonical[row - 1] = FORM.canonical;
+        this.canonical[row - 1] = formFlag(FORM.canonical);
       }
     }
     this.records[row - 1] = parsed;
@@ -183,7 +196,7 @@ class RecordFacts {
 
   isCanonical(row: number): boolean {
     const known = this.canonical[row - 1];
-    if (known !== NOT_YET) return known;
+    if (known === CANONICAL || known === NOT_CANONICAL) return known === CANONICAL;
     const cell = this.values[row - 1]?.[(this.column as number) - 1];
     let canonical: boolean;
     if (this.sameCell(row, cell)) canonical = (this.earlier as RecordFacts).isCanonical(row);
@@ -191,11 +204,11 @@ class RecordFacts {
       const parsed = this.record(row);
       const learnt = this.canonical[row - 1];
       canonical =
-        learnt !== NOT_YET
-          ? learnt
+        learnt !== FORM_NOT_YET
+          ? learnt === CANONICAL
           : parsed !== null && recordCell(parsed.contactId, parsed.record) === cell;
     }
-    this.canonical[row - 1] = canonical;
+    this.canonical[row - 1] = formFlag(canonical);
     return canonical;
   }
 
