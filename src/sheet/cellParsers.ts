@@ -1,42 +1,43 @@
 /**
- * One cell, as people type it, into the value the sync means by it, or into a plain-language
- * error: a parser per synced field (CELL_PARSERS, keyed by the table in fields.ts). Pure.
+ * One cell, as people type it, into the value the sync means by it, or into why it cannot be
+ * (a RowInputProblem, worded by src/sync/statusText.ts): a parser per synced field
+ * (CELL_PARSERS, keyed by the table in fields.ts). Pure.
  */
-import { formulaErrorOf, isBlankCell, isDate, quoteForMessage } from './cells';
+import { formulaErrorOf, isBlankCell, isDate } from './cells';
 import type { SyncedFieldKey } from './fields';
+import type { RowInputProblem } from './rowInputProblem';
 
 /** Keap stores EMAIL1 in at most 75 characters. */
 export const MAX_EMAIL_LENGTH = 75;
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: RowInputProblem };
 
 export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
+const fail = <T>(error: RowInputProblem): Parsed<T> => ({ ok: false, error });
 
 export function parseContactId(cell: unknown): Parsed<number> {
-  if (isBlankCell(cell)) return fail('Contact ID is missing');
+  if (isBlankCell(cell)) return fail({ kind: 'missing', field: 'contactId' });
   const formulaError = formulaErrorOf(cell);
-  if (formulaError) return fail(`the Contact ID cell shows a formula error (${formulaError})`);
+  if (formulaError) return fail({ kind: 'formula-error', field: 'contactId', error: formulaError });
   if (typeof cell === 'number') return contactIdFromNumber(cell, String(cell));
   if (typeof cell !== 'string') {
-    return fail(`Contact ID must be a whole number (got ${quoteForMessage(cell)})`);
+    return fail({ kind: 'contact-id-not-whole', cell });
   }
   const text = cell.trim();
   // "123", "00123", "123.0", "-5", "12.5": number-like text is judged as the number it spells.
   if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) {
     const integerDigits = text.replace(/^[+-]/, '').split('.')[0].replace(/^0+/, '');
-    if (integerDigits.length > 16) return fail(`Contact ID ${quoteForMessage(text)} is too large`);
+    if (integerDigits.length > 16) return fail({ kind: 'contact-id-too-large', cell: text });
     return contactIdFromNumber(Number(text), text);
   }
-  return fail(`Contact ID must be a whole number (got ${quoteForMessage(text)})`);
+  return fail({ kind: 'contact-id-not-whole', cell: text });
 }
 
 function contactIdFromNumber(value: number, typed: string): Parsed<number> {
-  const shown = quoteForMessage(typed);
-  if (!Number.isFinite(value)) return fail(`Contact ID must be a whole number (got ${shown})`);
-  if (!Number.isInteger(value)) return fail(`Contact ID must be a whole number (got ${shown})`);
-  if (value <= 0) return fail(`Contact ID must be a positive whole number (got ${shown})`);
-  if (value > Number.MAX_SAFE_INTEGER) return fail(`Contact ID ${shown} is too large`);
+  if (!Number.isFinite(value)) return fail({ kind: 'contact-id-not-whole', cell: typed });
+  if (!Number.isInteger(value)) return fail({ kind: 'contact-id-not-whole', cell: typed });
+  if (value <= 0) return fail({ kind: 'contact-id-not-positive', cell: typed });
+  if (value > Number.MAX_SAFE_INTEGER) return fail({ kind: 'contact-id-too-large', cell: typed });
   return ok(value);
 }
 
@@ -55,17 +56,15 @@ export function isValidEmail(email: string): boolean {
 export function parseEmail(cell: unknown): Parsed<string | null> {
   if (isBlankCell(cell)) return ok(null);
   const formulaError = formulaErrorOf(cell);
-  if (formulaError) return fail(`the Email cell shows a formula error (${formulaError})`);
+  if (formulaError) return fail({ kind: 'formula-error', field: 'email', error: formulaError });
   if (typeof cell !== 'string') {
-    return fail(`${quoteForMessage(cell)} is not an email address`);
+    return fail({ kind: 'email-not-text', cell });
   }
   const email = cell.trim().toLowerCase();
   if (email.length > MAX_EMAIL_LENGTH) {
-    return fail(
-      `the email is ${email.length} characters long; Keap allows at most ${MAX_EMAIL_LENGTH}`,
-    );
+    return fail({ kind: 'email-too-long', length: email.length, max: MAX_EMAIL_LENGTH });
   }
-  if (!isValidEmail(email)) return fail(`${quoteForMessage(cell)} is not a valid email address`);
+  if (!isValidEmail(email)) return fail({ kind: 'email-invalid', cell });
   return ok(email);
 }
 
@@ -81,20 +80,21 @@ export function parseOptOut(cell: unknown): Parsed<boolean> {
     if (cell === 0) return ok(false);
   }
   const formulaError = formulaErrorOf(cell);
-  if (formulaError) return fail(`the Opt Out cell shows a formula error (${formulaError})`);
+  if (formulaError) return fail({ kind: 'formula-error', field: 'optOut', error: formulaError });
   if (typeof cell === 'string') {
     const text = cell.trim().toLowerCase();
     if (YES.has(text)) return ok(true);
     if (NO.has(text)) return ok(false);
   }
-  return fail(`Opt Out must be yes or no (got ${quoteForMessage(cell)})`);
+  return fail({ kind: 'opt-out-not-yes-or-no', cell });
 }
 
 /** Blank means "use the default reason" (null). */
 export function parseReason(cell: unknown): Parsed<string | null> {
   if (isBlankCell(cell)) return ok(null);
   const formulaError = formulaErrorOf(cell);
-  if (formulaError) return fail(`the Opt Out Reason cell shows a formula error (${formulaError})`);
+  if (formulaError)
+    return fail({ kind: 'formula-error', field: 'optOutReason', error: formulaError });
   const text = isDate(cell) ? cell.toISOString().slice(0, 10) : String(cell).trim();
   return ok(text.replace(/\s+/g, ' '));
 }

@@ -46,10 +46,3 @@ export function cellText(value: CellValue): string {
   if (isDate(value)) return `date:${value.getTime()}`;
   return String(value).trim();
 }
-
-/** A short, quoted form of a cell for an error message. */
-export function quoteForMessage(value: CellValue): string {
-  const text = isDate(value) ? 'a date' : String(value).trim();
-  const short = text.length > 40 ? `${text.slice(0, 37)}...` : text;
-  return isDate(value) ? short : `'${short}'`;
-}

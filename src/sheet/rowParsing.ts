@@ -1,10 +1,12 @@
 /**
- * Turns one sheet row, as people type it, into what the sync means by it, or into
- * plain-language errors for that row. Pure: knows nothing of SpreadsheetApp.
+ * Turns one sheet row, as people type it, into what the sync means by it, or into the
+ * problems of that row (RowInputProblem, worded in src/sync/statusText.ts). Pure: knows
+ * nothing of SpreadsheetApp.
  */
 import { CELL_PARSERS, ok, type Parsed } from './cellParsers';
 import { cellText, isBlankCell } from './cells';
 import { SheetSetupError, type SheetSetupProblem } from './setupError';
+import type { RowInputProblem } from './rowInputProblem';
 import { matchHeaders, type InputHeaderNames, type SheetColumns } from './headers';
 import { SYNCED_FIELDS, SYNCED_FIELD_KEYS, type SyncedFieldKey } from './fields';
 
@@ -17,10 +19,17 @@ export {
   parseReason,
   type Parsed,
 } from './cellParsers';
+export type { RowInputProblem } from './rowInputProblem';
 
 export type ParsedRow =
   | { kind: 'blank'; row: number }
-  | { kind: 'invalid'; row: number; key: string; contactId: number | null; errors: string[] }
+  | {
+      kind: 'invalid';
+      row: number;
+      key: string;
+      contactId: number | null;
+      problems: RowInputProblem[];
+    }
   | { kind: 'valid'; row: number; key: string; request: RowRequest }
   | { kind: 'byEmail'; row: number; key: string; request: EmailRowRequest };
 
@@ -151,17 +160,18 @@ function parseRowAt(
   }
   const request = requestOf(parsed, -1);
   if (request === null) {
-    const errors: string[] = [];
+    const problems: RowInputProblem[] = [];
     for (let i = 0; i < FIELD_COUNT; i++) {
       // A tab without a Contact ID column names each row by its email alone (headers.ts).
       if (i === CONTACT_ID && columns.contactId === null) {
-        if (email.ok && email.value === null) errors.push('Email is missing');
+        if (email.ok && email.value === null) problems.push({ kind: 'missing', field: 'email' });
         continue;
       }
       const result = parsed[i];
-      if (!result.ok) errors.push(result.error);
+      if (!result.ok) problems.push(result.error);
     }
-    return { kind: 'invalid', row, key, contactId: id.ok ? (id.value as number) : null, errors };
+    const contactId = id.ok ? (id.value as number) : null;
+    return { kind: 'invalid', row, key, contactId, problems };
   }
   return { kind: 'valid', row, key, request: request as RowRequest };
 }

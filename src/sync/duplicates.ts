@@ -1,8 +1,11 @@
 /**
  * The same contact id on several rows is fine when the rows ask for the same thing (they
  * share one result). When they ask for different things the sync cannot know which one is
- * meant: every such row gets an error naming the rows that disagree with it.
+ * meant: every such row gets a problem naming the rows that disagree with it (worded by
+ * statusText.ts `rowInputWords`).
  */
+import type { RowInputProblem } from '../sheet/rowInputProblem';
+
 export interface RowIdentity {
   row: number;
   contactId: number;
@@ -10,13 +13,8 @@ export interface RowIdentity {
   sameAs: string;
 }
 
-function listRows(rows: number[]): string {
-  if (rows.length === 1) return `row ${rows[0]}`;
-  return `rows ${rows.slice(0, -1).join(', ')} and ${rows[rows.length - 1]}`;
-}
-
-/** Error message per conflicting sheet row. */
-export function findConflicts(rows: readonly RowIdentity[]): Map<number, string> {
+/** The problem of each conflicting sheet row. */
+export function findConflicts(rows: readonly RowIdentity[]): Map<number, RowInputProblem> {
   // Most contacts are on one row, or on rows that agree: only the others are grouped.
   const firstSameAs = new Map<number, string>();
   const disagreeing = new Set<number>();
@@ -32,7 +30,7 @@ export function findConflicts(rows: readonly RowIdentity[]): Map<number, string>
     if (group) group.push(row);
     else byId.set(row.contactId, [row]);
   }
-  const conflicts = new Map<number, string>();
+  const conflicts = new Map<number, RowInputProblem>();
   for (const [contactId, group] of byId) {
     if (group.every((r) => r.sameAs === group[0].sameAs)) continue;
     for (const row of group) {
@@ -40,10 +38,7 @@ export function findConflicts(rows: readonly RowIdentity[]): Map<number, string>
         .filter((other) => other.sameAs !== row.sameAs)
         .map((other) => other.row)
         .sort((a, b) => a - b);
-      conflicts.set(
-        row.row,
-        `Contact ID ${contactId} is also on ${listRows(others)} with different values`,
-      );
+      conflicts.set(row.row, { kind: 'contact-id-conflict', contactId, otherRows: others });
     }
   }
   return conflicts;

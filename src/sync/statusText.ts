@@ -17,6 +17,8 @@ import type {
 import type { KeapWrite } from '../keap/model';
 import { SYNCED_FIELDS } from '../sheet/fields';
 import { OLD_STATE_TAB_NAME } from '../sheet/oldStateTab';
+import { isDate, type CellValue } from '../sheet/cells';
+import type { RowInputProblem } from '../sheet/rowInputProblem';
 import type { SheetSetupProblem } from '../sheet/setupError';
 import type { SettingsProblem } from './settingsProblem';
 import type { RunChange } from './checkpoint';
@@ -812,6 +814,53 @@ export function settingsProblemWords(problem: SettingsProblem): string {
     default: {
       const unknown: never = problem;
       throw new Error(`unknown settings problem ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A row's input problems (src/sheet/cellParsers.ts, rowParsing.ts; src/sync/duplicates.ts).
+
+/** A short, quoted form of a cell as typed ("a date" for a date). */
+function quotedCell(cell: CellValue): string {
+  const text = isDate(cell) ? 'a date' : String(cell).trim();
+  const short = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return isDate(cell) ? short : `'${short}'`;
+}
+
+function listRows(rows: readonly number[]): string {
+  if (rows.length === 1) return `row ${rows[0]}`;
+  return `rows ${rows.slice(0, -1).join(', ')} and ${rows[rows.length - 1]}`;
+}
+
+/** Words for why a row's input cannot be synced, said in its status (joined with "; "). */
+export function rowInputWords(problem: RowInputProblem): string {
+  switch (problem.kind) {
+    case 'missing':
+      return problem.field === 'contactId' ? 'Contact ID is missing' : 'Email is missing';
+    case 'formula-error': {
+      const label = SYNCED_FIELDS.find((field) => field.key === problem.field)?.label;
+      return `the ${label} cell shows a formula error (${problem.error})`;
+    }
+    case 'contact-id-not-whole':
+      return `Contact ID must be a whole number (got ${quotedCell(problem.cell)})`;
+    case 'contact-id-not-positive':
+      return `Contact ID must be a positive whole number (got ${quotedCell(problem.cell)})`;
+    case 'contact-id-too-large':
+      return `Contact ID ${quotedCell(problem.cell)} is too large`;
+    case 'email-not-text':
+      return `${quotedCell(problem.cell)} is not an email address`;
+    case 'email-invalid':
+      return `${quotedCell(problem.cell)} is not a valid email address`;
+    case 'email-too-long':
+      return `the email is ${problem.length} characters long; Keap allows at most ${problem.max}`;
+    case 'opt-out-not-yes-or-no':
+      return `Opt Out must be yes or no (got ${quotedCell(problem.cell)})`;
+    case 'contact-id-conflict':
+      return `Contact ID ${problem.contactId} is also on ${listRows(problem.otherRows)} with different values`;
+    default: {
+      const unknown: never = problem;
+      throw new Error(`unknown row input problem ${JSON.stringify(unknown)}`);
     }
   }
 }

@@ -2,11 +2,12 @@
  * From the parsed rows and the sync state to the work of one execution: rows with errors,
  * rows already synced (skipped), and one work unit per contact id still to sync.
  */
-import type { ParsedRow, RowRequest } from '../sheet/rowParsing';
+import type { ParsedRow, RowInputProblem, RowRequest } from '../sheet/rowParsing';
 import type { SyncState, StateRecord } from '../sheet/syncRecord';
 import { findConflicts, type RowIdentity } from './duplicates';
 import { rowFingerprint } from './fingerprint';
 import { isRetryDue, nextTryAt } from './rowRetry';
+import { rowInputWords } from './statusText';
 
 /** Whose records count, and when: the run, the Keap account it reaches, the time now. */
 export interface RecordScope {
@@ -96,7 +97,7 @@ export function alreadyHandled(
   return true;
 }
 
-const NO_CONFLICTS: ReadonlyMap<number, string> = new Map();
+const NO_CONFLICTS: ReadonlyMap<number, RowInputProblem> = new Map();
 
 /** What an invalid row with a Contact ID asks for, as findConflicts compares rows. */
 function invalidSameAs(key: string): string {
@@ -173,13 +174,15 @@ export function buildWorklist(
     worklist.rowsSeen += 1;
     const conflict = conflicts.size === 0 ? undefined : conflicts.get(row.row);
     if (row.kind === 'invalid') {
-      const messages = conflict ? [...row.errors, conflict] : row.errors;
-      worklist.issues.push({ row: row.row, key: row.key, message: messages.join('; ') });
+      // A row's issue is said as words from here on (its status, the preview, the log).
+      const problems = conflict ? [...row.problems, conflict] : row.problems;
+      const message = problems.map(rowInputWords).join('; ');
+      worklist.issues.push({ row: row.row, key: row.key, message });
       continue;
     }
     const { contactId } = row.request;
     if (conflict) {
-      worklist.issues.push({ row: row.row, key: row.key, message: conflict });
+      worklist.issues.push({ row: row.row, key: row.key, message: rowInputWords(conflict) });
       continue;
     }
     const fingerprint = fingerprints[index];

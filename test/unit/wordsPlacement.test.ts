@@ -82,6 +82,19 @@ const MOVED_PHRASES = [
   "did not accept the add-on's Keap app",
   'did not accept the redirect URI',
   'sign-in failed',
+  // A row's input problems (src/sheet/cellParsers.ts, rowParsing.ts; src/sync/duplicates.ts).
+  'Contact ID is missing',
+  'Email is missing',
+  'must be a whole number',
+  'must be a positive whole number',
+  'is too large',
+  'cell shows a formula error',
+  'is not an email address',
+  'is not a valid email address',
+  'characters long; Keap allows at most',
+  'must be yes or no',
+  'is also on',
+  'with different values',
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -1,4 +1,12 @@
-import { findConflicts } from '../../../src/sync/duplicates';
+import { findConflicts as findProblems, type RowIdentity } from '../../../src/sync/duplicates';
+import { rowInputWords } from '../../../src/sync/statusText';
+
+/** Each conflicting row's problem as its status words it (statusText.ts rowInputWords). */
+function findConflicts(rows: readonly RowIdentity[]): Map<number, string> {
+  const words = new Map<number, string>();
+  for (const [row, problem] of findProblems(rows)) words.set(row, rowInputWords(problem));
+  return words;
+}
 
 describe('duplicate contact ids', () => {
   it('accepts the same id on two rows with the same values', () => {

@@ -8,6 +8,7 @@ import {
   unchangedEmailRowStatuses,
 } from '../../../src/sync/emailRows';
 import { readEmailState } from '../../../src/sheet/emailRecord';
+import { rowInputWords } from '../../../src/sync/statusText';
 
 const HEADER = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
 const COLUMNS = findColumns(HEADER, {
@@ -29,7 +30,12 @@ describe('rows with an email and no Contact ID', () => {
       kind: 'byEmail',
       request: { email: 'ann@x.com', optOut: true, reason: null },
     });
-    expect(neither).toMatchObject({ kind: 'invalid', errors: ['Contact ID is missing'] });
+    // The row's problems as its status words them (statusText.ts rowInputWords).
+    const words = neither.kind === 'invalid' ? neither.problems.map(rowInputWords) : [];
+    expect({ ...neither, errors: words }).toMatchObject({
+      kind: 'invalid',
+      errors: ['Contact ID is missing'],
+    });
   });
 
   it('are searched once per address; wildcards and conflicting duplicates get errors', () => {
