@@ -291,4 +291,29 @@ describe('redteam 17b: Keap Email Status marks', () => {
       'Subscribed',
     ]);
   });
+
+  it('a number typed as a note in a row without an email is kept', () => {
+    const w = newWorld();
+    sync(w);
+    type(w, 4, 42 as unknown as string);
+    sync(w);
+    sync(w);
+    expect(w.column('Keap Email Status')).toEqual(['Subscribed', 'Subscribed', 42]);
+  });
+
+  it('known limit: metadata full (marks never stored), a note typed as "Bounced" is emptied', () => {
+    const w = newWorld();
+    w.rt.addDeveloperMetadata(w.spreadsheetId, {
+      key: 'someoneElse.big',
+      value: 'x'.repeat(29_990),
+      visibility: 'PROJECT',
+      project: 'another-script',
+    });
+    sync(w);
+    type(w, 4, 'Bounced');
+    sync(w);
+    // Without marks the legacy reader decides every run: released words count as the add-on's
+    // (only while the spreadsheet's 30,000 characters of metadata are full: rare).
+    expect(w.column('Keap Email Status')).toEqual(['Subscribed', 'Subscribed', '']);
+  });
 });
