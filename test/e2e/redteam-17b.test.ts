@@ -238,33 +238,28 @@ describe('redteam 17b: Keap Email Status marks', () => {
     });
   });
 
-  // DEFECT (medium, maybe by design — lead to decide): a person types a note into the Keap
-  // Email Status cell of a row that has an email; the very next run overwrites it with Keap's
-  // words (even with no change in Keap: the words differ from what the cell shows), so the note
-  // is lost without a trace. keapStatusMarks.ts:5-7 says "any other text (a note a person
-  // typed) is kept"; only rows without an email honour that. Should: a text without a mark is
-  // kept (or the note is at least not silently destroyed). Suspect src/sync/keapStatusColumn.ts:90-104
-  // (rows with an email never ask inputs.ours before writing).
-  test.failing('a note typed in the status cell of a row WITH an email is kept', () => {
+  // Decided (stop 26): in a row with an email the Keap Email Status cell is the add-on's
+  // output, like Sync Status: it always shows what Keap shows for that address, so a note typed
+  // there is replaced by Keap's words (keeping it would leave the column saying nothing, or
+  // something Keap does not show). Marks only decide what the add-on may EMPTY: cells of rows
+  // without an email, or the whole column when it is turned off. README says so.
+  it('a note typed in the status cell of a row WITH an email is replaced by what Keap shows', () => {
     const w = newWorld();
     sync(w);
     type(w, 2, NOTE);
     sync(w);
-    expect(w.column('Keap Email Status')).toEqual([NOTE, 'Subscribed', '']);
+    expect(w.column('Keap Email Status')).toEqual(['Subscribed', 'Subscribed', '']);
   });
 
-  test.failing(
-    'the add-on’s words edited slightly ("Subscribed!") in a row with an email are kept',
-    () => {
-      // Same DEFECT as above (keapStatusColumn.ts:90-104): the edit is overwritten on Keap's change.
-      const w = newWorld();
-      sync(w);
-      type(w, 2, 'Subscribed!');
-      w.sim.setEmailStatus(TENANT, 'a@example.com', 'BOUNCE');
-      sync(w);
-      expect(w.column('Keap Email Status')).toEqual(['Subscribed!', 'Subscribed', '']);
-    },
-  );
+  it('the add-on’s words edited slightly ("Subscribed!") in a row with an email show Keap’s words again', () => {
+    const w = newWorld();
+    sync(w);
+    type(w, 2, 'Subscribed!');
+    w.sim.setEmailStatus(TENANT, 'a@example.com', 'BOUNCE');
+    sync(w);
+    expect(w.column('Keap Email Status')[0]).toBe(BOUNCED_NOT_TICKED);
+    expect(w.column('Keap Email Status')[1]).toBe('Subscribed');
+  });
 
   it('known limit (time window): old words typed the run after the add-on replaced them are emptied', () => {
     const w = newWorld();
