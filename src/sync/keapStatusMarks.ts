@@ -2,8 +2,11 @@
  * Which Keap Email Status cells hold the add-on's words, told by what the add-on stored, never
  * by reading its own words: the spreadsheet keeps the marks (short hashes) of the words the
  * add-on wrote in the column and that are still there (the port: developer metadata of the
- * spreadsheet, services.ts, shared by every editor and trigger run). A cell whose text has a
- * mark is the add-on's, to refresh or empty; any other text (a note a person typed) is kept.
+ * spreadsheet, services.ts, shared by every editor and trigger run). They decide what the
+ * add-on may empty: in a row without an email, or with the column turned off, a cell whose
+ * text has a mark is the add-on's and is emptied, any other text (a note a person typed) is
+ * kept. A row with an email always shows what Keap shows (the column is the add-on's output
+ * there, like Sync Status), whatever the cell held.
  * A spreadsheet without marks (last synced by the released version), or whose record is
  * unreadable, is read once by the legacy reader (legacyStatusWords.ts), and that run stores
  * the marks. Pure.
