@@ -6,7 +6,7 @@
  */
 import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
 import { emailNamedIn, idle, PAST_LEASE_MS } from './support/reliability';
-import { connectedWorld, type Summary } from './support/sync';
+import { connectedWorld, longWorld, progressRecord, type Summary } from './support/sync';
 import { CLIENT_ID, EDITOR, OWNER, type World } from './world';
 import { fireNext } from './support/hourly';
 
@@ -32,28 +32,8 @@ interface SidebarView {
   };
 }
 
-function longWorld(
-  rows: number,
-  firstId: number,
-  options: Parameters<typeof connectedWorld>[1] = {},
-): World {
-  const sheet = Array.from({ length: rows }, (_, i) => [
-    firstId + i,
-    `person${i}@example.com`,
-    '',
-    '',
-  ]);
-  const w = connectedWorld([HEADERS, ...sheet], options);
-  for (let i = 0; i < rows; i++) w.addContact(firstId + i, `old${i}@example.com`);
-  return w;
-}
-
 function progressKeyOf(w: World): string {
   return `keapSync.progress.${w.spreadsheetId}`;
-}
-
-function progressRecord(w: World): string | undefined {
-  return w.rt.scriptProperties()[progressKeyOf(w)];
 }
 
 function sidebar(w: World, user = EDITOR): SidebarView {

@@ -7,7 +7,7 @@
  */
 import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
 import { emailNamedIn } from './support/reliability';
-import { connectedWorld, type Summary } from './support/sync';
+import { connectedWorld, longWorld, progressRecord, type Summary } from './support/sync';
 import { fireNext } from './support/hourly';
 import { CLIENT_ID, EDITOR, OWNER, type World } from './world';
 
@@ -24,26 +24,6 @@ interface SidebarView {
     lastRun?: Record<string, unknown> | null;
     interrupted?: Record<string, unknown> | null;
   };
-}
-
-function longWorld(
-  rows: number,
-  firstId: number,
-  options: Parameters<typeof connectedWorld>[1] = {},
-): World {
-  const sheet = Array.from({ length: rows }, (_, i) => [
-    firstId + i,
-    `person${i}@example.com`,
-    '',
-    '',
-  ]);
-  const w = connectedWorld([HEADERS, ...sheet], options);
-  for (let i = 0; i < rows; i++) w.addContact(firstId + i, `old${i}@example.com`);
-  return w;
-}
-
-function progressRecord(w: World): string | undefined {
-  return w.rt.scriptProperties()[`keapSync.progress.${w.spreadsheetId}`];
 }
 
 function sidebar(w: World, user = EDITOR): SidebarView {

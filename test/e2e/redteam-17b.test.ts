@@ -5,28 +5,16 @@
  */
 import { encodeMarks, markOf } from '../../src/sync/keapStatusMarks';
 import { PAST_LEASE_MS, idle, serviceCallsOf, syncNow } from './support/reliability';
-import { connectedWorld, runCountingCalls, type Summary } from './support/sync';
+import { connectedWorld } from './support/sync';
 import { HEADERS, TENANT, type World } from './world';
-
-const MARKS_KEY = 'keapSync.keapStatusMarks';
-const NOTE = 'Called them on Monday: keep them on the list';
-const BOUNCED_NOT_TICKED =
-  'Bounced. Opt Out is not ticked here; Keap keeps it opted out (this add-on never opts anyone back in)';
-
-function sync(w: World): Summary {
-  const result = runCountingCalls<Summary>(w, 'syncNow').result;
-  if (result.error) throw new Error(`syncNow threw: ${result.error.message}`);
-  expect(result.value?.outcome).toBe('completed');
-  return result.value as Summary;
-}
-
-function statusColumn(w: World): number {
-  return (w.sheet().values()[0] as unknown[]).indexOf('Keap Email Status') + 1;
-}
-
-function type(w: World, row: number, text: string): void {
-  w.sheet().setCell(row, statusColumn(w), text);
-}
+import {
+  BOUNCED_NOT_TICKED,
+  MARKS_KEY,
+  NOTE,
+  newWorld,
+  sync,
+  type,
+} from './support/keapStatusMarks';
 
 function settings(keapEmailStatus: boolean) {
   return {
@@ -39,17 +27,6 @@ function settings(keapEmailStatus: boolean) {
     },
     keapEmailStatus,
   };
-}
-
-function newWorld(): World {
-  const w = connectedWorld(
-    [HEADERS, [1, 'a@example.com', '', ''], [2, 'b@example.com', '', ''], [3, '', '', '']],
-    { keapEmailStatus: null },
-  );
-  w.addContact(1, 'a@example.com');
-  w.addContact(2, 'b@example.com');
-  w.addContact(3, 'c@example.com');
-  return w;
 }
 
 function releasedWorld(): World {

@@ -6,48 +6,19 @@
  * a record that is missing, corrupt or too large counts as none, and nothing throws.
  */
 import { worked } from './support/hourly';
-import { connectedWorld, runCountingCalls, type Summary } from './support/sync';
-import { DAY, EDITOR, HEADERS, OWNER, TENANT, type World } from './world';
-
-const MARKS_KEY = 'keapSync.keapStatusMarks';
-const NOTE = 'Called them on Monday: keep them on the list';
-const BOUNCED_NOT_TICKED =
-  'Bounced. Opt Out is not ticked here; Keap keeps it opted out (this add-on never opts anyone back in)';
-
-function sync(w: World, user = OWNER): Summary {
-  const result =
-    user === OWNER
-      ? runCountingCalls<Summary>(w, 'syncNow').result
-      : w.rt.run<Summary>('syncNow', [], {
-          user,
-          spreadsheetId: w.spreadsheetId,
-          authMode: 'FULL',
-        });
-  if (result.error) throw new Error(`syncNow threw: ${result.error.message}`);
-  expect(result.value?.outcome).toBe('completed');
-  return result.value as Summary;
-}
+import { connectedWorld } from './support/sync';
+import { DAY, EDITOR, HEADERS, TENANT, type World } from './world';
+import {
+  BOUNCED_NOT_TICKED,
+  MARKS_KEY,
+  NOTE,
+  newWorld,
+  sync,
+  type,
+} from './support/keapStatusMarks';
 
 function marksRecords(w: World) {
   return w.rt.developerMetadata(w.spreadsheetId).filter((record) => record.key === MARKS_KEY);
-}
-
-/** Row (1-based, header row 1) of the Keap Email Status column: sets a cell as a person would. */
-function type(w: World, row: number, text: string): void {
-  const column = (w.sheet().values()[0] as unknown[]).indexOf('Keap Email Status') + 1;
-  w.sheet().setCell(row, column, text);
-}
-
-/** A new spreadsheet (no settings record): the first run adds the column. */
-function newWorld(): World {
-  const w = connectedWorld(
-    [HEADERS, [1, 'a@example.com', '', ''], [2, 'b@example.com', '', ''], [3, '', '', '']],
-    { keapEmailStatus: null },
-  );
-  w.addContact(1, 'a@example.com');
-  w.addContact(2, 'b@example.com');
-  w.addContact(3, 'c@example.com');
-  return w;
 }
 
 describe('the Keap Email Status column keeps a person’s note and refreshes its own words', () => {

@@ -9,7 +9,7 @@
  */
 import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
 import { fireNext } from './support/hourly';
-import { connectedWorld, type Summary } from './support/sync';
+import { connectedWorld, longWorld, progressRecord, type Summary } from './support/sync';
 import { CLIENT_ID, EDITOR, OWNER, type World } from './world';
 
 /**
@@ -30,24 +30,6 @@ interface SidebarView {
     progress?: { state: string; rowsDone: number; rowsToDo: number } | null;
     progressText?: string | null;
   };
-}
-
-function longWorld(rows: number, firstId: number): World {
-  const sheet = Array.from({ length: rows }, (_, i) => [
-    firstId + i,
-    `person${i}@example.com`,
-    '',
-    '',
-  ]);
-  const w = connectedWorld([HEADERS, ...sheet]);
-  for (let i = 0; i < rows; i++) w.addContact(firstId + i, `old${i}@example.com`);
-  return w;
-}
-
-function progressRecord(w: World): string | undefined {
-  return Object.entries(w.rt.scriptProperties()).find(([key]) =>
-    key.startsWith('keapSync.progress.'),
-  )?.[1];
 }
 
 /** Rows showing a Sync Status (0 before the column exists). */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutionResult, TriggerInfo } from '../../gas-runtime';
 import { applySeed, type SimSeed, type SimRequestLog } from '../../keap-sim';
-import { TENANT, World, type WorldOptions } from '../world';
+import { HEADERS, TENANT, World, type WorldOptions } from '../world';
 import { triedAgain, withAnyDay } from './nextTry';
 
 export const EXAMPLES_DIR = join(__dirname, '..', '..', '..', 'examples');
@@ -296,4 +296,30 @@ export function runFollowUps(world: World, maxFollowUps = 50): ExecutionResult<S
     fired.push(...(world.rt.advanceTo(at) as ExecutionResult<Summary>[]));
   }
   throw new Error(`the run still had a follow-up after ${maxFollowUps} of them`);
+}
+
+/**
+ * A connected sheet of `rows` contacts with ids from `firstId`, each row asking for a new email
+ * (`person<i>@…`) that Keap does not have yet (`old<i>@…`): every row changes, so a run is long
+ * enough to watch (chunks, follow-ups, progress).
+ */
+export function longWorld(
+  rows: number,
+  firstId: number,
+  options: Parameters<typeof connectedWorld>[1] = {},
+): World {
+  const sheet = Array.from({ length: rows }, (_, i) => [
+    firstId + i,
+    `person${i}@example.com`,
+    '',
+    '',
+  ]);
+  const w = connectedWorld([HEADERS, ...sheet], options);
+  for (let i = 0; i < rows; i++) w.addContact(firstId + i, `old${i}@example.com`);
+  return w;
+}
+
+/** The spreadsheet's progress record as the add-on keeps it (script properties), if any. */
+export function progressRecord(w: World): string | undefined {
+  return w.rt.scriptProperties()[`keapSync.progress.${w.spreadsheetId}`];
 }
