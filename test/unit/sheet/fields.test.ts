@@ -27,23 +27,28 @@ type Modules = {
 /** The fake field's parser: what a field added to the table brings to cellParsers.ts. */
 const parsePhone = (cell: unknown) => ({ ok: true, value: String(cell).trim() || null });
 
+/** Inside jest.isolateModules: PHONE appended to the sheet's table, with its parser. */
+function mockPhoneInSheetTable(): void {
+  jest.doMock('../../../src/sheet/fields', () => {
+    const SYNCED_FIELDS = [...realFields.SYNCED_FIELDS, PHONE];
+    return {
+      SYNCED_FIELDS,
+      SYNCED_FIELD_KEYS: SYNCED_FIELDS.map((field) => field.key),
+      perField: <T>(valueOf: (field: (typeof SYNCED_FIELDS)[number]) => T) =>
+        Object.fromEntries(SYNCED_FIELDS.map((field) => [field.key, valueOf(field)])),
+    };
+  });
+  jest.doMock('../../../src/sheet/cellParsers', () => {
+    const real = jest.requireActual('../../../src/sheet/cellParsers');
+    return { ...real, CELL_PARSERS: { ...real.CELL_PARSERS, phone: parsePhone } };
+  });
+}
+
 /** The modules as they load with PHONE appended to the table (and its parser). */
 function withPhone(): Modules {
   let modules: Modules | undefined;
   jest.isolateModules(() => {
-    jest.doMock('../../../src/sheet/fields', () => {
-      const SYNCED_FIELDS = [...realFields.SYNCED_FIELDS, PHONE];
-      return {
-        SYNCED_FIELDS,
-        SYNCED_FIELD_KEYS: SYNCED_FIELDS.map((field) => field.key),
-        perField: <T>(valueOf: (field: (typeof SYNCED_FIELDS)[number]) => T) =>
-          Object.fromEntries(SYNCED_FIELDS.map((field) => [field.key, valueOf(field)])),
-      };
-    });
-    jest.doMock('../../../src/sheet/cellParsers', () => {
-      const real = jest.requireActual('../../../src/sheet/cellParsers');
-      return { ...real, CELL_PARSERS: { ...real.CELL_PARSERS, phone: parsePhone } };
-    });
+    mockPhoneInSheetTable();
     /* eslint-disable @typescript-eslint/no-require-imports -- only require loads anew here */
     modules = {
       headers: require('../../../src/sheet/headers'),
@@ -204,19 +209,7 @@ type SyncModules = {
 function withPhoneSynced(): SyncModules {
   let modules: SyncModules | undefined;
   jest.isolateModules(() => {
-    jest.doMock('../../../src/sheet/fields', () => {
-      const SYNCED_FIELDS = [...realFields.SYNCED_FIELDS, PHONE];
-      return {
-        SYNCED_FIELDS,
-        SYNCED_FIELD_KEYS: SYNCED_FIELDS.map((field) => field.key),
-        perField: <T>(valueOf: (field: (typeof SYNCED_FIELDS)[number]) => T) =>
-          Object.fromEntries(SYNCED_FIELDS.map((field) => [field.key, valueOf(field)])),
-      };
-    });
-    jest.doMock('../../../src/sheet/cellParsers', () => {
-      const real = jest.requireActual('../../../src/sheet/cellParsers');
-      return { ...real, CELL_PARSERS: { ...real.CELL_PARSERS, phone: parsePhone } };
-    });
+    mockPhoneInSheetTable();
     jest.doMock('../../../src/keap/contactFields', () => {
       const real = jest.requireActual('../../../src/keap/contactFields');
       const CONTACT_FIELDS = { ...real.CONTACT_FIELDS, phones };
