@@ -6,7 +6,7 @@
  */
 import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
 import { emailNamedIn, idle, PAST_LEASE_MS } from './support/reliability';
-import { connectedWorld, longWorld, progressRecord, type Summary } from './support/sync';
+import { connectedWorld, longWorld, progressRecord, rowsOf, type Summary } from './support/sync';
 import { CLIENT_ID, EDITOR, OWNER, type World } from './world';
 import { fireNext } from './support/hourly';
 
@@ -74,12 +74,6 @@ function syncNow(w: World, ctx: ExecutionContext = {}): ExecutionResult<Summary>
     authMode: 'FULL',
     ...ctx,
   });
-}
-
-function rowsOf(text: string | null | undefined): { done: number; toDo: number } | null {
-  const match = /^([\d,]+) of ([\d,]+) rows?/.exec(String(text ?? ''));
-  if (!match) return null;
-  return { done: Number(match[1].replace(/,/g, '')), toDo: Number(match[2].replace(/,/g, '')) };
 }
 
 describe('an execution killed at the 6-minute limit in the middle of a chunk', () => {

@@ -7,7 +7,7 @@
  */
 import type { ExecutionContext, ExecutionResult } from '../gas-runtime';
 import { emailNamedIn } from './support/reliability';
-import { connectedWorld, longWorld, progressRecord, type Summary } from './support/sync';
+import { connectedWorld, longWorld, progressRecord, rowsOf, type Summary } from './support/sync';
 import { fireNext } from './support/hourly';
 import { CLIENT_ID, EDITOR, OWNER, type World } from './world';
 
@@ -37,12 +37,6 @@ function syncNow(w: World, ctx: ExecutionContext = {}, user = OWNER): ExecutionR
     authMode: 'FULL',
     ...ctx,
   });
-}
-
-function rowsOf(text: string | null | undefined): { done: number; toDo: number } | null {
-  const match = /^([\d,]+) of ([\d,]+) rows?/.exec(String(text ?? ''));
-  if (!match) return null;
-  return { done: Number(match[1].replace(/,/g, '')), toDo: Number(match[2].replace(/,/g, '')) };
 }
 
 interface Look {

@@ -323,3 +323,10 @@ export function longWorld(
 export function progressRecord(w: World): string | undefined {
   return w.rt.scriptProperties()[`keapSync.progress.${w.spreadsheetId}`];
 }
+
+/** The rows done and to do in a progress line ("1,000 of 2,000 rows · …"), or null. */
+export function rowsOf(text: string | null | undefined): { done: number; toDo: number } | null {
+  const match = /^([\d,]+) of ([\d,]+) rows?/.exec(String(text ?? ''));
+  if (!match) return null;
+  return { done: Number(match[1].replace(/,/g, '')), toDo: Number(match[2].replace(/,/g, '')) };
+}
