@@ -16,7 +16,7 @@ import type { SheetRead } from '../sheet/sheetRead';
 import { recordCell, type StateRecord, type SyncState } from '../sheet/syncRecord';
 import { planStatusWrites, type PendingStatus } from '../sheet/statusPlacement';
 import { repairStatusWrites } from '../sheet/statusRepair';
-import { chunk, executionBudget, type SyncLimits } from './budget';
+import { chunk, executionBudget, rowsBetweenStatusWrites, type SyncLimits } from './budget';
 import { ChunkPipeline } from './chunkSync';
 import { readContactsTable } from './contactsTable';
 import { formatIsoDay } from './dailyTime';
@@ -166,6 +166,7 @@ export class Execution {
     const { values, columns, rows, read, state, worklist, byEmail, shown } = table;
     this.shown = shown;
     this.lastRead = read;
+    this.statusWriteEvery = rowsBetweenStatusWrites(values.length - 1, this.limits);
     this.oldRecords = table.oldRecords;
     this.state = state;
     this.recordsMisplaced = misplacedRecords(values, columns, this.oldRecords, read).size > 0;
@@ -241,6 +242,10 @@ export class Execution {
   /** Rows of the units answered so far, and those the progress record already counts. */
   private rowsAnswered = 0;
   private rowsReported = 0;
+  /** Rows answered when statuses were last written between chunks. */
+  private rowsAnsweredWhenWritten = 0;
+  /** Rows answered between two status writes between chunks (budget.ts). */
+  private statusWriteEvery = 0;
   /** Statuses already written between chunks. */
   private readonly written: PendingStatus[] = [];
 
@@ -283,12 +288,14 @@ export class Execution {
    */
   private showSoFar(): void {
     if (this.rowsAnswered === this.rowsReported) return;
-    if (this.oldRecords.size === 0) {
+    const due = this.rowsAnswered - this.rowsAnsweredWhenWritten >= this.statusWriteEvery;
+    if (this.oldRecords.size === 0 && due) {
       try {
         this.writeBack();
         this.written.push(...this.pending);
         this.pending.length = 0;
         this.recordsMisplaced = false;
+        this.rowsAnsweredWhenWritten = this.rowsAnswered;
       } catch {
         // Still pending: the next chunk's write or the execution's last one tries again.
       }

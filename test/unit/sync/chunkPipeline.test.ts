@@ -151,3 +151,33 @@ describe('a chunk whose writes are all answered', () => {
     );
   });
 });
+
+describe('a tab many chunks long', () => {
+  it('gets its statuses between chunks every 1/20 of its rows; the progress moves on every chunk', () => {
+    // 60 rows in chunks of 2: a status write (two reads of the whole tab) every 3 rows
+    // answered, so after the 2nd chunk (4 rows), the 4th (8), ...: not after every chunk.
+    const { h, ports, atReads, done } = watchedEmailChanges(60);
+    const summary = runSyncWith('sidebar', ports, h.limits);
+    expect(summary).toMatchObject({ outcome: 'completed', emailsUpdated: 60 });
+    expect(atReads.slice(0, 6).map((read) => [read.done, read.statuses])).toEqual([
+      [0, 0],
+      [2, 0],
+      [4, 4],
+      [6, 4],
+      [8, 8],
+      [10, 8],
+    ]);
+    expect(atReads.every((read, i) => read.done === 2 * i)).toBe(true);
+    expect(done()).toBe(60);
+    expect(h.sheet.column('Sync Status').every((s) => String(s).startsWith('Updated:'))).toBe(true);
+    // First read, then two per status write (29 chunks after the first: every other one,
+    // and the execution's last write).
+    expect(h.sheet.reads).toBe(1 + 2 * (14 + 1));
+  });
+
+  it('gets them after every chunk up to 20 chunks long', () => {
+    const { h, ports, atReads } = watchedEmailChanges(40);
+    runSyncWith('sidebar', ports, h.limits);
+    expect(atReads.every((read, i) => read.statuses === 2 * i)).toBe(true);
+  });
+});
