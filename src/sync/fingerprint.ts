@@ -11,61 +11,89 @@ export { hash53 };
 
 /** The request's synced fields in the table's order (src/sheet/fields.ts), as JSON. */
 export function canonicalRequest(request: RowRequest): string {
-  let json = '';
-  writeCanonicalRequest(request, (text) => (json += text));
-  return json;
-}
-
-/**
- * canonicalRequest's text, handed to `write` piece by piece: the very text JSON.stringify
- * gives for the array of parts, without the array, its closure or the joined text (every row
- * of every read is fingerprinted).
- */
-function writeCanonicalRequest(request: RowRequest, write: (text: string) => unknown): void {
-  write('[');
-  for (let i = 0; i < SYNCED_FIELDS.length; i++) {
-    const field = SYNCED_FIELDS[i];
-    if (i > 0) write(',');
+  const parts: unknown[] = [];
+  for (const field of SYNCED_FIELDS) {
     if (field.readWhen === 'optedOut' && !request.optOut) {
-      write('""');
+      parts.push('');
       continue;
     }
     const value = request[field.requestKey];
     const part: FingerprintPart = field.fingerprint;
     switch (part) {
       case 'number':
-        writeJson(value, write);
+        parts.push(value);
         break;
       case 'text':
-        writeJson(value ?? '', write);
+        parts.push(value ?? '');
         break;
       case 'flag':
-        write(value ? '1' : '0');
+        parts.push(value ? 1 : 0);
         break;
       default:
         unknownPart(part);
     }
   }
-  write(']');
+  return JSON.stringify(parts);
 }
 
-/** Text that JSON writes as it is between quotes: no quote, backslash, control or surrogate. */
-function isPlainText(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff))
-      return false;
+const OPEN = '['.charCodeAt(0);
+const CLOSE = ']'.charCodeAt(0);
+const COMMA = ','.charCodeAt(0);
+const QUOTE = '"'.charCodeAt(0);
+const ONE = '1'.charCodeAt(0);
+const ZERO = '0'.charCodeAt(0);
+const MINUS = '-'.charCodeAt(0);
+
+/**
+ * Adds to `hash` the characters of canonicalRequest(request), without making that text: every
+ * row of every read is fingerprinted. Whole numbers and plain text (most cells) are hashed in
+ * place; anything else as the text JSON.stringify gives for it.
+ */
+function hashCanonicalRequest(request: RowRequest, hash: Hash53): void {
+  hash.addCode(OPEN);
+  for (let i = 0; i < SYNCED_FIELDS.length; i++) {
+    const field = SYNCED_FIELDS[i];
+    if (i > 0) hash.addCode(COMMA);
+    if (field.readWhen === 'optedOut' && !request.optOut) {
+      hash.addCode(QUOTE).addCode(QUOTE);
+      continue;
+    }
+    const value = request[field.requestKey];
+    const part: FingerprintPart = field.fingerprint;
+    switch (part) {
+      case 'number':
+        if (Number.isSafeInteger(value)) {
+          const whole = value as number;
+          if (whole < 0) hash.addCode(MINUS);
+          hash.addDigits(Math.abs(whole));
+        } else hash.add(JSON.stringify(value) ?? 'null');
+        break;
+      case 'text':
+        addText(value ?? '', hash);
+        break;
+      case 'flag':
+        hash.addCode(value ? ONE : ZERO);
+        break;
+      default:
+        unknownPart(part);
+    }
   }
-  return true;
+  hash.addCode(CLOSE);
 }
 
 /** JSON.stringify(value) as an element of an array (undefined and functions become null). */
-function writeJson(value: unknown, write: (text: string) => unknown): void {
-  if (typeof value === 'string' && isPlainText(value)) {
-    write('"');
-    write(value);
-    write('"');
-  } else write(JSON.stringify(value) ?? 'null');
+function addText(value: unknown, hash: Hash53): void {
+  if (typeof value === 'string') {
+    hash.addCode(QUOTE);
+    if (hash.addPlain(value)) {
+      hash.addCode(QUOTE);
+      return;
+    }
+    // Not plain: JSON's text for it, quotes included, after the opening quote taken back.
+    hash.add(JSON.stringify(value).slice(1));
+    return;
+  }
+  hash.add(JSON.stringify(value) ?? 'null');
 }
 
 function unknownPart(part: never): never {
@@ -73,10 +101,9 @@ function unknownPart(part: never): never {
 }
 
 const HASH = new Hash53();
-const ADD = (text: string) => HASH.add(text);
 
 export function rowFingerprint(request: RowRequest): string {
   HASH.reset();
-  writeCanonicalRequest(request, ADD);
-  return `v1:${HASH.hex()}`;
+  hashCanonicalRequest(request, HASH);
+  return HASH.hex('v1:');
 }

@@ -1,4 +1,4 @@
-import { hash53, rowFingerprint } from '../../../src/sync/fingerprint';
+import { canonicalRequest, hash53, rowFingerprint } from '../../../src/sync/fingerprint';
 
 const base = { contactId: 7, email: 'a@x.com', optOut: true, reason: 'asked' };
 
@@ -59,6 +59,31 @@ describe('row fingerprints', () => {
     };
     const texts = Array.from({ length: 20000 }, (_, i) => `[${i},"a${i * 7919}@x.co",${i % 2},""]`);
     for (const text of texts) expect(hash53(text)).toBe(plain(text));
+  });
+
+  it('is the hash of the canonical text, for odd values as for plain ones', () => {
+    const ids = [7, 0, -0, -12, 9007199254740991, 1.5, NaN, Infinity, 1e21, undefined];
+    const texts = [
+      'a@x.com',
+      '',
+      'say "no"',
+      'back\\slash',
+      'tab\there',
+      '\u0001',
+      'é€😀',
+      '\ud800',
+    ];
+    for (const contactId of ids) {
+      for (const text of texts) {
+        for (const optOut of [true, false]) {
+          const request = { contactId, email: text, optOut, reason: text } as never;
+          expect(rowFingerprint(request)).toBe(`v1:${hash53(canonicalRequest(request))}`);
+        }
+      }
+    }
+    expect(canonicalRequest(base)).toBe('[7,"a@x.com",1,"asked"]');
+    expect(canonicalRequest({ ...base, optOut: false })).toBe('[7,"a@x.com",0,""]');
+    expect(canonicalRequest({ ...base, email: null })).toBe('[7,"",1,"asked"]');
   });
 
   it('spreads similar inputs over distinct hashes', () => {
