@@ -15,6 +15,11 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: RowInputPro
 export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(error: RowInputProblem): Parsed<T> => ({ ok: false, error });
 
+// The answers most cells get, made once (every cell of every read is parsed); never changed.
+const OK_NONE: Parsed<null> = Object.freeze(ok(null));
+const OK_YES: Parsed<boolean> = Object.freeze(ok(true));
+const OK_NO: Parsed<boolean> = Object.freeze(ok(false));
+
 export function parseContactId(cell: unknown): Parsed<number> {
   if (isBlankCell(cell)) return fail({ kind: 'missing', field: 'contactId' });
   const formulaError = formulaErrorOf(cell);
@@ -54,7 +59,7 @@ export function isValidEmail(email: string): boolean {
 
 /** A blank cell means "no email change" (null). Emails are trimmed and lower-cased. */
 export function parseEmail(cell: unknown): Parsed<string | null> {
-  if (isBlankCell(cell)) return ok(null);
+  if (isBlankCell(cell)) return OK_NONE;
   const formulaError = formulaErrorOf(cell);
   if (formulaError) return fail({ kind: 'formula-error', field: 'email', error: formulaError });
   if (typeof cell !== 'string') {
@@ -73,30 +78,47 @@ const NO = new Set(['no', 'n', 'false', '0', 'unchecked']);
 
 /** Checkboxes, yes/no, true/false, 1/0 and x; blank means no. */
 export function parseOptOut(cell: unknown): Parsed<boolean> {
-  if (isBlankCell(cell)) return ok(false);
-  if (typeof cell === 'boolean') return ok(cell);
+  if (isBlankCell(cell)) return OK_NO;
+  if (typeof cell === 'boolean') return cell ? OK_YES : OK_NO;
   if (typeof cell === 'number') {
-    if (cell === 1) return ok(true);
-    if (cell === 0) return ok(false);
+    if (cell === 1) return OK_YES;
+    if (cell === 0) return OK_NO;
   }
   const formulaError = formulaErrorOf(cell);
   if (formulaError) return fail({ kind: 'formula-error', field: 'optOut', error: formulaError });
   if (typeof cell === 'string') {
     const text = cell.trim().toLowerCase();
-    if (YES.has(text)) return ok(true);
-    if (NO.has(text)) return ok(false);
+    if (YES.has(text)) return OK_YES;
+    if (NO.has(text)) return OK_NO;
   }
   return fail({ kind: 'opt-out-not-yes-or-no', cell });
 }
 
 /** Blank means "use the default reason" (null). */
 export function parseReason(cell: unknown): Parsed<string | null> {
-  if (isBlankCell(cell)) return ok(null);
+  if (isBlankCell(cell)) return OK_NONE;
   const formulaError = formulaErrorOf(cell);
   if (formulaError)
     return fail({ kind: 'formula-error', field: 'optOutReason', error: formulaError });
   const text = isDate(cell) ? cell.toISOString().slice(0, 10) : String(cell).trim();
-  return ok(text.replace(/\s+/g, ' '));
+  return ok(spacedOnce(text) ? text : text.replace(/\s+/g, ' '));
+}
+
+/**
+ * True when no run of white space in `text` is other than one plain space (replacing each
+ * run by one space would change nothing). Anything beyond ASCII is left to the replace.
+ */
+function spacedOnce(text: string): boolean {
+  let afterSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32) {
+      if (afterSpace) return false;
+      afterSpace = true;
+    } else if ((code >= 9 && code <= 13) || code >= 128) return false;
+    else afterSpace = false;
+  }
+  return true;
 }
 
 /**

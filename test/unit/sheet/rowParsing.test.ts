@@ -145,6 +145,26 @@ describe('opt-out reasons', () => {
     expect(parseReason('  asked   by\nphone ')).toEqual({ ok: true, value: 'asked by phone' });
     expect(parseReason('')).toEqual({ ok: true, value: null });
   });
+
+  it('gives every run of white space as one space, whatever the white space', () => {
+    const texts = [
+      'asked',
+      'asked by phone',
+      'asked  by phone',
+      'asked\tby',
+      'a \n b',
+      'asked\u00a0by',
+      'asked \u00a0by',
+      'asked\u2003\u2003by',
+      'désabonné par téléphone',
+      'x\u3000y',
+      'a\ufeffb',
+      'a\u000bb',
+    ];
+    for (const text of texts) {
+      expect(parseReason(text)).toEqual({ ok: true, value: text.trim().replace(/\s+/g, ' ') });
+    }
+  });
 });
 
 describe('a whole row', () => {
