@@ -3,7 +3,7 @@
  * problems of that row (RowInputProblem, worded in src/sync/statusText.ts). Pure: knows
  * nothing of SpreadsheetApp.
  */
-import { CELL_PARSERS, ok, type Parsed } from './cellParsers';
+import { CELL_PARSERS, ok, parseContactId, type Parsed } from './cellParsers';
 import { cellText, isBlankCell } from './cells';
 import { SheetSetupError, type SheetSetupProblem } from './setupError';
 import type { RowInputProblem } from './rowInputProblem';
@@ -127,9 +127,20 @@ function keyOf(values: readonly unknown[], indexes: FieldIndexes): string {
   return key;
 }
 
-/** The Contact ID cell's text as `rowKey` recorded it. */
+/** The Contact ID cell's text as `rowKey` recorded it (fields.ts lists the Contact ID first). */
 export function contactIdCellOf(key: string): string {
-  return key.split(KEY_SEPARATOR)[0];
+  const end = key.indexOf(KEY_SEPARATOR);
+  return end === -1 ? key : key.slice(0, end);
+}
+
+/**
+ * The contact id of every row whose key is `key` and whose Contact ID cell holds one (null:
+ * no such row can have this key). A valid id's text has no separator, so it is the key's
+ * first cell whole, and parseContactId answers the same for a cell and for its text.
+ */
+export function contactIdOfKey(key: string): number | null {
+  const parsed = parseContactId(contactIdCellOf(key));
+  return parsed.ok ? parsed.value : null;
 }
 
 export function parseRow(

@@ -15,7 +15,7 @@
  */
 import { isBlankCell } from './cells';
 import { inputColumnsOf, type SheetColumns } from './headers';
-import { parseContactId, rowKey } from './rowParsing';
+import { contactIdOfKey, parseContactId, rowKey } from './rowParsing';
 import {
   keepNewest,
   parseRecordCell,
@@ -94,13 +94,24 @@ class InputFacts {
     return id;
   }
 
-  /** Rows (2 on, ascending) whose key is `key` (null: rows whose input cells are all blank). */
+  /**
+   * Rows (2 on, ascending) whose key is `key` (null: rows whose input cells are all blank).
+   * Rows with a contact id are found through the index by contact (numbers, made for other
+   * questions too) and compared by key; only the others are indexed by their key text (a
+   * 50,000-row tab's keys cost more to index than its contact ids).
+   */
   rowsWithKey(key: string | null): readonly number[] {
     if (this.byKey === null) {
       this.byKey = new RowIndex();
-      for (let row = 2; row <= this.values.length; row++) this.byKey.add(this.key(row), row);
+      for (let row = 2; row <= this.values.length; row++) {
+        if (this.contactId(row) === null) this.byKey.add(this.key(row), row);
+      }
     }
-    return this.byKey.rows(key);
+    const others = this.byKey.rows(key);
+    const id = key === null ? null : contactIdOfKey(key);
+    if (id === null) return others;
+    const withId = this.rowsOfContact(id).filter((row) => this.key(row) === key);
+    return others.length === 0 ? withId : [...withId, ...others].sort((a, b) => a - b);
   }
 
   /** Rows (2 on, ascending) whose Contact ID cell holds `contactId`. */

@@ -284,3 +284,61 @@ describe('a chain of reads around writes', () => {
     expect(again.rowsWithKey(again.key(2))).toEqual([2]);
   });
 });
+
+describe('rows by key', () => {
+  const SEP = '\u001f';
+  /** Every row whose key is the key, found the plain way: each row's key worked out. */
+  function plainRowsWithKey(values: unknown[][], cols: typeof columns, key: string | null) {
+    const rows: number[] = [];
+    values.forEach((cells, i) => {
+      if (i === 0) return;
+      const inputs = [cols.contactId, cols.email, cols.optOut, cols.optOutReason];
+      const blank = inputs.every(
+        (c) => c === null || cells[c - 1] === '' || cells[c - 1] === undefined,
+      );
+      if ((blank ? null : rowKey(cells, cols)) === key) rows.push(i + 1);
+    });
+    return rows;
+  }
+
+  it('finds every row with the key, ids typed any way and cells that hold the separator', () => {
+    const date = new Date(Date.UTC(2026, 0, 2));
+    const values: unknown[][] = [
+      HEADER,
+      [2, 'b@x.com', true, '', ''],
+      [' 2 ', 'b@x.com', true, '', ''],
+      ['2', 'b@x.com', 'TRUE', '', ''],
+      ['2.0', 'b@x.com', true, '', ''],
+      ['', '', '', '', ''],
+      [`2${SEP}b@x.com`, 'TRUE', '', '', ''],
+      ['2', `b@x.com${SEP}TRUE`, '', '', ''],
+      ['x', 'b@x.com', true, '', ''],
+      [date, 'b@x.com', true, '', ''],
+      [true, 'b@x.com', true, '', ''],
+      [-2, 'b@x.com', true, '', ''],
+      ['', 'b@x.com', true, '', ''],
+      [2, 'b@x.com', true, '', ''],
+      ['', '', '', '', ''],
+    ];
+    const read = new SheetRead(values, columns);
+    const keys = new Set(values.slice(1).map((cells) => rowKey(cells, columns)));
+    keys.add(`2${SEP}b@x.com${SEP}TRUE${SEP}`);
+    keys.add('nobody');
+    for (const key of [...keys, null]) {
+      expect([key, read.rowsWithKey(key)]).toEqual([key, plainRowsWithKey(values, columns, key)]);
+    }
+    expect(read.rowsWithKey(rowKey(values[1], columns))).toEqual([2, 3, 14]);
+  });
+
+  it('finds rows by key on a tab without a Contact ID column', () => {
+    const header = ['Email', 'Opt Out'];
+    const cols = findColumns(header, DEFAULT_HEADER_NAMES);
+    const values: unknown[][] = [header, ['a@x.com', true], ['', ''], ['a@x.com', true], ['2', '']];
+    const read = new SheetRead(values, cols);
+    for (const cells of values.slice(1)) {
+      const key = rowKey(cells, cols);
+      expect(read.rowsWithKey(key)).toEqual(plainRowsWithKey(values, cols, key));
+    }
+    expect(read.rowsWithKey(null)).toEqual([3]);
+  });
+});
