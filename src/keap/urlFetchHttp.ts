@@ -15,13 +15,38 @@ function toUrlFetchRequest(request: HttpRequest): GoogleAppsScript.URL_Fetch.URL
 }
 
 function fromUrlFetchResponse(response: GoogleAppsScript.URL_Fetch.HTTPResponse): HttpResponse {
-  const headers: Record<string, string> = {};
   const raw = response.getAllHeaders() as Record<string, unknown>;
+  return {
+    status: response.getResponseCode(),
+    headers: normalised(raw) ? (raw as Record<string, string>) : lowerCased(raw),
+    body: response.getContentText(),
+  };
+}
+
+/**
+ * Whether every header is already as the add-on reads them: a lower-case name, one text
+ * value. getAllHeaders gives each response its own object, so such a one is used as it is
+ * (thousands of responses a run: a copy of each was most of what reading them allocated).
+ */
+function normalised(raw: Record<string, unknown>): boolean {
+  for (const name in raw) {
+    if (typeof raw[name] !== 'string') return false;
+    for (let i = 0; i < name.length; i++) {
+      const code = name.charCodeAt(i);
+      if (code >= 65 && code <= 90) return false;
+      if (code > 127) return false;
+    }
+  }
+  return true;
+}
+
+function lowerCased(raw: Record<string, unknown>): Record<string, string> {
+  const headers: Record<string, string> = {};
   for (const name of Object.keys(raw)) {
     const value = raw[name];
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
-  return { status: response.getResponseCode(), headers, body: response.getContentText() };
+  return headers;
 }
 
 /** The real HTTP port inside Apps Script. */
