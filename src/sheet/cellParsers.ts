@@ -3,7 +3,7 @@
  * (a RowInputProblem, worded by src/sync/statusText.ts): a parser per synced field
  * (CELL_PARSERS, keyed by the table in fields.ts). Pure.
  */
-import { formulaErrorOf, isBlankCell, isDate } from './cells';
+import { formulaErrorOf, isBlankCell, isDate, lowerCased } from './cells';
 import type { SyncedFieldKey } from './fields';
 import type { RowInputProblem } from './rowInputProblem';
 
@@ -65,7 +65,7 @@ export function parseEmail(cell: unknown): Parsed<string | null> {
   if (typeof cell !== 'string') {
     return fail({ kind: 'email-not-text', cell });
   }
-  const email = cell.trim().toLowerCase();
+  const email = lowerCased(cell.trim());
   if (email.length > MAX_EMAIL_LENGTH) {
     return fail({ kind: 'email-too-long', length: email.length, max: MAX_EMAIL_LENGTH });
   }
@@ -87,7 +87,7 @@ export function parseOptOut(cell: unknown): Parsed<boolean> {
   const formulaError = formulaErrorOf(cell);
   if (formulaError) return fail({ kind: 'formula-error', field: 'optOut', error: formulaError });
   if (typeof cell === 'string') {
-    const text = cell.trim().toLowerCase();
+    const text = lowerCased(cell.trim());
     if (YES.has(text)) return OK_YES;
     if (NO.has(text)) return OK_NO;
   }

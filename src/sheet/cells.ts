@@ -40,6 +40,18 @@ export function formulaErrorOf(value: CellValue): string | null {
   return FORMULA_ERRORS.has(text) ? text : null;
 }
 
+/**
+ * text.toLowerCase(), without a copy when nothing in it changes: toLowerCase always makes
+ * one, and every email of every read is lower-cased.
+ */
+export function lowerCased(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code >= 65 && code <= 90) || code > 127) return text.toLowerCase();
+  }
+  return text;
+}
+
 /** A stable text form of a cell, used to recognise a row again after a re-read. */
 export function cellText(value: CellValue): string {
   if (value === null || value === undefined) return '';

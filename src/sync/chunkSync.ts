@@ -17,6 +17,7 @@ import {
   type KeapWrite,
   type WriteResult,
 } from '../keap/model';
+import { lowerCased } from '../sheet/cells';
 import {
   firstWave,
   optOutTarget,
@@ -39,7 +40,7 @@ export function readKeapState(gateway: KeapGateway, units: readonly WorkUnit[]):
   const targets = new Set<string>();
   for (const unit of units) {
     const target = optOutTarget(unit, contacts.get(unit.contactId));
-    if (target !== null) targets.add(target.toLowerCase());
+    if (target !== null) targets.add(lowerCased(target));
   }
   const optStates = targets.size > 0 ? gateway.readOptStates([...targets]) : new Map();
   return { contacts, optStates };
@@ -53,7 +54,7 @@ export function planChunk(units: readonly WorkUnit[], reads: ChunkReads): UnitPl
 function sharedWriteKey(write: KeapWrite): string | null {
   switch (write.kind) {
     case 'optOut':
-      return write.email.toLowerCase();
+      return lowerCased(write.email);
     case 'setEmails':
       return null;
     default:

@@ -5,6 +5,7 @@
  */
 import type { ContactValues } from '../keap/contactFields';
 import type { EmailOptState, KeapContact, KeapWrite, WriteResult } from '../keap/model';
+import { lowerCased } from '../sheet/cells';
 import { SYNCED_FIELDS } from '../sheet/fields';
 import type { RowRequest } from '../sheet/rowParsing';
 import {
@@ -96,7 +97,7 @@ export function optOutTarget(unit: WorkUnit, contact: KeapContact | undefined): 
   const primary = primaryEmail(contact);
   const rowEmail = unit.request.email;
   // Keap's own spelling when the row names the same address.
-  if (rowEmail === null || (primary !== null && primary.toLowerCase() === rowEmail)) {
+  if (rowEmail === null || (primary !== null && lowerCased(primary) === rowEmail)) {
     return primary;
   }
   return rowEmail;
@@ -137,7 +138,7 @@ export function planUnit(
       plan.emailChange = null;
       return plan;
     }
-    plan.alreadyOptedOut = optStates.get(target.toLowerCase())?.optedOut === true;
+    plan.alreadyOptedOut = optStates.get(lowerCased(target))?.optedOut === true;
     if (!plan.alreadyOptedOut) {
       const why = reason ?? DEFAULT_OPT_OUT_REASON;
       plan.optOut = {

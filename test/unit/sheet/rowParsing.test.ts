@@ -1,4 +1,5 @@
 import { worded } from './support/setupWords';
+import { lowerCased } from '../../../src/sheet/cells';
 import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
 import {
   isValidEmail,
@@ -273,5 +274,25 @@ describe('a tab whose input column is one the add-on writes', () => {
       ['', 'a@example.com', ''],
     ];
     expect(parseSheet(fine, DEFAULT_HEADER_NAMES, () => 'Contacts').rows).toHaveLength(1);
+  });
+});
+
+describe('lower-casing', () => {
+  it('gives what toLowerCase gives, for any text', () => {
+    const texts = [
+      '',
+      'a@x.com',
+      'A@X.COM',
+      'mIxEd',
+      'ÀÉÎ',
+      'İstanbul',
+      'ǅ',
+      'ß',
+      'Σ',
+      'a\u0000Z',
+      '@[`{',
+    ];
+    for (const text of texts) expect(lowerCased(text)).toBe(text.toLowerCase());
+    expect(parseEmail(' Bob@Example.COM ')).toEqual({ ok: true, value: 'bob@example.com' });
   });
 });
