@@ -143,7 +143,7 @@ export function parseRecordCell(
     return null;
   if (!Number.isFinite(when) || outcome === undefined) return null;
   const fingerprint = field(value, 2);
-  const run = field(value, 5);
+  const run = runField(value);
   const record: StateRecord = { fingerprint, syncedAt: when, result: outcome, run };
   if (account !== undefined) record.account = account;
   if (tries !== undefined && outcome === 'error') record.tries = tries;
@@ -223,6 +223,19 @@ function resultField(value: string): StateResult | undefined {
     if (result.length === length && value.startsWith(result, start)) return result;
   }
   return undefined;
+}
+
+/** The run id last read: the records of a column come from a few runs, in long stretches. */
+let lastRun = '';
+
+/** The run field: the run id last read when it is that one (no copy of it per record). */
+function runField(value: string): string {
+  const start = fieldStart(5);
+  const length = fieldEnd(value, 5) - start;
+  const known = lastRun;
+  if (known.length === length && value.startsWith(known, start)) return known;
+  lastRun = value.slice(start, start + length);
+  return lastRun;
 }
 
 /** The account field (not empty) when it fits a cell, else undefined. */
