@@ -121,10 +121,13 @@ export function rowKey(values: readonly unknown[], columns: SheetColumns): strin
   return keyOf(values, fieldIndexesOf(columns));
 }
 
+/** The cells' texts of the row being keyed (one array, reused: a key is made for every row). */
+const KEY_PARTS: string[] = new Array<string>(FIELD_COUNT).fill('');
+
 function keyOf(values: readonly unknown[], indexes: FieldIndexes): string {
-  let key = cellText(cellAt(values, indexes[0]));
-  for (let i = 1; i < FIELD_COUNT; i++) key += KEY_SEPARATOR + cellText(cellAt(values, indexes[i]));
-  return key;
+  for (let i = 0; i < FIELD_COUNT; i++) KEY_PARTS[i] = cellText(cellAt(values, indexes[i]));
+  // One flat text: joined by +, the pieces would be kept apart until the key is first compared.
+  return KEY_PARTS.join(KEY_SEPARATOR);
 }
 
 /** The Contact ID cell's text as `rowKey` recorded it (fields.ts lists the Contact ID first). */
