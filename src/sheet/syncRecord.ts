@@ -144,8 +144,12 @@ export function parseRecordCell(
   if (!Number.isFinite(when) || outcome === undefined) return null;
   const fingerprint = field(value, 2);
   const run = runField(value);
-  const record: StateRecord = { fingerprint, syncedAt: when, result: outcome, run };
-  if (account !== undefined) record.account = account;
+  // The account in the literal when there is one (most records): added after, it would take
+  // the record a second block of memory for its properties.
+  const record: StateRecord =
+    account === undefined
+      ? { fingerprint, syncedAt: when, result: outcome, run }
+      : { fingerprint, syncedAt: when, result: outcome, run, account };
   if (tries !== undefined && outcome === 'error') record.tries = tries;
   if (optedOutAt !== undefined) record.optedOutAt = optedOutAt;
   // recordCell writes ksr2 (ksr3 with an opt-out time) with every number in its own text, the
