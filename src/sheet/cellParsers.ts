@@ -24,7 +24,7 @@ export function parseContactId(cell: unknown): Parsed<number> {
   if (isBlankCell(cell)) return fail({ kind: 'missing', field: 'contactId' });
   const formulaError = formulaErrorOf(cell);
   if (formulaError) return fail({ kind: 'formula-error', field: 'contactId', error: formulaError });
-  if (typeof cell === 'number') return contactIdFromNumber(cell, String(cell));
+  if (typeof cell === 'number') return contactIdFromNumber(cell, cell);
   if (typeof cell !== 'string') {
     return fail({ kind: 'contact-id-not-whole', cell });
   }
@@ -38,11 +38,13 @@ export function parseContactId(cell: unknown): Parsed<number> {
   return fail({ kind: 'contact-id-not-whole', cell: text });
 }
 
-function contactIdFromNumber(value: number, typed: string): Parsed<number> {
-  if (!Number.isFinite(value)) return fail({ kind: 'contact-id-not-whole', cell: typed });
-  if (!Number.isInteger(value)) return fail({ kind: 'contact-id-not-whole', cell: typed });
-  if (value <= 0) return fail({ kind: 'contact-id-not-positive', cell: typed });
-  if (value > Number.MAX_SAFE_INTEGER) return fail({ kind: 'contact-id-too-large', cell: typed });
+/** `typed`: the cell as typed, made text only for a problem's words (most ids are fine). */
+function contactIdFromNumber(value: number, typed: string | number): Parsed<number> {
+  if (!Number.isFinite(value)) return fail({ kind: 'contact-id-not-whole', cell: String(typed) });
+  if (!Number.isInteger(value)) return fail({ kind: 'contact-id-not-whole', cell: String(typed) });
+  if (value <= 0) return fail({ kind: 'contact-id-not-positive', cell: String(typed) });
+  if (value > Number.MAX_SAFE_INTEGER)
+    return fail({ kind: 'contact-id-too-large', cell: String(typed) });
   return ok(value);
 }
 
