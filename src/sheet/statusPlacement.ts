@@ -144,7 +144,7 @@ export function placeStatuses(
       (s) => s.status === first.status && s.syncedAt?.getTime() === first.syncedAt?.getTime(),
     );
     if (!same) continue;
-    const ordered = [...statuses].sort((a, b) => a.row - b.row);
+    const ordered = statuses.length === 1 ? statuses : [...statuses].sort((a, b) => a.row - b.row);
     targets.forEach((target, i) => placed.set(target, ordered[i]));
   }
   return placed;
