@@ -20,10 +20,18 @@ const UNIT_MS: Record<string, number> = {
   day: 24 * 60 * 60 * 1000,
 };
 
+/** unitMs of each unit text seen: Keap sends the same few with every answer of a run. */
+const UNITS_SEEN = new Map<string, number | null>();
+const MAX_UNITS_SEEN = 16;
+
 function unitMs(raw: string | undefined): number | null {
   if (!raw) return null;
+  const seen = UNITS_SEEN.get(raw);
+  if (seen !== undefined) return seen;
   const unit = raw.trim().toLowerCase().replace(/s$/, '');
-  return UNIT_MS[unit] ?? null;
+  const ms = Object.prototype.hasOwnProperty.call(UNIT_MS, unit) ? UNIT_MS[unit] : null;
+  if (UNITS_SEEN.size < MAX_UNITS_SEEN) UNITS_SEEN.set(raw, ms);
+  return ms;
 }
 
 function number(raw: string | undefined): number | null {

@@ -148,4 +148,23 @@ describe('readThrottle', () => {
     });
     expect(reading).toEqual({ available: 5, refillPerMs: null });
   });
+
+  it('reads the same unit the same way every time, and no unit from an object key', () => {
+    const answer = (unit: string) => ({
+      'x-keap-product-throttle-available': '5',
+      'x-keap-product-throttle-limit': '100',
+      'x-keap-product-throttle-time-unit': unit,
+    });
+    for (let i = 0; i < 3; i++) {
+      expect(readThrottle(answer(' Seconds '))?.refillPerMs).toBeCloseTo(100 / 1000);
+      expect(readThrottle(answer('second'))?.refillPerMs).toBeCloseTo(100 / 1000);
+    }
+    for (const unit of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(readThrottle(answer(unit))).toEqual({ available: 5, refillPerMs: null });
+    }
+    for (let i = 0; i < 40; i++) {
+      expect(readThrottle(answer(`unit${i}`))?.refillPerMs).toBeNull();
+      expect(readThrottle(answer('hour'))?.refillPerMs).toBeCloseTo(100 / 3_600_000);
+    }
+  });
 });
