@@ -116,6 +116,15 @@ class InputFacts {
 
   /** Rows (2 on, ascending) whose Contact ID cell holds `contactId`. */
   rowsOfContact(contactId: number): readonly number[] {
+    return this.contactIndex().rows(contactId);
+  }
+
+  /** Whether more than one row's Contact ID cell holds `contactId`. */
+  severalRowsOf(contactId: number): boolean {
+    return this.contactIndex().hasSeveral(contactId);
+  }
+
+  private contactIndex(): RowIndex<number> {
     if (this.byContact === null) {
       this.byContact = new RowIndex();
       for (let row = 2; row <= this.values.length; row++) {
@@ -123,7 +132,7 @@ class InputFacts {
         if (id !== null) this.byContact.add(id, row);
       }
     }
-    return this.byContact.rows(contactId);
+    return this.byContact;
   }
 
   private sameInputCells(row: number): boolean {
@@ -334,6 +343,10 @@ class RowIndex<K> {
     }
   }
 
+  hasSeveral(key: K): boolean {
+    return this.several.has(key);
+  }
+
   rows(key: K): readonly number[] {
     const several = this.several.get(key);
     if (several) return several;
@@ -443,6 +456,11 @@ export class SheetRead {
   /** Rows (ascending) whose Contact ID cell holds `contactId`. */
   rowsOfContact(contactId: number): readonly number[] {
     return this.inputs.rowsOfContact(contactId);
+  }
+
+  /** Whether more than one row's Contact ID cell holds `contactId` (no list made). */
+  severalRowsOf(contactId: number): boolean {
+    return this.inputs.severalRowsOf(contactId);
   }
 
   /**

@@ -84,7 +84,7 @@ export function readContactsTable(
   );
   const scope = options.scopeOf();
   const hasStatus = options.statusesShown ? (row: number) => !isBlankCell(shown(row)) : () => true;
-  const worklist = buildWorklist(rows, state, scope, hasStatus);
+  const worklist = buildWorklist(rows, state, scope, hasStatus, (id) => read.severalRowsOf(id));
   const emailState = readEmailState(values, columns.syncRecord);
   const byEmail = buildEmailWorklist(rows, emailState, scope, hasStatus);
   return {

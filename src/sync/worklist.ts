@@ -122,12 +122,16 @@ function identitiesOf(rows: readonly ParsedRow[], fingerprints: readonly string[
  * `hasStatus(row)`: whether the row shows a status now. A contact whose last sync ended in an
  * error is synced again when one of its rows shows none (a copied row, a cleared cell): the
  * error's words are not kept, and every row must say how it ended.
+ * `severalRows(contactId)`, when the caller has an index of the tab's rows by contact id at
+ * hand (sheetRead.ts): whether more than one row holds it; only those contacts' rows are then
+ * compared with each other.
  */
 export function buildWorklist(
   rows: readonly ParsedRow[],
   state: SyncState,
   scope: RecordScope,
   hasStatus: (row: number) => boolean = () => true,
+  severalRows?: (contactId: number) => boolean,
 ): Worklist {
   // By position in `rows` (not a map by row number: every row is looked up once, and a
   // 50,000-row sheet is worked through again by each execution of a run).
@@ -147,6 +151,8 @@ export function buildWorklist(
       sameAs = invalidSameAs(row.key);
       contactId = row.contactId;
     } else continue;
+    // A contact on one row agrees with itself (most contacts: no map entry for them).
+    if (severalRows !== undefined && !severalRows(contactId)) continue;
     const first = firstSameAs.get(contactId);
     if (first === undefined) firstSameAs.set(contactId, sameAs);
     else if (first !== sameAs) disagree = true;

@@ -2,6 +2,7 @@ import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
 import { parseRow } from '../../../src/sheet/rowParsing';
 import type { SyncState } from '../../../src/sheet/syncRecord';
 import { rowFingerprint } from '../../../src/sync/fingerprint';
+import { SheetRead } from '../../../src/sheet/sheetRead';
 import { buildWorklist } from '../../../src/sync/worklist';
 
 const columns = findColumns(
@@ -40,6 +41,44 @@ describe('what an execution has to do', () => {
       [8, 'Contact ID 4 is also on row 9 with different values'],
       [9, 'Contact ID 4 is also on row 8 with different values'],
     ]);
+  });
+
+  it('finds the same work when told which contacts are on several rows (the tab read)', () => {
+    const sheets: unknown[][][] = [
+      [
+        [1, 'a@x.com', '', ''],
+        ['', '', '', ''],
+        [2, 'b@x.com', 'yes', ''],
+        ['oops', 'c@x.com', '', ''],
+        [3, 'd@x.com', '', ''],
+        [' 3', 'd@x.com', '', ''],
+        [4, 'e@x.com', '', ''],
+        ['4', 'other@x.com', '', ''],
+        [5, 'ok@x.com', '', ''],
+        [5, 'bad', '', ''],
+        ['', 'f@x.com', 'yes', ''],
+        [6, 'g@x.com', 'maybe', ''],
+        [6, 'g@x.com', 'maybe', ''],
+        [7, 'h@x.com', 'yes', 'a'],
+        [7, 'h@x.com', 'yes', 'b'],
+      ],
+      [[8, 'i@x.com', '', '']],
+      [],
+    ];
+    for (const cells of sheets) {
+      const header = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
+      const read = new SheetRead([header, ...cells], columns);
+      const tabRows = parse(cells);
+      expect(
+        buildWorklist(
+          tabRows,
+          new Map(),
+          SCOPE,
+          () => true,
+          (id) => read.severalRowsOf(id),
+        ),
+      ).toEqual(buildWorklist(tabRows, new Map(), SCOPE));
+    }
   });
 
   it('blocks a valid row whose id is also on an invalid row', () => {
