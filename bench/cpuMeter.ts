@@ -7,7 +7,8 @@
  *   (concurrent marking and sweeping, scavenging helpers, optimizing compilers) work for the
  *   whole heap, the simulator's and the runtime's as much as the bundle's.
  * - Services: the main thread's CPU inside each service call (SpreadsheetApp, UrlFetchApp with
- *   the simulator answering inside it, PropertiesService, ...) is not the bundle's: Apps
+ *   the simulator answering inside it, PropertiesService, an HTTPResponse's getters, which
+ *   Apps Script does not count as calls, ...) is not the bundle's: Apps
  *   Script does that work on Google's side and the cost model covers it with latencies. Only
  *   the outermost call is clocked; the clocking's own cost on the bundle's side of each call is
  *   measured once (calibrate) and taken out too.
@@ -99,7 +100,8 @@ interface MeterCounters {
 }
 
 /**
- * Clocks every outermost service call (Execution.prototype.call, wrapped once), keeps when
+ * Clocks every outermost service call (Execution.prototype.call and uncountedCall, wrapped
+ * once), keeps when
  * each began and ended (to tell on which side a GC pause fell), and counts the heap bytes
  * allocated on each side.
  */
@@ -176,8 +178,11 @@ const pauses: Pause[] = [];
 function install(): void {
   const proto = Execution.prototype as unknown as {
     call: (this: unknown, ...args: unknown[]) => unknown;
+    uncountedCall: (this: unknown, ...args: unknown[]) => unknown;
   };
   proto.call = meter.wrap(proto.call);
+  // Methods Apps Script does not count as calls (an HTTPResponse's getters) are service code too.
+  proto.uncountedCall = meter.wrap(proto.uncountedCall);
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) pauses.push({ at: entry.startTime, ms: entry.duration });
   }).observe({ entryTypes: ['gc'] });
