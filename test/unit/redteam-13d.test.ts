@@ -761,6 +761,73 @@ describe('1. statuses every 1/20 of a large tab (89d11ca)', () => {
       expect(untruths(h)).toEqual([]);
     },
   );
+
+  it('a spaced write whose record block fails after its status block: records follow later, none without its status', () => {
+    // Sync Status before a person's column: the record column, added at the end, is apart.
+    const rows = Array.from({ length: 60 }, (_, i) => [
+      i + 1,
+      `new${i + 1}@x.com`,
+      '',
+      '',
+      '',
+      'n',
+    ]);
+    const h = new SyncHarness([[...TAB, 'Sync Status', 'Notes'], ...rows]);
+    for (let id = 1; id <= 60; id++) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    h.limits = { ...h.limits, chunkSize: 2 };
+    const error = new Error('Service Spreadsheets failed while accessing document');
+    const write = h.sheet.writeBlock.bind(h.sheet);
+    let recordBlocks = 0;
+    let refused = 0;
+    const recordsWithoutStatus: unknown[] = [];
+    h.sheet.writeBlock = (block) => {
+      // Columns 7 on: Last Synced and the record column (added after Notes, together).
+      if (block.column >= 7) {
+        recordBlocks += 1;
+        if (recordBlocks % 2 === 0 && refused < 4) {
+          refused += 1;
+          throw error;
+        }
+      }
+      write(block);
+      const header = h.sheet.values[0];
+      const record = header.indexOf('Keap Sync Record');
+      const status = header.indexOf('Sync Status');
+      if (record === -1) return;
+      for (const cells of h.sheet.values.slice(1)) {
+        if (cells[record] && !cells[status]) recordsWithoutStatus.push(cells[0]);
+      }
+    };
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary.emailsUpdated).toBe(60);
+    expect(refused).toBe(4);
+    expect(recordsWithoutStatus).toEqual([]);
+    h.sheet.writeBlock = write;
+    expect(h.state.state.size).toBe(60);
+    runToTheEnd(h, 'sidebar');
+    expect(untruths(h)).toEqual([]);
+    expect(sentTwice(h)).toEqual([]);
+    expect(h.sheet.column('Notes').every((n) => n === 'n')).toBe(true);
+  });
+
+  it('rows reversed between a spaced write and its check: statuses put right by the repair', () => {
+    const h = largeTab(60);
+    let moved = 0;
+    h.sheet.beforeWrite = (write, sheet) => {
+      if (write === 2 || write === 5) {
+        moved += 1;
+        sheet.values = [sheet.values[0], ...sheet.values.slice(1).reverse()];
+      }
+    };
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(moved).toBe(2);
+    expect(summary).toMatchObject({ outcome: 'completed', emailsUpdated: 60 });
+    h.sheet.beforeWrite = null;
+    runToTheEnd(h, 'sidebar');
+    expect(untruths(h)).toEqual([]);
+    expect(sentTwice(h)).toEqual([]);
+    expect(h.sheet.recordContacts()).toEqual(h.sheet.column('Contact ID'));
+  });
 });
 
 // ---------------------------------------------------------------------------------------
