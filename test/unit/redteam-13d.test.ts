@@ -828,6 +828,72 @@ describe('1. statuses every 1/20 of a large tab (89d11ca)', () => {
     expect(sentTwice(h)).toEqual([]);
     expect(h.sheet.recordContacts()).toEqual(h.sheet.column('Contact ID'));
   });
+
+  /**
+   * Differential: the same scenario with statuses written after every chunk (a share of the
+   * tab never above a chunk) must end with the very same sheet and the same Keap writes.
+   */
+  it.each([
+    ['opt-outs with the Keap Email Status column', 'optOuts'],
+    ['Keap failing a read mid-run', 'keapDown'],
+    ['the daily limit mid-run', 'dailyLimit'],
+    ['the time budget', 'budget'],
+    ['rows without a Contact ID', 'byEmail'],
+  ])('%s: the same sheet and Keap writes as with a status write after every chunk', (_, kind) => {
+    const scenario = (statusWritesPerTab: number) => {
+      const rows: unknown[][] = Array.from({ length: 60 }, (_, i) => [
+        i + 1,
+        `new${i + 1}@x.com`,
+        i % 3 === 0 ? 'yes' : '',
+        '',
+      ]);
+      if (kind === 'byEmail')
+        for (let i = 0; i < 10; i++) rows.push(['', `e${i}@x.com`, 'yes', '']);
+      const h = largeTab(60, rows);
+      if (kind === 'byEmail')
+        for (let i = 0; i < 10; i++) h.keap.addContact(200 + i, { EMAIL1: `e${i}@x.com` });
+      h.limits = { ...h.limits, statusWritesPerTab };
+      const ports = withEmailSearch(h);
+      if (kind === 'optOuts') ports.settings = { ...ports.settings, keapEmailStatus: true };
+      if (kind === 'keapDown') {
+        h.keap.failReadsAfter = 13;
+        h.keap.failNextRead = new KeapUnavailableError({
+          kind: 'connection',
+          fault: { kind: 'described', text: 'Keap answered 503 five times' },
+        });
+      }
+      if (kind === 'dailyLimit') h.keap.requestsLeftToday = 37;
+      if (kind === 'budget') {
+        h.keap.msPerWrite = 1000;
+        h.limits = { ...h.limits, stopStartingChunksAfterMs: 13_000, keapDeadlineAfterMs: 30_000 };
+      }
+      const outcomes: string[] = [];
+      let summary = runSyncWith('daily', ports, h.limits);
+      outcomes.push(summary.outcome);
+      while (summary.outcome !== 'completed' && outcomes.length < 30) {
+        h.clock.advance(h.limits.continuationDelayMs);
+        if (summary.outcome === 'daily-limit')
+          h.clock.time = Math.max(h.clock.time, h.keap.resetAt + 1);
+        summary = runSyncWith(h.pendingRun ? 'continuation' : 'sidebar', ports, h.limits);
+        outcomes.push(summary.outcome);
+      }
+      // Run ids are random: the rest of each record is compared.
+      const sheet = h.sheet.values.map((cells) =>
+        cells.map((cell) =>
+          typeof cell === 'string' ? cell.replace(/\|[a-z0-9]{8}-[a-z0-9]{8}\|/g, '|run|') : cell,
+        ),
+      );
+      return { outcomes, sheet, sent: h.keap.sent, reads: h.sheet.reads };
+    };
+    const spaced = scenario(20);
+    const everyChunk = scenario(1e9);
+    expect(spaced.reads).toBeLessThan(everyChunk.reads);
+    expect(spaced.outcomes).toEqual(everyChunk.outcomes);
+    expect(spaced.sent).toEqual(everyChunk.sent);
+    expect(spaced.sheet).toEqual(everyChunk.sheet);
+    expect(kind !== 'optOuts' || spaced.sheet[0].includes('Keap Email Status')).toBe(true);
+    expect(spaced.sheet.slice(1).every((cells) => cells[4] !== '')).toBe(true);
+  });
 });
 
 // ---------------------------------------------------------------------------------------
