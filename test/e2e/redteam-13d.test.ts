@@ -4,9 +4,15 @@
  * key separator, copies of a contact's row, a row without a Contact ID, and the rows reversed
  * by a person while Keap is being written. Each status must land on its own row, and a second
  * run must have nothing to send.
+ *
+ * And 89d11ca through the bundle: a tab of 21,000 rows (21 chunks) gets its statuses every
+ * 1,050 rows answered, so after chunks 2, 4, ...; an execution killed by Apps Script between
+ * two such writes (chunk 3's changes in Keap, its statuses not yet on the sheet) loses
+ * nothing: the next run sends no change twice, and every row ends with a true status.
  */
-import { connectedWorld, keapWrites, type Summary } from './support/sync';
-import { OWNER } from './world';
+import { idle, PAST_LEASE_MS, sentPatches } from './support/reliability';
+import { connectedWorld, keapWrites, progressRecord, type Summary } from './support/sync';
+import { OWNER, type World } from './world';
 
 const HEADERS = ['Notes', 'Opt Out', 'Email', 'Contact ID', 'Opt Out Reason'];
 const SEP = '\u001f';
@@ -69,5 +75,87 @@ describe('ids typed any way, rows reversed while Keap is written (real bundle)',
     expect(second.value?.outcome).toBe('completed');
     expect(second.value?.emailsUpdated).toBe(0);
     expect(keapWrites(w).length).toBe(writesBefore);
+  });
+});
+
+const TAB_HEADERS = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
+const LARGE = 21_000;
+const CHANGED = 4000;
+const FIRST_ID = 100_001;
+/**
+ * The service call (1-based, as killAfterServiceCalls counts) where chunk 4's Keap read
+ * starts: chunk 3's changes are in Keap and the progress counts them, but the spaced write
+ * after chunk 2 is the last one made. Checked by the test (the state at the kill).
+ */
+const CHUNK_4_READ = 321;
+
+/** 21,000 rows; the first 4,000 ask for a new email, the rest are what Keap has. */
+function largeWorld(): World {
+  const rows = Array.from({ length: LARGE }, (_, i) => [FIRST_ID + i, `p${i}@example.com`, '', '']);
+  const w = connectedWorld([TAB_HEADERS, ...rows]);
+  for (let i = 0; i < LARGE; i++) {
+    w.addContact(FIRST_ID + i, i < CHANGED ? `old${i}@example.com` : `p${i}@example.com`);
+  }
+  return w;
+}
+
+function statusesShown(w: World): number {
+  const values = w.sheet().values();
+  const status = values[0].indexOf('Sync Status');
+  return status === -1 ? 0 : values.slice(1).filter((cells) => cells[status] !== '').length;
+}
+
+describe('a tab 21 chunks long, killed between two spaced status writes (real bundle)', () => {
+  it('the next run sends no change twice, and every row ends with a true status and a record', () => {
+    const w = largeWorld();
+    let atKill = { rowsDone: -1, shown: -1 };
+    const killed = w.rt.run<Summary>('syncNow', [], {
+      user: OWNER,
+      spreadsheetId: w.spreadsheetId,
+      authMode: 'FULL',
+      killAfterServiceCalls: CHUNK_4_READ,
+      onServiceCall: ({ n }) => {
+        if (n !== CHUNK_4_READ) return;
+        const record = JSON.parse(progressRecord(w) ?? '{}') as { rowsDone?: number };
+        atKill = { rowsDone: record.rowsDone ?? -1, shown: statusesShown(w) };
+      },
+    });
+    expect(killed.killed).toBe(true);
+    // Chunk 3 answered (the progress says so), its statuses waiting for the next spaced write.
+    expect(atKill).toEqual({ rowsDone: 3000, shown: 2000 });
+    expect(w.emailsOf(FIRST_ID + 2999).EMAIL1).toBe('p2999@example.com');
+
+    idle(w, PAST_LEASE_MS);
+    const next = w.run<Summary>('syncNow');
+    expect(next.value?.outcome).toBe('completed');
+
+    const patched = new Map<number, number>();
+    for (const patch of sentPatches(w)) {
+      patched.set(patch.contactId, (patched.get(patch.contactId) ?? 0) + 1);
+    }
+    expect([...patched.values()].filter((times) => times > 1)).toEqual([]);
+    expect(patched.size).toBe(CHANGED);
+
+    const values = w.sheet().values();
+    const status = values[0].indexOf('Sync Status');
+    const record = values[0].indexOf('Keap Sync Record');
+    const untrue: string[] = [];
+    values.slice(1).forEach((cells, i) => {
+      const shown = String(cells[status]);
+      const ok =
+        i < CHANGED ? /^(Updated: email changed to p\d+@example\.com|Up to date)$/ : /^Up to date$/;
+      if (
+        !ok.test(shown) ||
+        (shown.startsWith('Updated') && !shown.endsWith(`p${i}@example.com`))
+      ) {
+        untrue.push(`row ${i + 2}: ${shown}`);
+      }
+      if (!String(cells[record]).includes(`|${FIRST_ID + i}|`))
+        untrue.push(`row ${i + 2}: no record`);
+    });
+    expect(untrue.slice(0, 5)).toEqual([]);
+    const writes = keapWrites(w).length;
+    expect(w.run<Summary>('syncNow').value?.emailsUpdated).toBe(0);
+    expect(keapWrites(w).length).toBe(writes);
   });
 });
