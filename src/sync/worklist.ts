@@ -211,12 +211,14 @@ export function buildWorklist(
       continue;
     }
     const ref = { row: row.row, key: row.key };
-    const unit = unitsById.get(contactId);
+    // A contact on one row is a unit of its own: no other row will join it.
+    const alone = severalRows !== undefined && !severalRows(contactId);
+    const unit = alone ? undefined : unitsById.get(contactId);
     if (unit) {
       unit.rows.push(ref);
     } else {
       const created = { contactId, request: row.request, fingerprint, rows: [ref] };
-      unitsById.set(contactId, created);
+      if (!alone) unitsById.set(contactId, created);
       worklist.units.push(created);
     }
   }
