@@ -410,6 +410,7 @@ export class Execution {
    */
   private answerUnchangedRows(skipped: SkippedRow[], blank: (row: number) => boolean): void {
     const unanswered = new Set(skipped.filter((r) => blank(r.row)).map((r) => r.contactId));
+    if (unanswered.size === 0) return;
     for (const row of skipped) {
       if (!unanswered.has(row.contactId)) continue;
       const ok = row.result === 'ok';
