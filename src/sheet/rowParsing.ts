@@ -4,7 +4,7 @@
  * nothing of SpreadsheetApp.
  */
 import { CELL_PARSERS, ok, parseContactId, type Parsed } from './cellParsers';
-import { cellText, isBlankCell } from './cells';
+import { isBlankCell, isDate } from './cells';
 import { SheetSetupError, type SheetSetupProblem } from './setupError';
 import type { RowInputProblem } from './rowInputProblem';
 import { matchHeaders, type InputHeaderNames, type SheetColumns } from './headers';
@@ -112,37 +112,100 @@ function parseCells(
 }
 
 const KEY_SEPARATOR = '\u001f';
+/** Marks, in a key, a separator or escape that is a cell's own, and a cell that is not text. */
+const KEY_ESCAPE = '\u001e';
+// The separator and the escape are control characters: the expressions are made from them.
+const KEY_MARKS = new RegExp(`[${KEY_ESCAPE}${KEY_SEPARATOR}]`, 'g');
+const ESCAPED_MARK = new RegExp(`${KEY_ESCAPE}([${KEY_ESCAPE}${KEY_SEPARATOR}])`, 'g');
+/** The kind of a cell that is not text, after KEY_ESCAPE. */
+const NUMBER_KIND = '#';
+const BOOLEAN_KIND = '?';
+const DATE_KIND = '@';
+const OTHER_KIND = '*';
 
 /**
  * The row's identity for placing its status after a re-read: the raw input cells. A row
  * whose inputs changed during the run does not match its old key, so it gets no stale status.
+ * Two rows share a key only when their cells are the same (text trimmed): a cell's own
+ * separators are escaped and a cell that is not text says its kind, so the number 5 and the
+ * text '5' (which parse differently) never make one key, whose statuses would then differ
+ * and be placed on neither row.
  */
 export function rowKey(values: readonly unknown[], columns: SheetColumns): string {
   return keyOf(values, fieldIndexesOf(columns));
 }
 
-/** The cells' texts of the row being keyed (one array, reused: a key is made for every row). */
+/** One cell's part of a key (see rowKey). */
+function keyPart(value: unknown): string {
+  if (typeof value === 'string') {
+    const text = value.trim();
+    return text.includes(KEY_SEPARATOR) || text.includes(KEY_ESCAPE)
+      ? text.replace(KEY_MARKS, (mark) => KEY_ESCAPE + mark)
+      : text;
+  }
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return KEY_ESCAPE + NUMBER_KIND + String(value);
+  if (typeof value === 'boolean') return KEY_ESCAPE + BOOLEAN_KIND + String(value);
+  if (isDate(value)) return KEY_ESCAPE + DATE_KIND + String(value.getTime());
+  return (
+    KEY_ESCAPE +
+    OTHER_KIND +
+    String(value)
+      .trim()
+      .replace(KEY_MARKS, (mark) => KEY_ESCAPE + mark)
+  );
+}
+
+/** The cells' key parts of the row being keyed (one array, reused: a key is made for every row). */
 const KEY_PARTS: string[] = new Array<string>(FIELD_COUNT).fill('');
 
 function keyOf(values: readonly unknown[], indexes: FieldIndexes): string {
-  for (let i = 0; i < FIELD_COUNT; i++) KEY_PARTS[i] = cellText(cellAt(values, indexes[i]));
+  for (let i = 0; i < FIELD_COUNT; i++) KEY_PARTS[i] = keyPart(cellAt(values, indexes[i]));
   // One flat text: joined by +, the pieces would be kept apart until the key is first compared.
   return KEY_PARTS.join(KEY_SEPARATOR);
 }
 
-/** The Contact ID cell's text as `rowKey` recorded it (fields.ts lists the Contact ID first). */
+/** The first cell's part of `key` as written in it (escapes and kind mark still in). */
+function firstKeyPart(key: string): string {
+  for (let i = 0; i < key.length; i++) {
+    const char = key[i];
+    if (char === KEY_ESCAPE) i++;
+    else if (char === KEY_SEPARATOR) return key.slice(0, i);
+  }
+  return key;
+}
+
+/**
+ * The Contact ID cell's text as `rowKey` recorded it (fields.ts lists the Contact ID first):
+ * trimmed, a date as `date:` and its time.
+ */
 export function contactIdCellOf(key: string): string {
-  const end = key.indexOf(KEY_SEPARATOR);
-  return end === -1 ? key : key.slice(0, end);
+  const part = firstKeyPart(key);
+  const kind = part.startsWith(KEY_ESCAPE) ? part.charAt(1) : '';
+  if (kind === DATE_KIND) return `date:${part.slice(2)}`;
+  if (kind === NUMBER_KIND || kind === BOOLEAN_KIND || kind === OTHER_KIND)
+    return unescaped(part.slice(2));
+  return unescaped(part);
+}
+
+function unescaped(text: string): string {
+  return text.replace(ESCAPED_MARK, '$1');
 }
 
 /**
  * The contact id of every row whose key is `key` and whose Contact ID cell holds one (null:
- * no such row can have this key). A valid id's text has no separator, so it is the key's
- * first cell whole, and parseContactId answers the same for a cell and for its text.
+ * no such row can have this key): the key's first part is that cell, whole (a valid id is a
+ * number, or text without a separator), and parseContactId answers the same for a number as
+ * for its text.
  */
 export function contactIdOfKey(key: string): number | null {
-  const parsed = parseContactId(contactIdCellOf(key));
+  const part = firstKeyPart(key);
+  let cell: string | number = part;
+  if (part.startsWith(KEY_ESCAPE)) {
+    if (part.charAt(1) !== NUMBER_KIND) return null;
+    cell = part.slice(2);
+  }
+  const parsed = parseContactId(cell);
   return parsed.ok ? parsed.value : null;
 }
 

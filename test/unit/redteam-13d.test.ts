@@ -474,9 +474,11 @@ describe('4. rows by key through the contact-id index (96781f0)', () => {
     const read = new SheetRead(values, cols);
     expect(parseContactId('02')).toEqual({ ok: true, value: 2 });
     expect(read.rowsOfContact(2)).toEqual([2, 3, 4, 5, 6, 7]);
-    // ' 2' and 2 have the same key (cells are trimmed); '02' does not; a trailing space on
-    // the email is trimmed too.
-    expect(read.rowsWithKey(rowKey(values[1], cols))).toEqual([2, 3, 5, 6, 7]);
+    // The number 2 and the text '2' are different cells (rowKey says a cell's kind); ' 2' and
+    // '2' have the same key (text is trimmed); '02' does not; a trailing space on the email is
+    // trimmed too.
+    expect(read.rowsWithKey(rowKey(values[1], cols))).toEqual([2, 6, 7]);
+    expect(read.rowsWithKey(rowKey(values[2], cols))).toEqual([3, 5]);
     expect(read.rowsWithKey(rowKey(values[3], cols))).toEqual([4]);
   });
 });
@@ -943,7 +945,8 @@ describe('1. statuses every 1/20 of a large tab (89d11ca)', () => {
 // ---------------------------------------------------------------------------------------
 
 describe('rows whose different cells make the same key', () => {
-  // DEFECT: rowKey joins each input cell's text with '\u001f', so two rows that differ can
+  // Was a defect (red team 13d, fixed by the injective rowKey): rowKey joined each input
+  // cell's text with '\u001f', so two rows that differ could
   // have one key: a Contact ID cell that holds the separator and the email after it
   // ('4\u001fnew4@x.com', Email empty) beside contact 4's own row whose Opt Out Reason cell
   // holds the separator. placeStatuses treats rows of one key as identical and, since their
@@ -953,44 +956,35 @@ describe('rows whose different cells make the same key', () => {
   // (0 sheet writes), on this run and every later one (each reads Keap for contact 4 again).
   // Not new in 96781f0 (the same before it); found through its "cells that hold the key
   // separator" case.
-  test.failing(
-    'a Contact ID cell holding the key separator: each row still gets its own status',
-    () => {
-      const h = new SyncHarness([
-        TAB,
-        [`4${SEP}new4@x.com`, '', '', ''],
-        [4, 'new4@x.com', '', SEP],
-      ]);
-      h.keap.addContact(4, { EMAIL1: 'old4@x.com' });
-      runSyncWith('sidebar', h.ports(), h.limits);
-      runSyncWith('sidebar', h.ports(), h.limits);
-      expect(h.keap.email1(4)).toBe('new4@x.com');
-      const statuses = h.sheet.column('Sync Status').map(String);
-      expect(statuses[0]).toMatch(/^Error: /);
-      expect(statuses[1]).toBe('Updated: email changed to new4@x.com');
-      expect(h.state.state.get(4)?.result).toBe('ok');
-    },
-  );
+  it('a Contact ID cell holding the key separator: each row still gets its own status', () => {
+    const h = new SyncHarness([TAB, [`4${SEP}new4@x.com`, '', '', ''], [4, 'new4@x.com', '', SEP]]);
+    h.keap.addContact(4, { EMAIL1: 'old4@x.com' });
+    runSyncWith('sidebar', h.ports(), h.limits);
+    runSyncWith('sidebar', h.ports(), h.limits);
+    expect(h.keap.email1(4)).toBe('new4@x.com');
+    const statuses = h.sheet.column('Sync Status').map(String);
+    expect(statuses[0]).toMatch(/^Error: /);
+    expect(statuses[1]).toBe('Updated: email changed to new4@x.com');
+    expect(h.state.state.get(4)?.result).toBe('ok');
+  });
 
-  // DEFECT: the same collision without any odd character: cellText(5) and cellText('5') are
+  // Was a defect (red team 13d, fixed by the injective rowKey): the same collision without
+  // any odd character: cellText(5) and cellText('5') were
   // both '5', so a contact's row with the number 5 in Email and a copy with the text '5'
   // share a key while parseEmail answers them differently (two different error statuses).
   // Expected: each row shows its own error (or one shared error). Observed: neither row ever
   // gets a status (0 sheet writes, run after run), although the run counts 2 errors. The same
   // at ddb2059, before the four changes.
-  test.failing(
-    'an Email typed as the number 5 and as the text "5" on two rows of a contact: each row says why',
-    () => {
-      const h = new SyncHarness([TAB, [4, 5, '', ''], [4, '5', '', '']]);
-      h.keap.addContact(4, { EMAIL1: 'old4@x.com' });
-      const summary = runSyncWith('sidebar', h.ports(), h.limits);
-      expect(summary.errors).toBe(2);
-      expect(h.sheet.column('Sync Status').map((s) => String(s).startsWith('Error: '))).toEqual([
-        true,
-        true,
-      ]);
-    },
-  );
+  it('an Email typed as the number 5 and as the text "5" on two rows of a contact: each row says why', () => {
+    const h = new SyncHarness([TAB, [4, 5, '', ''], [4, '5', '', '']]);
+    h.keap.addContact(4, { EMAIL1: 'old4@x.com' });
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    expect(summary.errors).toBe(2);
+    expect(h.sheet.column('Sync Status').map((s) => String(s).startsWith('Error: '))).toEqual([
+      true,
+      true,
+    ]);
+  });
 
   it('the same row typed the same way, with ids typed any way: one status on every copy', () => {
     const h = new SyncHarness([

@@ -2,6 +2,8 @@ import { worded } from './support/setupWords';
 import { lowerCased } from '../../../src/sheet/cells';
 import { DEFAULT_HEADER_NAMES, findColumns } from '../../../src/sheet/headers';
 import {
+  contactIdCellOf,
+  contactIdOfKey,
   isValidEmail,
   parseContactId,
   parseEmail,
@@ -9,6 +11,7 @@ import {
   parseReason,
   parseRow,
   parseSheet,
+  rowKey,
   type Parsed,
   type ParsedRow,
 } from '../../../src/sheet/rowParsing';
@@ -294,5 +297,93 @@ describe('lower-casing', () => {
     ];
     for (const text of texts) expect(lowerCased(text)).toBe(text.toLowerCase());
     expect(parseEmail(' Bob@Example.COM ')).toEqual({ ok: true, value: 'bob@example.com' });
+  });
+});
+
+describe('row keys', () => {
+  const cols = findColumns(
+    ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'],
+    DEFAULT_HEADER_NAMES,
+  );
+  const SEP = '\u001f';
+  const ESC = '\u001e';
+  const date = new Date(Date.UTC(2026, 0, 2));
+  const cells: unknown[] = [
+    '',
+    '  ',
+    null,
+    5,
+    '5',
+    ' 5 ',
+    5.5,
+    '5.5',
+    true,
+    'true',
+    'TRUE',
+    false,
+    date,
+    String(date.getTime()),
+    `date:${date.getTime()}`,
+    `${ESC}#5`,
+    `${ESC}`,
+    SEP,
+    `a${SEP}b`,
+    `a${ESC}${SEP}b`,
+    `${ESC}${ESC}`,
+    'x',
+    'x ',
+  ];
+  /** Whether two cells are the same for a key: the same kind, the same trimmed text. */
+  const same = (a: unknown, b: unknown): boolean => {
+    const norm = (v: unknown) =>
+      v === null || v === undefined
+        ? 'string:'
+        : v instanceof Date
+          ? `date:${v.getTime()}`
+          : `${typeof v}:${typeof v === 'string' ? v.trim() : String(v)}`;
+    return norm(a) === norm(b);
+  };
+
+  it('are the same exactly when every input cell is the same (kind and trimmed text)', () => {
+    for (const a of cells) {
+      for (const b of cells) {
+        for (const at of [0, 1, 3]) {
+          const rowA = ['1', 'a@x.com', '', ''];
+          const rowB = ['1', 'a@x.com', '', ''];
+          rowA[at] = a as string;
+          rowB[at] = b as string;
+          expect([a, b, at, rowKey(rowA, cols) === rowKey(rowB, cols)]).toEqual([
+            a,
+            b,
+            at,
+            same(a, b),
+          ]);
+        }
+      }
+    }
+    // Cells that hold the separator do not shift into their neighbours.
+    expect(rowKey([`4${SEP}x`, '', '', ''], cols)).not.toBe(rowKey(['4', `${SEP}x`, '', ''], cols));
+    expect(rowKey([`4${SEP}`, 'x', '', ''], cols)).not.toBe(rowKey(['4', `${SEP}x`, '', ''], cols));
+  });
+
+  it('give back the Contact ID cell as typed, and its id when it holds one', () => {
+    const cases: [unknown, string, number | null][] = [
+      [12, '12', 12],
+      [' 12 ', '12', 12],
+      ['0012', '0012', 12],
+      [12.5, '12.5', null],
+      [-3, '-3', null],
+      [true, 'true', null],
+      [date, `date:${date.getTime()}`, null],
+      [`1${SEP}2`, `1${SEP}2`, null],
+      [`${ESC}#7`, `${ESC}#7`, null],
+      ['', '', null],
+    ];
+    for (const [cell, text, id] of cases) {
+      const key = rowKey([cell, 'a@x.com', '', ''], cols);
+      expect([cell, contactIdCellOf(key), contactIdOfKey(key)]).toEqual([cell, text, id]);
+      const parsed = parseContactId(cell);
+      expect(contactIdOfKey(key)).toBe(parsed.ok ? parsed.value : null);
+    }
   });
 });
