@@ -323,6 +323,7 @@ export class Execution {
         timeZone: () => this.zone(),
       },
       (result) => this.answerByEmail(result),
+      () => this.showSoFar(),
     );
     if (done === false) this.workLeft = true;
   }

@@ -63,8 +63,9 @@ export class ExecutionExtras {
   }
 
   /**
-   * Chunks of addresses, each started only while the budget allows. Returns false when work
-   * is left for a continuation.
+   * Chunks of addresses, each started only while the budget allows; `betweenChunks` after
+   * each one another follows (the statuses and progress so far are shown, as between chunks
+   * of contacts). Returns false when work is left for a continuation.
    */
   syncByEmail(
     gateway: () => KeapGateway,
@@ -74,15 +75,18 @@ export class ExecutionExtras {
     now: () => number,
     ctx: EmailRowContext,
     answer: (result: EmailWorkResult) => void,
+    betweenChunks: () => void = () => undefined,
   ): boolean {
     let done = chunksDone;
-    for (const part of chunk(this.work, chunkSize)) {
+    const parts = chunk(this.work, chunkSize);
+    for (let index = 0; index < parts.length; index++) {
       if (!budget.mayStartChunk(now(), done)) return false;
       done += 1;
-      for (const result of syncEmailWork(gateway(), part, ctx)) {
+      for (const result of syncEmailWork(gateway(), parts[index], ctx)) {
         if (result.statuses !== null) this.answered.add(result.work);
         answer(result);
       }
+      if (index < parts.length - 1) betweenChunks();
     }
     return true;
   }
