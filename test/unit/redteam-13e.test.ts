@@ -455,3 +455,148 @@ describe('6c7010c: the progress and statuses at each chunk of addresses', () => 
     },
   );
 });
+
+// ---------------------------------------------------------------------------------------
+// 67bf9ec and 837850a: throttle units read once, UrlFetch headers used as they are.
+// Oracle: the code before them (copied here).
+// ---------------------------------------------------------------------------------------
+
+const OLD_UNIT_MS: Record<string, number> = {
+  millisecond: 1,
+  second: 1000,
+  minute: 60 * 1000,
+  hour: 60 * 60 * 1000,
+  day: 24 * 60 * 60 * 1000,
+};
+
+/** unitMs before 67bf9ec, with the own-property check it added (the NaN it fixed aside). */
+function oldRefill(limit: string, unitText: string, interval: string): number | null {
+  const unit = unitText.trim().toLowerCase().replace(/s$/, '');
+  const ms = Object.prototype.hasOwnProperty.call(OLD_UNIT_MS, unit) ? OLD_UNIT_MS[unit] : null;
+  const l = limit.trim() === '' ? null : Number(limit);
+  // An interval that is not a number counts as 1 (number() gives null, then `?? 1`).
+  const i = interval.trim() === '' || !Number.isFinite(Number(interval)) ? 1 : Number(interval);
+  if (unitText === '' || ms === null || l === null || !Number.isFinite(l) || !(l > 0)) return null;
+  if (!Number.isFinite(i) || !(i > 0)) return null;
+  return l / (ms * i);
+}
+
+function oldHeaders(raw: Record<string, unknown>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of Object.keys(raw)) {
+    const value = raw[name];
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return headers;
+}
+
+describe('67bf9ec / 837850a: throttle units and response headers', () => {
+  afterEach(() => {
+    delete (globalThis as { UrlFetchApp?: unknown }).UrlFetchApp;
+  });
+
+  it('the refill rate is what it was for any unit text, after more than 16 units were seen, in any order', async () => {
+    const { readThrottle } = await import('../../src/keap/throttleHeaders');
+    const units = [
+      'second',
+      'Seconds',
+      ' MINUTE ',
+      'minutes',
+      'hour',
+      'day',
+      'days',
+      'millisecond',
+      'ms',
+      '',
+      ' ',
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      'secondss',
+      'weeks',
+      'Second ',
+      'DAY',
+      'hours\n',
+      'minute\u0000',
+    ];
+    const next = random(67);
+    const wrong: unknown[] = [];
+    for (let n = 0; n < 3000; n++) {
+      const unit = pick(next, units);
+      const limit = pick(next, ['10', '0', '-5', '', 'x', '1500', '2.5']);
+      const interval = pick(next, ['1', '', '0', '10', 'NaN']);
+      const headers: Record<string, string> = {
+        'x-keap-product-throttle-available': '7',
+        'x-keap-product-throttle-limit': limit,
+        'x-keap-product-throttle-time-unit': unit,
+        'x-keap-product-throttle-interval': interval,
+      };
+      if (interval === '') delete headers['x-keap-product-throttle-interval'];
+      const got = readThrottle(headers)?.refillPerMs ?? null;
+      const expected = oldRefill(limit, unit, interval);
+      if (got !== expected) wrong.push({ unit, limit, interval, got, expected });
+    }
+    expect(wrong.slice(0, 3)).toEqual([]);
+  });
+
+  it('headers are what the copy gave, for names and values of any form (as they are or copied)', async () => {
+    const { urlFetchHttp } = await import('../../src/keap/urlFetchHttp');
+    const names = [
+      'content-type',
+      'Content-Type',
+      'x-keap-product-throttle-available',
+      'X-KEAP-PRODUCT-THROTTLE-AVAILABLE',
+      'retry-after',
+      'x-ünï',
+      'X-Ünï',
+      'constructor',
+      // Not '__proto__': the copy dropped such a header (assigning it set the prototype),
+      // kept as it is now; no header the add-on reads is named so (harmless).
+      'toString',
+      'a1-_.~',
+      '',
+      'x@',
+      '[',
+      '`',
+    ];
+    const values: unknown[] = ['v', '', ' 5 ', 5, ['a', 'b'], [], true, null];
+    const next = random(837);
+    const wrong: unknown[] = [];
+    for (let n = 0; n < 2000; n++) {
+      const raw: Record<string, unknown> = {};
+      const count = Math.floor(next() * 5);
+      for (let i = 0; i < count; i++) {
+        const value = next() < 0.7 ? 'text' : pick(next, values);
+        Object.defineProperty(raw, pick(next, names), {
+          value,
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
+      }
+      const response = {
+        getAllHeaders: () => raw,
+        getResponseCode: () => 200,
+        getContentText: () => '',
+      };
+      (globalThis as { UrlFetchApp?: unknown }).UrlFetchApp = {
+        fetch: () => response,
+        fetchAll: (requests: unknown[]) => requests.map(() => response),
+      };
+      const got = urlFetchHttp().fetch({
+        url: 'https://x.test/',
+        method: 'get',
+        headers: {},
+      }).headers;
+      const expected = oldHeaders(raw);
+      const same =
+        JSON.stringify(Object.entries(got).sort()) ===
+          JSON.stringify(Object.entries(expected).sort()) &&
+        Object.keys(expected).every((name) => got[name] === expected[name]);
+      if (!same) wrong.push({ raw: Object.entries(raw), got: Object.entries(got), expected });
+    }
+    expect(wrong.slice(0, 3)).toEqual([]);
+  });
+});
