@@ -646,3 +646,108 @@ describe('statuses written between chunks, then the input columns sorted', () =>
     expect(h.sheet.recordContacts()).toEqual(h.sheet.column('Contact ID'));
   });
 });
+
+describe('a1dde98 end to end: odd tabs, rows shuffled between chunks', () => {
+  const IDS: unknown[] = [
+    1,
+    '1',
+    ' 01 ',
+    2,
+    '2',
+    2.0,
+    3,
+    '3.0',
+    4,
+    5,
+    6,
+    true,
+    '#N/A',
+    `2${ESC}`,
+    `3${SEP}`,
+    new Date(Date.UTC(2026, 0, 2)),
+    '',
+  ];
+  const EMAILS: unknown[] = [
+    'a@x.com',
+    'A@x.com ',
+    'b@x.com',
+    `c@x.com${ESC}`,
+    'd@x.com',
+    '',
+    5,
+    '5',
+  ];
+  const OPT: unknown[] = ['', '', true, false, 'yes', 'TRUE', 1];
+  const REASONS: unknown[] = ['', 'r', ` r${SEP}`, ESC, `${ESC}#1`, 1, '1'];
+
+  function oddRun(seed: number, shuffle: boolean) {
+    const next = random(seed);
+    const rows: unknown[][] = [];
+    const n = 6 + Math.floor(next() * 12);
+    for (let r = 0; r < n; r++) {
+      rows.push(
+        r > 0 && next() < 0.3
+          ? [...pick(next, rows)]
+          : [pick(next, IDS), pick(next, EMAILS), pick(next, OPT), pick(next, REASONS)],
+      );
+    }
+    const h = new SyncHarness([TAB, ...rows]);
+    for (let id = 1; id <= 6; id++) h.keap.addContact(id, { EMAIL1: `old${id}@x.com` });
+    h.limits = { ...h.limits, chunkSize: 2 };
+    const shuffler = random(seed + 1);
+    if (shuffle) {
+      h.sheet.beforeRead = (read, sheet) => {
+        if (read === 0) return;
+        const body = sheet.values.slice(1);
+        for (let i = body.length - 1; i > 0; i--) {
+          const j = Math.floor(shuffler() * (i + 1));
+          [body[i], body[j]] = [body[j], body[i]];
+        }
+        sheet.values = [sheet.values[0], ...body];
+      };
+    }
+    const summary = runSyncWith('sidebar', h.ports(), h.limits);
+    h.sheet.beforeRead = null;
+    const normal = (cell: unknown) =>
+      typeof cell === 'string'
+        ? cell
+            .replace(/\|[a-z0-9]{8}-[a-z0-9]{8}\|/g, '|run|')
+            .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'time')
+            .replace(/\d{13}/g, 'ms')
+        : cell instanceof Date
+          ? `date ${cell.getTime()}`
+          : cell;
+    const out = h.sheet.values
+      .slice(1)
+      .map((cells) => JSON.stringify(cells.map(normal)))
+      .sort();
+    const again = runSyncWith('sidebar', h.ports(), h.limits);
+    return { summary, out, again, header: h.sheet.values[0] };
+  }
+
+  it('every row ends with the status and record it gets unshuffled (200 random tabs)', () => {
+    const wrong: unknown[] = [];
+    for (let seed = 1; seed <= 200; seed++) {
+      const still = oddRun(seed * 7919, false);
+      const moved = oddRun(seed * 7919, true);
+      if (
+        JSON.stringify(moved.out) !== JSON.stringify(still.out) ||
+        moved.summary.outcome !== 'completed' ||
+        moved.again.keapRequests !== still.again.keapRequests
+      )
+        wrong.push({ seed, moved: moved.out, still: still.out });
+      // Every row with an input shows a status.
+      const status = moved.header.indexOf('Sync Status');
+      for (const row of moved.out) {
+        const cells = JSON.parse(row) as unknown[];
+        const blank = cells.slice(0, 4).every((c) => c === '' || c === null);
+        if (
+          !blank &&
+          (cells[status] === '' || cells[status] === null || cells[status] === undefined)
+        )
+          wrong.push({ seed, noStatus: cells });
+      }
+    }
+    expect(wrong.slice(0, 2)).toEqual([]);
+  });
+});
