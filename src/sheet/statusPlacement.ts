@@ -344,6 +344,7 @@ export function planStatusWrites(
   readFormulas?: ReadFormulas,
   unwritten: SyncState = new Map(),
   earlier: SheetRead | null = null,
+  shownBefore: readonly PendingStatus[] = [],
 ): StatusWritePlan {
   const none: StatusWritePlan = {
     blocks: [],
@@ -359,6 +360,7 @@ export function planStatusWrites(
   // No column that says who a row is (a tab without a Contact ID column matches rows by email).
   if (columns.contactId === null && columns.email === null) return none;
   const read = new SheetRead(currentValues, columns, earlier);
+  pending = withStatusesMovedAway(pending, shownBefore, read);
   const rows = placeStatuses(pending, currentValues, columns, read);
 
   let width = 0;
@@ -414,6 +416,37 @@ export function planStatusWrites(
     records,
     read,
   };
+}
+
+/**
+ * `pending`, with each status of `shownBefore` (written by an earlier write of this execution)
+ * whose rows no longer show it: a sort of the input columns alone moves the inputs away from
+ * their statuses (the records are put back by recordAlignment.ts, the statuses here). A
+ * pending status of the same row that only brings its Keap Email Status takes it along.
+ */
+function withStatusesMovedAway(
+  pending: readonly PendingStatus[],
+  shownBefore: readonly PendingStatus[],
+  read: SheetRead,
+): readonly PendingStatus[] {
+  const column = read.columns.syncStatus;
+  if (shownBefore.length === 0 || column === null) return pending;
+  const moved: PendingStatus[] = [];
+  for (const status of shownBefore) {
+    if (status.status === null || status.onlyIfBlank) continue;
+    const rows = read.rowsWithKey(status.key);
+    if (rows.some((row) => cellOf(read.values, row, column) !== status.status)) moved.push(status);
+  }
+  if (moved.length === 0) return pending;
+  const keapStatusOf = new Map<string, PendingStatus>();
+  for (const p of pending)
+    if (p.status === null && p.keapStatus !== undefined) keapStatusOf.set(p.key, p);
+  const again = moved.map((status) => {
+    const keap = keapStatusOf.get(status.key);
+    return keap === undefined ? status : { ...status, keapStatus: keap.keapStatus };
+  });
+  const merged = new Set(again.map((status) => status.key));
+  return [...pending.filter((p) => !(p.status === null && merged.has(p.key))), ...again];
 }
 
 /** A status reduced to its Keap Email Status cell: the row's other cells are kept. */

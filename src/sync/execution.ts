@@ -564,6 +564,7 @@ export class Execution {
       (range) => sheet.readFormulas(range),
       this.oldRecords,
       this.lastRead,
+      this.written,
     );
     this.lastRead = plan.read ?? this.lastRead;
     plan.blocks.forEach((block) => sheet.writeBlock(block));

@@ -63,9 +63,10 @@ export class ExecutionExtras {
   }
 
   /**
-   * Chunks of addresses, each started only while the budget allows; `betweenChunks` after
-   * each one another follows (the statuses and progress so far are shown, as between chunks
-   * of contacts). Returns false when work is left for a continuation.
+   * Chunks of addresses, each started only while the budget allows; `betweenChunks` before
+   * each one that follows another chunk (of contacts too): the statuses and progress so far
+   * are shown, as between chunks of contacts. Returns false when work is left for a
+   * continuation.
    */
   syncByEmail(
     gateway: () => KeapGateway,
@@ -81,12 +82,13 @@ export class ExecutionExtras {
     const parts = chunk(this.work, chunkSize);
     for (let index = 0; index < parts.length; index++) {
       if (!budget.mayStartChunk(now(), done)) return false;
+      // After a chunk of contacts or of addresses: what it answered is shown first.
+      if (done > 0) betweenChunks();
       done += 1;
       for (const result of syncEmailWork(gateway(), parts[index], ctx)) {
         if (result.statuses !== null) this.answered.add(result.work);
         answer(result);
       }
-      if (index < parts.length - 1) betweenChunks();
     }
     return true;
   }

@@ -401,7 +401,7 @@ describe('6c7010c: rows without a Contact ID, statuses between their chunks', ()
 });
 
 describe('6c7010c: the progress and statuses at each chunk of addresses', () => {
-  // DEFECT: the last chunk of contacts is not shown before the first chunk of addresses.
+  // Was a defect (fixed since): the last chunk of contacts is not shown before the first chunk of addresses.
   // execution.ts syncRows calls showSoFar only between chunks of contacts (not after the last
   // one), and executionExtras.syncByEmail calls betweenChunks only between its own chunks, so
   // the rows of the last chunk of contacts (and the second wave the pipeline flushes) wait,
@@ -409,51 +409,47 @@ describe('6c7010c: the progress and statuses at each chunk of addresses', () => 
   // addresses (a search and up to chunkSize opt-out writes to Keap). Expected (showSoFar: "the
   // progress ... never stays behind the work for the rest of the execution"; 6c7010c: rows
   // without a Contact ID shown "as between chunks of contacts"): at the first search of
-  // addresses the 10 contacts' rows are counted and shown. Observed: 8 (contacts 9-10 come
+  // addresses the 10 contacts' rows are counted and shown. Observed (fixed since: syncByEmail
+  // shows what came before its first chunk too): 8 (contacts 9-10 come
   // with the first chunk of addresses). Older than these commits: at ddb2059 and at 6c7010c^
   // the progress stays at 8 for every search; 6c7010c fixed every search but the first.
-  test.failing(
-    'contacts, then rows by email: at each search of addresses, every row answered before it is counted and shown',
-    () => {
-      const { h, ports } = emailTab('plain', 2);
-      // 10 contacts (5 chunks) before the 20 rows by email (10 chunks).
-      h.sheet.values.splice(
-        1,
-        0,
-        ...Array.from({ length: 10 }, (_, i) => [i + 1, `new${i + 1}@x.com`, '', '']),
-      );
-      let done = 0;
-      const atSearch: { progress: number; shown: number }[] = [];
-      ports.progress = {
-        begin: (_runId, _toDo, rowsDone = 0) => (done = rowsDone),
-        advance: (n) => (done += n),
-        end: () => undefined,
+  it('contacts, then rows by email: at each search of addresses, every row answered before it is counted and shown', () => {
+    const { h, ports } = emailTab('plain', 2);
+    // 10 contacts (5 chunks) before the 20 rows by email (10 chunks).
+    h.sheet.values.splice(
+      1,
+      0,
+      ...Array.from({ length: 10 }, (_, i) => [i + 1, `new${i + 1}@x.com`, '', '']),
+    );
+    let done = 0;
+    const atSearch: { progress: number; shown: number }[] = [];
+    ports.progress = {
+      begin: (_runId, _toDo, rowsDone = 0) => (done = rowsDone),
+      advance: (n) => (done += n),
+      end: () => undefined,
+    };
+    const open = ports.openGateway;
+    ports.openGateway = (deadline) => {
+      const gateway = open(deadline);
+      return {
+        ...gateway,
+        findContactsByEmail: (emails) => {
+          const index = h.sheet.values[0].indexOf('Sync Status');
+          const shown =
+            index === -1
+              ? 0
+              : h.sheet.values.slice(1).filter((cells) => !isBlankCell(cells[index])).length;
+          atSearch.push({ progress: done, shown });
+          return gateway.findContactsByEmail!(emails);
+        },
       };
-      const open = ports.openGateway;
-      ports.openGateway = (deadline) => {
-        const gateway = open(deadline);
-        return {
-          ...gateway,
-          findContactsByEmail: (emails) => {
-            const index = h.sheet.values[0].indexOf('Sync Status');
-            const shown =
-              index === -1
-                ? 0
-                : h.sheet.values.slice(1).filter((cells) => !isBlankCell(cells[index])).length;
-            atSearch.push({ progress: done, shown });
-            return gateway.findContactsByEmail!(emails);
-          },
-        };
-      };
-      const summary = runSyncWith('sidebar', ports, h.limits);
-      expect(summary).toMatchObject({ outcome: 'completed', emailsUpdated: 10, optedOut: 20 });
-      expect(done).toBe(30);
-      expect(atSearch).toHaveLength(10);
-      expect(atSearch).toEqual(
-        atSearch.map((_, i) => ({ progress: 10 + 2 * i, shown: 10 + 2 * i })),
-      );
-    },
-  );
+    };
+    const summary = runSyncWith('sidebar', ports, h.limits);
+    expect(summary).toMatchObject({ outcome: 'completed', emailsUpdated: 10, optedOut: 20 });
+    expect(done).toBe(30);
+    expect(atSearch).toHaveLength(10);
+    expect(atSearch).toEqual(atSearch.map((_, i) => ({ progress: 10 + 2 * i, shown: 10 + 2 * i })));
+  });
 });
 
 // ---------------------------------------------------------------------------------------
@@ -602,7 +598,8 @@ describe('67bf9ec / 837850a: throttle units and response headers', () => {
 });
 
 describe('statuses written between chunks, then the input columns sorted', () => {
-  // DEFECT (older: the same at ddb2059): a person sorts the input columns only (Data > Sort
+  // Was a defect (older: the same at ddb2059; fixed since: planStatusWrites puts back the
+  // statuses an earlier write of the execution showed): a person sorts the input columns only (Data > Sort
   // range on A:D; the status and record columns stay) after a write between chunks was
   // checked and before the next one. The records are put back beside their own rows
   // (statusPlacement.ts realignRecords) but the statuses are not, and the next write puts the
@@ -610,7 +607,7 @@ describe('statuses written between chunks, then the input columns sorted', () =>
   // Observed: contacts 1 and 2 (the first chunk, written between chunks) end the completed
   // run with a blank Sync Status; the next run only calls them unchanged. Since 6c7010c
   // rows without a Contact ID are exposed too (test/e2e/redteam-13e.test.ts).
-  test.failing('contacts: every row ends showing its own status, its record beside it', () => {
+  it('contacts: every row ends showing its own status, its record beside it', () => {
     const tab = ['Contact ID', 'Email', 'Opt Out', 'Opt Out Reason'];
     const h = new SyncHarness([
       tab,

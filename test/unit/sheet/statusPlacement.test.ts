@@ -457,3 +457,79 @@ describe('a tab with no Contact ID column (rows matched by email)', () => {
     expect(planStatusWrites(pending, renamed, DEFAULT_HEADER_NAMES).blocks).toEqual([]);
   });
 });
+
+describe('statuses an earlier write of the execution showed', () => {
+  const first = grid([
+    [1, 'a@x.com', ''],
+    [2, 'b@x.com', 'yes'],
+  ]);
+  const shownBefore = pendingFor(first, { 2: 'Up to date', 3: 'Updated: opted out' });
+
+  it('are put back where a sort of the input columns alone moved their rows away', () => {
+    // Inputs reversed; the status cells stayed (row 2 now holds contact 2, beside 1's status).
+    const now = grid([
+      [2, 'b@x.com', 'yes', 'Up to date'],
+      [1, 'a@x.com', '', 'Updated: opted out'],
+    ]);
+    const plan = planStatusWrites(
+      [],
+      now,
+      DEFAULT_HEADER_NAMES,
+      undefined,
+      new Map(),
+      null,
+      shownBefore,
+    );
+    const after = apply(now, plan.blocks);
+    expect(statusOf(after, 1)).toEqual(['Up to date']);
+    expect(statusOf(after, 2)).toEqual(['Updated: opted out']);
+  });
+
+  it('are not written again where their rows still show them', () => {
+    const now = grid([
+      [1, 'a@x.com', '', 'Up to date'],
+      [2, 'b@x.com', 'yes', 'Updated: opted out'],
+    ]);
+    const plan = planStatusWrites(
+      [],
+      now,
+      DEFAULT_HEADER_NAMES,
+      undefined,
+      new Map(),
+      null,
+      shownBefore,
+    );
+    expect(plan.blocks).toEqual([]);
+  });
+
+  it('take along the Keap Email Status a pending entry brings for the same row', () => {
+    const header = [...HEADER, 'Keap Email Status'];
+    const now = grid(
+      [
+        [2, 'b@x.com', 'yes', 'Up to date', '', '', ''],
+        [1, 'a@x.com', '', 'Updated: opted out', '', '', ''],
+      ],
+      header,
+    );
+    const keapOnly: PendingStatus = {
+      row: 3,
+      key: shownBefore[1].key,
+      status: null,
+      syncedAt: null,
+      keapStatus: 'Opted out',
+    };
+    const plan = planStatusWrites(
+      [keapOnly],
+      now,
+      DEFAULT_HEADER_NAMES,
+      undefined,
+      new Map(),
+      null,
+      shownBefore,
+    );
+    const after = apply(now, plan.blocks);
+    const rowOf2 = after.find((row) => row[0] === 2) as unknown[];
+    expect([rowOf2[3], rowOf2[6]]).toEqual(['Updated: opted out', 'Opted out']);
+    expect(statusOf(after, 1)).toEqual(['Up to date']);
+  });
+});
