@@ -4,7 +4,7 @@
  * nothing of SpreadsheetApp.
  */
 import { CELL_PARSERS, ok, parseContactId, type Parsed } from './cellParsers';
-import { isBlankCell, isDate } from './cells';
+import { cellText, isBlankCell } from './cells';
 import { SheetSetupError, type SheetSetupProblem } from './setupError';
 import type { RowInputProblem } from './rowInputProblem';
 import { matchHeaders, type InputHeaderNames, type SheetColumns } from './headers';
@@ -112,24 +112,18 @@ function parseCells(
 }
 
 const KEY_SEPARATOR = '\u001f';
-/** Marks, in a key, a separator or escape that is a cell's own, and a cell that is not text. */
+/** Marks, in a key, a separator or escape that is a cell's own text. */
 const KEY_ESCAPE = '\u001e';
 // The separator and the escape are control characters: the expressions are made from them.
 const KEY_MARKS = new RegExp(`[${KEY_ESCAPE}${KEY_SEPARATOR}]`, 'g');
 const ESCAPED_MARK = new RegExp(`${KEY_ESCAPE}([${KEY_ESCAPE}${KEY_SEPARATOR}])`, 'g');
-/** The kind of a cell that is not text, after KEY_ESCAPE. */
-const NUMBER_KIND = '#';
-const BOOLEAN_KIND = '?';
-const DATE_KIND = '@';
-const OTHER_KIND = '*';
 
 /**
- * The row's identity for placing its status after a re-read: the raw input cells. A row
- * whose inputs changed during the run does not match its old key, so it gets no stale status.
- * Two rows share a key only when their cells are the same (text trimmed): a cell's own
- * separators are escaped and a cell that is not text says its kind, so the number 5 and the
- * text '5' (which parse differently) never make one key, whose statuses would then differ
- * and be placed on neither row.
+ * The row's identity for placing its status after a re-read: the raw input cells' texts
+ * (trimmed; cellText). A row whose inputs changed during the run does not match its old key,
+ * so it gets no stale status; a cell typed again as text with the same value (123 as '123)
+ * is the same input. A cell's own separators are escaped, so that cells holding one never
+ * run into their neighbours: two rows share a key only when each cell's text is the same.
  */
 export function rowKey(values: readonly unknown[], columns: SheetColumns): string {
   return keyOf(values, fieldIndexesOf(columns));
@@ -137,23 +131,10 @@ export function rowKey(values: readonly unknown[], columns: SheetColumns): strin
 
 /** One cell's part of a key (see rowKey). */
 function keyPart(value: unknown): string {
-  if (typeof value === 'string') {
-    const text = value.trim();
-    return text.includes(KEY_SEPARATOR) || text.includes(KEY_ESCAPE)
-      ? text.replace(KEY_MARKS, (mark) => KEY_ESCAPE + mark)
-      : text;
-  }
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return KEY_ESCAPE + NUMBER_KIND + String(value);
-  if (typeof value === 'boolean') return KEY_ESCAPE + BOOLEAN_KIND + String(value);
-  if (isDate(value)) return KEY_ESCAPE + DATE_KIND + String(value.getTime());
-  return (
-    KEY_ESCAPE +
-    OTHER_KIND +
-    String(value)
-      .trim()
-      .replace(KEY_MARKS, (mark) => KEY_ESCAPE + mark)
-  );
+  const text = cellText(value);
+  return text.includes(KEY_SEPARATOR) || text.includes(KEY_ESCAPE)
+    ? text.replace(KEY_MARKS, (mark) => KEY_ESCAPE + mark)
+    : text;
 }
 
 /** The cells' key parts of the row being keyed (one array, reused: a key is made for every row). */
@@ -175,37 +156,18 @@ function firstKeyPart(key: string): string {
   return key;
 }
 
-/**
- * The Contact ID cell's text as `rowKey` recorded it (fields.ts lists the Contact ID first):
- * trimmed, a date as `date:` and its time.
- */
+/** The Contact ID cell's text as `rowKey` recorded it (fields.ts lists the Contact ID first). */
 export function contactIdCellOf(key: string): string {
-  const part = firstKeyPart(key);
-  const kind = part.startsWith(KEY_ESCAPE) ? part.charAt(1) : '';
-  if (kind === DATE_KIND) return `date:${part.slice(2)}`;
-  if (kind === NUMBER_KIND || kind === BOOLEAN_KIND || kind === OTHER_KIND)
-    return unescaped(part.slice(2));
-  return unescaped(part);
-}
-
-function unescaped(text: string): string {
-  return text.replace(ESCAPED_MARK, '$1');
+  return firstKeyPart(key).replace(ESCAPED_MARK, '$1');
 }
 
 /**
  * The contact id of every row whose key is `key` and whose Contact ID cell holds one (null:
- * no such row can have this key): the key's first part is that cell, whole (a valid id is a
- * number, or text without a separator), and parseContactId answers the same for a number as
- * for its text.
+ * no such row can have this key): the key's first part is that cell's text, whole, and
+ * parseContactId answers the same for a cell and for its text.
  */
 export function contactIdOfKey(key: string): number | null {
-  const part = firstKeyPart(key);
-  let cell: string | number = part;
-  if (part.startsWith(KEY_ESCAPE)) {
-    if (part.charAt(1) !== NUMBER_KIND) return null;
-    cell = part.slice(2);
-  }
-  const parsed = parseContactId(cell);
+  const parsed = parseContactId(contactIdCellOf(key));
   return parsed.ok ? parsed.value : null;
 }
 

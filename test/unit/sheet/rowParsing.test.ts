@@ -333,18 +333,18 @@ describe('row keys', () => {
     'x',
     'x ',
   ];
-  /** Whether two cells are the same for a key: the same kind, the same trimmed text. */
+  /** Whether two cells are the same for a key: the same trimmed text (a date by its time). */
   const same = (a: unknown, b: unknown): boolean => {
-    const norm = (v: unknown) =>
+    const text = (v: unknown) =>
       v === null || v === undefined
-        ? 'string:'
+        ? ''
         : v instanceof Date
           ? `date:${v.getTime()}`
-          : `${typeof v}:${typeof v === 'string' ? v.trim() : String(v)}`;
-    return norm(a) === norm(b);
+          : String(v).trim();
+    return text(a) === text(b);
   };
 
-  it('are the same exactly when every input cell is the same (kind and trimmed text)', () => {
+  it('are the same exactly when every input cell has the same trimmed text', () => {
     for (const a of cells) {
       for (const b of cells) {
         for (const at of [0, 1, 3]) {
@@ -376,7 +376,7 @@ describe('row keys', () => {
       [true, 'true', null],
       [date, `date:${date.getTime()}`, null],
       [`1${SEP}2`, `1${SEP}2`, null],
-      [`${ESC}#7`, `${ESC}#7`, null],
+      [`${ESC}7`, `${ESC}7`, null],
       ['', '', null],
     ];
     for (const [cell, text, id] of cases) {
