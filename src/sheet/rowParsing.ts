@@ -146,7 +146,7 @@ function keyOf(values: readonly unknown[], indexes: FieldIndexes): string {
   return KEY_PARTS.join(KEY_SEPARATOR);
 }
 
-/** The first cell's part of `key` as written in it (escapes and kind mark still in). */
+/** The first cell's part of `key` as written in it (its escapes still in). */
 function firstKeyPart(key: string): string {
   for (let i = 0; i < key.length; i++) {
     const char = key[i];
