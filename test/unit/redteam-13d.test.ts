@@ -13,23 +13,8 @@ import { rowsBetweenStatusWrites, SYNC_LIMITS } from '../../src/sync/budget';
 import { canonicalRequest, hash53, rowFingerprint } from '../../src/sync/fingerprint';
 import { runSyncWith } from '../../src/sync/runSync';
 import type { SyncTrigger } from '../../src/sync/summary';
+import { pick, seededRandom as random } from './support/random';
 import { SyncHarness } from './sync/support/fakes';
-
-/** A small seeded generator: the same cases on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(next: () => number, items: readonly T[]): T {
-  return items[Math.floor(next() * items.length)];
-}
 
 // ---------------------------------------------------------------------------------------
 // 2. d88d0cf: fingerprints hashed in place. Oracle: the implementation at ddb2059 (hash and

@@ -1,5 +1,5 @@
 /**
- * Red team 13e: a1dde98 (injective row keys), d8fd199 (worklist without the duplicate maps
+ * Red team 13e: a1dde98 and bd2d678 (row keys that escape a cell's own separators), d8fd199 (worklist without the duplicate maps
  * for contacts on one row), 6c7010c (statuses and progress between chunks of rows without a
  * Contact ID).
  */
@@ -14,22 +14,8 @@ import { KeapUnavailableError } from '../../src/keap/model';
 import { runSyncWith } from '../../src/sync/runSync';
 import type { SyncTrigger } from '../../src/sync/summary';
 import { buildWorklist } from '../../src/sync/worklist';
+import { pick, seededRandom as random } from './support/random';
 import { SyncHarness } from './sync/support/fakes';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(next: () => number, items: readonly T[]): T {
-  return items[Math.floor(next() * items.length)];
-}
 
 const SEP = '\u001f';
 const ESC = '\u001e';
@@ -151,7 +137,7 @@ describe('a1dde98: row keys', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('rowsWithKey gives the rows whose key it is, with cells holding the escape and kind marks', () => {
+  it('rowsWithKey gives the rows whose key it is, with cells holding the key separator and escape', () => {
     const next = random(1313);
     const differ: unknown[] = [];
     for (let sheet = 0; sheet < 150; sheet++) {

@@ -464,6 +464,9 @@ describe('statuses an earlier write of the execution showed', () => {
     [2, 'b@x.com', 'yes'],
   ]);
   const shownBefore = pendingFor(first, { 2: 'Up to date', 3: 'Updated: opted out' });
+  /** The plan of a later write of the same execution, with `pending` of its own. */
+  const planAfter = (pending: PendingStatus[], now: unknown[][]) =>
+    planStatusWrites(pending, now, DEFAULT_HEADER_NAMES, undefined, new Map(), null, shownBefore);
 
   it('are put back where a sort of the input columns alone moved their rows away', () => {
     // Inputs reversed; the status cells stayed (row 2 now holds contact 2, beside 1's status).
@@ -471,15 +474,7 @@ describe('statuses an earlier write of the execution showed', () => {
       [2, 'b@x.com', 'yes', 'Up to date'],
       [1, 'a@x.com', '', 'Updated: opted out'],
     ]);
-    const plan = planStatusWrites(
-      [],
-      now,
-      DEFAULT_HEADER_NAMES,
-      undefined,
-      new Map(),
-      null,
-      shownBefore,
-    );
+    const plan = planAfter([], now);
     const after = apply(now, plan.blocks);
     expect(statusOf(after, 1)).toEqual(['Up to date']);
     expect(statusOf(after, 2)).toEqual(['Updated: opted out']);
@@ -490,15 +485,7 @@ describe('statuses an earlier write of the execution showed', () => {
       [1, 'a@x.com', '', 'Up to date'],
       [2, 'b@x.com', 'yes', 'Updated: opted out'],
     ]);
-    const plan = planStatusWrites(
-      [],
-      now,
-      DEFAULT_HEADER_NAMES,
-      undefined,
-      new Map(),
-      null,
-      shownBefore,
-    );
+    const plan = planAfter([], now);
     expect(plan.blocks).toEqual([]);
   });
 
@@ -518,15 +505,7 @@ describe('statuses an earlier write of the execution showed', () => {
       syncedAt: null,
       keapStatus: 'Opted out',
     };
-    const plan = planStatusWrites(
-      [keapOnly],
-      now,
-      DEFAULT_HEADER_NAMES,
-      undefined,
-      new Map(),
-      null,
-      shownBefore,
-    );
+    const plan = planAfter([keapOnly], now);
     const after = apply(now, plan.blocks);
     const rowOf2 = after.find((row) => row[0] === 2) as unknown[];
     expect([rowOf2[3], rowOf2[6]]).toEqual(['Updated: opted out', 'Opted out']);
